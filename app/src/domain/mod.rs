@@ -1,0 +1,24 @@
+//! Domain types shared by the server and the browser: input is parsed into these once, at the
+//! edge, and the rest of the code trusts them. The same parsing runs in WebAssembly for inline
+//! validation, so the browser and the server can never disagree about what is valid.
+
+mod choices;
+mod draft;
+mod errors;
+mod ids;
+mod new_story;
+mod status;
+mod text;
+mod year;
+
+pub use choices::{Licence, Theme};
+pub use draft::{StoryDraft, is_checked};
+pub use errors::{Field, FieldError, FormErrors};
+pub use ids::StoryId;
+pub use new_story::{
+    AssistedBy, Consents, Contact, IdempotencyKey, NarratorName, NewStory, Place, RealName, Role,
+    StoryBody, StoryTitle, Themes, CONSENT_TEXT_VERSION,
+};
+pub use status::StoryStatus;
+pub use text::limits;
+pub use year::{Year, YearSpan, EARLIEST_YEAR};

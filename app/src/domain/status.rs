@@ -1,0 +1,34 @@
+use serde::{Deserialize, Serialize};
+
+/// Where a story is in its life. Only `Approved` stories are ever public.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "story_status", rename_all = "snake_case")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum StoryStatus {
+    Pending,
+    ChangesRequested,
+    Approved,
+    Rejected,
+    Unpublished,
+    Withdrawn,
+}
+
+impl StoryStatus {
+    /// The contributor may edit the story through the tracking link.
+    pub fn editable_by_contributor(self) -> bool {
+        matches!(self, StoryStatus::Pending | StoryStatus::ChangesRequested)
+    }
+
+    /// The contributor may still withdraw (everything but an already withdrawn story).
+    pub fn withdrawable(self) -> bool {
+        self != StoryStatus::Withdrawn
+    }
+
+    pub fn is_public(self) -> bool {
+        self == StoryStatus::Approved
+    }
+}

@@ -1,0 +1,17 @@
+//! Shinian's user interface: the domain types shared with the browser, the localized messages,
+//! the server-rendered pages and the few interactive islands that hydrate in the browser.
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+pub mod domain;
+pub mod locale;
+pub mod submission;
+pub mod timeline;
+pub mod ui;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}

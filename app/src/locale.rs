@@ -1,0 +1,175 @@
+//! Which language a page is rendered in, and the one place where domain values become words.
+
+pub use crate::i18n::Locale;
+use crate::domain::{FieldError, Licence, StoryStatus, Theme};
+use leptos_i18n::{Locale as _, td_string};
+
+pub const DEFAULT: Locale = Locale::zh_CN;
+pub const ALL: [Locale; 2] = [Locale::zh_CN, Locale::en];
+
+/// The BCP 47 tag, as used in `<html lang>` and in the `lang` cookie.
+pub fn tag(locale: Locale) -> &'static str {
+    locale.as_str()
+}
+
+/// Maps a language tag such as `zh-Hans-CN`, `zh-TW`, `en-GB` or `EN` to a supported locale.
+pub fn from_tag(tag: &str) -> Option<Locale> {
+    let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    match primary.as_str() {
+        "zh" => Some(Locale::zh_CN),
+        "en" => Some(Locale::en),
+        _ => None,
+    }
+}
+
+/// The locale for a request: an explicit choice (cookie) first, then the browser's
+/// `Accept-Language` preferences in order of quality, then Chinese.
+pub fn negotiate(chosen: Option<&str>, accept_language: Option<&str>) -> Locale {
+    chosen
+        .and_then(from_tag)
+        .or_else(|| accept_language.and_then(best_accepted))
+        .unwrap_or(DEFAULT)
+}
+
+fn best_accepted(header: &str) -> Option<Locale> {
+    let mut ranges: Vec<(f32, &str)> = header
+        .split(',')
+        .filter_map(|range| {
+            let mut parts = range.split(';');
+            let tag = parts.next()?.trim();
+            let quality = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+            Some((quality, tag))
+        })
+        .filter(|(quality, _)| *quality > 0.0)
+        .collect();
+    ranges.sort_by(|a, b| b.0.total_cmp(&a.0));
+    ranges.into_iter().find_map(|(_, tag)| from_tag(tag))
+}
+
+pub fn field_error(locale: Locale, error: FieldError) -> String {
+    match error {
+        FieldError::Required => td_string!(locale, common.error.required).to_string(),
+        FieldError::TooShort { min, actual } => td_string!(locale, common.error.too_short, min, actual).to_string(),
+        FieldError::TooLong { max, actual } => td_string!(locale, common.error.too_long, max, actual).to_string(),
+        FieldError::ControlCharacter => td_string!(locale, common.error.control_character).to_string(),
+        FieldError::NotAYear => td_string!(locale, common.error.not_a_year).to_string(),
+        FieldError::YearOutOfRange { min, max } => td_string!(locale, common.error.year_out_of_range, min, max).to_string(),
+        FieldError::ThenNotBeforeNow => td_string!(locale, common.error.then_not_before_now).to_string(),
+        FieldError::UnknownChoice => td_string!(locale, common.error.unknown_choice).to_string(),
+        FieldError::ContactFormat => td_string!(locale, common.error.contact_format).to_string(),
+        FieldError::ConsentRequired => td_string!(locale, common.error.consent_required).to_string(),
+    }
+}
+
+pub fn error_summary(locale: Locale, count: usize) -> String {
+    td_string!(locale, submission.submit.error_summary, count).to_string()
+}
+
+/// One line of the error summary: "标题：这一项必须填写。"
+pub fn summary_item(locale: Locale, label: &str, message: &str) -> String {
+    td_string!(locale, submission.submit.summary_item, label, message).to_string()
+}
+
+pub fn theme_name(locale: Locale, theme: Theme) -> &'static str {
+    match theme {
+        Theme::Transport => td_string!(locale, common.theme.transport),
+        Theme::Housing => td_string!(locale, common.theme.housing),
+        Theme::Education => td_string!(locale, common.theme.education),
+        Theme::WorkIndustry => td_string!(locale, common.theme.work_industry),
+        Theme::Environment => td_string!(locale, common.theme.environment),
+        Theme::Health => td_string!(locale, common.theme.health),
+        Theme::Community => td_string!(locale, common.theme.community),
+        Theme::Culture => td_string!(locale, common.theme.culture),
+    }
+}
+
+pub fn licence_name(locale: Locale, licence: Licence) -> &'static str {
+    match licence {
+        Licence::CcBy => td_string!(locale, common.licence.cc_by.name),
+        Licence::CcByNc => td_string!(locale, common.licence.cc_by_nc.name),
+        Licence::DisplayOnly => td_string!(locale, common.licence.display_only.name),
+    }
+}
+
+pub fn licence_description(locale: Locale, licence: Licence) -> &'static str {
+    match licence {
+        Licence::CcBy => td_string!(locale, common.licence.cc_by.description),
+        Licence::CcByNc => td_string!(locale, common.licence.cc_by_nc.description),
+        Licence::DisplayOnly => td_string!(locale, common.licence.display_only.description),
+    }
+}
+
+pub fn status_name(locale: Locale, status: StoryStatus) -> &'static str {
+    match status {
+        StoryStatus::Pending => td_string!(locale, common.status.pending.name),
+        StoryStatus::ChangesRequested => td_string!(locale, common.status.changes_requested.name),
+        StoryStatus::Approved => td_string!(locale, common.status.approved.name),
+        StoryStatus::Rejected => td_string!(locale, common.status.rejected.name),
+        StoryStatus::Unpublished => td_string!(locale, common.status.unpublished.name),
+        StoryStatus::Withdrawn => td_string!(locale, common.status.withdrawn.name),
+    }
+}
+
+pub fn status_explanation(locale: Locale, status: StoryStatus) -> &'static str {
+    match status {
+        StoryStatus::Pending => td_string!(locale, common.status.pending.explain),
+        StoryStatus::ChangesRequested => td_string!(locale, common.status.changes_requested.explain),
+        StoryStatus::Approved => td_string!(locale, common.status.approved.explain),
+        StoryStatus::Rejected => td_string!(locale, common.status.rejected.explain),
+        StoryStatus::Unpublished => td_string!(locale, common.status.unpublished.explain),
+        StoryStatus::Withdrawn => td_string!(locale, common.status.withdrawn.explain),
+    }
+}
+
+/// "2011" / "约2011年" / "around 2011".
+pub fn year(locale: Locale, year: i32, approximate: bool) -> String {
+    if approximate {
+        td_string!(locale, common.years.approx_year, year).to_string()
+    } else {
+        td_string!(locale, common.years.year, year).to_string()
+    }
+}
+
+/// A calendar date as people write it: "2026年11月25日" / "25 November 2026".
+pub fn date(locale: Locale, year: i32, month: u8, day: u8) -> String {
+    const MONTHS: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ];
+    match locale {
+        Locale::zh_CN => format!("{year}年{month}月{day}日"),
+        Locale::en => {
+            let name = MONTHS.get(usize::from(month.saturating_sub(1))).copied().unwrap_or("");
+            format!("{day} {name} {year}")
+        }
+    }
+}
+
+pub fn anonymous_credit(locale: Locale, place: &str) -> String {
+    td_string!(locale, submission.track.anonymous_credit, place).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiates_cookie_then_header_then_default() {
+        assert_eq!(negotiate(Some("en"), Some("zh-CN")), Locale::en);
+        assert_eq!(negotiate(None, Some("fr-FR, en-GB;q=0.8, zh;q=0.5")), Locale::en);
+        assert_eq!(negotiate(None, Some("en;q=0.2, zh-TW;q=0.9")), Locale::zh_CN);
+        assert_eq!(negotiate(Some("xx"), Some("de")), Locale::zh_CN);
+        assert_eq!(negotiate(None, Some("en;q=0")), Locale::zh_CN);
+        assert_eq!(negotiate(None, None), Locale::zh_CN);
+    }
+
+    #[test]
+    fn every_field_error_has_words_in_every_locale() {
+        for locale in ALL {
+            let text = field_error(locale, FieldError::TooShort { min: 4, actual: 2 });
+            assert!(text.contains('4') && text.contains('2'), "{text}");
+        }
+    }
+}

@@ -1,0 +1,315 @@
+use super::FormEnhancer;
+use crate::domain::{Field, FieldError, FormErrors, Licence, StoryDraft, Theme};
+use crate::locale::{self, Locale};
+use crate::ui::current_locale;
+use leptos::prelude::*;
+use leptos_i18n::{td, td_string};
+
+/// The story form, used both to submit and (on the tracking page) to edit. Field names are the
+/// public contract documented in docs/api.md.
+#[component]
+pub fn StoryForm(
+    action: String,
+    draft: StoryDraft,
+    errors: FormErrors,
+    latest_year: i32,
+    submit_label: &'static str,
+    /// Present on the public submission form: the hidden repeat-safe key and the honeypot.
+    #[prop(optional)]
+    idempotency_key: Option<String>,
+) -> impl IntoView {
+    let locale = current_locale();
+    let is_new = idempotency_key.is_some();
+    let d = draft;
+    let e = errors;
+    view! {
+        <FormEnhancer locale latest_year>
+            <form class="story-form" method="post" action=action enctype="multipart/form-data" accept-charset="utf-8" novalidate>
+                <ErrorSummary errors=e.clone() />
+                <fieldset>
+                    <legend>{td!(locale, submission.submit.section_story)}</legend>
+                    <TextInput field=Field::Title value=d.title.clone() error=e.get(Field::Title) required=true />
+                    <TextArea field=Field::Story value=d.story.clone() error=e.get(Field::Story) />
+                    <TextInput field=Field::Place value=d.place.clone() error=e.get(Field::Place) required=true />
+                </fieldset>
+                <fieldset>
+                    <legend>{td!(locale, submission.submit.section_years)}</legend>
+                    <div class="year-row">
+                        <TextInput field=Field::YearThen value=d.year_then.clone() error=e.get(Field::YearThen) required=true numeric=true />
+                        <TextInput field=Field::YearNow value=d.year_now.clone() error=e.get(Field::YearNow) required=true numeric=true />
+                    </div>
+                    <Checkbox name="year_then_approx" checked=d.year_then_approx label=td_string!(locale, submission.field.year_then_approx.label) />
+                </fieldset>
+                <ThemeChoices selected=d.themes.clone() error=e.get(Field::Themes) />
+                <fieldset>
+                    <legend>{td!(locale, submission.submit.section_narrator)}</legend>
+                    <TextInput field=Field::NarratorName value=d.narrator_name.clone() error=e.get(Field::NarratorName) />
+                    <TextInput field=Field::Role value=d.role.clone() error=e.get(Field::Role) />
+                    <TextInput field=Field::RealName value=d.real_name.clone() error=e.get(Field::RealName) />
+                </fieldset>
+                <fieldset>
+                    <legend>{td!(locale, submission.submit.section_contact)}</legend>
+                    <TextInput field=Field::Contact value=d.contact.clone() error=e.get(Field::Contact) autocomplete="email" />
+                    <TextInput field=Field::AssistedBy value=d.assisted_by.clone() error=e.get(Field::AssistedBy) />
+                </fieldset>
+                <ConsentChoices draft=d.clone() errors=e.clone() />
+                {is_new.then(|| view! { <Honeypot value=d.website.clone() /> })}
+                {idempotency_key.map(|key| view! { <input type="hidden" name="idempotency_key" value=key /> })}
+                <div class="form-actions">
+                    <button type="submit" class="primary" data-sending=td_string!(locale, submission.submit.sending)>{submit_label}</button>
+                    <progress id="upload-progress" max="100" value="0" hidden></progress>
+                </div>
+            </form>
+        </FormEnhancer>
+    }
+}
+
+pub fn field_label(locale: Locale, field: Field) -> &'static str {
+    match field {
+        Field::Title => td_string!(locale, submission.field.title.label),
+        Field::Story => td_string!(locale, submission.field.story.label),
+        Field::NarratorName => td_string!(locale, submission.field.narrator_name.label),
+        Field::RealName => td_string!(locale, submission.field.real_name.label),
+        Field::Role => td_string!(locale, submission.field.role.label),
+        Field::Place => td_string!(locale, submission.field.place.label),
+        Field::YearThen => td_string!(locale, submission.field.year_then.label),
+        Field::YearNow => td_string!(locale, submission.field.year_now.label),
+        Field::Themes => td_string!(locale, submission.field.themes.label),
+        Field::Contact => td_string!(locale, submission.field.contact.label),
+        Field::AssistedBy => td_string!(locale, submission.field.assisted_by.label),
+        Field::ConsentPublish => td_string!(locale, submission.field.consent_publish.label),
+        Field::Licence => td_string!(locale, submission.field.licence.label),
+        Field::IdempotencyKey => "idempotency_key",
+    }
+}
+
+fn field_hint(locale: Locale, field: Field) -> Option<&'static str> {
+    Some(match field {
+        Field::Title => td_string!(locale, submission.field.title.hint),
+        Field::Story => td_string!(locale, submission.field.story.hint),
+        Field::NarratorName => td_string!(locale, submission.field.narrator_name.hint),
+        Field::RealName => td_string!(locale, submission.field.real_name.hint),
+        Field::Role => td_string!(locale, submission.field.role.hint),
+        Field::Place => td_string!(locale, submission.field.place.hint),
+        Field::YearThen => td_string!(locale, submission.field.year_then.hint),
+        Field::YearNow => td_string!(locale, submission.field.year_now.hint),
+        Field::Themes => td_string!(locale, submission.field.themes.hint),
+        Field::Contact => td_string!(locale, submission.field.contact.hint),
+        Field::AssistedBy => td_string!(locale, submission.field.assisted_by.hint),
+        _ => return None,
+    })
+}
+
+/// Ids used by the page and by the enhancer island to find a field's parts.
+pub(crate) fn error_id(field: &str) -> String {
+    format!("err-{field}")
+}
+
+fn hint_id(field: &str) -> String {
+    format!("hint-{field}")
+}
+
+fn field_error_text(locale: Locale, errors: &FormErrors, field: Field) -> Option<String> {
+    errors.get(field).map(|error| locale::field_error(locale, error))
+}
+
+#[component]
+fn ErrorSummary(errors: FormErrors) -> impl IntoView {
+    let locale = current_locale();
+    let count = errors.iter().count();
+    let items = errors
+        .iter()
+        .map(|(field, error)| {
+            let href = format!("#{}", field.name());
+            let text = locale::summary_item(locale, field_label(locale, field), &locale::field_error(locale, error));
+            view! { <li><a href=href>{text}</a></li> }
+        })
+        .collect_view();
+    view! {
+        <div id="error-summary" class="error-summary" role="alert" tabindex="-1" hidden=count == 0>
+            <p>{(count > 0).then(|| locale::error_summary(locale, count))}</p>
+            <ul>{items}</ul>
+        </div>
+    }
+}
+
+/// Label, hint, control and error message of one field, wired together for screen readers.
+#[component]
+fn FieldShell(field: Field, required: bool, error: Option<FieldError>, children: Children) -> impl IntoView {
+    let locale = current_locale();
+    let name = field.name();
+    let error = error.map(|e| locale::field_error(locale, e));
+    let class = if error.is_some() { "field has-error" } else { "field" };
+    view! {
+        <div class=class id=format!("field-{name}")>
+            <label for=name>
+                {field_label(locale, field)}
+                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+            </label>
+            {field_hint(locale, field).map(|hint| view! { <p class="hint" id=hint_id(name)>{hint}</p> })}
+            {children()}
+            <p class="field-error" id=error_id(name)>{error}</p>
+        </div>
+    }
+}
+
+fn described_by(field: Field) -> String {
+    let name = field.name();
+    format!("{} {}", hint_id(name), error_id(name))
+}
+
+#[component]
+fn TextInput(
+    field: Field,
+    value: String,
+    error: Option<FieldError>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] numeric: bool,
+    #[prop(optional)] autocomplete: &'static str,
+) -> impl IntoView {
+    let invalid = error.is_some();
+    let name = field.name();
+    view! {
+        <FieldShell field required error>
+            <input
+                type="text"
+                id=name
+                name=name
+                value=value
+                inputmode=numeric.then_some("numeric")
+                autocomplete=if autocomplete.is_empty() { "off" } else { autocomplete }
+                aria-required=required.then_some("true")
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=described_by(field)
+            />
+        </FieldShell>
+    }
+}
+
+#[component]
+fn TextArea(field: Field, value: String, error: Option<FieldError>) -> impl IntoView {
+    let invalid = error.is_some();
+    let name = field.name();
+    view! {
+        <FieldShell field required=true error>
+            <textarea
+                id=name
+                name=name
+                rows="12"
+                aria-required="true"
+                aria-invalid=invalid.then_some("true")
+                aria-describedby=described_by(field)
+            >
+                // Leptos writes <textarea> children raw (like <script>), so escape them here or a
+                // story containing "</textarea>" would break out of the field.
+                {html_escape::encode_text(&value).into_owned()}
+            </textarea>
+        </FieldShell>
+    }
+}
+
+#[component]
+fn Checkbox(name: &'static str, checked: bool, label: &'static str) -> impl IntoView {
+    view! {
+        <div class="check">
+            <input type="checkbox" id=name name=name checked=checked />
+            <label for=name>{label}</label>
+        </div>
+    }
+}
+
+#[component]
+fn ThemeChoices(selected: Vec<String>, error: Option<FieldError>) -> impl IntoView {
+    let locale = current_locale();
+    let name = Field::Themes.name();
+    let error = error.map(|e| locale::field_error(locale, e));
+    let class = if error.is_some() { "field choices has-error" } else { "field choices" };
+    let boxes = Theme::ALL
+        .iter()
+        .map(|theme| {
+            let id = format!("theme-{}", theme.slug());
+            view! {
+                <div class="check">
+                    <input type="checkbox" id=id.clone() name=name value=theme.slug() checked=selected.iter().any(|s| s == theme.slug()) />
+                    <label for=id>{locale::theme_name(locale, *theme)}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class=class id=format!("field-{name}") aria-describedby=described_by(Field::Themes)>
+            <legend>
+                {td!(locale, submission.submit.section_themes)}
+                <span class="required" aria-hidden="true">" *"</span>
+            </legend>
+            <p class="hint" id=hint_id(name)>{field_hint(locale, Field::Themes)}</p>
+            <span id=name tabindex="-1"></span>
+            <div class="choice-grid">{boxes}</div>
+            <p class="field-error" id=error_id(name)>{error}</p>
+        </fieldset>
+    }
+}
+
+#[component]
+fn ConsentChoices(draft: StoryDraft, errors: FormErrors) -> impl IntoView {
+    let locale = current_locale();
+    let consent_error = field_error_text(locale, &errors, Field::ConsentPublish);
+    let licence_error = field_error_text(locale, &errors, Field::Licence);
+    let chosen = Licence::from_slug(draft.licence.trim());
+    let has_error = consent_error.is_some() || licence_error.is_some();
+    let licences = Licence::ALL
+        .iter()
+        .map(|licence| {
+            let id = format!("licence-{}", licence.slug());
+            // Nothing chosen yet: preselect the most private choice.
+            let checked = chosen.map_or(*licence == Licence::DisplayOnly, |c| c == *licence);
+            view! {
+                <div class="check">
+                    <input type="radio" id=id.clone() name="licence" value=licence.slug() checked=checked />
+                    <label for=id>
+                        <strong>{locale::licence_name(locale, *licence)}</strong>
+                        " — "
+                        {locale::licence_description(locale, *licence)}
+                    </label>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class=if has_error { "consents has-error" } else { "consents" }>
+            <legend>{td!(locale, submission.submit.section_consent)}</legend>
+            <div class="field" id="field-consent_publish">
+                <div class="check">
+                    <input type="checkbox" id="consent_publish" name="consent_publish" checked=draft.consent_publish
+                        aria-required="true" aria-describedby=error_id("consent_publish") />
+                    <label for="consent_publish">
+                        {td!(locale, submission.field.consent_publish.label)}
+                        <span class="required" aria-hidden="true">" *"</span>
+                    </label>
+                </div>
+                <p class="field-error" id=error_id("consent_publish")>{consent_error}</p>
+            </div>
+            <Checkbox name="consent_show_name" checked=draft.consent_show_name label=td_string!(locale, submission.field.consent_show_name.label) />
+            <Checkbox name="consent_faces" checked=draft.consent_faces label=td_string!(locale, submission.field.consent_faces.label) />
+            <fieldset class="field" id="field-licence">
+                <legend>{td!(locale, submission.field.licence.label)}</legend>
+                <span id="licence" tabindex="-1"></span>
+                {licences}
+                <p class="field-error" id=error_id("licence")>{licence_error}</p>
+            </fieldset>
+        </fieldset>
+    }
+}
+
+/// Hidden from people (off-screen, out of the tab order, hidden from screen readers); bots
+/// that fill every field give themselves away.
+#[component]
+fn Honeypot(value: String) -> impl IntoView {
+    let locale = current_locale();
+    view! {
+        <div class="hp" aria-hidden="true">
+            <label for="website">{td!(locale, submission.field.website.label)}</label>
+            <input type="text" id="website" name="website" value=value tabindex="-1" autocomplete="off" />
+        </div>
+    }
+}

@@ -1,0 +1,12 @@
+//! Residents tell their ten years: the submission form, the private tracking page and the
+//! withdrawal confirmation. The form is plain HTML that posts without JavaScript; the
+//! `FormEnhancer` island adds inline validation (the same rules as the server, compiled to
+//! WebAssembly) and sends it without a page reload.
+
+mod enhancer;
+mod form;
+mod pages;
+
+pub use enhancer::FormEnhancer;
+pub use form::{StoryForm, field_label};
+pub use pages::{Notice, SubmitPage, TrackPage, TrackedStory, WithdrawConfirmPage};

@@ -1,0 +1,62 @@
+//! The append-only audit log of story transitions. Entries hold no personal data, so they
+//! survive withdrawal.
+
+use app::domain::{StoryId, StoryStatus};
+use sqlx::PgConnection;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "audit_actor", rename_all = "snake_case")]
+pub enum Actor {
+    Contributor,
+    Moderator,
+    System,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "audit_action", rename_all = "snake_case")]
+pub enum Action {
+    Submitted,
+    Edited,
+    Withdrawn,
+    Approved,
+    Rejected,
+    ChangesRequested,
+    Unpublished,
+    ModeratorEdited,
+    Featured,
+    Unfeatured,
+}
+
+pub struct Entry<'a> {
+    pub story: StoryId,
+    pub actor: Actor,
+    pub moderator_id: Option<i64>,
+    pub action: Action,
+    pub from: Option<StoryStatus>,
+    pub to: Option<StoryStatus>,
+    pub reason: Option<&'a str>,
+}
+
+impl Entry<'_> {
+    /// A contributor's own action through the tracking link.
+    pub fn by_contributor(story: StoryId, action: Action, from: Option<StoryStatus>, to: StoryStatus) -> Entry<'static> {
+        Entry { story, actor: Actor::Contributor, moderator_id: None, action, from, to: Some(to), reason: None }
+    }
+
+    pub async fn record(self, tx: &mut PgConnection) -> Result<(), sqlx::Error> {
+        sqlx::query!(
+            "insert into story_audit_log (story_id, actor, moderator_id, action, from_status, to_status, reason)
+             values ($1, $2, $3, $4, $5, $6, $7)",
+            self.story.0,
+            self.actor as _,
+            self.moderator_id,
+            self.action as _,
+            self.from as _,
+            self.to as _,
+            self.reason,
+        )
+        .execute(tx)
+        .await?;
+        Ok(())
+    }
+}

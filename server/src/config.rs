@@ -1,0 +1,98 @@
+//! Every setting comes from the environment and has a default, so `server` runs from the
+//! repository root with nothing set. The README lists them all.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`, default `postgres://postgres@127.0.0.1:5432/shinian`.
+    pub database_url: String,
+    /// `DATABASE_MAX_CONNECTIONS`, default 10.
+    pub database_max_connections: u32,
+    /// `BIND_ADDR`, default `127.0.0.1:3000`.
+    pub bind_addr: SocketAddr,
+    /// `MEDIA_DIR`, default `./data/media`: originals (private) and derivatives.
+    pub media_dir: PathBuf,
+    /// `PUBLIC_URL`, default `http://127.0.0.1:3000`: the address people use, for absolute links.
+    pub public_url: String,
+    /// `SITE_ROOT`, default `target/site`: what `cargo leptos build` produced (WASM, CSS, assets).
+    pub site_root: PathBuf,
+    /// `SUBMISSIONS_PER_HOUR_PER_IP`, default 10: accepted stories per hour from one address.
+    pub submissions_per_hour_per_ip: u32,
+    /// `TRUST_PROXY`, default false: take the client address from `X-Forwarded-For`.
+    pub trust_proxy: bool,
+    /// `DISPLAY_UTC_OFFSET_HOURS`, default 8 (China Standard Time): dates shown to people.
+    pub display_utc_offset_hours: i8,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("environment variable {name} has an invalid value {value:?}: {reason}")]
+pub struct ConfigError {
+    name: &'static str,
+    value: String,
+    reason: String,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Ok(Config {
+            database_url: text("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/shinian"),
+            database_max_connections: parsed("DATABASE_MAX_CONNECTIONS", 10)?,
+            bind_addr: parsed("BIND_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)))?,
+            media_dir: PathBuf::from(text("MEDIA_DIR", "./data/media")),
+            public_url: text("PUBLIC_URL", "http://127.0.0.1:3000").trim_end_matches('/').to_owned(),
+            site_root: PathBuf::from(text("SITE_ROOT", "target/site")),
+            submissions_per_hour_per_ip: parsed("SUBMISSIONS_PER_HOUR_PER_IP", 10)?,
+            trust_proxy: flag("TRUST_PROXY")?,
+            display_utc_offset_hours: parsed("DISPLAY_UTC_OFFSET_HOURS", 8)?,
+        })
+    }
+
+    /// Settings for tests and tools: everything default except the database.
+    pub fn for_database(database_url: &str) -> Config {
+        Config {
+            database_url: database_url.to_owned(),
+            database_max_connections: 5,
+            bind_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            media_dir: PathBuf::from("./data/media"),
+            public_url: "http://127.0.0.1:3000".to_owned(),
+            site_root: PathBuf::from("target/site"),
+            submissions_per_hour_per_ip: 10,
+            trust_proxy: false,
+            display_utc_offset_hours: 8,
+        }
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+fn text(name: &'static str, default: &str) -> String {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| default.to_owned())
+}
+
+fn parsed<T: FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match std::env::var(name) {
+        Ok(value) if !value.trim().is_empty() => value.trim().parse().map_err(|e: T::Err| ConfigError {
+            name,
+            value,
+            reason: e.to_string(),
+        }),
+        _ => Ok(default),
+    }
+}
+
+fn flag(name: &'static str) -> Result<bool, ConfigError> {
+    let value = text(name, "false");
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError { name, value, reason: "expected true or false".into() }),
+    }
+}

@@ -1,0 +1,62 @@
+//! Shinian's server: HTTP routes per feature, the database, background work and the
+//! command-line tasks. The pages themselves are Leptos components in the `app` crate.
+
+pub mod audit;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod health;
+pub mod maintenance;
+pub mod state;
+pub mod submission;
+pub mod timeline;
+pub mod web;
+
+use axum::Router;
+use axum::http::{HeaderName, Request};
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post};
+use state::AppState;
+use std::borrow::Cow;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+/// No request body may exceed this; each route enforces its own, smaller limits while reading.
+pub const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub fn router(state: AppState) -> Router {
+    let assets = ServeDir::new(&state.config.site_root)
+        .not_found_service(axum::routing::any(|| async { web::AppError::NotFound }).with_state(()));
+    Router::new()
+        .merge(timeline::routes())
+        .route("/healthz", get(health::healthz))
+        .route("/locale", post(web::locale::choose_language))
+        .merge(submission::routes())
+        .fallback_service(assets)
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
+        .layer(from_fn_with_state(state.clone(), web::error::localize_errors))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}
+
+fn request_span<B>(request: &Request<B>) -> tracing::Span {
+    let id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+    tracing::info_span!("request", id, method = %request.method(), path = %loggable_path(request.uri().path()))
+}
+
+/// Tracking links are capabilities: they must not end up in logs.
+fn loggable_path(path: &str) -> Cow<'_, str> {
+    match path.strip_prefix("/track/") {
+        Some(rest) => {
+            let tail = rest.split_once('/').map(|(_, tail)| tail).unwrap_or("");
+            Cow::Owned(format!("/track/…/{tail}"))
+        }
+        None => Cow::Borrowed(path),
+    }
+}

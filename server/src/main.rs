@@ -1,0 +1,85 @@
+use clap::{Parser, Subcommand};
+use server::config::Config;
+use server::state::AppState;
+use server::{db, demo, maintenance};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+/// Shinian: community oral histories, then and now. With no command, serves the site.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site on BIND_ADDR (the default).
+    Serve,
+    /// Run database migrations and exit.
+    Migrate,
+    /// Load the demo stories, unless the database already holds a story.
+    SeedDemo,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    let config = Config::from_env()?;
+    let pool = db::connect(&config).await?;
+    db::MIGRATOR.run(&pool).await?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(AppState::new(config, pool)).await,
+        Command::Migrate => Ok(()),
+        Command::SeedDemo => seed_demo(&pool).await,
+    }
+}
+
+async fn serve(state: AppState) -> Result<(), Box<dyn std::error::Error>> {
+    let listener = tokio::net::TcpListener::bind(state.config.bind_addr).await?;
+    tracing::info!("serving on http://{}", listener.local_addr()?);
+    maintenance::spawn(state.clone());
+    let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn seed_demo(pool: &sqlx::PgPool) -> Result<(), Box<dyn std::error::Error>> {
+    match demo::seed(pool, server::web::time::latest_allowed_year()).await? {
+        demo::Seeded::Inserted(count) => tracing::info!("loaded {count} demo stories"),
+        demo::Seeded::AlreadyHadStories => tracing::info!("stories already exist; demo content not loaded"),
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

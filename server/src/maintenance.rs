@@ -1,0 +1,33 @@
+//! Periodic housekeeping run by every instance. Each step is an idempotent delete, so
+//! instances sharing a database can run it at the same time.
+
+use crate::state::AppState;
+use std::time::Duration;
+
+const EVERY: Duration = Duration::from_secs(600);
+
+pub fn spawn(state: AppState) {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(EVERY);
+        loop {
+            ticker.tick().await;
+            if let Err(error) = run_once(&state).await {
+                tracing::warn!(%error, "maintenance failed; will retry");
+            }
+        }
+    });
+}
+
+pub async fn run_once(state: &AppState) -> Result<(), sqlx::Error> {
+    let keys = sqlx::query!(
+        "delete from story_idempotency_keys where created_at <= now() - make_interval(hours => $1)",
+        crate::submission::store::IDEMPOTENCY_HOURS
+    )
+    .execute(&state.db)
+    .await?;
+    let events = sqlx::query!("delete from story_submission_events where submitted_at <= now() - interval '1 hour'")
+        .execute(&state.db)
+        .await?;
+    tracing::debug!(keys = keys.rows_affected(), events = events.rows_affected(), "maintenance done");
+    Ok(())
+}

@@ -1,0 +1,199 @@
+use super::store::{self, Submitted};
+use super::tokens::TrackingToken;
+use crate::state::AppState;
+use crate::web::client_ip::ClientIp;
+use crate::web::error::wants_json;
+use crate::web::form::{PostedForm, read_form};
+use crate::web::render::{private_html, render_page};
+use crate::web::time::{display_date, latest_allowed_year};
+use crate::web::{AppError, RequestLocale};
+use app::domain::{Field, FormErrors, IdempotencyKey, NewStory, StoryDraft};
+use app::locale::{self, Locale};
+use app::submission::{Notice, SubmitPage, TrackPage, TrackedStory, WithdrawConfirmPage};
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+/// `GET /submit`: an empty form with a fresh idempotency key.
+pub async fn form(State(state): State<AppState>, RequestLocale(locale): RequestLocale) -> Response {
+    let page = submit_page(&state, locale, StoryDraft::default(), FormErrors::default());
+    private_html(StatusCode::OK, page)
+}
+
+fn submit_page(state: &AppState, locale: Locale, mut draft: StoryDraft, errors: FormErrors) -> String {
+    if IdempotencyKey::parse(&draft.idempotency_key).ok().flatten().is_none() {
+        draft.idempotency_key = new_idempotency_key();
+    }
+    let idempotency_key = draft.idempotency_key.clone();
+    let latest_year = latest_allowed_year();
+    render_page(state, locale, "/submit", move || view! { <SubmitPage draft errors latest_year idempotency_key /> })
+}
+
+fn new_idempotency_key() -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>())
+}
+
+/// `POST /submit`: the public form contract (docs/api.md). 303 to the tracking page on
+/// success; the form again with every value kept and each message beside its field on error.
+pub async fn submit(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, AppError> {
+    let posted = read_form(&headers, body).await?;
+    let draft = StoryDraft::from_pairs(posted.pairs());
+    if !draft.website.is_empty() {
+        return Err(AppError::Honeypot);
+    }
+    let json = wants_json(&headers);
+    let (story, key) = match parse_submission(&draft) {
+        Ok(parsed) => parsed,
+        Err(errors) if json => return Ok(json_errors(locale, &errors)),
+        Err(errors) => return Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, submit_page(&state, locale, draft, errors))),
+    };
+    let per_hour = state.config.submissions_per_hour_per_ip;
+    let token = match store::submit(&state.db, &story, key.as_ref(), ip, per_hour).await? {
+        Submitted::Created(token) | Submitted::Repeated(token) => token,
+    };
+    Ok(see_other(&token.path(), json))
+}
+
+fn parse_submission(draft: &StoryDraft) -> Result<(NewStory, Option<IdempotencyKey>), FormErrors> {
+    let key = IdempotencyKey::parse(&draft.idempotency_key);
+    let story = NewStory::parse(draft, latest_allowed_year());
+    match (story, key) {
+        (Ok(story), Ok(key)) => Ok((story, key)),
+        (story, key) => {
+            let mut errors = story.err().unwrap_or_default();
+            if let Err(error) = key {
+                errors.add(Field::IdempotencyKey, error);
+            }
+            Err(errors)
+        }
+    }
+}
+
+/// Plain forms get a 303; the form island asks for JSON and navigates itself.
+fn see_other(location: &str, json: bool) -> Response {
+    if json {
+        (StatusCode::OK, Json(serde_json::json!({ "location": location }))).into_response()
+    } else {
+        Redirect::to(location).into_response()
+    }
+}
+
+fn json_errors(locale: Locale, errors: &FormErrors) -> Response {
+    let fields: Vec<_> = errors
+        .iter()
+        .map(|(field, error)| serde_json::json!({ "field": field.name(), "message": locale::field_error(locale, error) }))
+        .collect();
+    let body = serde_json::json!({
+        "error": "invalid_fields",
+        "message": locale::error_summary(locale, fields.len()),
+        "errors": fields,
+    });
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+}
+
+fn parse_token(text: &str) -> Result<TrackingToken, AppError> {
+    TrackingToken::parse(text).ok_or(AppError::NotFound)
+}
+
+#[derive(Deserialize)]
+pub struct TrackQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+/// `GET /track/{token}`: the contributor's private page.
+pub async fn track(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    Path(token): Path<String>,
+    Query(query): Query<TrackQuery>,
+) -> Result<Response, AppError> {
+    let token = parse_token(&token)?;
+    let notice = query.saved.is_some().then_some(Notice::Saved);
+    let page = track_page(&state, locale, &token, notice, None).await?;
+    Ok(private_html(StatusCode::OK, page))
+}
+
+async fn track_page(
+    state: &AppState,
+    locale: Locale,
+    token: &TrackingToken,
+    notice: Option<Notice>,
+    failed_edit: Option<(StoryDraft, FormErrors)>,
+) -> Result<String, AppError> {
+    let own = store::find_by_token(&state.db, token).await?.ok_or(AppError::NotFound)?;
+    let offset = state.config.display_utc_offset_hours;
+    let story = TrackedStory {
+        status: own.status,
+        submitted_on: display_date(locale, own.submitted_at, offset),
+        updated_on: display_date(locale, own.updated_at, offset),
+        moderator_message: None,
+        draft: own.draft,
+    };
+    let track_path = token.path();
+    let track_url = format!("{}{}", state.config.public_url, track_path);
+    let (edit_draft, edit_errors) = match failed_edit {
+        Some((draft, errors)) => (Some(draft), errors),
+        None => (None, FormErrors::default()),
+    };
+    let latest_year = latest_allowed_year();
+    let path = track_path.clone();
+    Ok(render_page(state, locale, &path, move || {
+        view! { <TrackPage story track_path track_url notice edit_errors edit_draft latest_year /> }
+    }))
+}
+
+/// `POST /track/{token}`: the contributor's edit, same fields as the submission.
+pub async fn edit(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, AppError> {
+    let token = parse_token(&token)?;
+    let posted = read_form(&headers, body).await?;
+    let draft = StoryDraft::from_pairs(posted.pairs());
+    let json = wants_json(&headers);
+    let story = match NewStory::parse(&draft, latest_allowed_year()) {
+        Ok(story) => story,
+        Err(errors) if json => return Ok(json_errors(locale, &errors)),
+        Err(errors) => {
+            let page = track_page(&state, locale, &token, None, Some((draft, errors))).await?;
+            return Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, page));
+        }
+    };
+    store::edit(&state.db, &token, &story).await?;
+    Ok(see_other(&format!("{}?saved=1", token.path()), json))
+}
+
+/// `POST /track/{token}/withdraw`: without `confirm=yes` asks first; with it, withdraws.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, AppError> {
+    let token = parse_token(&token)?;
+    let posted = read_form(&headers, body).await.unwrap_or_else(|_| PostedForm::default());
+    if posted.get("confirm") != Some("yes") {
+        store::find_by_token(&state.db, &token).await?.ok_or(AppError::NotFound)?;
+        let track_path = token.path();
+        let page = render_page(&state, locale, &track_path.clone(), move || view! { <WithdrawConfirmPage track_path /> });
+        return Ok(private_html(StatusCode::OK, page));
+    }
+    store::withdraw(&state.db, &token).await?;
+    Ok(Redirect::to(&token.path()).into_response())
+}

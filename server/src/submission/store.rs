@@ -1,0 +1,410 @@
+//! Storing, reading, editing and withdrawing stories. Every change happens in one transaction
+//! together with its consent records, revision and audit entry: a story is never half-written.
+
+use super::tokens::{TrackingToken, fingerprint, idempotency_key_hash, ip_hash};
+use crate::audit::{Action, Entry};
+use crate::web::AppError;
+use app::domain::{CONSENT_TEXT_VERSION, IdempotencyKey, NewStory, StoryDraft, StoryId, StoryStatus, Theme};
+use serde::{Deserialize, Serialize};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use std::net::IpAddr;
+use time::OffsetDateTime;
+
+/// How long a repeated submit with the same key answers with the first story.
+pub const IDEMPOTENCY_HOURS: i32 = 24;
+
+pub enum Submitted {
+    Created(TrackingToken),
+    /// The same key and content were sent before: nothing new was stored.
+    Repeated(TrackingToken),
+}
+
+/// The public content of a story at one version, kept for moderators' diffs and history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionContent {
+    pub title: String,
+    pub body: String,
+    pub place: String,
+    pub narrator_name: Option<String>,
+    pub role: Option<String>,
+    pub year_then: i32,
+    pub year_then_approx: bool,
+    pub year_now: i32,
+    pub themes: Vec<Theme>,
+}
+
+impl RevisionContent {
+    pub fn of(story: &NewStory) -> RevisionContent {
+        RevisionContent {
+            title: story.title.as_str().to_owned(),
+            body: story.body.as_str().to_owned(),
+            place: story.place.as_str().to_owned(),
+            narrator_name: story.narrator_name.as_ref().map(|n| n.as_str().to_owned()),
+            role: story.role.as_ref().map(|r| r.as_str().to_owned()),
+            year_then: story.years.then.get(),
+            year_then_approx: story.years.then_approx,
+            year_now: story.years.now.get(),
+            themes: story.themes.as_slice().to_vec(),
+        }
+    }
+}
+
+pub async fn submit(
+    db: &PgPool,
+    story: &NewStory,
+    key: Option<&IdempotencyKey>,
+    ip: IpAddr,
+    per_hour: u32,
+) -> Result<Submitted, AppError> {
+    let print = fingerprint(story);
+    if let Some(key) = key {
+        if let Some(token) = find_repeat(db, key, &print).await? {
+            return Ok(Submitted::Repeated(token));
+        }
+    }
+    let mut tx = db.begin().await?;
+    let ip = ip_hash(ip);
+    check_rate(&mut tx, &ip, per_hour).await?;
+    let token = TrackingToken::generate();
+    let id = insert_story(&mut tx, story).await?;
+    sqlx::query!("insert into story_tracking_tokens (token_hash, story_id) values ($1, $2)", token.hash(), id.0)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!("insert into story_submission_events (ip_hash) values ($1)", ip).execute(&mut *tx).await?;
+    if let Some(key) = key {
+        if !remember_key(&mut tx, key, &print, id, &token).await? {
+            // Another request with the same key committed first: answer with its story.
+            tx.rollback().await?;
+            return find_repeat(db, key, &print).await?.map(Submitted::Repeated).ok_or(AppError::IdempotencyConflict);
+        }
+    }
+    tx.commit().await?;
+    tracing::info!(story = %id, "story submitted");
+    Ok(Submitted::Created(token))
+}
+
+async fn find_repeat(db: &PgPool, key: &IdempotencyKey, print: &[u8]) -> Result<Option<TrackingToken>, AppError> {
+    let row = sqlx::query!(
+        "select fingerprint, sealed_token from story_idempotency_keys
+         where key_hash = $1 and created_at > now() - make_interval(hours => $2)",
+        idempotency_key_hash(key),
+        IDEMPOTENCY_HOURS
+    )
+    .fetch_optional(db)
+    .await?;
+    match row {
+        None => Ok(None),
+        Some(row) if row.fingerprint == print => Ok(TrackingToken::unseal(&row.sealed_token, key, print)),
+        Some(_) => Err(AppError::IdempotencyConflict),
+    }
+}
+
+/// Returns false when the key was taken meanwhile by a concurrent request.
+async fn remember_key(
+    tx: &mut Transaction<'_, Postgres>,
+    key: &IdempotencyKey,
+    print: &[u8],
+    id: StoryId,
+    token: &TrackingToken,
+) -> Result<bool, AppError> {
+    let key_hash = idempotency_key_hash(key);
+    // An expired entry for the same key no longer protects anything.
+    sqlx::query!(
+        "delete from story_idempotency_keys where key_hash = $1 and created_at <= now() - make_interval(hours => $2)",
+        key_hash,
+        IDEMPOTENCY_HOURS
+    )
+    .execute(&mut **tx)
+    .await?;
+    let inserted = sqlx::query!(
+        "insert into story_idempotency_keys (key_hash, fingerprint, story_id, sealed_token)
+         values ($1, $2, $3, $4) on conflict (key_hash) do nothing",
+        key_hash,
+        print,
+        id.0,
+        token.seal(key, print)
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+/// Serialises submissions from one address (advisory lock) and counts the accepted ones of the
+/// last hour. Refused attempts are never counted.
+async fn check_rate(tx: &mut Transaction<'_, Postgres>, ip: &[u8], per_hour: u32) -> Result<(), AppError> {
+    sqlx::query!("select pg_advisory_xact_lock(('x' || substr(encode($1, 'hex'), 1, 16))::bit(64)::bigint)", ip)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query!(
+        "delete from story_submission_events where ip_hash = $1 and submitted_at <= now() - interval '1 hour'",
+        ip
+    )
+    .execute(&mut **tx)
+    .await?;
+    let window = sqlx::query!(
+        r#"select count(*) as "count!", extract(epoch from min(submitted_at) + interval '1 hour' - now())::bigint as retry_after
+           from story_submission_events where ip_hash = $1"#,
+        ip
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    if window.count >= i64::from(per_hour) {
+        let retry_after_secs = window.retry_after.unwrap_or(3600).clamp(1, 3600) as u64;
+        return Err(AppError::RateLimited { limit: per_hour, retry_after_secs });
+    }
+    Ok(())
+}
+
+pub(crate) async fn insert_story(tx: &mut Transaction<'_, Postgres>, story: &NewStory) -> Result<StoryId, AppError> {
+    let id = sqlx::query_scalar!(
+        "insert into stories (title, body, place, narrator_name, role, year_then, year_then_approx, year_now,
+                              show_name, faces_consent, licence)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id",
+        story.title.as_str(),
+        story.body.as_str(),
+        story.place.as_str(),
+        story.narrator_name.as_ref().map(|n| n.as_str()),
+        story.role.as_ref().map(|r| r.as_str()),
+        story.years.then.get() as i16,
+        story.years.then_approx,
+        story.years.now.get() as i16,
+        story.consents.show_name,
+        story.consents.faces,
+        story.licence as _,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let id = StoryId(id);
+    replace_themes(tx, id, story.themes.as_slice()).await?;
+    save_contributor(tx, id, story).await?;
+    let assisted = story.assisted_by.is_some();
+    record_consent(tx, id, ConsentKind::Publish, true, assisted).await?;
+    record_consent(tx, id, ConsentKind::ShowName, story.consents.show_name, assisted).await?;
+    record_consent(tx, id, ConsentKind::Faces, story.consents.faces, assisted).await?;
+    save_revision(tx, id, 1, story).await?;
+    Entry::by_contributor(id, Action::Submitted, None, StoryStatus::Pending).record(tx).await?;
+    Ok(id)
+}
+
+async fn replace_themes(tx: &mut PgConnection, id: StoryId, themes: &[Theme]) -> Result<(), AppError> {
+    sqlx::query!("delete from story_themes where story_id = $1", id.0).execute(&mut *tx).await?;
+    sqlx::query!(
+        "insert into story_themes (story_id, theme) select $1, unnest($2::theme[])",
+        id.0,
+        themes as _
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+async fn save_contributor(tx: &mut PgConnection, id: StoryId, story: &NewStory) -> Result<(), AppError> {
+    sqlx::query!(
+        "insert into story_contributors (story_id, real_name, contact, assisted_by) values ($1, $2, $3, $4)
+         on conflict (story_id) do update
+         set real_name = excluded.real_name, contact = excluded.contact, assisted_by = excluded.assisted_by",
+        id.0,
+        story.real_name.as_ref().map(|n| n.as_str()),
+        story.contact.as_ref().map(|c| c.as_str()),
+        story.assisted_by.as_ref().map(|a| a.as_str()),
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, sqlx::Type)]
+#[sqlx(type_name = "consent_kind", rename_all = "snake_case")]
+enum ConsentKind {
+    Publish,
+    ShowName,
+    Faces,
+}
+
+async fn record_consent(
+    tx: &mut PgConnection,
+    id: StoryId,
+    kind: ConsentKind,
+    granted: bool,
+    assisted: bool,
+) -> Result<(), AppError> {
+    sqlx::query!(
+        "insert into story_consents (story_id, kind, granted, text_version, attested_by_assistant)
+         values ($1, $2, $3, $4, $5)",
+        id.0,
+        kind as _,
+        granted,
+        CONSENT_TEXT_VERSION,
+        assisted
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+async fn save_revision(tx: &mut PgConnection, id: StoryId, version: i32, story: &NewStory) -> Result<(), AppError> {
+    let content = serde_json::to_value(RevisionContent::of(story)).map_err(|e| AppError::Internal(e.to_string()))?;
+    sqlx::query!(
+        "insert into story_revisions (story_id, version, author, content) values ($1, $2, 'contributor', $3)",
+        id.0,
+        version,
+        content
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// A story as its contributor sees it through the tracking link.
+pub struct OwnStory {
+    pub id: StoryId,
+    pub status: StoryStatus,
+    pub submitted_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    /// `None` once withdrawn (the content was erased).
+    pub draft: Option<StoryDraft>,
+}
+
+pub async fn find_by_token(db: &PgPool, token: &TrackingToken) -> Result<Option<OwnStory>, AppError> {
+    let row = sqlx::query!(
+        r#"select s.id, s.status as "status: StoryStatus", s.submitted_at, s.updated_at,
+                  s.title, s.body, s.place, s.narrator_name, s.role,
+                  s.year_then, s.year_then_approx, s.year_now, s.show_name, s.faces_consent,
+                  s.licence::text as "licence!",
+                  array(select t.theme::text from story_themes t where t.story_id = s.id order by t.theme) as "themes!",
+                  c.real_name as "real_name?", c.contact as "contact?", c.assisted_by as "assisted_by?"
+           from story_tracking_tokens k
+           join stories s on s.id = k.story_id
+           left join story_contributors c on c.story_id = s.id
+           where k.token_hash = $1"#,
+        token.hash()
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| {
+        let draft = (r.status != StoryStatus::Withdrawn).then(|| StoryDraft {
+            title: r.title.unwrap_or_default(),
+            story: r.body.unwrap_or_default(),
+            place: r.place.unwrap_or_default(),
+            narrator_name: r.narrator_name.unwrap_or_default(),
+            role: r.role.unwrap_or_default(),
+            real_name: r.real_name.unwrap_or_default(),
+            contact: r.contact.unwrap_or_default(),
+            assisted_by: r.assisted_by.unwrap_or_default(),
+            year_then: r.year_then.to_string(),
+            year_then_approx: r.year_then_approx,
+            year_now: r.year_now.to_string(),
+            themes: r.themes,
+            consent_publish: true,
+            consent_show_name: r.show_name,
+            consent_faces: r.faces_consent,
+            licence: r.licence,
+            ..StoryDraft::default()
+        });
+        OwnStory { id: StoryId(r.id), status: r.status, submitted_at: r.submitted_at, updated_at: r.updated_at, draft }
+    }))
+}
+
+struct Locked {
+    id: StoryId,
+    status: StoryStatus,
+    version: i32,
+    show_name: bool,
+    faces_consent: bool,
+}
+
+async fn lock_by_token(tx: &mut Transaction<'_, Postgres>, token: &TrackingToken) -> Result<Locked, AppError> {
+    let row = sqlx::query!(
+        r#"select s.id, s.status as "status: StoryStatus", s.version, s.show_name, s.faces_consent
+           from story_tracking_tokens k join stories s on s.id = k.story_id
+           where k.token_hash = $1 for update of s"#,
+        token.hash()
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(Locked {
+        id: StoryId(row.id),
+        status: row.status,
+        version: row.version,
+        show_name: row.show_name,
+        faces_consent: row.faces_consent,
+    })
+}
+
+/// The contributor's edit. Allowed while pending or changes-requested; either way the story
+/// goes (back) to pending and its version is bumped, so a moderator acting on the old version
+/// is stopped.
+pub async fn edit(db: &PgPool, token: &TrackingToken, story: &NewStory) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let current = lock_by_token(&mut tx, token).await?;
+    if !current.status.editable_by_contributor() {
+        return Err(AppError::NotEditable);
+    }
+    let version = current.version + 1;
+    sqlx::query!(
+        "update stories set title = $2, body = $3, place = $4, narrator_name = $5, role = $6, year_then = $7,
+                year_then_approx = $8, year_now = $9, show_name = $10, faces_consent = $11, licence = $12,
+                status = 'pending', version = $13, updated_at = now()
+         where id = $1",
+        current.id.0,
+        story.title.as_str(),
+        story.body.as_str(),
+        story.place.as_str(),
+        story.narrator_name.as_ref().map(|n| n.as_str()),
+        story.role.as_ref().map(|r| r.as_str()),
+        story.years.then.get() as i16,
+        story.years.then_approx,
+        story.years.now.get() as i16,
+        story.consents.show_name,
+        story.consents.faces,
+        story.licence as _,
+        version,
+    )
+    .execute(&mut *tx)
+    .await?;
+    replace_themes(&mut tx, current.id, story.themes.as_slice()).await?;
+    save_contributor(&mut tx, current.id, story).await?;
+    let assisted = story.assisted_by.is_some();
+    if current.show_name != story.consents.show_name {
+        record_consent(&mut tx, current.id, ConsentKind::ShowName, story.consents.show_name, assisted).await?;
+    }
+    if current.faces_consent != story.consents.faces {
+        record_consent(&mut tx, current.id, ConsentKind::Faces, story.consents.faces, assisted).await?;
+    }
+    save_revision(&mut tx, current.id, version, story).await?;
+    Entry::by_contributor(current.id, Action::Edited, Some(current.status), StoryStatus::Pending).record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Withdrawal: the story leaves every public place at once, and its content and the
+/// contributor's details are erased. What remains is the status (so the tracking page can say
+/// so), the years and licence, the consent history and an audit entry without personal data.
+pub async fn withdraw(db: &PgPool, token: &TrackingToken) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let current = lock_by_token(&mut tx, token).await?;
+    if current.status == StoryStatus::Withdrawn {
+        return Ok(());
+    }
+    let id = current.id.0;
+    sqlx::query!(
+        "update stories set status = 'withdrawn', title = null, body = null, place = null, narrator_name = null,
+                role = null, version = version + 1, published_at = null, withdrawn_at = now(), updated_at = now()
+         where id = $1",
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!("delete from story_contributors where story_id = $1", id).execute(&mut *tx).await?;
+    sqlx::query!("delete from story_revisions where story_id = $1", id).execute(&mut *tx).await?;
+    sqlx::query!("delete from story_themes where story_id = $1", id).execute(&mut *tx).await?;
+    sqlx::query!("delete from story_idempotency_keys where story_id = $1", id).execute(&mut *tx).await?;
+    record_consent(&mut tx, current.id, ConsentKind::Publish, false, false).await?;
+    Entry::by_contributor(current.id, Action::Withdrawn, Some(current.status), StoryStatus::Withdrawn)
+        .record(&mut tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(story = id, "story withdrawn");
+    Ok(())
+}

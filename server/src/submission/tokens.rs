@@ -1,0 +1,111 @@
+//! The contributor's private tracking token, and the hashes that let the database hold it
+//! (and client addresses, and idempotency keys) without holding them in the clear.
+
+use app::domain::{IdempotencyKey, NewStory};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+use std::net::IpAddr;
+
+const TOKEN_BYTES: usize = 32;
+
+/// 256 random bits, written as 43 URL-safe base64 characters. Only its SHA-256 is stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TrackingToken([u8; TOKEN_BYTES]);
+
+impl TrackingToken {
+    pub fn generate() -> TrackingToken {
+        TrackingToken(rand::random())
+    }
+
+    pub fn parse(text: &str) -> Option<TrackingToken> {
+        let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
+        Some(TrackingToken(bytes.try_into().ok()?))
+    }
+
+    pub fn hash(&self) -> Vec<u8> {
+        Sha256::digest(self.0).to_vec()
+    }
+
+    pub fn path(&self) -> String {
+        format!("/track/{}", URL_SAFE_NO_PAD.encode(self.0))
+    }
+
+    /// The token masked with a pad only someone holding the idempotency key and the same
+    /// content can rebuild.
+    pub fn seal(&self, key: &IdempotencyKey, fingerprint: &[u8]) -> Vec<u8> {
+        xor(&self.0, &pad(key, fingerprint))
+    }
+
+    pub fn unseal(sealed: &[u8], key: &IdempotencyKey, fingerprint: &[u8]) -> Option<TrackingToken> {
+        let bytes = xor(sealed, &pad(key, fingerprint));
+        Some(TrackingToken(bytes.try_into().ok()?))
+    }
+}
+
+impl std::fmt::Debug for TrackingToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TrackingToken(…)")
+    }
+}
+
+fn pad(key: &IdempotencyKey, fingerprint: &[u8]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(b"shinian/idempotency-pad\0");
+    hasher.update(key.as_str().as_bytes());
+    hasher.update(b"\0");
+    hasher.update(fingerprint);
+    hasher.finalize().into()
+}
+
+fn xor(a: &[u8], b: &[u8]) -> Vec<u8> {
+    a.iter().zip(b).map(|(x, y)| x ^ y).collect()
+}
+
+pub fn idempotency_key_hash(key: &IdempotencyKey) -> Vec<u8> {
+    let mut hasher = Sha256::new();
+    hasher.update(b"shinian/idempotency-key\0");
+    hasher.update(key.as_str().as_bytes());
+    hasher.finalize().to_vec()
+}
+
+/// Identifies the content of a submission, so a repeated key with different content is
+/// recognised as a different story rather than silently answered with the first one.
+pub fn fingerprint(story: &NewStory) -> Vec<u8> {
+    let canonical = serde_json::to_vec(story).unwrap_or_default();
+    Sha256::digest(canonical).to_vec()
+}
+
+pub fn ip_hash(ip: IpAddr) -> Vec<u8> {
+    let mut hasher = Sha256::new();
+    hasher.update(b"shinian/client-ip\0");
+    hasher.update(ip.to_string().as_bytes());
+    hasher.finalize().to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_round_trips_through_its_path() {
+        let token = TrackingToken::generate();
+        let path = token.path();
+        let text = path.strip_prefix("/track/").unwrap();
+        assert_eq!(text.len(), 43);
+        assert_eq!(TrackingToken::parse(text), Some(token));
+        assert_eq!(TrackingToken::parse("short"), None);
+    }
+
+    #[test]
+    fn seal_needs_the_same_key_and_content() {
+        let token = TrackingToken::generate();
+        let key = IdempotencyKey::parse("k1").unwrap().unwrap();
+        let other = IdempotencyKey::parse("k2").unwrap().unwrap();
+        let sealed = token.seal(&key, b"content");
+        assert_ne!(sealed, token.0.to_vec());
+        assert_eq!(TrackingToken::unseal(&sealed, &key, b"content"), Some(token.clone()));
+        assert_ne!(TrackingToken::unseal(&sealed, &other, b"content"), Some(token.clone()));
+        assert_ne!(TrackingToken::unseal(&sealed, &key, b"changed"), Some(token));
+    }
+}

@@ -1,0 +1,213 @@
+//! The one error type of the HTTP layer, and the one place that maps each error to a status
+//! code and a localized message. Handlers return `AppError`; the `localize_errors` middleware
+//! turns it (and errors produced by axum or tower layers, such as 404, 405 and 413) into a
+//! page in the reader's language, or into JSON for scripts.
+
+use super::locale::RequestLocale;
+use super::render::{private_html, render_page};
+use crate::state::AppState;
+use app::locale::Locale;
+use app::ui::ErrorPage;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::*;
+use leptos_i18n::td_string;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("malformed request")]
+    BadRequest,
+    #[error("text is not valid UTF-8")]
+    InvalidUtf8,
+    #[error("request body over the limit")]
+    PayloadTooLarge,
+    #[error("unsupported content type")]
+    UnsupportedMediaType,
+    #[error("honeypot field filled")]
+    Honeypot,
+    #[error("more than {limit} accepted submissions this hour")]
+    RateLimited { limit: u32, retry_after_secs: u64 },
+    #[error("idempotency key reused with different content")]
+    IdempotencyConflict,
+    #[error("story can no longer be edited")]
+    NotEditable,
+    #[error("not found")]
+    NotFound,
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+/// What the error page needs to know; carried from the handler to the middleware as a
+/// response extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    BadRequest,
+    InvalidUtf8,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    Honeypot,
+    RateLimited { limit: u32, retry_after_secs: u64 },
+    IdempotencyConflict,
+    NotEditable,
+    NotFound,
+    MethodNotAllowed,
+    Internal,
+    Unavailable,
+}
+
+impl AppError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            AppError::BadRequest => ErrorKind::BadRequest,
+            AppError::InvalidUtf8 => ErrorKind::InvalidUtf8,
+            AppError::PayloadTooLarge => ErrorKind::PayloadTooLarge,
+            AppError::UnsupportedMediaType => ErrorKind::UnsupportedMediaType,
+            AppError::Honeypot => ErrorKind::Honeypot,
+            AppError::RateLimited { limit, retry_after_secs } => {
+                ErrorKind::RateLimited { limit: *limit, retry_after_secs: *retry_after_secs }
+            }
+            AppError::IdempotencyConflict => ErrorKind::IdempotencyConflict,
+            AppError::NotEditable => ErrorKind::NotEditable,
+            AppError::NotFound => ErrorKind::NotFound,
+            AppError::Database(sqlx::Error::PoolTimedOut) => ErrorKind::Unavailable,
+            AppError::Database(_) | AppError::Internal(_) => ErrorKind::Internal,
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match &self {
+            AppError::Database(_) | AppError::Internal(_) => tracing::error!(error = %self, "request failed"),
+            _ => tracing::info!(error = %self, "request refused"),
+        }
+        let kind = self.kind();
+        let mut response = kind.status().into_response();
+        response.extensions_mut().insert(kind);
+        response
+    }
+}
+
+impl ErrorKind {
+    pub fn status(self) -> StatusCode {
+        match self {
+            ErrorKind::BadRequest | ErrorKind::InvalidUtf8 | ErrorKind::Honeypot => StatusCode::BAD_REQUEST,
+            ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorKind::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ErrorKind::IdempotencyConflict | ErrorKind::NotEditable => StatusCode::CONFLICT,
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// A short stable name for scripts (`"error"` in JSON answers).
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::BadRequest => "bad_request",
+            ErrorKind::InvalidUtf8 => "invalid_utf8",
+            ErrorKind::PayloadTooLarge => "too_large",
+            ErrorKind::UnsupportedMediaType => "unsupported_media_type",
+            ErrorKind::Honeypot => "honeypot",
+            ErrorKind::RateLimited { .. } => "rate_limited",
+            ErrorKind::IdempotencyConflict => "idempotency_conflict",
+            ErrorKind::NotEditable => "not_editable",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::MethodNotAllowed => "method_not_allowed",
+            ErrorKind::Internal => "server_error",
+            ErrorKind::Unavailable => "unavailable",
+        }
+    }
+
+    pub fn message(self, locale: Locale) -> String {
+        match self {
+            ErrorKind::BadRequest => td_string!(locale, common.request_error.bad_request).to_owned(),
+            ErrorKind::InvalidUtf8 => td_string!(locale, common.request_error.invalid_utf8).to_owned(),
+            ErrorKind::PayloadTooLarge => td_string!(locale, common.request_error.too_large).to_owned(),
+            ErrorKind::UnsupportedMediaType => td_string!(locale, common.request_error.unsupported_media_type).to_owned(),
+            ErrorKind::Honeypot => td_string!(locale, common.request_error.honeypot).to_owned(),
+            ErrorKind::RateLimited { limit, .. } => td_string!(locale, common.request_error.rate_limited, limit).to_string(),
+            ErrorKind::IdempotencyConflict => td_string!(locale, common.request_error.idempotency_conflict).to_owned(),
+            ErrorKind::NotEditable => td_string!(locale, common.request_error.not_editable).to_owned(),
+            ErrorKind::NotFound => td_string!(locale, common.request_error.not_found).to_owned(),
+            ErrorKind::MethodNotAllowed => td_string!(locale, common.request_error.method_not_allowed).to_owned(),
+            ErrorKind::Internal => td_string!(locale, common.request_error.server_error).to_owned(),
+            ErrorKind::Unavailable => td_string!(locale, common.request_error.unavailable).to_owned(),
+        }
+    }
+
+    /// Errors produced outside our handlers (router, body limit, extractors) arrive as a bare
+    /// status with a plain-text body.
+    fn from_bare_response(response: &Response) -> Option<ErrorKind> {
+        let status = response.status();
+        if !(status.is_client_error() || status.is_server_error()) {
+            return None;
+        }
+        let is_ours = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"));
+        if is_ours {
+            return None;
+        }
+        Some(match status {
+            StatusCode::NOT_FOUND => ErrorKind::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => ErrorKind::MethodNotAllowed,
+            StatusCode::PAYLOAD_TOO_LARGE => ErrorKind::PayloadTooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorKind::UnsupportedMediaType,
+            StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => ErrorKind::Unavailable,
+            s if s.is_server_error() => ErrorKind::Internal,
+            _ => ErrorKind::BadRequest,
+        })
+    }
+}
+
+/// Does the client want JSON rather than a page (the form island, the API, scripts)?
+pub fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("application/json"))
+}
+
+pub async fn localize_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let locale = RequestLocale::from_headers(request.headers());
+    let json = wants_json(request.headers()) || request.uri().path().starts_with("/api/");
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let kind = response.extensions().get::<ErrorKind>().copied().or_else(|| ErrorKind::from_bare_response(&response));
+    let Some(kind) = kind else {
+        return response;
+    };
+    let mut rendered = if json {
+        json_error(kind, locale)
+    } else {
+        let message = kind.message(locale);
+        let status = kind.status().as_u16();
+        let page = render_page(&state, locale, &path, move || view! { <ErrorPage status message /> });
+        private_html(kind.status(), page)
+    };
+    if let ErrorKind::RateLimited { retry_after_secs, .. } = kind {
+        if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+            rendered.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+    }
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        rendered.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    rendered
+}
+
+fn json_error(kind: ErrorKind, locale: Locale) -> Response {
+    let body = serde_json::json!({ "error": kind.code(), "message": kind.message(locale) });
+    let mut response = (kind.status(), axum::Json(body)).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

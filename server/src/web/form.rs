@@ -1,0 +1,164 @@
+//! Reads a posted form strictly: `application/x-www-form-urlencoded` or `multipart/form-data`,
+//! text decoded as UTF-8 with no replacement characters (invalid UTF-8 is refused, not
+//! repaired), and all text fields together capped at `limits::TEXT_FIELDS_TOTAL_BYTES`.
+
+use super::AppError;
+use app::domain::limits::TEXT_FIELDS_TOTAL_BYTES;
+use axum::body::Body;
+use axum::http::{HeaderMap, header};
+use http_body_util::BodyExt;
+
+/// URL encoding can triple the size of text (`%E5%9C%B0` for 地), so the raw body of an
+/// urlencoded form may be up to three times the decoded limit.
+const URLENCODED_RAW_MAX: usize = TEXT_FIELDS_TOTAL_BYTES * 3 + 4096;
+
+/// The text fields of a posted form, in the order they were sent.
+#[derive(Debug, Default)]
+pub struct PostedForm {
+    pub fields: Vec<(String, String)>,
+}
+
+impl PostedForm {
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.fields.iter().map(|(name, value)| (name.as_str(), value.as_str()))
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+}
+
+pub async fn read_form(headers: &HeaderMap, body: Body) -> Result<PostedForm, AppError> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match mime.as_str() {
+        "application/x-www-form-urlencoded" => read_urlencoded(body).await,
+        "multipart/form-data" => {
+            let boundary = multer::parse_boundary(content_type).map_err(|_| AppError::BadRequest)?;
+            read_multipart(body, boundary).await
+        }
+        _ => Err(AppError::UnsupportedMediaType),
+    }
+}
+
+async fn read_urlencoded(body: Body) -> Result<PostedForm, AppError> {
+    let raw = http_body_util::Limited::new(body, URLENCODED_RAW_MAX)
+        .collect()
+        .await
+        .map_err(|e| body_error(e.as_ref()))?
+        .to_bytes();
+    let mut form = PostedForm::default();
+    let mut budget = TextBudget::default();
+    for pair in raw.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+        let mut parts = pair.splitn(2, |b| *b == b'=');
+        let name = decode_component(parts.next().unwrap_or_default())?;
+        let value = decode_component(parts.next().unwrap_or_default())?;
+        budget.spend(name.len() + value.len())?;
+        form.fields.push((name, value));
+    }
+    Ok(form)
+}
+
+fn decode_component(encoded: &[u8]) -> Result<String, AppError> {
+    let spaced: Vec<u8> = encoded.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
+    let bytes: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
+    String::from_utf8(bytes).map_err(|_| AppError::InvalidUtf8)
+}
+
+async fn read_multipart(body: Body, boundary: String) -> Result<PostedForm, AppError> {
+    let stream = body.into_data_stream();
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let mut form = PostedForm::default();
+    let mut budget = TextBudget::default();
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if field.file_name().is_some() {
+            refuse_unexpected_file(&mut field).await?;
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+            budget.spend(chunk.len())?;
+            bytes.extend_from_slice(&chunk);
+        }
+        budget.spend(name.len())?;
+        let value = String::from_utf8(bytes).map_err(|_| AppError::InvalidUtf8)?;
+        form.fields.push((name, value));
+    }
+    Ok(form)
+}
+
+/// A file input left empty still sends a part with an empty file name and no content: that
+/// means "no file". Any other file is refused here; photo uploads have their own reader.
+async fn refuse_unexpected_file(field: &mut multer::Field<'_>) -> Result<(), AppError> {
+    let empty_name = field.file_name().is_some_and(str::is_empty);
+    let mut size = 0;
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        size += chunk.len();
+    }
+    if empty_name && size == 0 { Ok(()) } else { Err(AppError::BadRequest) }
+}
+
+#[derive(Default)]
+struct TextBudget {
+    spent: usize,
+}
+
+impl TextBudget {
+    fn spend(&mut self, bytes: usize) -> Result<(), AppError> {
+        self.spent += bytes;
+        if self.spent > TEXT_FIELDS_TOTAL_BYTES {
+            return Err(AppError::PayloadTooLarge);
+        }
+        Ok(())
+    }
+}
+
+fn multipart_error(error: multer::Error) -> AppError {
+    match error {
+        multer::Error::StreamReadFailed(inner) => body_error(inner.as_ref()),
+        multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. } => AppError::PayloadTooLarge,
+        _ => AppError::BadRequest,
+    }
+}
+
+/// The body limit layer reports an oversized body as a stream error.
+fn body_error(error: &(dyn std::error::Error + 'static)) -> AppError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return AppError::PayloadTooLarge;
+        }
+        source = e.source();
+    }
+    AppError::BadRequest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urlencoded(body: &'static str) -> (HeaderMap, Body) {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, "application/x-www-form-urlencoded".parse().unwrap());
+        (headers, Body::from(body))
+    }
+
+    #[tokio::test]
+    async fn decodes_urlencoded_strictly() {
+        let (headers, body) = urlencoded("title=%E5%9C%B0%E9%93%81+8&themes=a&themes=b&empty=");
+        let form = read_form(&headers, body).await.unwrap();
+        assert_eq!(form.get("title"), Some("地铁 8"));
+        assert_eq!(form.pairs().filter(|(n, _)| *n == "themes").count(), 2);
+        let (headers, body) = urlencoded("title=%FF%FE");
+        assert!(matches!(read_form(&headers, body).await, Err(AppError::InvalidUtf8)));
+    }
+
+    #[tokio::test]
+    async fn refuses_unknown_content_types() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
+        let result = read_form(&headers, Body::from("{}")).await;
+        assert!(matches!(result, Err(AppError::UnsupportedMediaType)));
+    }
+}

@@ -1,0 +1,75 @@
+//! The reader's language: a `lang` cookie set by the language switch, else `Accept-Language`,
+//! else Chinese. Pages keep their URLs in every language (no locale prefix or redirect).
+
+use crate::web::AppError;
+use app::locale::{self, Locale};
+use axum::Form;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use serde::Deserialize;
+use std::convert::Infallible;
+
+pub const COOKIE: &str = "lang";
+
+#[derive(Debug, Clone, Copy)]
+pub struct RequestLocale(pub Locale);
+
+impl RequestLocale {
+    pub fn from_headers(headers: &HeaderMap) -> Locale {
+        let jar = CookieJar::from_headers(headers);
+        let chosen = jar.get(COOKIE).map(Cookie::value);
+        let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        locale::negotiate(chosen, accept)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestLocale {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(RequestLocale(RequestLocale::from_headers(&parts.headers)))
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LanguageChoice {
+    lang: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// `POST /locale`: remembers the chosen language for a year and goes back to the page.
+pub async fn choose_language(jar: CookieJar, Form(choice): Form<LanguageChoice>) -> Result<Response, AppError> {
+    let chosen = locale::from_tag(&choice.lang).ok_or(AppError::BadRequest)?;
+    let cookie = Cookie::build((COOKIE, locale::tag(chosen)))
+        .path("/")
+        .max_age(time::Duration::days(365))
+        .same_site(SameSite::Lax)
+        .http_only(true)
+        .build();
+    Ok((jar.add(cookie), Redirect::to(local_path(&choice.next))).into_response())
+}
+
+/// Only same-site paths: never an open redirect to another host.
+fn local_path(next: &str) -> &str {
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    if local { next } else { "/" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn refuses_foreign_redirects() {
+        assert_eq!(local_path("/submit?x=1"), "/submit?x=1");
+        assert_eq!(local_path("//evil.example/"), "/");
+        assert_eq!(local_path("https://evil.example/"), "/");
+        assert_eq!(local_path("/\\evil.example"), "/");
+        assert_eq!(local_path(""), "/");
+    }
+}

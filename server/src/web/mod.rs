@@ -1,0 +1,12 @@
+//! What every feature's routes share: rendering pages, localized errors, reading forms,
+//! the client's address and language.
+
+pub mod client_ip;
+pub mod error;
+pub mod form;
+pub mod locale;
+pub mod render;
+pub mod time;
+
+pub use error::AppError;
+pub use locale::RequestLocale;

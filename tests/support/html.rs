@@ -1,0 +1,33 @@
+//! Reading rendered pages the way a person would: the message beside a field, the page title.
+
+use scraper::{Html, Selector};
+
+pub fn parse(body: &str) -> Html {
+    Html::parse_document(body)
+}
+
+fn selector(css: &str) -> Selector {
+    Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e}"))
+}
+
+pub fn text_of(page: &Html, css: &str) -> Option<String> {
+    page.select(&selector(css)).next().map(|el| el.text().collect::<String>().trim().to_owned())
+}
+
+/// The message shown beside a field (`<p id="err-{field}">`), if any.
+pub fn field_error(body: &str, field: &str) -> Option<String> {
+    text_of(&parse(body), &format!("#err-{field}")).filter(|t| !t.is_empty())
+}
+
+pub fn input_value(body: &str, name: &str) -> Option<String> {
+    let page = parse(body);
+    let found = page.select(&selector(&format!("[name=\"{name}\"]"))).next()?;
+    match found.value().name() {
+        "textarea" => Some(found.text().collect()),
+        _ => found.value().attr("value").map(str::to_owned),
+    }
+}
+
+pub fn title(body: &str) -> String {
+    text_of(&parse(body), "title").unwrap_or_default()
+}

@@ -1,0 +1,121 @@
+//! Test support: the real router served on a random local port, against a fresh PostgreSQL
+//! database per test (`#[sqlx::test(migrator = "server::db::MIGRATOR")]`).
+
+use reqwest::redirect::Policy;
+use reqwest::{Response, StatusCode};
+use server::config::Config;
+use server::state::AppState;
+use sqlx::PgPool;
+use std::net::SocketAddr;
+
+pub mod html;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub db: PgPool,
+    pub client: reqwest::Client,
+    pub config: Config,
+    _media: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub async fn spawn(db: PgPool) -> TestApp {
+        TestApp::spawn_with(db, |_| {}).await
+    }
+
+    /// Serves the app with default settings changed by `configure`.
+    pub async fn spawn_with(db: PgPool, configure: impl FnOnce(&mut Config)) -> TestApp {
+        let media = tempfile::tempdir().expect("temp media dir");
+        let mut config = Config::for_database("postgres://unused");
+        config.media_dir = media.path().to_path_buf();
+        config.submissions_per_hour_per_ip = 1000;
+        configure(&mut config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("local addr");
+        let state = AppState::new(config.clone(), db.clone());
+        let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, app).await.expect("server runs") });
+        let client = reqwest::Client::builder().redirect(Policy::none()).build().expect("client");
+        TestApp { addr, db, client, config, _media: media }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, String)]) -> Response {
+        self.client.post(self.url(path)).form(fields).send().await.expect("POST")
+    }
+
+    pub async fn post_multipart(&self, path: &str, fields: &[(&str, String)]) -> Response {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.clone());
+        }
+        self.client.post(self.url(path)).multipart(form).send().await.expect("POST")
+    }
+
+    /// Submits a story and returns its tracking path (`/track/{token}`).
+    pub async fn submit(&self, fields: &[(&str, String)]) -> String {
+        let response = self.post_form("/submit", fields).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", response.text().await.unwrap_or_default());
+        location(&response)
+    }
+
+    pub async fn story_count(&self) -> i64 {
+        sqlx::query_scalar::<_, i64>("select count(*) from stories").fetch_one(&self.db).await.expect("count")
+    }
+}
+
+pub fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .expect("Location header")
+        .to_owned()
+}
+
+/// A story that passes every rule, as form fields. Tests change one field at a time.
+pub fn valid_story() -> Vec<(&'static str, String)> {
+    vec![
+        ("title", "从渡船到过江隧道".into()),
+        ("story", "二〇一二年我每天坐渡船过江上班，雾大的早晨船就停航。后来隧道修通了，地铁四分钟就到对岸，渡口改成了小公园。".into()),
+        ("narrator_name", "老周".into()),
+        ("real_name", "周建国".into()),
+        ("role", "退休轮机员".into()),
+        ("place", "临江街道".into()),
+        ("year_then", "2012".into()),
+        ("year_now", "2022".into()),
+        ("themes", "transport".into()),
+        ("contact", "13800138000".into()),
+        ("consent_publish", "on".into()),
+        ("consent_show_name", "on".into()),
+        ("licence", "cc-by-4.0".into()),
+        ("website", String::new()),
+    ]
+}
+
+/// `valid_story()` with one field replaced (or removed when `value` is `None`).
+pub fn story_with(name: &str, value: Option<&str>) -> Vec<(&'static str, String)> {
+    let mut fields: Vec<_> = valid_story().into_iter().filter(|(n, _)| *n != name).collect();
+    if let Some(value) = value {
+        let key = valid_story().into_iter().map(|(n, _)| n).find(|n| *n == name).unwrap_or_else(|| leak(name));
+        fields.push((key, value.to_owned()));
+    }
+    fields
+}
+
+fn leak(name: &str) -> &'static str {
+    Box::leak(name.to_owned().into_boxed_str())
+}
+
+/// Pass-through so tests can name the type without depending on sha2 themselves.
+pub fn sha256(bytes: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).to_vec()
+}
