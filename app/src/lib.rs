@@ -5,6 +5,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod domain;
 pub mod locale;
+pub mod media;
 pub mod submission;
 pub mod timeline;
 pub mod ui;

@@ -1,0 +1,79 @@
+//! Before-and-after photos as pages show them. Only derivatives (re-encoded, metadata
+//! stripped) are ever shown; originals never leave the private store.
+
+use serde::{Deserialize, Serialize};
+
+/// Which side of the then/now pair a photo belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "photo_slot", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum PhotoSlot {
+    Then,
+    Now,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImageFormat {
+    Jpeg,
+    Webp,
+}
+
+impl ImageFormat {
+    pub fn mime(self) -> &'static str {
+        match self {
+            ImageFormat::Jpeg => "image/jpeg",
+            ImageFormat::Webp => "image/webp",
+        }
+    }
+}
+
+/// One derivative file: a root-relative URL under `/media/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoSource {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub format: ImageFormat,
+}
+
+/// Everything a page needs to show one photo. `sources` is empty while the photo is still
+/// being processed (or if processing failed); show the caption and alt text then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoView {
+    pub slot: PhotoSlot,
+    pub year: Option<i32>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    /// Required for every photo: what a screen reader says.
+    pub alt: String,
+    /// Dimensions of the largest derivative, for layout stability.
+    pub width: u32,
+    pub height: u32,
+    /// A tiny blurred preview as a `data:` URI.
+    pub placeholder: Option<String>,
+    pub sources: Vec<PhotoSource>,
+}
+
+impl PhotoView {
+    pub fn is_ready(&self) -> bool {
+        !self.sources.is_empty()
+    }
+
+    /// `srcset` for one format, e.g. `/media/ab-400.webp 400w, /media/ab-800.webp 800w`.
+    pub fn srcset(&self, format: ImageFormat) -> String {
+        self.sources
+            .iter()
+            .filter(|s| s.format == format)
+            .map(|s| format!("{} {}w", s.url, s.width))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The smallest JPEG at least `min_width` wide (or the largest there is): a safe `src`.
+    pub fn fallback_src(&self, min_width: u32) -> Option<&PhotoSource> {
+        let mut jpegs: Vec<&PhotoSource> = self.sources.iter().filter(|s| s.format == ImageFormat::Jpeg).collect();
+        jpegs.sort_by_key(|s| s.width);
+        jpegs.iter().find(|s| s.width >= min_width).or(jpegs.last()).copied()
+    }
+}
