@@ -7,11 +7,37 @@ use leptos::prelude::*;
 /// JavaScript off the form posts normally and the server answers with the same messages.
 #[island]
 pub fn FormEnhancer(locale: Locale, latest_year: i32, children: Children) -> impl IntoView {
+    let root = NodeRef::<leptos::html::Div>::new();
+    // Marks the form as enhanced once hydrated (browser tests and CSS can tell).
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(element) = root.get() {
+            let _ = element.set_attribute("data-enhanced", "true");
+        }
+    });
+    // A message appearing or disappearing while a mouse button or finger is still down moves
+    // the page under it and the tap lands elsewhere; such updates wait until it is released.
+    let pressing = StoredValue::new(false);
+    let deferred = StoredValue::new(None::<leptos::ev::FocusEvent>);
     view! {
         <div
+            node_ref=root
             class="form-enhancer"
             on:submit=move |ev| client::submit(ev, locale, latest_year)
-            on:focusout=move |ev| client::check_left_field(ev, locale, latest_year)
+            on:pointerdown=move |_| pressing.set_value(true)
+            on:pointerup=move |_| {
+                pressing.set_value(false);
+                if let Some(ev) = deferred.try_update_value(Option::take).flatten() {
+                    set_timeout(move || client::check_left_field(ev, locale, latest_year), std::time::Duration::ZERO);
+                }
+            }
+            on:focusout=move |ev| {
+                if pressing.get_value() {
+                    deferred.set_value(Some(ev));
+                } else {
+                    client::check_left_field(ev, locale, latest_year);
+                }
+            }
         >
             {children()}
         </div>

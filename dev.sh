@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# Shinian's two set-up commands.
+#
+#   ./dev.sh run    build and serve on http://127.0.0.1:3000 with demo content
+#   ./dev.sh test   run every test (format, lints, unit, integration, browser, smoke)
+#
+# On a fresh Debian/Ubuntu machine with rustup, both install what they are missing: Rust-side
+# tools themselves; system packages with apt when run as root or with sudo (otherwise they
+# print the exact apt-get line). With no DATABASE_URL, a private PostgreSQL cluster is created
+# under ./data/postgres from the system's PostgreSQL binaries and reused on later runs.
+#
+#   ./dev.sh db-stop    stop the private PostgreSQL cluster
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")" && pwd)
+cd "$ROOT"
+
+CARGO_LEPTOS_VERSION=0.3.10
+DATA_DIR=${SHINIAN_DATA_DIR:-$ROOT/data}
+PG_PORT=${SHINIAN_PG_PORT:-5433}
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+# Queries are checked against the committed .sqlx data, so building never needs a database.
+export SQLX_OFFLINE=true
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf '\033[31mError: %s\033[0m\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# System packages
+
+# Debian/Ubuntu packages needed to build and run, with the command that proves each is there.
+SYSTEM_PACKAGES_RUN=(
+  "build-essential:cc"
+  "pkg-config:pkg-config"
+  "nasm:nasm"
+  "curl:curl"
+  "nodejs:node"
+  "npm:npm"
+  "postgresql:pg_bin"
+  "postgresql-client:psql"
+)
+SYSTEM_PACKAGES_TEST=(
+  "chromium:chromium"
+  "libvips-tools:vipsthumbnail"
+)
+
+has() {
+  case "$1" in
+    pg_bin) [ -n "$(pg_bin_dir)" ] ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
+}
+
+# The newest PostgreSQL server binaries installed by the system packages.
+pg_bin_dir() {
+  local dir
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && { echo "$dir"; return; }
+  done
+  if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then
+    pg_config --bindir
+  fi
+}
+
+ensure_system_packages() {
+  local missing=() entry
+  for entry in "$@"; do
+    has "${entry#*:}" || missing+=("${entry%%:*}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  local line="apt-get install -y --no-install-recommends ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then
+    say "Installing system packages: ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $line
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    say "Installing system packages with sudo: ${missing[*]}"
+    sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive $line
+  else
+    die "missing system packages. Install them with:
+    sudo apt-get update && sudo $line"
+  fi
+  for entry in "$@"; do
+    has "${entry#*:}" || die "${entry%%:*} is still missing after installing it"
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+# Rust-side tools
+
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+ensure_rust_tools() {
+  command -v cargo >/dev/null 2>&1 || die "cargo not found: install Rust with rustup (https://rustup.rs)"
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    say "Adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
+    say "Installing cargo-leptos $CARGO_LEPTOS_VERSION (about 10 minutes, once)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+  fi
+  local bindgen
+  bindgen=$(wasm_bindgen_version)
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen" ]; then
+    say "Installing wasm-bindgen-cli $bindgen (matches Cargo.lock)"
+    cargo install wasm-bindgen-cli --version "$bindgen"
+  fi
+  if ! command -v wasm-opt >/dev/null 2>&1; then
+    say "Installing wasm-opt (npm package binaryen)"
+    if [ "$(id -u)" -eq 0 ]; then npm install -g binaryen; else npm install -g --prefix "$HOME/.local" binaryen; fi
+    export PATH="$HOME/.local/bin:$PATH"
+  fi
+}
+
+build_release() {
+  say "Building (cargo leptos build --release)"
+  cargo leptos build --release
+}
+
+# ---------------------------------------------------------------------------------------------
+# The private PostgreSQL cluster under ./data/postgres
+
+PG_DIR="$DATA_DIR/postgres"
+PG_SOCKET_DIR="$DATA_DIR/postgres-socket"
+PG_LOG="$DATA_DIR/postgres.log"
+
+# PostgreSQL refuses to run as root: run it as an unprivileged user that owns ./data/postgres.
+pg_user() {
+  if [ "$(id -u)" -ne 0 ]; then
+    id -un
+  elif id postgres >/dev/null 2>&1; then
+    echo postgres
+  else
+    useradd --system --no-create-home --shell /usr/sbin/nologin shinian-pg 2>/dev/null || true
+    echo shinian-pg
+  fi
+}
+
+as_pg_user() {
+  local user=$1; shift
+  if [ "$(id -u)" -eq 0 ]; then runuser -u "$user" -- "$@"; else "$@"; fi
+}
+
+start_private_postgres() {
+  local bin user
+  bin=$(pg_bin_dir)
+  [ -n "$bin" ] || die "no PostgreSQL server binaries found. Install them with:
+    sudo apt-get install -y postgresql"
+  user=$(pg_user)
+  mkdir -p "$DATA_DIR" "$PG_SOCKET_DIR"
+  if [ "$(id -u)" -eq 0 ]; then chown "$user" "$PG_SOCKET_DIR"; fi
+  if [ ! -f "$PG_DIR/PG_VERSION" ]; then
+    say "Creating a private PostgreSQL cluster in $PG_DIR"
+    mkdir -p "$PG_DIR"
+    if [ "$(id -u)" -eq 0 ]; then chown "$user" "$PG_DIR"; chmod 700 "$PG_DIR"; fi
+    as_pg_user "$user" test -w "$PG_DIR" || die "user $user cannot write $PG_DIR (its parent folders must be reachable by $user)"
+    as_pg_user "$user" "$bin/initdb" -D "$PG_DIR" -U shinian --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if ! as_pg_user "$user" "$bin/pg_ctl" -D "$PG_DIR" status >/dev/null 2>&1; then
+    say "Starting the private PostgreSQL on 127.0.0.1:$PG_PORT"
+    touch "$PG_LOG"
+    if [ "$(id -u)" -eq 0 ]; then chown "$user" "$PG_LOG"; fi
+    as_pg_user "$user" "$bin/pg_ctl" -D "$PG_DIR" -l "$PG_LOG" -w -t 60 \
+      -o "-p $PG_PORT -k $PG_SOCKET_DIR -c listen_addresses=127.0.0.1" start >/dev/null \
+      || { tail -n 20 "$PG_LOG" >&2; die "PostgreSQL did not start (log: $PG_LOG)"; }
+  fi
+  local exists
+  exists=$("$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U shinian -d postgres -tAc "select 1 from pg_database where datname = 'shinian'")
+  [ "$exists" = 1 ] || "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U shinian -d postgres -qc "create database shinian"
+  export DATABASE_URL="postgres://shinian@127.0.0.1:$PG_PORT/shinian"
+}
+
+stop_private_postgres() {
+  local bin
+  bin=$(pg_bin_dir)
+  [ -n "$bin" ] && [ -f "$PG_DIR/PG_VERSION" ] || return 0
+  as_pg_user "$(pg_user)" "$bin/pg_ctl" -D "$PG_DIR" -m fast stop >/dev/null 2>&1 || true
+}
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+
+cmd_run() {
+  ensure_system_packages "${SYSTEM_PACKAGES_RUN[@]}"
+  ensure_rust_tools
+  build_release
+  if [ -z "${DATABASE_URL:-}" ]; then start_private_postgres; fi
+  export MEDIA_DIR=${MEDIA_DIR:-$DATA_DIR/media}
+  local server="$TARGET_DIR/release/server"
+  "$server" seed-demo
+  say "Serving on http://${BIND_ADDR:-127.0.0.1:3000} (Ctrl-C stops; ./dev.sh db-stop stops the database)"
+  exec "$server"
+}
+
+cmd_test() {
+  ensure_system_packages "${SYSTEM_PACKAGES_RUN[@]}" "${SYSTEM_PACKAGES_TEST[@]}"
+  ensure_rust_tools
+  if [ -z "${DATABASE_URL:-}" ]; then
+    start_private_postgres
+    export DATABASE_URL="postgres://shinian@127.0.0.1:$PG_PORT/postgres"
+  fi
+  say "Format"
+  cargo fmt --all --check
+  say "Lints"
+  cargo clippy --workspace --all-targets -- -D warnings
+  say "Unit and integration tests (real PostgreSQL)"
+  cargo test --workspace
+  build_release
+  say "Browser tests (headless Chromium)"
+  (cd tests/browser && npm ci --no-audit --no-fund --silent)
+  tests/browser/run.sh
+  say "Smoke test of ./dev.sh run with an empty data folder"
+  tests/smoke/dev-run.sh
+  say "All tests passed"
+}
+
+case "${1:-}" in
+  run) cmd_run ;;
+  test) cmd_test ;;
+  db-stop) stop_private_postgres ;;
+  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

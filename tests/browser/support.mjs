@@ -1,0 +1,69 @@
+// Shared helpers for the browser tests: one headless Chromium per test file, a fresh context
+// per test, the server's own command line for set-up, psql for checks.
+import { after } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+
+export const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
+
+export function url(path) {
+  return new URL(path, BASE_URL).toString();
+}
+
+let browser;
+
+async function launch() {
+  browser ??= await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic',
+    ],
+  });
+  return browser;
+}
+
+after(async () => {
+  await browser?.close();
+});
+
+/** Runs `fn(page)` in a fresh browser context (no cookies), phone-sized by default. */
+export async function withPage({ javaScriptEnabled = true, locale = 'zh-CN', viewport = { width: 390, height: 844 } } = {}, fn) {
+  const context = await (await launch()).newContext({ javaScriptEnabled, locale, viewport });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error));
+  try {
+    await fn(page);
+    if (errors.length) throw new Error(`page errors: ${errors.map(String).join('; ')}`);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Waits until the form island has hydrated (it marks itself `data-enhanced`). */
+export async function waitForIslands(page) {
+  await page.waitForSelector('[data-enhanced="true"]', { timeout: 15000 });
+}
+
+/** Runs the server binary's own command line (`seed-demo`, `create-admin`, …) on the test database. */
+export function serverCommand(args, env = {}) {
+  return execFileSync(process.env.SERVER_BIN, args, { env: { ...process.env, ...env } }).toString();
+}
+
+/** One value (first column of the first row) from the test database. */
+export function sql(query) {
+  return execFileSync('psql', [process.env.DATABASE_URL, '-tAqc', query]).toString().trim();
+}
+
+/** axe-core violations of impact serious or critical on the current page. */
+export async function seriousAccessibilityViolations(page) {
+  const source = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  await page.addScriptTag({ content: source });
+  const results = await page.evaluate(async () => await window.axe.run(document));
+  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
