@@ -11,7 +11,7 @@ fn main() {
     let options = ParseOptions::new().interpolate_display(true);
     let config = Config::new("zh-CN")
         .and_then(|config| config.add_locale("en"))
-        .and_then(|config| config.add_namespaces(&NAMESPACES))
+        .and_then(|config| config.add_namespaces(NAMESPACES))
         .expect("valid namespace names")
         .locales_path("locales")
         .parse_options(options);

@@ -22,7 +22,10 @@ async fn a_valid_story_is_stored_and_tracked(db: PgPool) {
     let body = page.text().await.unwrap();
     assert!(body.contains("从渡船到过江隧道"));
     assert!(body.contains("待审核"), "status shown");
-    assert!(body.contains("周建国") && body.contains("13800138000"), "the contributor sees their private fields");
+    assert!(
+        body.contains("周建国") && body.contains("13800138000"),
+        "the contributor sees their private fields"
+    );
 
     let row = sqlx::query!(
         r#"select s.status::text as "status!", s.title, s.show_name, c.real_name, c.contact
@@ -37,24 +40,41 @@ async fn a_valid_story_is_stored_and_tracked(db: PgPool) {
     assert_eq!(row.real_name.as_deref(), Some("周建国"));
     assert_eq!(row.contact.as_deref(), Some("13800138000"));
 
-    let stored = sqlx::query_scalar!("select count(*) from story_tracking_tokens where token_hash = $1", sha256(token_bytes(token).as_slice()))
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let stored = sqlx::query_scalar!(
+        "select count(*) from story_tracking_tokens where token_hash = $1",
+        sha256(token_bytes(token).as_slice())
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
     assert_eq!(stored, Some(1), "only the hash of the token is stored");
 
-    let consents = sqlx::query!("select kind::text as \"kind!\", granted, text_version from story_consents order by kind")
-        .fetch_all(&app.db)
-        .await
-        .unwrap();
-    let kinds: Vec<_> = consents.iter().map(|c| (c.kind.as_str(), c.granted)).collect();
-    assert_eq!(kinds, vec![("publish", true), ("show_name", true), ("faces", false)]);
-    assert!(consents.iter().all(|c| c.text_version == app::domain::CONSENT_TEXT_VERSION));
+    let consents = sqlx::query!(
+        "select kind::text as \"kind!\", granted, text_version from story_consents order by kind"
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let kinds: Vec<_> = consents
+        .iter()
+        .map(|c| (c.kind.as_str(), c.granted))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![("publish", true), ("show_name", true), ("faces", false)]
+    );
+    assert!(
+        consents
+            .iter()
+            .all(|c| c.text_version == app::domain::CONSENT_TEXT_VERSION)
+    );
 }
 
 fn token_bytes(token: &str) -> Vec<u8> {
     use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(token).expect("base64url token")
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token)
+        .expect("base64url token")
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -69,16 +89,26 @@ async fn multipart_posts_are_accepted_too(db: PgPool) {
 /// Posts the story with one field changed and returns (status, message beside that field).
 async fn refused(app: &TestApp, field: &str, value: Option<&str>, error_field: &str) -> String {
     let response = app.post_form("/submit", &story_with(field, value)).await;
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}={value:?} must be refused");
+    assert_eq!(
+        response.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{field}={value:?} must be refused"
+    );
     let body = response.text().await.unwrap();
-    field_error(&body, error_field).unwrap_or_else(|| panic!("no message beside {error_field} for {field}={value:?}"))
+    field_error(&body, error_field)
+        .unwrap_or_else(|| panic!("no message beside {error_field} for {field}={value:?}"))
 }
 
 async fn accepted(app: &TestApp, field: &str, value: Option<&str>) {
     let response = app.post_form("/submit", &story_with(field, value)).await;
     let status = response.status();
     let body = response.text().await.unwrap();
-    assert_eq!(status, StatusCode::SEE_OTHER, "{field}={value:?} must be accepted: {}", errors_in(&body));
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "{field}={value:?} must be accepted: {}",
+        errors_in(&body)
+    );
 }
 
 fn errors_in(body: &str) -> String {
@@ -89,10 +119,18 @@ fn errors_in(body: &str) -> String {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn title_is_4_to_120_characters(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    assert!(refused(&app, "title", Some("三个字"), "title").await.contains('4'));
+    assert!(
+        refused(&app, "title", Some("三个字"), "title")
+            .await
+            .contains('4')
+    );
     accepted(&app, "title", Some("四个汉字")).await;
     accepted(&app, "title", Some(&"长".repeat(120))).await;
-    assert!(refused(&app, "title", Some(&"长".repeat(121)), "title").await.contains("120"));
+    assert!(
+        refused(&app, "title", Some(&"长".repeat(121)), "title")
+            .await
+            .contains("120")
+    );
     refused(&app, "title", None, "title").await;
     refused(&app, "title", Some("    "), "title").await;
 }
@@ -100,10 +138,18 @@ async fn title_is_4_to_120_characters(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn story_is_50_to_20000_characters_with_paragraphs_kept(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    assert!(refused(&app, "story", Some(&"字".repeat(49)), "story").await.contains("50"));
+    assert!(
+        refused(&app, "story", Some(&"字".repeat(49)), "story")
+            .await
+            .contains("50")
+    );
     accepted(&app, "story", Some(&"字".repeat(50))).await;
     accepted(&app, "story", Some(&"字".repeat(20_000))).await;
-    assert!(refused(&app, "story", Some(&"字".repeat(20_001)), "story").await.contains("20000"));
+    assert!(
+        refused(&app, "story", Some(&"字".repeat(20_001)), "story")
+            .await
+            .contains("20000")
+    );
 
     let text = format!("{}\r\n\r\n{}", "第一段".repeat(10), "第二段".repeat(10));
     let track = app.submit(&story_with("story", Some(&text))).await;
@@ -125,7 +171,12 @@ async fn place_is_required_2_to_100_characters(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn optional_texts_have_explicit_maximums(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    for (field, max) in [("narrator_name", 50), ("real_name", 100), ("role", 60), ("assisted_by", 100)] {
+    for (field, max) in [
+        ("narrator_name", 50),
+        ("real_name", 100),
+        ("role", 60),
+        ("assisted_by", 100),
+    ] {
         accepted(&app, field, None).await;
         accepted(&app, field, Some(&"名".repeat(max))).await;
         let message = refused(&app, field, Some(&"名".repeat(max + 1)), field).await;
@@ -170,12 +221,24 @@ async fn themes_need_at_least_one_known_slug(db: PgPool) {
     refused(&app, "themes", None, "themes").await;
     refused(&app, "themes", Some("sport"), "themes").await;
     let mut all = story_with("themes", None);
-    for slug in ["transport", "housing", "education", "work-industry", "environment", "health", "community", "culture"] {
+    for slug in [
+        "transport",
+        "housing",
+        "education",
+        "work-industry",
+        "environment",
+        "health",
+        "community",
+        "culture",
+    ] {
         all.push(("themes", slug.to_owned()));
     }
     let track = app.submit(&all).await;
     let body = app.get(&track).await.text().await.unwrap();
-    assert!(body.contains("工作与产业") && body.contains("文化"), "themes shown with localized names");
+    assert!(
+        body.contains("工作与产业") && body.contains("文化"),
+        "themes shown with localized names"
+    );
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -201,12 +264,18 @@ async fn a_refused_form_comes_back_with_every_value_kept(db: PgPool) {
     assert_eq!(input_value(&body, "title").as_deref(), Some("短"));
     assert_eq!(input_value(&body, "place").as_deref(), Some("临江街道"));
     assert_eq!(input_value(&body, "real_name").as_deref(), Some("周建国"));
-    assert_eq!(input_value(&body, "contact").as_deref(), Some("13800138000"));
+    assert_eq!(
+        input_value(&body, "contact").as_deref(),
+        Some("13800138000")
+    );
     assert!(input_value(&body, "story").unwrap().contains("渡船"));
     assert!(body.contains(r#"id="year_then_approx" name="year_then_approx" checked"#));
     assert!(body.contains(r#"value="transport" checked"#));
     assert!(body.contains(r#"value="cc-by-4.0" checked"#));
-    assert!(field_error(&body, "place").is_none(), "only the refused field has a message");
+    assert!(
+        field_error(&body, "place").is_none(),
+        "only the refused field has a message"
+    );
     assert_eq!(app.story_count().await, 0);
 }
 
@@ -215,9 +284,20 @@ async fn control_characters_are_refused(db: PgPool) {
     let app = TestApp::spawn(db).await;
     refused(&app, "title", Some("标题\u{0}带空字符"), "title").await;
     refused(&app, "place", Some("临江\u{1b}[31m街道"), "place").await;
-    refused(&app, "story", Some(&format!("{}\u{7}", "字".repeat(60))), "story").await;
+    refused(
+        &app,
+        "story",
+        Some(&format!("{}\u{7}", "字".repeat(60))),
+        "story",
+    )
+    .await;
     refused(&app, "title", Some("两行\n标题"), "title").await;
-    accepted(&app, "story", Some(&format!("{}\n\t{}", "字".repeat(30), "字".repeat(30)))).await;
+    accepted(
+        &app,
+        "story",
+        Some(&format!("{}\n\t{}", "字".repeat(30), "字".repeat(30))),
+    )
+    .await;
     assert_eq!(app.story_count().await, 1);
 }
 
@@ -236,8 +316,16 @@ async fn invalid_utf8_is_refused_and_nothing_stored(db: PgPool) {
     assert!(response.text().await.unwrap().contains("UTF-8"));
 
     let part = reqwest::multipart::Part::bytes(vec![0xE5, 0x9C]);
-    let form = reqwest::multipart::Form::new().text("place", "临江").part("title", part);
-    let response = app.client.post(app.url("/submit")).multipart(form).send().await.unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("place", "临江")
+        .part("title", part);
+    let response = app
+        .client
+        .post(app.url("/submit"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(app.story_count().await, 0);
 }
@@ -251,7 +339,10 @@ async fn text_over_one_mebibyte_is_413(db: PgPool) {
     let response = app.post_multipart("/submit", &at_limit).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let over = story_at_total_bytes(limit + 1);
-    for response in [app.post_multipart("/submit", &over).await, app.post_form("/submit", &over).await] {
+    for response in [
+        app.post_multipart("/submit", &over).await,
+        app.post_form("/submit", &over).await,
+    ] {
         assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
         assert!(response.text().await.unwrap().contains("1 MB"));
     }
@@ -272,7 +363,13 @@ fn story_at_total_bytes(total: usize) -> Vec<(&'static str, String)> {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn other_content_types_are_415(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    let response = app.client.post(app.url("/submit")).json(&serde_json::json!({"title": "x"})).send().await.unwrap();
+    let response = app
+        .client
+        .post(app.url("/submit"))
+        .json(&serde_json::json!({"title": "x"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }
 
@@ -282,21 +379,40 @@ async fn html_is_stored_as_text_and_shown_escaped(db: PgPool) {
     let script = "<script>alert('十年')</script>";
     let mut fields = story_with("title", Some(script));
     fields.retain(|(n, _)| *n != "story");
-    fields.push(("story", format!("</textarea><img src=x onerror=alert(1)> {}", "字".repeat(60))));
+    fields.push((
+        "story",
+        format!(
+            "</textarea><img src=x onerror=alert(1)> {}",
+            "字".repeat(60)
+        ),
+    ));
     let track = app.submit(&fields).await;
-    let stored = sqlx::query_scalar!("select title from stories").fetch_one(&app.db).await.unwrap();
+    let stored = sqlx::query_scalar!("select title from stories")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(stored.as_deref(), Some(script));
     let body = app.get(&track).await.text().await.unwrap();
     assert!(!body.contains("<script>alert"), "never rendered as markup");
     assert!(!body.contains("<img src=x"), "never rendered as markup");
     assert!(body.contains("&lt;script&gt;alert"));
-    assert!(tests::html::input_value(&body, "story").unwrap().starts_with("</textarea><img"), "edit form shows the text as typed");
+    assert!(
+        tests::html::input_value(&body, "story")
+            .unwrap()
+            .starts_with("</textarea><img"),
+        "edit form shows the text as typed"
+    );
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_filled_honeypot_is_refused(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    let response = app.post_form("/submit", &story_with("website", Some("http://spam.example"))).await;
+    let response = app
+        .post_form(
+            "/submit",
+            &story_with("website", Some("http://spam.example")),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(response.text().await.unwrap().contains("留空"));
     assert_eq!(app.story_count().await, 0);
@@ -315,7 +431,11 @@ async fn a_double_submit_creates_one_story(db: PgPool) {
     let mut changed = story_with("title", Some("另一个故事的标题"));
     changed.push(("idempotency_key", "k".repeat(64)));
     let response = app.post_form("/submit", &changed).await;
-    assert_eq!(response.status(), StatusCode::CONFLICT, "same key, different story");
+    assert_eq!(
+        response.status(),
+        StatusCode::CONFLICT,
+        "same key, different story"
+    );
     assert_eq!(app.story_count().await, 1);
 
     let mut too_long = valid_story();
@@ -348,13 +468,30 @@ async fn more_than_the_hourly_limit_from_one_address_is_429(db: PgPool) {
     }
     let response = app.post_form("/submit", &valid_story()).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-    let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=3600).contains(&retry_after));
-    assert!(response.text().await.unwrap().contains("每小时最多提交 3 个故事"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("每小时最多提交 3 个故事")
+    );
     assert_eq!(app.story_count().await, 3);
 
     // Without TRUST_PROXY a forged X-Forwarded-For changes nothing.
-    let response = app.client.post(app.url("/submit")).header("x-forwarded-for", "203.0.113.9").form(&valid_story()).send().await.unwrap();
+    let response = app
+        .client
+        .post(app.url("/submit"))
+        .header("x-forwarded-for", "203.0.113.9")
+        .form(&valid_story())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -365,42 +502,94 @@ async fn behind_a_trusted_proxy_the_limit_is_per_forwarded_address(db: PgPool) {
         c.trust_proxy = true;
     })
     .await;
-    let from = |ip: &'static str| app.client.post(app.url("/submit")).header("x-forwarded-for", ip).form(&valid_story()).send();
-    assert_eq!(from("203.0.113.1").await.unwrap().status(), StatusCode::SEE_OTHER);
-    assert_eq!(from("203.0.113.1").await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(from("203.0.113.2").await.unwrap().status(), StatusCode::SEE_OTHER);
+    let from = |ip: &'static str| {
+        app.client
+            .post(app.url("/submit"))
+            .header("x-forwarded-for", ip)
+            .form(&valid_story())
+            .send()
+    };
+    assert_eq!(
+        from("203.0.113.1").await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        from("203.0.113.1").await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        from("203.0.113.2").await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
     // Only the address the proxy saw (the last one) counts; a client-supplied prefix does not.
-    assert_eq!(from("198.51.100.7, 203.0.113.1").await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        from("198.51.100.7, 203.0.113.1").await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn the_contributor_edits_while_pending(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let track = app.submit(&valid_story()).await;
-    let response = app.post_form(&track, &story_with("title", Some("改过的标题"))).await;
+    let response = app
+        .post_form(&track, &story_with("title", Some("改过的标题")))
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), format!("{track}?saved=1"));
-    let body = app.get(&format!("{track}?saved=1")).await.text().await.unwrap();
+    let body = app
+        .get(&format!("{track}?saved=1"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(body.contains("改过的标题") && body.contains("修改已保存"));
 
-    let story = sqlx::query!("select version, status::text as \"status!\" from stories").fetch_one(&app.db).await.unwrap();
+    let story = sqlx::query!("select version, status::text as \"status!\" from stories")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!((story.version, story.status.as_str()), (2, "pending"));
-    let revisions = sqlx::query_scalar!("select content->>'title' from story_revisions order by version").fetch_all(&app.db).await.unwrap();
-    assert_eq!(revisions, vec![Some("从渡船到过江隧道".to_owned()), Some("改过的标题".to_owned())]);
-    let audit = sqlx::query_scalar!("select action::text from story_audit_log order by id").fetch_all(&app.db).await.unwrap();
-    assert_eq!(audit, vec![Some("submitted".to_owned()), Some("edited".to_owned())]);
+    let revisions =
+        sqlx::query_scalar!("select content->>'title' from story_revisions order by version")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        revisions,
+        vec![
+            Some("从渡船到过江隧道".to_owned()),
+            Some("改过的标题".to_owned())
+        ]
+    );
+    let audit = sqlx::query_scalar!("select action::text from story_audit_log order by id")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        audit,
+        vec![Some("submitted".to_owned()), Some("edited".to_owned())]
+    );
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn an_edit_after_changes_were_requested_goes_back_to_pending(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let track = app.submit(&valid_story()).await;
-    sqlx::query!("update stories set status = 'changes_requested'").execute(&app.db).await.unwrap();
+    sqlx::query!("update stories set status = 'changes_requested'")
+        .execute(&app.db)
+        .await
+        .unwrap();
     let body = app.get(&track).await.text().await.unwrap();
     assert!(body.contains("需要修改") && body.contains("edit-story"));
-    let response = app.post_form(&track, &story_with("place", Some("临江街道老渡口"))).await;
+    let response = app
+        .post_form(&track, &story_with("place", Some("临江街道老渡口")))
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let status = sqlx::query_scalar!("select status::text from stories").fetch_one(&app.db).await.unwrap();
+    let status = sqlx::query_scalar!("select status::text from stories")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(status.as_deref(), Some("pending"));
 }
 
@@ -408,13 +597,21 @@ async fn an_edit_after_changes_were_requested_goes_back_to_pending(db: PgPool) {
 async fn an_invalid_edit_keeps_the_values_and_changes_nothing(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let track = app.submit(&valid_story()).await;
-    let response = app.post_form(&track, &story_with("title", Some("短"))).await;
+    let response = app
+        .post_form(&track, &story_with("title", Some("短")))
+        .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = response.text().await.unwrap();
     assert!(field_error(&body, "title").is_some());
     assert_eq!(input_value(&body, "title").as_deref(), Some("短"));
-    let stored = sqlx::query!("select title, version from stories").fetch_one(&app.db).await.unwrap();
-    assert_eq!((stored.title.as_deref(), stored.version), (Some("从渡船到过江隧道"), 1));
+    let stored = sqlx::query!("select title, version from stories")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        (stored.title.as_deref(), stored.version),
+        (Some("从渡船到过江隧道"), 1)
+    );
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -422,13 +619,21 @@ async fn approved_or_rejected_stories_cannot_be_edited(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let track = app.submit(&valid_story()).await;
     for status in ["approved", "rejected", "unpublished"] {
-        sqlx::query(&format!("update stories set status = '{status}'")).execute(&app.db).await.unwrap();
+        sqlx::query(&format!("update stories set status = '{status}'"))
+            .execute(&app.db)
+            .await
+            .unwrap();
         let body = app.get(&track).await.text().await.unwrap();
         assert!(!body.contains("edit-story"), "no edit form when {status}");
-        let response = app.post_form(&track, &story_with("title", Some("不该被保存的标题"))).await;
+        let response = app
+            .post_form(&track, &story_with("title", Some("不该被保存的标题")))
+            .await;
         assert_eq!(response.status(), StatusCode::CONFLICT, "{status}");
     }
-    let title = sqlx::query_scalar!("select title from stories").fetch_one(&app.db).await.unwrap();
+    let title = sqlx::query_scalar!("select title from stories")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     assert_eq!(title.as_deref(), Some("从渡船到过江隧道"));
 }
 
@@ -438,30 +643,74 @@ async fn withdrawing_asks_first_then_erases_everything_personal(db: PgPool) {
     let mut fields = valid_story();
     fields.push(("assisted_by", "志愿者小林".into()));
     let track = app.submit(&fields).await;
-    sqlx::query!("update stories set status = 'approved', published_at = now()").execute(&app.db).await.unwrap();
-    assert!(app.get("/").await.text().await.unwrap().contains("从渡船到过江隧道"), "public before");
+    sqlx::query!("update stories set status = 'approved', published_at = now()")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert!(
+        app.get("/")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("从渡船到过江隧道"),
+        "public before"
+    );
 
     let ask = app.post_form(&format!("{track}/withdraw"), &[]).await;
     assert_eq!(ask.status(), StatusCode::OK);
     let body = ask.text().await.unwrap();
     assert!(body.contains(r#"name="confirm" value="yes""#));
-    assert_eq!(sqlx::query_scalar!("select status::text from stories").fetch_one(&app.db).await.unwrap().as_deref(), Some("approved"));
+    assert_eq!(
+        sqlx::query_scalar!("select status::text from stories")
+            .fetch_one(&app.db)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("approved")
+    );
 
-    let response = app.post_form(&format!("{track}/withdraw"), &[("confirm", "yes".into())]).await;
+    let response = app
+        .post_form(&format!("{track}/withdraw"), &[("confirm", "yes".into())])
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), track);
 
     let home = app.get("/").await.text().await.unwrap();
-    assert!(!home.contains("从渡船到过江隧道"), "gone from public pages at once");
+    assert!(
+        !home.contains("从渡船到过江隧道"),
+        "gone from public pages at once"
+    );
     let page = app.get(&track).await.text().await.unwrap();
     assert!(page.contains("已撤回"));
-    for secret in ["周建国", "13800138000", "从渡船到过江隧道", "志愿者小林", "老周", "渡船过江"] {
-        assert!(!page.contains(secret), "{secret} still on the tracking page");
+    for secret in [
+        "周建国",
+        "13800138000",
+        "从渡船到过江隧道",
+        "志愿者小林",
+        "老周",
+        "渡船过江",
+    ] {
+        assert!(
+            !page.contains(secret),
+            "{secret} still on the tracking page"
+        );
     }
 
-    let row = sqlx::query!("select status::text as \"status!\", title, body, place, narrator_name, role from stories").fetch_one(&app.db).await.unwrap();
+    let row = sqlx::query!(
+        "select status::text as \"status!\", title, body, place, narrator_name, role from stories"
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
     assert_eq!(row.status, "withdrawn");
-    assert!(row.title.is_none() && row.body.is_none() && row.place.is_none() && row.narrator_name.is_none() && row.role.is_none());
+    assert!(
+        row.title.is_none()
+            && row.body.is_none()
+            && row.place.is_none()
+            && row.narrator_name.is_none()
+            && row.role.is_none()
+    );
     let leftovers = sqlx::query_scalar!(
         r#"select (select count(*) from story_contributors) + (select count(*) from story_revisions)
                 + (select count(*) from story_themes) + (select count(*) from story_idempotency_keys) as "n!""#
@@ -470,31 +719,57 @@ async fn withdrawing_asks_first_then_erases_everything_personal(db: PgPool) {
     .await
     .unwrap();
     assert_eq!(leftovers, 0);
-    let dump = sqlx::query_scalar!(r#"select string_agg(t::text, ' ') as "dump!" from (select * from stories) t"#)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let dump = sqlx::query_scalar!(
+        r#"select string_agg(t::text, ' ') as "dump!" from (select * from stories) t"#
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
     assert!(!dump.contains("周建国") && !dump.contains("13800138000") && !dump.contains("渡船"));
     let audit = sqlx::query!("select action::text as \"action!\", actor::text as \"actor!\", reason from story_audit_log order by id desc limit 1")
         .fetch_one(&app.db)
         .await
         .unwrap();
-    assert_eq!((audit.action.as_str(), audit.actor.as_str(), audit.reason), ("withdrawn", "contributor", None));
-    let consent = sqlx::query!("select granted from story_consents where kind = 'publish' order by id desc limit 1").fetch_one(&app.db).await.unwrap();
-    assert!(!consent.granted, "withdrawal recorded as a consent decision");
+    assert_eq!(
+        (audit.action.as_str(), audit.actor.as_str(), audit.reason),
+        ("withdrawn", "contributor", None)
+    );
+    let consent = sqlx::query!(
+        "select granted from story_consents where kind = 'publish' order by id desc limit 1"
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!(
+        !consent.granted,
+        "withdrawal recorded as a consent decision"
+    );
 
     // Withdrawing twice is harmless; editing afterwards is not allowed.
-    let again = app.post_form(&format!("{track}/withdraw"), &[("confirm", "yes".into())]).await;
+    let again = app
+        .post_form(&format!("{track}/withdraw"), &[("confirm", "yes".into())])
+        .await;
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.post_form(&track, &valid_story()).await.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        app.post_form(&track, &valid_story()).await.status(),
+        StatusCode::CONFLICT
+    );
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn unknown_tracking_links_are_404(db: PgPool) {
     let app = TestApp::spawn(db).await;
     app.submit(&valid_story()).await;
-    for path in ["/track/nonsense", "/track/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "/track/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/withdraw"] {
-        let response = if path.ends_with("withdraw") { app.post_form(path, &[("confirm", "yes".into())]).await } else { app.get(path).await };
+    for path in [
+        "/track/nonsense",
+        "/track/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "/track/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/withdraw",
+    ] {
+        let response = if path.ends_with("withdraw") {
+            app.post_form(path, &[("confirm", "yes".into())]).await
+        } else {
+            app.get(path).await
+        };
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
         assert!(response.text().await.unwrap().contains("找不到这个页面"));
     }
@@ -503,7 +778,13 @@ async fn unknown_tracking_links_are_404(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn scripts_get_json_answers(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    let json = |fields: Vec<(&'static str, String)>| app.client.post(app.url("/submit")).header("accept", "application/json").form(&fields).send();
+    let json = |fields: Vec<(&'static str, String)>| {
+        app.client
+            .post(app.url("/submit"))
+            .header("accept", "application/json")
+            .form(&fields)
+            .send()
+    };
     let ok = json(valid_story()).await.unwrap();
     assert_eq!(ok.status(), StatusCode::OK);
     let body: serde_json::Value = ok.json().await.unwrap();
@@ -524,24 +805,58 @@ async fn scripts_get_json_answers(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn messages_follow_the_readers_language(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    let english = app.client.get(app.url("/submit")).header("accept-language", "en-GB,en;q=0.9").send().await.unwrap();
+    let english = app
+        .client
+        .get(app.url("/submit"))
+        .header("accept-language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .unwrap();
     let body = english.text().await.unwrap();
     assert!(body.contains(r#"<html lang="en""#) && body.contains("Tell your ten years"));
     assert_eq!(title(&body), "Tell your ten years · Shinian");
 
-    let refused = app.client.post(app.url("/submit")).header("accept-language", "en").form(&story_with("title", Some("abc"))).send().await.unwrap();
+    let refused = app
+        .client
+        .post(app.url("/submit"))
+        .header("accept-language", "en")
+        .form(&story_with("title", Some("abc")))
+        .send()
+        .await
+        .unwrap();
     let body = refused.text().await.unwrap();
-    assert_eq!(field_error(&body, "title").as_deref(), Some("Too short: at least 4 characters, this has 3."));
+    assert_eq!(
+        field_error(&body, "title").as_deref(),
+        Some("Too short: at least 4 characters, this has 3.")
+    );
 
-    let chosen = app.post_form("/locale", &[("lang", "en".into()), ("next", "/submit".into())]).await;
+    let chosen = app
+        .post_form(
+            "/locale",
+            &[("lang", "en".into()), ("next", "/submit".into())],
+        )
+        .await;
     assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&chosen), "/submit");
     let cookie = chosen.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.starts_with("lang=en") && cookie.contains("HttpOnly"));
-    let page = app.client.get(app.url("/submit")).header("cookie", "lang=en").header("accept-language", "zh-CN").send().await.unwrap();
-    assert!(page.text().await.unwrap().contains(r#"<html lang="en""#), "the explicit choice wins");
+    let page = app
+        .client
+        .get(app.url("/submit"))
+        .header("cookie", "lang=en")
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        page.text().await.unwrap().contains(r#"<html lang="en""#),
+        "the explicit choice wins"
+    );
     let default = app.get("/submit").await.text().await.unwrap();
-    assert!(default.contains(r#"<html lang="zh-CN""#), "Chinese by default");
+    assert!(
+        default.contains(r#"<html lang="zh-CN""#),
+        "Chinese by default"
+    );
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -553,6 +868,12 @@ async fn health_and_framework_errors_are_localized(db: PgPool) {
     assert!(missing.text().await.unwrap().contains("找不到这个页面"));
     let wrong_method = app.client.delete(app.url("/submit")).send().await.unwrap();
     assert_eq!(wrong_method.status(), StatusCode::METHOD_NOT_ALLOWED);
-    assert!(wrong_method.text().await.unwrap().contains("不支持这种请求方式"));
+    assert!(
+        wrong_method
+            .text()
+            .await
+            .unwrap()
+            .contains("不支持这种请求方式")
+    );
     assert!(app.get("/").await.headers().contains_key("x-request-id"));
 }

@@ -1,7 +1,7 @@
 //! Which language a page is rendered in, and the one place where domain values become words.
 
-pub use crate::i18n::Locale;
 use crate::domain::{FieldError, Licence, StoryStatus, Theme};
+pub use crate::i18n::Locale;
 use leptos_i18n::{Locale as _, td_string};
 
 pub const DEFAULT: Locale = Locale::zh_CN;
@@ -51,15 +51,27 @@ fn best_accepted(header: &str) -> Option<Locale> {
 pub fn field_error(locale: Locale, error: FieldError) -> String {
     match error {
         FieldError::Required => td_string!(locale, common.error.required).to_string(),
-        FieldError::TooShort { min, actual } => td_string!(locale, common.error.too_short, min, actual).to_string(),
-        FieldError::TooLong { max, actual } => td_string!(locale, common.error.too_long, max, actual).to_string(),
-        FieldError::ControlCharacter => td_string!(locale, common.error.control_character).to_string(),
+        FieldError::TooShort { min, actual } => {
+            td_string!(locale, common.error.too_short, min, actual).to_string()
+        }
+        FieldError::TooLong { max, actual } => {
+            td_string!(locale, common.error.too_long, max, actual).to_string()
+        }
+        FieldError::ControlCharacter => {
+            td_string!(locale, common.error.control_character).to_string()
+        }
         FieldError::NotAYear => td_string!(locale, common.error.not_a_year).to_string(),
-        FieldError::YearOutOfRange { min, max } => td_string!(locale, common.error.year_out_of_range, min, max).to_string(),
-        FieldError::ThenNotBeforeNow => td_string!(locale, common.error.then_not_before_now).to_string(),
+        FieldError::YearOutOfRange { min, max } => {
+            td_string!(locale, common.error.year_out_of_range, min, max).to_string()
+        }
+        FieldError::ThenNotBeforeNow => {
+            td_string!(locale, common.error.then_not_before_now).to_string()
+        }
         FieldError::UnknownChoice => td_string!(locale, common.error.unknown_choice).to_string(),
         FieldError::ContactFormat => td_string!(locale, common.error.contact_format).to_string(),
-        FieldError::ConsentRequired => td_string!(locale, common.error.consent_required).to_string(),
+        FieldError::ConsentRequired => {
+            td_string!(locale, common.error.consent_required).to_string()
+        }
     }
 }
 
@@ -115,7 +127,9 @@ pub fn status_name(locale: Locale, status: StoryStatus) -> &'static str {
 pub fn status_explanation(locale: Locale, status: StoryStatus) -> &'static str {
     match status {
         StoryStatus::Pending => td_string!(locale, common.status.pending.explain),
-        StoryStatus::ChangesRequested => td_string!(locale, common.status.changes_requested.explain),
+        StoryStatus::ChangesRequested => {
+            td_string!(locale, common.status.changes_requested.explain)
+        }
         StoryStatus::Approved => td_string!(locale, common.status.approved.explain),
         StoryStatus::Rejected => td_string!(locale, common.status.rejected.explain),
         StoryStatus::Unpublished => td_string!(locale, common.status.unpublished.explain),
@@ -135,13 +149,26 @@ pub fn year(locale: Locale, year: i32, approximate: bool) -> String {
 /// A calendar date as people write it: "2026年11月25日" / "25 November 2026".
 pub fn date(locale: Locale, year: i32, month: u8, day: u8) -> String {
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     match locale {
         Locale::zh_CN => format!("{year}年{month}月{day}日"),
         Locale::en => {
-            let name = MONTHS.get(usize::from(month.saturating_sub(1))).copied().unwrap_or("");
+            let name = MONTHS
+                .get(usize::from(month.saturating_sub(1)))
+                .copied()
+                .unwrap_or("");
             format!("{day} {name} {year}")
         }
     }
@@ -158,8 +185,14 @@ mod tests {
     #[test]
     fn negotiates_cookie_then_header_then_default() {
         assert_eq!(negotiate(Some("en"), Some("zh-CN")), Locale::en);
-        assert_eq!(negotiate(None, Some("fr-FR, en-GB;q=0.8, zh;q=0.5")), Locale::en);
-        assert_eq!(negotiate(None, Some("en;q=0.2, zh-TW;q=0.9")), Locale::zh_CN);
+        assert_eq!(
+            negotiate(None, Some("fr-FR, en-GB;q=0.8, zh;q=0.5")),
+            Locale::en
+        );
+        assert_eq!(
+            negotiate(None, Some("en;q=0.2, zh-TW;q=0.9")),
+            Locale::zh_CN
+        );
         assert_eq!(negotiate(Some("xx"), Some("de")), Locale::zh_CN);
         assert_eq!(negotiate(None, Some("en;q=0")), Locale::zh_CN);
         assert_eq!(negotiate(None, None), Locale::zh_CN);

@@ -39,8 +39,21 @@ pub struct Entry<'a> {
 
 impl Entry<'_> {
     /// A contributor's own action through the tracking link.
-    pub fn by_contributor(story: StoryId, action: Action, from: Option<StoryStatus>, to: StoryStatus) -> Entry<'static> {
-        Entry { story, actor: Actor::Contributor, moderator_id: None, action, from, to: Some(to), reason: None }
+    pub fn by_contributor(
+        story: StoryId,
+        action: Action,
+        from: Option<StoryStatus>,
+        to: StoryStatus,
+    ) -> Entry<'static> {
+        Entry {
+            story,
+            actor: Actor::Contributor,
+            moderator_id: None,
+            action,
+            from,
+            to: Some(to),
+            reason: None,
+        }
     }
 
     pub async fn record(self, tx: &mut PgConnection) -> Result<(), sqlx::Error> {

@@ -42,7 +42,9 @@ impl Config {
             database_max_connections: parsed("DATABASE_MAX_CONNECTIONS", 10)?,
             bind_addr: parsed("BIND_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)))?,
             media_dir: PathBuf::from(text("MEDIA_DIR", "./data/media")),
-            public_url: text("PUBLIC_URL", "http://127.0.0.1:3000").trim_end_matches('/').to_owned(),
+            public_url: text("PUBLIC_URL", "http://127.0.0.1:3000")
+                .trim_end_matches('/')
+                .to_owned(),
             site_root: PathBuf::from(text("SITE_ROOT", "target/site")),
             submissions_per_hour_per_ip: parsed("SUBMISSIONS_PER_HOUR_PER_IP", 10)?,
             trust_proxy: flag("TRUST_PROXY")?,
@@ -71,7 +73,10 @@ impl Config {
 }
 
 fn text(name: &'static str, default: &str) -> String {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| default.to_owned())
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| default.to_owned())
 }
 
 fn parsed<T: FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
@@ -79,11 +84,13 @@ where
     T::Err: std::fmt::Display,
 {
     match std::env::var(name) {
-        Ok(value) if !value.trim().is_empty() => value.trim().parse().map_err(|e: T::Err| ConfigError {
-            name,
-            value,
-            reason: e.to_string(),
-        }),
+        Ok(value) if !value.trim().is_empty() => {
+            value.trim().parse().map_err(|e: T::Err| ConfigError {
+                name,
+                value,
+                reason: e.to_string(),
+            })
+        }
         _ => Ok(default),
     }
 }
@@ -93,6 +100,10 @@ fn flag(name: &'static str) -> Result<bool, ConfigError> {
     match value.to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "on" => Ok(true),
         "0" | "false" | "no" | "off" => Ok(false),
-        _ => Err(ConfigError { name, value, reason: "expected true or false".into() }),
+        _ => Err(ConfigError {
+            name,
+            value,
+            reason: "expected true or false".into(),
+        }),
     }
 }

@@ -124,17 +124,25 @@ pub enum Seeded {
 pub async fn seed(db: &PgPool, latest_year: i32) -> Result<Seeded, SeedError> {
     let mut tx = db.begin().await?;
     // Serialise concurrent seeders: the existence check and the inserts happen under one lock.
-    sqlx::query!("lock table stories in share row exclusive mode").execute(&mut *tx).await?;
-    let any = sqlx::query_scalar!(r#"select exists(select 1 from stories) as "any!""#).fetch_one(&mut *tx).await?;
+    sqlx::query!("lock table stories in share row exclusive mode")
+        .execute(&mut *tx)
+        .await?;
+    let any = sqlx::query_scalar!(r#"select exists(select 1 from stories) as "any!""#)
+        .fetch_one(&mut *tx)
+        .await?;
     if any {
         return Ok(Seeded::AlreadyHadStories);
     }
     for demo in STORIES {
-        let story = NewStory::parse(&demo.draft(), latest_year).map_err(|e| SeedError::Invalid(format!("{e:?}")))?;
+        let story = NewStory::parse(&demo.draft(), latest_year)
+            .map_err(|e| SeedError::Invalid(format!("{e:?}")))?;
         let id = store::insert_story(&mut tx, &story).await?;
-        sqlx::query!("update stories set status = 'approved', published_at = now() where id = $1", id.0)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "update stories set status = 'approved', published_at = now() where id = $1",
+            id.0
+        )
+        .execute(&mut *tx)
+        .await?;
         let entry = Entry {
             story: id,
             actor: Actor::System,

@@ -38,7 +38,10 @@ pub fn router(state: AppState) -> Router {
         .merge(submission::routes())
         .fallback_service(assets)
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
-        .layer(from_fn_with_state(state.clone(), web::error::localize_errors))
+        .layer(from_fn_with_state(
+            state.clone(),
+            web::error::localize_errors,
+        ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -46,7 +49,11 @@ pub fn router(state: AppState) -> Router {
 }
 
 fn request_span<B>(request: &Request<B>) -> tracing::Span {
-    let id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+    let id = request
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
     tracing::info_span!("request", id, method = %request.method(), path = %loggable_path(request.uri().path()))
 }
 

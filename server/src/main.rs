@@ -27,7 +27,9 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
         .init();
     match run(Cli::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -54,14 +56,18 @@ async fn serve(state: AppState) -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!("serving on http://{}", listener.local_addr()?);
     maintenance::spawn(state.clone());
     let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
 async fn seed_demo(pool: &sqlx::PgPool) -> Result<(), Box<dyn std::error::Error>> {
     match demo::seed(pool, server::web::time::latest_allowed_year()).await? {
         demo::Seeded::Inserted(count) => tracing::info!("loaded {count} demo stories"),
-        demo::Seeded::AlreadyHadStories => tracing::info!("stories already exist; demo content not loaded"),
+        demo::Seeded::AlreadyHadStories => {
+            tracing::info!("stories already exist; demo content not loaded")
+        }
     }
     Ok(())
 }
@@ -72,7 +78,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

@@ -25,9 +25,15 @@ pub async fn run_once(state: &AppState) -> Result<(), sqlx::Error> {
     )
     .execute(&state.db)
     .await?;
-    let events = sqlx::query!("delete from story_submission_events where submitted_at <= now() - interval '1 hour'")
-        .execute(&state.db)
-        .await?;
-    tracing::debug!(keys = keys.rows_affected(), events = events.rows_affected(), "maintenance done");
+    let events = sqlx::query!(
+        "delete from story_submission_events where submitted_at <= now() - interval '1 hour'"
+    )
+    .execute(&state.db)
+    .await?;
+    tracing::debug!(
+        keys = keys.rows_affected(),
+        events = events.rows_affected(),
+        "maintenance done"
+    );
     Ok(())
 }

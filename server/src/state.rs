@@ -19,6 +19,10 @@ impl AppState {
             .site_root(config.site_root.to_string_lossy().into_owned())
             .site_pkg_dir("pkg")
             .build();
-        AppState { config: Arc::new(config), db, leptos }
+        AppState {
+            config: Arc::new(config),
+            db,
+            leptos,
+        }
     }
 }

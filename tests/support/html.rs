@@ -11,7 +11,9 @@ fn selector(css: &str) -> Selector {
 }
 
 pub fn text_of(page: &Html, css: &str) -> Option<String> {
-    page.select(&selector(css)).next().map(|el| el.text().collect::<String>().trim().to_owned())
+    page.select(&selector(css))
+        .next()
+        .map(|el| el.text().collect::<String>().trim().to_owned())
 }
 
 /// The message shown beside a field (`<p id="err-{field}">`), if any.
@@ -21,7 +23,9 @@ pub fn field_error(body: &str, field: &str) -> Option<String> {
 
 pub fn input_value(body: &str, name: &str) -> Option<String> {
     let page = parse(body);
-    let found = page.select(&selector(&format!("[name=\"{name}\"]"))).next()?;
+    let found = page
+        .select(&selector(&format!("[name=\"{name}\"]")))
+        .next()?;
     match found.value().name() {
         "textarea" => Some(found.text().collect()),
         _ => found.value().attr("value").map(str::to_owned),

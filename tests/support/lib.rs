@@ -30,13 +30,24 @@ impl TestApp {
         config.media_dir = media.path().to_path_buf();
         config.submissions_per_hour_per_ip = 1000;
         configure(&mut config);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let state = AppState::new(config.clone(), db.clone());
         let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await.expect("server runs") });
-        let client = reqwest::Client::builder().redirect(Policy::none()).build().expect("client");
-        TestApp { addr, db, client, config, _media: media }
+        let client = reqwest::Client::builder()
+            .redirect(Policy::none())
+            .build()
+            .expect("client");
+        TestApp {
+            addr,
+            db,
+            client,
+            config,
+            _media: media,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -48,7 +59,12 @@ impl TestApp {
     }
 
     pub async fn post_form(&self, path: &str, fields: &[(&str, String)]) -> Response {
-        self.client.post(self.url(path)).form(fields).send().await.expect("POST")
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
     }
 
     pub async fn post_multipart(&self, path: &str, fields: &[(&str, String)]) -> Response {
@@ -56,18 +72,31 @@ impl TestApp {
         for (name, value) in fields {
             form = form.text(name.to_string(), value.clone());
         }
-        self.client.post(self.url(path)).multipart(form).send().await.expect("POST")
+        self.client
+            .post(self.url(path))
+            .multipart(form)
+            .send()
+            .await
+            .expect("POST")
     }
 
     /// Submits a story and returns its tracking path (`/track/{token}`).
     pub async fn submit(&self, fields: &[(&str, String)]) -> String {
         let response = self.post_form("/submit", fields).await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", response.text().await.unwrap_or_default());
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "{}",
+            response.text().await.unwrap_or_default()
+        );
         location(&response)
     }
 
     pub async fn story_count(&self) -> i64 {
-        sqlx::query_scalar::<_, i64>("select count(*) from stories").fetch_one(&self.db).await.expect("count")
+        sqlx::query_scalar::<_, i64>("select count(*) from stories")
+            .fetch_one(&self.db)
+            .await
+            .expect("count")
     }
 }
 
@@ -102,9 +131,16 @@ pub fn valid_story() -> Vec<(&'static str, String)> {
 
 /// `valid_story()` with one field replaced (or removed when `value` is `None`).
 pub fn story_with(name: &str, value: Option<&str>) -> Vec<(&'static str, String)> {
-    let mut fields: Vec<_> = valid_story().into_iter().filter(|(n, _)| *n != name).collect();
+    let mut fields: Vec<_> = valid_story()
+        .into_iter()
+        .filter(|(n, _)| *n != name)
+        .collect();
     if let Some(value) = value {
-        let key = valid_story().into_iter().map(|(n, _)| n).find(|n| *n == name).unwrap_or_else(|| leak(name));
+        let key = valid_story()
+            .into_iter()
+            .map(|(n, _)| n)
+            .find(|n| *n == name)
+            .unwrap_or_else(|| leak(name));
         fields.push((key, value.to_owned()));
     }
     fields

@@ -26,7 +26,10 @@ pub struct StoryDraft {
 
 /// A checkbox counts as ticked when it sends `on` (what browsers send), `true`, `1` or `yes`.
 pub fn is_checked(value: &str) -> bool {
-    matches!(value.trim().to_ascii_lowercase().as_str(), "on" | "true" | "1" | "yes")
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "on" | "true" | "1" | "yes"
+    )
 }
 
 impl StoryDraft {

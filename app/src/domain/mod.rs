@@ -16,9 +16,9 @@ pub use draft::{StoryDraft, is_checked};
 pub use errors::{Field, FieldError, FormErrors};
 pub use ids::StoryId;
 pub use new_story::{
-    AssistedBy, Consents, Contact, IdempotencyKey, NarratorName, NewStory, Place, RealName, Role,
-    StoryBody, StoryTitle, Themes, CONSENT_TEXT_VERSION,
+    AssistedBy, CONSENT_TEXT_VERSION, Consents, Contact, IdempotencyKey, NarratorName, NewStory,
+    Place, RealName, Role, StoryBody, StoryTitle, Themes,
 };
 pub use status::StoryStatus;
 pub use text::limits;
-pub use year::{Year, YearSpan, EARLIEST_YEAR};
+pub use year::{EARLIEST_YEAR, Year, YearSpan};

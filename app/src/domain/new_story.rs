@@ -77,7 +77,10 @@ impl StoryBody {
 
     /// Paragraphs separated by blank lines, for display.
     pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
-        self.0.split("\n\n").map(str::trim).filter(|p| !p.is_empty())
+        self.0
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
     }
 }
 
@@ -122,7 +125,10 @@ impl IdempotencyKey {
         }
         let count = input.chars().count();
         if count > limits::IDEMPOTENCY_KEY_MAX {
-            return Err(FieldError::TooLong { max: limits::IDEMPOTENCY_KEY_MAX, actual: count });
+            return Err(FieldError::TooLong {
+                max: limits::IDEMPOTENCY_KEY_MAX,
+                actual: count,
+            });
         }
         Ok(Some(Self(input.to_owned())))
     }
@@ -173,7 +179,9 @@ fn looks_like_email(text: &str) -> bool {
 fn looks_like_phone(text: &str) -> bool {
     let digits = text.chars().filter(char::is_ascii_digit).count();
     let allowed = |c: char| c.is_ascii_digit() || " +-.()".contains(c);
-    (5..=20).contains(&digits) && text.chars().all(allowed) && !text.chars().skip(1).any(|c| c == '+')
+    (5..=20).contains(&digits)
+        && text.chars().all(allowed)
+        && !text.chars().skip(1).any(|c| c == '+')
 }
 
 /// The themes of a story: at least one, no duplicates, in a fixed order.
@@ -237,7 +245,10 @@ impl NewStory {
         let mut errors = FormErrors::default();
         let title = errors.check(Field::Title, StoryTitle::parse(&draft.title));
         let body = errors.check(Field::Story, StoryBody::parse(&draft.story));
-        let narrator_name = errors.check(Field::NarratorName, NarratorName::parse(&draft.narrator_name));
+        let narrator_name = errors.check(
+            Field::NarratorName,
+            NarratorName::parse(&draft.narrator_name),
+        );
         let real_name = errors.check(Field::RealName, RealName::parse(&draft.real_name));
         let role = errors.check(Field::Role, Role::parse(&draft.role));
         let place = errors.check(Field::Place, Place::parse(&draft.place));
@@ -247,7 +258,20 @@ impl NewStory {
         let assisted_by = errors.check(Field::AssistedBy, AssistedBy::parse(&draft.assisted_by));
         let consent = errors.check(Field::ConsentPublish, require_publish_consent(draft));
         let licence = errors.check(Field::Licence, parse_licence(&draft.licence));
-        match (title, body, narrator_name, real_name, role, place, years, themes, contact, assisted_by, consent, licence) {
+        match (
+            title,
+            body,
+            narrator_name,
+            real_name,
+            role,
+            place,
+            years,
+            themes,
+            contact,
+            assisted_by,
+            consent,
+            licence,
+        ) {
             (
                 Some(title),
                 Some(body),
@@ -291,7 +315,11 @@ fn require_publish_consent(draft: &StoryDraft) -> Result<Consents, FieldError> {
     if !draft.consent_publish {
         return Err(FieldError::ConsentRequired);
     }
-    Ok(Consents { publish: true, show_name: draft.consent_show_name, faces: draft.consent_faces })
+    Ok(Consents {
+        publish: true,
+        show_name: draft.consent_show_name,
+        faces: draft.consent_faces,
+    })
 }
 
 fn parse_licence(slug: &str) -> Result<Licence, FieldError> {
@@ -347,7 +375,12 @@ mod tests {
 
     #[test]
     fn contact_formats() {
-        for ok in ["a@b.cn", "138 0013 8000", "+86-571-8888-8888", "(0571) 8888 8888"] {
+        for ok in [
+            "a@b.cn",
+            "138 0013 8000",
+            "+86-571-8888-8888",
+            "(0571) 8888 8888",
+        ] {
             assert!(Contact::parse(ok).unwrap().is_some(), "{ok}");
         }
         for bad in ["call me", "a@b", "12", "1+2345678"] {
@@ -358,8 +391,12 @@ mod tests {
     #[test]
     fn themes_refuse_unknown_and_require_one() {
         assert_eq!(Themes::parse(&[]), Err(FieldError::Required));
-        assert_eq!(Themes::parse(&["sport".into()]), Err(FieldError::UnknownChoice));
-        let themes = Themes::parse(&["housing".into(), "transport".into(), "housing".into()]).unwrap();
+        assert_eq!(
+            Themes::parse(&["sport".into()]),
+            Err(FieldError::UnknownChoice)
+        );
+        let themes =
+            Themes::parse(&["housing".into(), "transport".into(), "housing".into()]).unwrap();
         assert_eq!(themes.as_slice(), &[Theme::Transport, Theme::Housing]);
     }
 
@@ -369,7 +406,10 @@ mod tests {
         assert!(IdempotencyKey::parse(&"k".repeat(64)).unwrap().is_some());
         assert_eq!(
             IdempotencyKey::parse(&"k".repeat(65)),
-            Err(FieldError::TooLong { max: 64, actual: 65 })
+            Err(FieldError::TooLong {
+                max: 64,
+                actual: 65
+            })
         );
     }
 }

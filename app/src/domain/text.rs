@@ -44,7 +44,11 @@ pub(crate) fn char_count(text: &str) -> usize {
 }
 
 /// A required text with a length range.
-pub(crate) fn required(input: &str, lines: Lines, (min, max): (usize, usize)) -> Result<String, FieldError> {
+pub(crate) fn required(
+    input: &str,
+    lines: Lines,
+    (min, max): (usize, usize),
+) -> Result<String, FieldError> {
     let text = clean(input, lines)?.ok_or(FieldError::Required)?;
     check_length(&text, min, max)?;
     Ok(text)
@@ -76,7 +80,10 @@ mod tests {
 
     #[test]
     fn trims_and_normalises_line_endings() {
-        assert_eq!(clean("  a\r\nb\rc  ", Lines::Multi), Ok(Some("a\nb\nc".into())));
+        assert_eq!(
+            clean("  a\r\nb\rc  ", Lines::Multi),
+            Ok(Some("a\nb\nc".into()))
+        );
     }
 
     #[test]
@@ -86,10 +93,22 @@ mod tests {
 
     #[test]
     fn refuses_control_characters() {
-        assert_eq!(clean("a\u{0}b", Lines::Multi), Err(FieldError::ControlCharacter));
-        assert_eq!(clean("a\u{1b}[31mb", Lines::Single), Err(FieldError::ControlCharacter));
-        assert_eq!(clean("a\nb", Lines::Single), Err(FieldError::ControlCharacter));
-        assert_eq!(clean("a\u{85}b", Lines::Multi), Err(FieldError::ControlCharacter));
+        assert_eq!(
+            clean("a\u{0}b", Lines::Multi),
+            Err(FieldError::ControlCharacter)
+        );
+        assert_eq!(
+            clean("a\u{1b}[31mb", Lines::Single),
+            Err(FieldError::ControlCharacter)
+        );
+        assert_eq!(
+            clean("a\nb", Lines::Single),
+            Err(FieldError::ControlCharacter)
+        );
+        assert_eq!(
+            clean("a\u{85}b", Lines::Multi),
+            Err(FieldError::ControlCharacter)
+        );
     }
 
     #[test]

@@ -20,7 +20,10 @@ impl Year {
         }
         let year: i32 = digits.parse().map_err(|_| FieldError::NotAYear)?;
         if !(EARLIEST_YEAR..=latest).contains(&year) {
-            return Err(FieldError::YearOutOfRange { min: EARLIEST_YEAR, max: latest });
+            return Err(FieldError::YearOutOfRange {
+                min: EARLIEST_YEAR,
+                max: latest,
+            });
         }
         Ok(Year(year))
     }
@@ -56,7 +59,11 @@ impl YearSpan {
         if then >= now {
             return Err(FieldError::ThenNotBeforeNow);
         }
-        Ok(YearSpan { then, now, then_approx })
+        Ok(YearSpan {
+            then,
+            now,
+            then_approx,
+        })
     }
 }
 
@@ -69,7 +76,10 @@ mod tests {
         assert_eq!(Year::parse("1900", 2026).map(Year::get), Ok(1900));
         assert_eq!(
             Year::parse("1899", 2026),
-            Err(FieldError::YearOutOfRange { min: 1900, max: 2026 })
+            Err(FieldError::YearOutOfRange {
+                min: 1900,
+                max: 2026
+            })
         );
         assert_eq!(Year::parse("2026", 2026).map(Year::get), Ok(2026));
         assert!(Year::parse("2027", 2026).is_err());
@@ -88,6 +98,9 @@ mod tests {
     fn then_before_now() {
         let y = |v| Year::parse(v, 2026).unwrap();
         assert!(YearSpan::new(y("2011"), y("2012"), false).is_ok());
-        assert_eq!(YearSpan::new(y("2012"), y("2012"), false), Err(FieldError::ThenNotBeforeNow));
+        assert_eq!(
+            YearSpan::new(y("2012"), y("2012"), false),
+            Err(FieldError::ThenNotBeforeNow)
+        );
     }
 }

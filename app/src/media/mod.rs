@@ -5,7 +5,11 @@ use serde::{Deserialize, Serialize};
 
 /// Which side of the then/now pair a photo belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "photo_slot", rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "photo_slot", rename_all = "snake_case")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PhotoSlot {
     Then,
@@ -72,8 +76,16 @@ impl PhotoView {
 
     /// The smallest JPEG at least `min_width` wide (or the largest there is): a safe `src`.
     pub fn fallback_src(&self, min_width: u32) -> Option<&PhotoSource> {
-        let mut jpegs: Vec<&PhotoSource> = self.sources.iter().filter(|s| s.format == ImageFormat::Jpeg).collect();
+        let mut jpegs: Vec<&PhotoSource> = self
+            .sources
+            .iter()
+            .filter(|s| s.format == ImageFormat::Jpeg)
+            .collect();
         jpegs.sort_by_key(|s| s.width);
-        jpegs.iter().find(|s| s.width >= min_width).or(jpegs.last()).copied()
+        jpegs
+            .iter()
+            .find(|s| s.width >= min_width)
+            .or(jpegs.last())
+            .copied()
     }
 }

@@ -66,8 +66,20 @@ mod client {
 
     /// Text fields read from the form to rebuild the draft the server will see.
     const TEXT_FIELDS: [&str; 14] = [
-        "title", "story", "narrator_name", "real_name", "role", "place", "year_then", "year_now",
-        "contact", "assisted_by", "licence", "year_then_approx", "consent_publish", "consent_show_name",
+        "title",
+        "story",
+        "narrator_name",
+        "real_name",
+        "role",
+        "place",
+        "year_then",
+        "year_now",
+        "contact",
+        "assisted_by",
+        "licence",
+        "year_then_approx",
+        "consent_publish",
+        "consent_show_name",
     ];
 
     fn document() -> Option<Document> {
@@ -92,7 +104,11 @@ mod client {
 
     fn validate(form: &HtmlFormElement, latest_year: i32) -> FormErrors {
         read_draft(form)
-            .map(|draft| NewStory::parse(&draft, latest_year).err().unwrap_or_default())
+            .map(|draft| {
+                NewStory::parse(&draft, latest_year)
+                    .err()
+                    .unwrap_or_default()
+            })
             .unwrap_or_default()
     }
 
@@ -103,7 +119,9 @@ mod client {
             slot.set_text_content(message);
         }
         if let Some(wrapper) = doc.get_element_by_id(&format!("field-{name}")) {
-            let _ = wrapper.class_list().toggle_with_force("has-error", message.is_some());
+            let _ = wrapper
+                .class_list()
+                .toggle_with_force("has-error", message.is_some());
         }
         if let Some(control) = doc.get_element_by_id(name) {
             set_invalid(&control, message.is_some());
@@ -111,7 +129,11 @@ mod client {
     }
 
     fn show_field(doc: &Document, locale: Locale, field: Field, error: Option<FieldError>) {
-        show_message(doc, field, error.map(|e| locale::field_error(locale, e)).as_deref());
+        show_message(
+            doc,
+            field,
+            error.map(|e| locale::field_error(locale, e)).as_deref(),
+        );
     }
 
     fn set_invalid(control: &Element, invalid: bool) {
@@ -126,25 +148,47 @@ mod client {
         for field in Field::ALL {
             show_field(doc, locale, field, errors.get(field));
         }
-        let lines: Vec<(Field, String)> =
-            errors.iter().map(|(f, e)| (f, locale::field_error(locale, e))).collect();
+        let lines: Vec<(Field, String)> = errors
+            .iter()
+            .map(|(f, e)| (f, locale::field_error(locale, e)))
+            .collect();
         show_summary(doc, locale, &lines, None);
     }
 
     /// Fills the error summary at the top of the form and moves focus to it.
-    fn show_summary(doc: &Document, locale: Locale, lines: &[(Field, String)], message: Option<&str>) {
-        let Some(summary) = doc.get_element_by_id("error-summary") else { return };
+    fn show_summary(
+        doc: &Document,
+        locale: Locale,
+        lines: &[(Field, String)],
+        message: Option<&str>,
+    ) {
+        let Some(summary) = doc.get_element_by_id("error-summary") else {
+            return;
+        };
         let empty = lines.is_empty() && message.is_none();
-        let _ = if empty { summary.set_attribute("hidden", "") } else { summary.remove_attribute("hidden") };
-        let heading = message.map(str::to_owned).or_else(|| (!lines.is_empty()).then(|| locale::error_summary(locale, lines.len())));
+        let _ = if empty {
+            summary.set_attribute("hidden", "")
+        } else {
+            summary.remove_attribute("hidden")
+        };
+        let heading = message
+            .map(str::to_owned)
+            .or_else(|| (!lines.is_empty()).then(|| locale::error_summary(locale, lines.len())));
         let items: String = lines
             .iter()
             .map(|(field, text)| {
                 let label = crate::submission::field_label(locale, *field);
-                format!("<li><a href=\"#{}\">{}</a></li>", field.name(), escape(&locale::summary_item(locale, label, text)))
+                format!(
+                    "<li><a href=\"#{}\">{}</a></li>",
+                    field.name(),
+                    escape(&locale::summary_item(locale, label, text))
+                )
             })
             .collect();
-        summary.set_inner_html(&format!("<p>{}</p><ul>{items}</ul>", escape(heading.as_deref().unwrap_or(""))));
+        summary.set_inner_html(&format!(
+            "<p>{}</p><ul>{items}</ul>",
+            escape(heading.as_deref().unwrap_or(""))
+        ));
         if !empty {
             if let Some(el) = summary.dyn_ref::<HtmlElement>() {
                 let _ = el.focus();
@@ -153,14 +197,30 @@ mod client {
     }
 
     fn escape(text: &str) -> String {
-        text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
     }
 
     pub fn check_left_field(ev: FocusEvent, locale: Locale, latest_year: i32) {
-        let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
-        let Some(form) = target.closest("form").ok().flatten().and_then(|f| f.dyn_into::<HtmlFormElement>().ok()) else { return };
-        let Some(name) = target.get_attribute("name") else { return };
-        let Some(field) = Field::from_name(&name) else { return };
+        let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+            return;
+        };
+        let Some(form) = target
+            .closest("form")
+            .ok()
+            .flatten()
+            .and_then(|f| f.dyn_into::<HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        let Some(name) = target.get_attribute("name") else {
+            return;
+        };
+        let Some(field) = Field::from_name(&name) else {
+            return;
+        };
         let Some(doc) = document() else { return };
         let errors = validate(&form, latest_year);
         show_field(&doc, locale, field, errors.get(field));
@@ -171,7 +231,12 @@ mod client {
     }
 
     pub fn submit(ev: SubmitEvent, locale: Locale, latest_year: i32) {
-        let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else { return };
+        let Some(form) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlFormElement>().ok())
+        else {
+            return;
+        };
         let Some(doc) = document() else { return };
         ev.prevent_default();
         let errors = validate(&form, latest_year);
@@ -182,7 +247,9 @@ mod client {
     }
 
     fn send(form: &HtmlFormElement, doc: &Document, locale: Locale) {
-        let (Ok(xhr), Ok(data)) = (XmlHttpRequest::new(), FormData::new_with_form(form)) else { return };
+        let (Ok(xhr), Ok(data)) = (XmlHttpRequest::new(), FormData::new_with_form(form)) else {
+            return;
+        };
         if xhr.open("POST", &form.action()).is_err() {
             return;
         }
@@ -202,22 +269,35 @@ mod client {
     }
 
     fn watch_progress(xhr: &XmlHttpRequest, doc: &Document) {
-        let Some(bar) = doc.get_element_by_id("upload-progress") else { return };
+        let Some(bar) = doc.get_element_by_id("upload-progress") else {
+            return;
+        };
         let Ok(upload) = xhr.upload() else { return };
         let _ = bar.remove_attribute("hidden");
-        let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |ev: web_sys::ProgressEvent| {
-            if ev.length_computable() && ev.total() > 0.0 {
-                let percent = (ev.loaded() / ev.total() * 100.0).round();
-                let _ = bar.set_attribute("value", &percent.to_string());
-            }
-        });
+        let on_progress =
+            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |ev: web_sys::ProgressEvent| {
+                if ev.length_computable() && ev.total() > 0.0 {
+                    let percent = (ev.loaded() / ev.total() * 100.0).round();
+                    let _ = bar.set_attribute("value", &percent.to_string());
+                }
+            });
         upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
         on_progress.forget();
     }
 
     fn set_sending(doc: &Document, sending: bool) {
-        let Some(button) = doc.query_selector(".story-form button[type=submit]").ok().flatten() else { return };
-        let label_attr = if sending { "data-sending" } else { "data-label" };
+        let Some(button) = doc
+            .query_selector(".story-form button[type=submit]")
+            .ok()
+            .flatten()
+        else {
+            return;
+        };
+        let label_attr = if sending {
+            "data-sending"
+        } else {
+            "data-label"
+        };
         if sending {
             let _ = button.set_attribute("data-label", &button.text_content().unwrap_or_default());
             let _ = button.set_attribute("disabled", "");
@@ -246,7 +326,10 @@ mod client {
         set_sending(doc, false);
         let lines = field_lines(&json);
         for field in Field::ALL {
-            let message = lines.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str());
+            let message = lines
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, m)| m.as_str());
             show_message(doc, field, message);
         }
         let fallback = td_string!(locale, submission.submit.network_error).to_owned();
@@ -255,12 +338,18 @@ mod client {
     }
 
     fn string_at(json: &JsValue, key: &str) -> Option<String> {
-        js_sys::Reflect::get(json, &JsValue::from_str(key)).ok()?.as_string()
+        js_sys::Reflect::get(json, &JsValue::from_str(key))
+            .ok()?
+            .as_string()
     }
 
     fn field_lines(json: &JsValue) -> Vec<(Field, String)> {
-        let Ok(errors) = js_sys::Reflect::get(json, &JsValue::from_str("errors")) else { return Vec::new() };
-        let Ok(array) = errors.dyn_into::<js_sys::Array>() else { return Vec::new() };
+        let Ok(errors) = js_sys::Reflect::get(json, &JsValue::from_str("errors")) else {
+            return Vec::new();
+        };
+        let Ok(array) = errors.dyn_into::<js_sys::Array>() else {
+            return Vec::new();
+        };
         array
             .iter()
             .filter_map(|item| {

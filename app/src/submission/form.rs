@@ -110,7 +110,9 @@ fn hint_id(field: &str) -> String {
 }
 
 fn field_error_text(locale: Locale, errors: &FormErrors, field: Field) -> Option<String> {
-    errors.get(field).map(|error| locale::field_error(locale, error))
+    errors
+        .get(field)
+        .map(|error| locale::field_error(locale, error))
 }
 
 #[component]
@@ -121,7 +123,11 @@ fn ErrorSummary(errors: FormErrors) -> impl IntoView {
         .iter()
         .map(|(field, error)| {
             let href = format!("#{}", field.name());
-            let text = locale::summary_item(locale, field_label(locale, field), &locale::field_error(locale, error));
+            let text = locale::summary_item(
+                locale,
+                field_label(locale, field),
+                &locale::field_error(locale, error),
+            );
             view! { <li><a href=href>{text}</a></li> }
         })
         .collect_view();
@@ -135,11 +141,20 @@ fn ErrorSummary(errors: FormErrors) -> impl IntoView {
 
 /// Label, hint, control and error message of one field, wired together for screen readers.
 #[component]
-fn FieldShell(field: Field, required: bool, error: Option<FieldError>, children: Children) -> impl IntoView {
+fn FieldShell(
+    field: Field,
+    required: bool,
+    error: Option<FieldError>,
+    children: Children,
+) -> impl IntoView {
     let locale = current_locale();
     let name = field.name();
     let error = error.map(|e| locale::field_error(locale, e));
-    let class = if error.is_some() { "field has-error" } else { "field" };
+    let class = if error.is_some() {
+        "field has-error"
+    } else {
+        "field"
+    };
     view! {
         <div class=class id=format!("field-{name}")>
             <label for=name>
@@ -223,7 +238,11 @@ fn ThemeChoices(selected: Vec<String>, error: Option<FieldError>) -> impl IntoVi
     let locale = current_locale();
     let name = Field::Themes.name();
     let error = error.map(|e| locale::field_error(locale, e));
-    let class = if error.is_some() { "field choices has-error" } else { "field choices" };
+    let class = if error.is_some() {
+        "field choices has-error"
+    } else {
+        "field choices"
+    };
     let boxes = Theme::ALL
         .iter()
         .map(|theme| {

@@ -6,9 +6,18 @@ use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
 
 #[component]
-pub fn SubmitPage(draft: StoryDraft, errors: FormErrors, latest_year: i32, idempotency_key: String) -> impl IntoView {
+pub fn SubmitPage(
+    draft: StoryDraft,
+    errors: FormErrors,
+    latest_year: i32,
+    idempotency_key: String,
+) -> impl IntoView {
     let locale = current_locale();
-    let meta = PageMeta { title: td_string!(locale, submission.submit.page_title).to_owned(), islands: true, ..PageMeta::default() };
+    let meta = PageMeta {
+        title: td_string!(locale, submission.submit.page_title).to_owned(),
+        islands: true,
+        ..PageMeta::default()
+    };
     view! {
         <Document meta>
             <article class="submit-page">
@@ -139,7 +148,10 @@ fn status_class(status: StoryStatus) -> &'static str {
 fn SubmittedContent(draft: StoryDraft) -> impl IntoView {
     let locale = current_locale();
     let body = StoryBody::from_trusted(draft.story.clone());
-    let paragraphs = body.paragraphs().map(|p| view! { <p>{p.to_owned()}</p> }).collect_view();
+    let paragraphs = body
+        .paragraphs()
+        .map(|p| view! { <p>{p.to_owned()}</p> })
+        .collect_view();
     let themes = draft
         .themes
         .iter()
@@ -148,7 +160,11 @@ fn SubmittedContent(draft: StoryDraft) -> impl IntoView {
         .collect_view();
     let years = format!(
         "{} → {}",
-        locale::year(locale, draft.year_then.parse().unwrap_or_default(), draft.year_then_approx),
+        locale::year(
+            locale,
+            draft.year_then.parse().unwrap_or_default(),
+            draft.year_then_approx
+        ),
         locale::year(locale, draft.year_now.parse().unwrap_or_default(), false)
     );
     let credit = if draft.consent_show_name && !draft.narrator_name.trim().is_empty() {
@@ -157,8 +173,20 @@ fn SubmittedContent(draft: StoryDraft) -> impl IntoView {
         locale::anonymous_credit(locale, &draft.place)
     };
     let licence = Licence::from_slug(&draft.licence).map(|l| locale::licence_name(locale, l));
-    let yes_no = move |v: bool| if v { td_string!(locale, submission.track.yes) } else { td_string!(locale, submission.track.no) };
-    let or_blank = move |v: &str| if v.trim().is_empty() { td_string!(locale, submission.track.not_given).to_owned() } else { v.to_owned() };
+    let yes_no = move |v: bool| {
+        if v {
+            td_string!(locale, submission.track.yes)
+        } else {
+            td_string!(locale, submission.track.no)
+        }
+    };
+    let or_blank = move |v: &str| {
+        if v.trim().is_empty() {
+            td_string!(locale, submission.track.not_given).to_owned()
+        } else {
+            v.to_owned()
+        }
+    };
     view! {
         <section class="submitted" aria-labelledby="submitted-heading">
             <h2 id="submitted-heading">{td!(locale, submission.track.submitted_heading)}</h2>
@@ -189,7 +217,11 @@ fn SubmittedContent(draft: StoryDraft) -> impl IntoView {
 #[component]
 pub fn WithdrawConfirmPage(track_path: String) -> impl IntoView {
     let locale = current_locale();
-    let meta = PageMeta { title: td_string!(locale, submission.track.confirm_title).to_owned(), noindex: true, ..PageMeta::default() };
+    let meta = PageMeta {
+        title: td_string!(locale, submission.track.confirm_title).to_owned(),
+        noindex: true,
+        ..PageMeta::default()
+    };
     view! {
         <Document meta>
             <article class="withdraw-confirm">

@@ -51,7 +51,11 @@ fn Card(card: StoryCard) -> impl IntoView {
         locale::year(locale, card.year_then, card.year_then_approx),
         locale::year(locale, card.year_now, false)
     );
-    let themes = card.themes.iter().map(|t| view! { <li>{locale::theme_name(locale, *t)}</li> }).collect_view();
+    let themes = card
+        .themes
+        .iter()
+        .map(|t| view! { <li>{locale::theme_name(locale, *t)}</li> })
+        .collect_view();
     view! {
         <li class="story-card">
             <p class="card-years">{years}</p>

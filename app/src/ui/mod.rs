@@ -39,11 +39,18 @@ pub fn Document(meta: PageMeta, children: Children) -> impl IntoView {
     let ctx = page_context();
     // One plain string: <title> is raw text, so it must not contain hydration markers.
     let site = leptos_i18n::td_string!(ctx.locale, common.site.name);
-    let title = if meta.title.is_empty() { site.to_owned() } else { format!("{} · {site}", meta.title) };
+    let title = if meta.title.is_empty() {
+        site.to_owned()
+    } else {
+        format!("{} · {site}", meta.title)
+    };
     let assets = if meta.islands {
         view! { <HydrationScripts options=ctx.options.clone() islands=true /> }.into_any()
     } else {
-        let href = format!("/{}/{}.css", ctx.options.site_pkg_dir, ctx.options.output_name);
+        let href = format!(
+            "/{}/{}.css",
+            ctx.options.site_pkg_dir, ctx.options.output_name
+        );
         view! { <link rel="stylesheet" id="leptos" href=href /> }.into_any()
     };
     view! {
@@ -129,7 +136,11 @@ fn SiteFooter() -> impl IntoView {
 #[component]
 pub fn ErrorPage(status: u16, message: String) -> impl IntoView {
     let locale = current_locale();
-    let meta = PageMeta { title: leptos_i18n::td_string!(locale, common.request_error.title).to_owned(), noindex: true, ..PageMeta::default() };
+    let meta = PageMeta {
+        title: leptos_i18n::td_string!(locale, common.request_error.title).to_owned(),
+        noindex: true,
+        ..PageMeta::default()
+    };
     view! {
         <Document meta>
             <section class="error-page">

@@ -25,13 +25,27 @@ pub async fn form(State(state): State<AppState>, RequestLocale(locale): RequestL
     private_html(StatusCode::OK, page)
 }
 
-fn submit_page(state: &AppState, locale: Locale, mut draft: StoryDraft, errors: FormErrors) -> String {
-    if IdempotencyKey::parse(&draft.idempotency_key).ok().flatten().is_none() {
+fn submit_page(
+    state: &AppState,
+    locale: Locale,
+    mut draft: StoryDraft,
+    errors: FormErrors,
+) -> String {
+    if IdempotencyKey::parse(&draft.idempotency_key)
+        .ok()
+        .flatten()
+        .is_none()
+    {
         draft.idempotency_key = new_idempotency_key();
     }
     let idempotency_key = draft.idempotency_key.clone();
     let latest_year = latest_allowed_year();
-    render_page(state, locale, "/submit", move || view! { <SubmitPage draft errors latest_year idempotency_key /> })
+    render_page(
+        state,
+        locale,
+        "/submit",
+        move || view! { <SubmitPage draft errors latest_year idempotency_key /> },
+    )
 }
 
 fn new_idempotency_key() -> String {
@@ -56,7 +70,12 @@ pub async fn submit(
     let (story, key) = match parse_submission(&draft) {
         Ok(parsed) => parsed,
         Err(errors) if json => return Ok(json_errors(locale, &errors)),
-        Err(errors) => return Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, submit_page(&state, locale, draft, errors))),
+        Err(errors) => {
+            return Ok(private_html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                submit_page(&state, locale, draft, errors),
+            ));
+        }
     };
     let per_hour = state.config.submissions_per_hour_per_ip;
     let token = match store::submit(&state.db, &story, key.as_ref(), ip, per_hour).await? {
@@ -83,7 +102,11 @@ fn parse_submission(draft: &StoryDraft) -> Result<(NewStory, Option<IdempotencyK
 /// Plain forms get a 303; the form island asks for JSON and navigates itself.
 fn see_other(location: &str, json: bool) -> Response {
     if json {
-        (StatusCode::OK, Json(serde_json::json!({ "location": location }))).into_response()
+        (
+            StatusCode::OK,
+            Json(serde_json::json!({ "location": location })),
+        )
+            .into_response()
     } else {
         Redirect::to(location).into_response()
     }
@@ -132,7 +155,9 @@ async fn track_page(
     notice: Option<Notice>,
     failed_edit: Option<(StoryDraft, FormErrors)>,
 ) -> Result<String, AppError> {
-    let own = store::find_by_token(&state.db, token).await?.ok_or(AppError::NotFound)?;
+    let own = store::find_by_token(&state.db, token)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let offset = state.config.display_utc_offset_hours;
     let story = TrackedStory {
         status: own.status,
@@ -187,11 +212,20 @@ pub async fn withdraw(
     body: Body,
 ) -> Result<Response, AppError> {
     let token = parse_token(&token)?;
-    let posted = read_form(&headers, body).await.unwrap_or_else(|_| PostedForm::default());
+    let posted = read_form(&headers, body)
+        .await
+        .unwrap_or_else(|_| PostedForm::default());
     if posted.get("confirm") != Some("yes") {
-        store::find_by_token(&state.db, &token).await?.ok_or(AppError::NotFound)?;
+        store::find_by_token(&state.db, &token)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let track_path = token.path();
-        let page = render_page(&state, locale, &track_path.clone(), move || view! { <WithdrawConfirmPage track_path /> });
+        let page = render_page(
+            &state,
+            locale,
+            &track_path.clone(),
+            move || view! { <WithdrawConfirmPage track_path /> },
+        );
         return Ok(private_html(StatusCode::OK, page));
     }
     store::withdraw(&state.db, &token).await?;

@@ -4,7 +4,9 @@
 use super::tokens::{TrackingToken, fingerprint, idempotency_key_hash, ip_hash};
 use crate::audit::{Action, Entry};
 use crate::web::AppError;
-use app::domain::{CONSENT_TEXT_VERSION, IdempotencyKey, NewStory, StoryDraft, StoryId, StoryStatus, Theme};
+use app::domain::{
+    CONSENT_TEXT_VERSION, IdempotencyKey, NewStory, StoryDraft, StoryId, StoryStatus, Theme,
+};
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::net::IpAddr;
@@ -57,33 +59,49 @@ pub async fn submit(
     per_hour: u32,
 ) -> Result<Submitted, AppError> {
     let print = fingerprint(story);
-    if let Some(key) = key {
-        if let Some(token) = find_repeat(db, key, &print).await? {
-            return Ok(Submitted::Repeated(token));
-        }
+    if let Some(key) = key
+        && let Some(token) = find_repeat(db, key, &print).await?
+    {
+        return Ok(Submitted::Repeated(token));
     }
     let mut tx = db.begin().await?;
     let ip = ip_hash(ip);
     check_rate(&mut tx, &ip, per_hour).await?;
     let token = TrackingToken::generate();
     let id = insert_story(&mut tx, story).await?;
-    sqlx::query!("insert into story_tracking_tokens (token_hash, story_id) values ($1, $2)", token.hash(), id.0)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query!("insert into story_submission_events (ip_hash) values ($1)", ip).execute(&mut *tx).await?;
-    if let Some(key) = key {
-        if !remember_key(&mut tx, key, &print, id, &token).await? {
-            // Another request with the same key committed first: answer with its story.
-            tx.rollback().await?;
-            return find_repeat(db, key, &print).await?.map(Submitted::Repeated).ok_or(AppError::IdempotencyConflict);
-        }
+    sqlx::query!(
+        "insert into story_tracking_tokens (token_hash, story_id) values ($1, $2)",
+        token.hash(),
+        id.0
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "insert into story_submission_events (ip_hash) values ($1)",
+        ip
+    )
+    .execute(&mut *tx)
+    .await?;
+    if let Some(key) = key
+        && !remember_key(&mut tx, key, &print, id, &token).await?
+    {
+        // Another request with the same key committed first: answer with its story.
+        tx.rollback().await?;
+        return find_repeat(db, key, &print)
+            .await?
+            .map(Submitted::Repeated)
+            .ok_or(AppError::IdempotencyConflict);
     }
     tx.commit().await?;
     tracing::info!(story = %id, "story submitted");
     Ok(Submitted::Created(token))
 }
 
-async fn find_repeat(db: &PgPool, key: &IdempotencyKey, print: &[u8]) -> Result<Option<TrackingToken>, AppError> {
+async fn find_repeat(
+    db: &PgPool,
+    key: &IdempotencyKey,
+    print: &[u8],
+) -> Result<Option<TrackingToken>, AppError> {
     let row = sqlx::query!(
         "select fingerprint, sealed_token from story_idempotency_keys
          where key_hash = $1 and created_at > now() - make_interval(hours => $2)",
@@ -94,7 +112,9 @@ async fn find_repeat(db: &PgPool, key: &IdempotencyKey, print: &[u8]) -> Result<
     .await?;
     match row {
         None => Ok(None),
-        Some(row) if row.fingerprint == print => Ok(TrackingToken::unseal(&row.sealed_token, key, print)),
+        Some(row) if row.fingerprint == print => {
+            Ok(TrackingToken::unseal(&row.sealed_token, key, print))
+        }
         Some(_) => Err(AppError::IdempotencyConflict),
     }
 }
@@ -131,10 +151,17 @@ async fn remember_key(
 
 /// Serialises submissions from one address (advisory lock) and counts the accepted ones of the
 /// last hour. Refused attempts are never counted.
-async fn check_rate(tx: &mut Transaction<'_, Postgres>, ip: &[u8], per_hour: u32) -> Result<(), AppError> {
-    sqlx::query!("select pg_advisory_xact_lock(('x' || substr(encode($1, 'hex'), 1, 16))::bit(64)::bigint)", ip)
-        .execute(&mut **tx)
-        .await?;
+async fn check_rate(
+    tx: &mut Transaction<'_, Postgres>,
+    ip: &[u8],
+    per_hour: u32,
+) -> Result<(), AppError> {
+    sqlx::query!(
+        "select pg_advisory_xact_lock(('x' || substr(encode($1, 'hex'), 1, 16))::bit(64)::bigint)",
+        ip
+    )
+    .execute(&mut **tx)
+    .await?;
     sqlx::query!(
         "delete from story_submission_events where ip_hash = $1 and submitted_at <= now() - interval '1 hour'",
         ip
@@ -150,12 +177,18 @@ async fn check_rate(tx: &mut Transaction<'_, Postgres>, ip: &[u8], per_hour: u32
     .await?;
     if window.count >= i64::from(per_hour) {
         let retry_after_secs = window.retry_after.unwrap_or(3600).clamp(1, 3600) as u64;
-        return Err(AppError::RateLimited { limit: per_hour, retry_after_secs });
+        return Err(AppError::RateLimited {
+            limit: per_hour,
+            retry_after_secs,
+        });
     }
     Ok(())
 }
 
-pub(crate) async fn insert_story(tx: &mut Transaction<'_, Postgres>, story: &NewStory) -> Result<StoryId, AppError> {
+pub(crate) async fn insert_story(
+    tx: &mut Transaction<'_, Postgres>,
+    story: &NewStory,
+) -> Result<StoryId, AppError> {
     let id = sqlx::query_scalar!(
         "insert into stories (title, body, place, narrator_name, role, year_then, year_then_approx, year_now,
                               show_name, faces_consent, licence)
@@ -179,15 +212,30 @@ pub(crate) async fn insert_story(tx: &mut Transaction<'_, Postgres>, story: &New
     save_contributor(tx, id, story).await?;
     let assisted = story.assisted_by.is_some();
     record_consent(tx, id, ConsentKind::Publish, true, assisted).await?;
-    record_consent(tx, id, ConsentKind::ShowName, story.consents.show_name, assisted).await?;
+    record_consent(
+        tx,
+        id,
+        ConsentKind::ShowName,
+        story.consents.show_name,
+        assisted,
+    )
+    .await?;
     record_consent(tx, id, ConsentKind::Faces, story.consents.faces, assisted).await?;
     save_revision(tx, id, 1, story).await?;
-    Entry::by_contributor(id, Action::Submitted, None, StoryStatus::Pending).record(tx).await?;
+    Entry::by_contributor(id, Action::Submitted, None, StoryStatus::Pending)
+        .record(tx)
+        .await?;
     Ok(id)
 }
 
-async fn replace_themes(tx: &mut PgConnection, id: StoryId, themes: &[Theme]) -> Result<(), AppError> {
-    sqlx::query!("delete from story_themes where story_id = $1", id.0).execute(&mut *tx).await?;
+async fn replace_themes(
+    tx: &mut PgConnection,
+    id: StoryId,
+    themes: &[Theme],
+) -> Result<(), AppError> {
+    sqlx::query!("delete from story_themes where story_id = $1", id.0)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query!(
         "insert into story_themes (story_id, theme) select $1, unnest($2::theme[])",
         id.0,
@@ -198,7 +246,11 @@ async fn replace_themes(tx: &mut PgConnection, id: StoryId, themes: &[Theme]) ->
     Ok(())
 }
 
-async fn save_contributor(tx: &mut PgConnection, id: StoryId, story: &NewStory) -> Result<(), AppError> {
+async fn save_contributor(
+    tx: &mut PgConnection,
+    id: StoryId,
+    story: &NewStory,
+) -> Result<(), AppError> {
     sqlx::query!(
         "insert into story_contributors (story_id, real_name, contact, assisted_by) values ($1, $2, $3, $4)
          on conflict (story_id) do update
@@ -242,8 +294,14 @@ async fn record_consent(
     Ok(())
 }
 
-async fn save_revision(tx: &mut PgConnection, id: StoryId, version: i32, story: &NewStory) -> Result<(), AppError> {
-    let content = serde_json::to_value(RevisionContent::of(story)).map_err(|e| AppError::Internal(e.to_string()))?;
+async fn save_revision(
+    tx: &mut PgConnection,
+    id: StoryId,
+    version: i32,
+    story: &NewStory,
+) -> Result<(), AppError> {
+    let content = serde_json::to_value(RevisionContent::of(story))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     sqlx::query!(
         "insert into story_revisions (story_id, version, author, content) values ($1, $2, 'contributor', $3)",
         id.0,
@@ -265,7 +323,10 @@ pub struct OwnStory {
     pub draft: Option<StoryDraft>,
 }
 
-pub async fn find_by_token(db: &PgPool, token: &TrackingToken) -> Result<Option<OwnStory>, AppError> {
+pub async fn find_by_token(
+    db: &PgPool,
+    token: &TrackingToken,
+) -> Result<Option<OwnStory>, AppError> {
     let row = sqlx::query!(
         r#"select s.id, s.status as "status: StoryStatus", s.submitted_at, s.updated_at,
                   s.title, s.body, s.place, s.narrator_name, s.role,
@@ -301,7 +362,13 @@ pub async fn find_by_token(db: &PgPool, token: &TrackingToken) -> Result<Option<
             licence: r.licence,
             ..StoryDraft::default()
         });
-        OwnStory { id: StoryId(r.id), status: r.status, submitted_at: r.submitted_at, updated_at: r.updated_at, draft }
+        OwnStory {
+            id: StoryId(r.id),
+            status: r.status,
+            submitted_at: r.submitted_at,
+            updated_at: r.updated_at,
+            draft,
+        }
     }))
 }
 
@@ -313,7 +380,10 @@ struct Locked {
     faces_consent: bool,
 }
 
-async fn lock_by_token(tx: &mut Transaction<'_, Postgres>, token: &TrackingToken) -> Result<Locked, AppError> {
+async fn lock_by_token(
+    tx: &mut Transaction<'_, Postgres>,
+    token: &TrackingToken,
+) -> Result<Locked, AppError> {
     let row = sqlx::query!(
         r#"select s.id, s.status as "status: StoryStatus", s.version, s.show_name, s.faces_consent
            from story_tracking_tokens k join stories s on s.id = k.story_id
@@ -367,13 +437,34 @@ pub async fn edit(db: &PgPool, token: &TrackingToken, story: &NewStory) -> Resul
     save_contributor(&mut tx, current.id, story).await?;
     let assisted = story.assisted_by.is_some();
     if current.show_name != story.consents.show_name {
-        record_consent(&mut tx, current.id, ConsentKind::ShowName, story.consents.show_name, assisted).await?;
+        record_consent(
+            &mut tx,
+            current.id,
+            ConsentKind::ShowName,
+            story.consents.show_name,
+            assisted,
+        )
+        .await?;
     }
     if current.faces_consent != story.consents.faces {
-        record_consent(&mut tx, current.id, ConsentKind::Faces, story.consents.faces, assisted).await?;
+        record_consent(
+            &mut tx,
+            current.id,
+            ConsentKind::Faces,
+            story.consents.faces,
+            assisted,
+        )
+        .await?;
     }
     save_revision(&mut tx, current.id, version, story).await?;
-    Entry::by_contributor(current.id, Action::Edited, Some(current.status), StoryStatus::Pending).record(&mut tx).await?;
+    Entry::by_contributor(
+        current.id,
+        Action::Edited,
+        Some(current.status),
+        StoryStatus::Pending,
+    )
+    .record(&mut tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -396,14 +487,27 @@ pub async fn withdraw(db: &PgPool, token: &TrackingToken) -> Result<(), AppError
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query!("delete from story_contributors where story_id = $1", id).execute(&mut *tx).await?;
-    sqlx::query!("delete from story_revisions where story_id = $1", id).execute(&mut *tx).await?;
-    sqlx::query!("delete from story_themes where story_id = $1", id).execute(&mut *tx).await?;
-    sqlx::query!("delete from story_idempotency_keys where story_id = $1", id).execute(&mut *tx).await?;
-    record_consent(&mut tx, current.id, ConsentKind::Publish, false, false).await?;
-    Entry::by_contributor(current.id, Action::Withdrawn, Some(current.status), StoryStatus::Withdrawn)
-        .record(&mut tx)
+    sqlx::query!("delete from story_contributors where story_id = $1", id)
+        .execute(&mut *tx)
         .await?;
+    sqlx::query!("delete from story_revisions where story_id = $1", id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!("delete from story_themes where story_id = $1", id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!("delete from story_idempotency_keys where story_id = $1", id)
+        .execute(&mut *tx)
+        .await?;
+    record_consent(&mut tx, current.id, ConsentKind::Publish, false, false).await?;
+    Entry::by_contributor(
+        current.id,
+        Action::Withdrawn,
+        Some(current.status),
+        StoryStatus::Withdrawn,
+    )
+    .record(&mut tx)
+    .await?;
     tx.commit().await?;
     tracing::info!(story = id, "story withdrawn");
     Ok(())

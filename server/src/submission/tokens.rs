@@ -37,7 +37,11 @@ impl TrackingToken {
         xor(&self.0, &pad(key, fingerprint))
     }
 
-    pub fn unseal(sealed: &[u8], key: &IdempotencyKey, fingerprint: &[u8]) -> Option<TrackingToken> {
+    pub fn unseal(
+        sealed: &[u8],
+        key: &IdempotencyKey,
+        fingerprint: &[u8],
+    ) -> Option<TrackingToken> {
         let bytes = xor(sealed, &pad(key, fingerprint));
         Some(TrackingToken(bytes.try_into().ok()?))
     }
@@ -104,8 +108,17 @@ mod tests {
         let other = IdempotencyKey::parse("k2").unwrap().unwrap();
         let sealed = token.seal(&key, b"content");
         assert_ne!(sealed, token.0.to_vec());
-        assert_eq!(TrackingToken::unseal(&sealed, &key, b"content"), Some(token.clone()));
-        assert_ne!(TrackingToken::unseal(&sealed, &other, b"content"), Some(token.clone()));
-        assert_ne!(TrackingToken::unseal(&sealed, &key, b"changed"), Some(token));
+        assert_eq!(
+            TrackingToken::unseal(&sealed, &key, b"content"),
+            Some(token.clone())
+        );
+        assert_ne!(
+            TrackingToken::unseal(&sealed, &other, b"content"),
+            Some(token.clone())
+        );
+        assert_ne!(
+            TrackingToken::unseal(&sealed, &key, b"changed"),
+            Some(token)
+        );
     }
 }

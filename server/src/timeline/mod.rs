@@ -17,7 +17,10 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/", get(home))
 }
 
-async fn home(State(state): State<AppState>, RequestLocale(locale): RequestLocale) -> Result<Response, AppError> {
+async fn home(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+) -> Result<Response, AppError> {
     let rows = sqlx::query!(
         r#"select s.id, s.title as "title!", s.place as "place!", s.narrator_name, s.show_name, s.role,
                   s.year_then, s.year_then_approx, s.year_now,

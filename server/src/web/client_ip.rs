@@ -15,12 +15,19 @@ pub struct ClientIp(pub IpAddr);
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
-        let forwarded = state.config.trust_proxy.then(|| last_forwarded(&parts.headers)).flatten();
+        let forwarded = state
+            .config
+            .trust_proxy
+            .then(|| last_forwarded(&parts.headers))
+            .flatten();
         Ok(ClientIp(forwarded.unwrap_or(peer)))
     }
 }
@@ -44,7 +51,10 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.append("x-forwarded-for", "6.6.6.6, 10.0.0.1".parse().unwrap());
         headers.append("x-forwarded-for", "203.0.113.7".parse().unwrap());
-        assert_eq!(last_forwarded(&headers), Some("203.0.113.7".parse().unwrap()));
+        assert_eq!(
+            last_forwarded(&headers),
+            Some("203.0.113.7".parse().unwrap())
+        );
         assert_eq!(last_forwarded(&HeaderMap::new()), None);
     }
 }

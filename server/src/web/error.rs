@@ -67,9 +67,13 @@ impl AppError {
             AppError::PayloadTooLarge => ErrorKind::PayloadTooLarge,
             AppError::UnsupportedMediaType => ErrorKind::UnsupportedMediaType,
             AppError::Honeypot => ErrorKind::Honeypot,
-            AppError::RateLimited { limit, retry_after_secs } => {
-                ErrorKind::RateLimited { limit: *limit, retry_after_secs: *retry_after_secs }
-            }
+            AppError::RateLimited {
+                limit,
+                retry_after_secs,
+            } => ErrorKind::RateLimited {
+                limit: *limit,
+                retry_after_secs: *retry_after_secs,
+            },
             AppError::IdempotencyConflict => ErrorKind::IdempotencyConflict,
             AppError::NotEditable => ErrorKind::NotEditable,
             AppError::NotFound => ErrorKind::NotFound,
@@ -82,7 +86,9 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match &self {
-            AppError::Database(_) | AppError::Internal(_) => tracing::error!(error = %self, "request failed"),
+            AppError::Database(_) | AppError::Internal(_) => {
+                tracing::error!(error = %self, "request failed")
+            }
             _ => tracing::info!(error = %self, "request refused"),
         }
         let kind = self.kind();
@@ -95,7 +101,9 @@ impl IntoResponse for AppError {
 impl ErrorKind {
     pub fn status(self) -> StatusCode {
         match self {
-            ErrorKind::BadRequest | ErrorKind::InvalidUtf8 | ErrorKind::Honeypot => StatusCode::BAD_REQUEST,
+            ErrorKind::BadRequest | ErrorKind::InvalidUtf8 | ErrorKind::Honeypot => {
+                StatusCode::BAD_REQUEST
+            }
             ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorKind::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -127,18 +135,36 @@ impl ErrorKind {
 
     pub fn message(self, locale: Locale) -> String {
         match self {
-            ErrorKind::BadRequest => td_string!(locale, common.request_error.bad_request).to_owned(),
-            ErrorKind::InvalidUtf8 => td_string!(locale, common.request_error.invalid_utf8).to_owned(),
-            ErrorKind::PayloadTooLarge => td_string!(locale, common.request_error.too_large).to_owned(),
-            ErrorKind::UnsupportedMediaType => td_string!(locale, common.request_error.unsupported_media_type).to_owned(),
+            ErrorKind::BadRequest => {
+                td_string!(locale, common.request_error.bad_request).to_owned()
+            }
+            ErrorKind::InvalidUtf8 => {
+                td_string!(locale, common.request_error.invalid_utf8).to_owned()
+            }
+            ErrorKind::PayloadTooLarge => {
+                td_string!(locale, common.request_error.too_large).to_owned()
+            }
+            ErrorKind::UnsupportedMediaType => {
+                td_string!(locale, common.request_error.unsupported_media_type).to_owned()
+            }
             ErrorKind::Honeypot => td_string!(locale, common.request_error.honeypot).to_owned(),
-            ErrorKind::RateLimited { limit, .. } => td_string!(locale, common.request_error.rate_limited, limit).to_string(),
-            ErrorKind::IdempotencyConflict => td_string!(locale, common.request_error.idempotency_conflict).to_owned(),
-            ErrorKind::NotEditable => td_string!(locale, common.request_error.not_editable).to_owned(),
+            ErrorKind::RateLimited { limit, .. } => {
+                td_string!(locale, common.request_error.rate_limited, limit).to_string()
+            }
+            ErrorKind::IdempotencyConflict => {
+                td_string!(locale, common.request_error.idempotency_conflict).to_owned()
+            }
+            ErrorKind::NotEditable => {
+                td_string!(locale, common.request_error.not_editable).to_owned()
+            }
             ErrorKind::NotFound => td_string!(locale, common.request_error.not_found).to_owned(),
-            ErrorKind::MethodNotAllowed => td_string!(locale, common.request_error.method_not_allowed).to_owned(),
+            ErrorKind::MethodNotAllowed => {
+                td_string!(locale, common.request_error.method_not_allowed).to_owned()
+            }
             ErrorKind::Internal => td_string!(locale, common.request_error.server_error).to_owned(),
-            ErrorKind::Unavailable => td_string!(locale, common.request_error.unavailable).to_owned(),
+            ErrorKind::Unavailable => {
+                td_string!(locale, common.request_error.unavailable).to_owned()
+            }
         }
     }
 
@@ -177,12 +203,20 @@ pub fn wants_json(headers: &HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains("application/json"))
 }
 
-pub async fn localize_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn localize_errors(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let locale = RequestLocale::from_headers(request.headers());
     let json = wants_json(request.headers()) || request.uri().path().starts_with("/api/");
     let path = request.uri().path().to_owned();
     let response = next.run(request).await;
-    let kind = response.extensions().get::<ErrorKind>().copied().or_else(|| ErrorKind::from_bare_response(&response));
+    let kind = response
+        .extensions()
+        .get::<ErrorKind>()
+        .copied()
+        .or_else(|| ErrorKind::from_bare_response(&response));
     let Some(kind) = kind else {
         return response;
     };
@@ -191,13 +225,20 @@ pub async fn localize_errors(State(state): State<AppState>, request: Request, ne
     } else {
         let message = kind.message(locale);
         let status = kind.status().as_u16();
-        let page = render_page(&state, locale, &path, move || view! { <ErrorPage status message /> });
+        let page = render_page(
+            &state,
+            locale,
+            &path,
+            move || view! { <ErrorPage status message /> },
+        );
         private_html(kind.status(), page)
     };
-    if let ErrorKind::RateLimited { retry_after_secs, .. } = kind {
-        if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-            rendered.headers_mut().insert(header::RETRY_AFTER, value);
-        }
+    if let ErrorKind::RateLimited {
+        retry_after_secs, ..
+    } = kind
+        && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
+    {
+        rendered.headers_mut().insert(header::RETRY_AFTER, value);
     }
     if let Some(allow) = response.headers().get(header::ALLOW) {
         rendered.headers_mut().insert(header::ALLOW, allow.clone());
@@ -208,6 +249,8 @@ pub async fn localize_errors(State(state): State<AppState>, request: Request, ne
 fn json_error(kind: ErrorKind, locale: Locale) -> Response {
     let body = serde_json::json!({ "error": kind.code(), "message": kind.message(locale) });
     let mut response = (kind.status(), axum::Json(body)).into_response();
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }

@@ -20,7 +20,9 @@ pub struct PostedForm {
 
 impl PostedForm {
     pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.fields.iter().map(|(name, value)| (name.as_str(), value.as_str()))
+        self.fields
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -29,12 +31,21 @@ impl PostedForm {
 }
 
 pub async fn read_form(headers: &HeaderMap, body: Body) -> Result<PostedForm, AppError> {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mime = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     match mime.as_str() {
         "application/x-www-form-urlencoded" => read_urlencoded(body).await,
         "multipart/form-data" => {
-            let boundary = multer::parse_boundary(content_type).map_err(|_| AppError::BadRequest)?;
+            let boundary =
+                multer::parse_boundary(content_type).map_err(|_| AppError::BadRequest)?;
             read_multipart(body, boundary).await
         }
         _ => Err(AppError::UnsupportedMediaType),
@@ -60,7 +71,10 @@ async fn read_urlencoded(body: Body) -> Result<PostedForm, AppError> {
 }
 
 fn decode_component(encoded: &[u8]) -> Result<String, AppError> {
-    let spaced: Vec<u8> = encoded.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
+    let spaced: Vec<u8> = encoded
+        .iter()
+        .map(|b| if *b == b'+' { b' ' } else { *b })
+        .collect();
     let bytes: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
     String::from_utf8(bytes).map_err(|_| AppError::InvalidUtf8)
 }
@@ -96,7 +110,11 @@ async fn refuse_unexpected_file(field: &mut multer::Field<'_>) -> Result<(), App
     while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
         size += chunk.len();
     }
-    if empty_name && size == 0 { Ok(()) } else { Err(AppError::BadRequest) }
+    if empty_name && size == 0 {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest)
+    }
 }
 
 #[derive(Default)]
@@ -117,7 +135,9 @@ impl TextBudget {
 fn multipart_error(error: multer::Error) -> AppError {
     match error {
         multer::Error::StreamReadFailed(inner) => body_error(inner.as_ref()),
-        multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. } => AppError::PayloadTooLarge,
+        multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. } => {
+            AppError::PayloadTooLarge
+        }
         _ => AppError::BadRequest,
     }
 }
@@ -140,7 +160,10 @@ mod tests {
 
     fn urlencoded(body: &'static str) -> (HeaderMap, Body) {
         let mut headers = HeaderMap::new();
-        headers.insert(header::CONTENT_TYPE, "application/x-www-form-urlencoded".parse().unwrap());
+        headers.insert(
+            header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded".parse().unwrap(),
+        );
         (headers, Body::from(body))
     }
 
@@ -151,7 +174,10 @@ mod tests {
         assert_eq!(form.get("title"), Some("地铁 8"));
         assert_eq!(form.pairs().filter(|(n, _)| *n == "themes").count(), 2);
         let (headers, body) = urlencoded("title=%FF%FE");
-        assert!(matches!(read_form(&headers, body).await, Err(AppError::InvalidUtf8)));
+        assert!(matches!(
+            read_form(&headers, body).await,
+            Err(AppError::InvalidUtf8)
+        ));
     }
 
     #[tokio::test]

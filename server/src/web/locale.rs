@@ -22,7 +22,9 @@ impl RequestLocale {
     pub fn from_headers(headers: &HeaderMap) -> Locale {
         let jar = CookieJar::from_headers(headers);
         let chosen = jar.get(COOKIE).map(Cookie::value);
-        let accept = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        let accept = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok());
         locale::negotiate(chosen, accept)
     }
 }
@@ -43,7 +45,10 @@ pub struct LanguageChoice {
 }
 
 /// `POST /locale`: remembers the chosen language for a year and goes back to the page.
-pub async fn choose_language(jar: CookieJar, Form(choice): Form<LanguageChoice>) -> Result<Response, AppError> {
+pub async fn choose_language(
+    jar: CookieJar,
+    Form(choice): Form<LanguageChoice>,
+) -> Result<Response, AppError> {
     let chosen = locale::from_tag(&choice.lang).ok_or(AppError::BadRequest)?;
     let cookie = Cookie::build((COOKIE, locale::tag(chosen)))
         .path("/")

@@ -18,7 +18,11 @@ where
 {
     let owner = Owner::new_root(Some(Arc::new(SsrSharedContext::new())));
     owner.with(|| {
-        provide_context(PageContext { locale, path: path.to_owned(), options: state.leptos.clone() });
+        provide_context(PageContext {
+            locale,
+            path: path.to_owned(),
+            options: state.leptos.clone(),
+        });
         page().into_view().to_html()
     })
 }
@@ -28,9 +32,18 @@ where
 pub fn private_html(status: StatusCode, body: String) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
     response
 }
@@ -38,8 +51,9 @@ pub fn private_html(status: StatusCode, body: String) -> Response {
 /// An HTML response for a public page.
 pub fn public_html(status: StatusCode, body: String) -> Response {
     let mut response = (status, body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     response
 }
