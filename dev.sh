@@ -33,6 +33,7 @@ SYSTEM_PACKAGES_RUN=(
   "build-essential:cc"
   "pkg-config:pkg-config"
   "nasm:nasm"
+  "cmake:cmake"
   "curl:curl"
   "nodejs:node"
   "npm:npm"

@@ -1,6 +1,9 @@
 //! Shinian's user interface: the domain types shared with the browser, the localized messages,
 //! the server-rendered pages and the few interactive islands that hydrate in the browser.
 
+// The story form is one deeply nested view type; hydrating it needs more than the default 128.
+#![recursion_limit = "256"]
+
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod domain;

@@ -1,7 +1,8 @@
 //! Which language a page is rendered in, and the one place where domain values become words.
 
-use crate::domain::{FieldError, Licence, StoryStatus, Theme};
+use crate::domain::{FieldError, Licence, PhotoPart, PhotoProblem, StoryStatus, Theme};
 pub use crate::i18n::Locale;
+use crate::media::{PhotoRefusal, PhotoSlot};
 use leptos_i18n::{Locale as _, td_string};
 
 pub const DEFAULT: Locale = Locale::zh_CN;
@@ -72,6 +73,83 @@ pub fn field_error(locale: Locale, error: FieldError) -> String {
         FieldError::ConsentRequired => {
             td_string!(locale, common.error.consent_required).to_string()
         }
+        FieldError::PhotoPairRequired => {
+            td_string!(locale, common.error.photo_pair_required).to_string()
+        }
+        FieldError::Photo {
+            index,
+            part,
+            problem,
+        } => {
+            let message = match problem {
+                PhotoProblem::Refused(refusal) => photo_refusal(locale, refusal),
+                PhotoProblem::Text(text) => field_error(locale, text.as_field_error()),
+            };
+            let part = photo_part_name(locale, part);
+            td_string!(locale, common.photo.problem, index, part, message).to_string()
+        }
+    }
+}
+
+fn photo_part_name(locale: Locale, part: PhotoPart) -> &'static str {
+    match part {
+        PhotoPart::File => td_string!(locale, common.photo.part.file),
+        PhotoPart::Year => td_string!(locale, common.photo.part.year),
+        PhotoPart::Caption => td_string!(locale, common.photo.part.caption),
+        PhotoPart::Credit => td_string!(locale, common.photo.part.credit),
+        PhotoPart::Alt => td_string!(locale, common.photo.part.alt),
+    }
+}
+
+/// Why a file was refused, naming the limit it broke.
+pub fn photo_refusal(locale: Locale, refusal: PhotoRefusal) -> String {
+    let mib = |bytes: u64| bytes / (1024 * 1024);
+    match refusal {
+        PhotoRefusal::Empty => td_string!(locale, common.photo.refusal.empty).to_string(),
+        PhotoRefusal::Unreadable => td_string!(locale, common.photo.refusal.unreadable).to_string(),
+        PhotoRefusal::UnknownFormat => {
+            td_string!(locale, common.photo.refusal.unknown_format).to_string()
+        }
+        PhotoRefusal::Heic => td_string!(locale, common.photo.refusal.heic).to_string(),
+        PhotoRefusal::Truncated => td_string!(locale, common.photo.refusal.truncated).to_string(),
+        PhotoRefusal::TooLarge { max_bytes } => {
+            let max = mib(max_bytes);
+            td_string!(locale, common.photo.refusal.too_large, max).to_string()
+        }
+        PhotoRefusal::SideTooLong { width, height, max } => td_string!(
+            locale,
+            common.photo.refusal.side_too_long,
+            width,
+            height,
+            max
+        )
+        .to_string(),
+        PhotoRefusal::TooManyPixels {
+            width,
+            height,
+            max_megapixels,
+        } => td_string!(
+            locale,
+            common.photo.refusal.too_many_pixels,
+            width,
+            height,
+            max = max_megapixels
+        )
+        .to_string(),
+        PhotoRefusal::MetadataTooLarge { max_bytes } => {
+            let max = mib(max_bytes);
+            td_string!(locale, common.photo.refusal.metadata_too_large, max).to_string()
+        }
+        PhotoRefusal::TooMany { max } => {
+            td_string!(locale, common.photo.refusal.too_many, max).to_string()
+        }
+    }
+}
+
+pub fn photo_slot_name(locale: Locale, slot: PhotoSlot) -> &'static str {
+    match slot {
+        PhotoSlot::Then => td_string!(locale, common.photo.slot.then),
+        PhotoSlot::Now => td_string!(locale, common.photo.slot.now),
     }
 }
 

@@ -25,6 +25,16 @@ pub struct Config {
     pub trust_proxy: bool,
     /// `DISPLAY_UTC_OFFSET_HOURS`, default 8 (China Standard Time): dates shown to people.
     pub display_utc_offset_hours: i8,
+    /// `WORKER_CONCURRENCY`, default the number of cores: photos processed at once.
+    pub worker_concurrency: usize,
+    /// `REQUIRE_PHOTO_PAIR`, default false: a story must have a then and a now photo.
+    pub require_photo_pair: bool,
+    /// `PHOTO_RETENTION_DAYS`, default 30: photos of rejected stories are deleted after this.
+    pub photo_retention_days: i32,
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +59,9 @@ impl Config {
             submissions_per_hour_per_ip: parsed("SUBMISSIONS_PER_HOUR_PER_IP", 10)?,
             trust_proxy: flag("TRUST_PROXY")?,
             display_utc_offset_hours: parsed("DISPLAY_UTC_OFFSET_HOURS", 8)?,
+            worker_concurrency: parsed("WORKER_CONCURRENCY", cores())?,
+            require_photo_pair: flag("REQUIRE_PHOTO_PAIR")?,
+            photo_retention_days: parsed("PHOTO_RETENTION_DAYS", 30)?,
         })
     }
 
@@ -64,6 +77,9 @@ impl Config {
             submissions_per_hour_per_ip: 10,
             trust_proxy: false,
             display_utc_offset_hours: 8,
+            worker_concurrency: 1,
+            require_photo_pair: false,
+            photo_retention_days: 30,
         }
     }
 

@@ -7,6 +7,7 @@ pub mod db;
 pub mod demo;
 pub mod health;
 pub mod maintenance;
+pub mod media;
 pub mod state;
 pub mod submission;
 pub mod timeline;
@@ -25,19 +26,27 @@ use tower_http::trace::TraceLayer;
 
 /// No request body may exceed this; each route enforces its own, smaller limits while reading.
 pub const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
+/// The submission and edit forms carry photos: every file at its cap, plus the text.
+pub const MAX_UPLOAD_REQUEST_BYTES: usize = app::domain::limits::PHOTOS_PER_STORY
+    * app::domain::limits::PHOTO_MAX_BYTES as usize
+    + MAX_REQUEST_BYTES;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState) -> Router {
     let assets = ServeDir::new(&state.config.site_root)
         .not_found_service(axum::routing::any(|| async { web::AppError::NotFound }).with_state(()));
-    Router::new()
+    let small_bodies = Router::new()
         .merge(timeline::routes())
+        .merge(media::routes::routes())
         .route("/healthz", get(health::healthz))
         .route("/locale", post(web::locale::choose_language))
-        .merge(submission::routes())
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES));
+    let uploads = submission::routes().layer(RequestBodyLimitLayer::new(MAX_UPLOAD_REQUEST_BYTES));
+    Router::new()
+        .merge(small_bodies)
+        .merge(uploads)
         .fallback_service(assets)
-        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
         .layer(from_fn_with_state(
             state.clone(),
             web::error::localize_errors,

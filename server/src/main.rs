@@ -54,7 +54,14 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 async fn serve(state: AppState) -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(state.config.bind_addr).await?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
+    state.media.prepare().await?;
     maintenance::spawn(state.clone());
+    server::media::jobs::spawn_workers(
+        state.db.clone(),
+        state.media.clone(),
+        state.config.worker_concurrency,
+        state.jobs_queued.clone(),
+    );
     let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -30,9 +30,18 @@ pub async fn run_once(state: &AppState) -> Result<(), sqlx::Error> {
     )
     .execute(&state.db)
     .await?;
+    let media = crate::media::sweep::run(
+        &state.db,
+        &state.media,
+        state.config.photo_retention_days,
+        crate::media::sweep::MIN_AGE,
+    )
+    .await?;
     tracing::debug!(
         keys = keys.rows_affected(),
         events = events.rows_affected(),
+        expired_photos = media.expired_photos,
+        files = media.files,
         "maintenance done"
     );
     Ok(())

@@ -1,7 +1,9 @@
 use crate::config::Config;
+use crate::media::files::MediaFiles;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 /// What every request handler shares. Holds no per-user state: that lives in PostgreSQL, so
 /// several instances can serve the same site.
@@ -10,6 +12,9 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub db: PgPool,
     pub leptos: LeptosOptions,
+    pub media: MediaFiles,
+    /// Wakes this instance's photo workers when it queues a job.
+    pub jobs_queued: Arc<Notify>,
 }
 
 impl AppState {
@@ -20,6 +25,8 @@ impl AppState {
             .site_pkg_dir("pkg")
             .build();
         AppState {
+            media: MediaFiles::new(&config.media_dir),
+            jobs_queued: Arc::new(Notify::new()),
             config: Arc::new(config),
             db,
             leptos,

@@ -50,6 +50,67 @@ impl TestApp {
         }
     }
 
+    pub fn media(&self) -> server::media::files::MediaFiles {
+        server::media::files::MediaFiles::new(&self.config.media_dir)
+    }
+
+    /// Every file under the media folder (uploads, originals, derivatives).
+    pub fn media_files(&self) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.config.media_dir, &mut out);
+        out
+    }
+
+    /// Runs queued photo jobs in this process until none is due; returns how many ran.
+    pub async fn run_photo_jobs(&self) -> usize {
+        let media = self.media();
+        let mut ran = 0;
+        while server::media::jobs::run_one(&self.db, &media)
+            .await
+            .expect("photo queue")
+        {
+            ran += 1;
+        }
+        ran
+    }
+
+    /// Posts a multipart form with text fields and files `(field, file name, bytes)`.
+    pub async fn post_with_files(
+        &self,
+        path: &str,
+        fields: &[(&str, String)],
+        files: &[(&str, &str, Vec<u8>)],
+    ) -> Response {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.clone());
+        }
+        for (name, file_name, bytes) in files {
+            let part =
+                reqwest::multipart::Part::bytes(bytes.clone()).file_name(file_name.to_string());
+            form = form.part(name.to_string(), part);
+        }
+        self.client
+            .post(self.url(path))
+            .multipart(form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }
@@ -148,6 +209,12 @@ pub fn story_with(name: &str, value: Option<&str>) -> Vec<(&'static str, String)
 
 fn leak(name: &str) -> &'static str {
     Box::leak(name.to_owned().into_boxed_str())
+}
+
+/// A test photo from `tests/fixtures/photos/`.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/fixtures/photos/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 /// Pass-through so tests can name the type without depending on sha2 themselves.

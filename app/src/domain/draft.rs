@@ -1,3 +1,5 @@
+use super::photo::PhotoDraft;
+use crate::media::PhotoSlot;
 use serde::{Deserialize, Serialize};
 
 /// A submission form exactly as typed: every value kept as text so the form can be shown again
@@ -22,6 +24,42 @@ pub struct StoryDraft {
     pub licence: String,
     pub website: String,
     pub idempotency_key: String,
+    /// Photo details as sent, by side of the pair; the i-th values belong to the i-th file.
+    pub photos_then: PhotoColumns,
+    pub photos_now: PhotoColumns,
+}
+
+/// The repeated `photo_{then|now}_{year|caption|credit|alt}` fields, in the order sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoColumns {
+    pub years: Vec<String>,
+    pub captions: Vec<String>,
+    pub credits: Vec<String>,
+    pub alts: Vec<String>,
+}
+
+impl PhotoColumns {
+    fn set(&mut self, part: &str, value: &str) {
+        let column = match part {
+            "year" => &mut self.years,
+            "caption" => &mut self.captions,
+            "credit" => &mut self.credits,
+            "alt" => &mut self.alts,
+            _ => return,
+        };
+        column.push(value.to_owned());
+    }
+
+    /// The details of the `index`-th photo (blank where none were sent).
+    pub fn get(&self, index: usize) -> PhotoDraft {
+        let at = |column: &Vec<String>| column.get(index).cloned().unwrap_or_default();
+        PhotoDraft {
+            year: at(&self.years),
+            caption: at(&self.captions),
+            credit: at(&self.credits),
+            alt: at(&self.alts),
+        }
+    }
 }
 
 /// A checkbox counts as ticked when it sends `on` (what browsers send), `true`, `1` or `yes`.
@@ -63,7 +101,20 @@ impl StoryDraft {
             "consent_publish" => self.consent_publish = is_checked(value),
             "consent_show_name" => self.consent_show_name = is_checked(value),
             "consent_faces" => self.consent_faces = is_checked(value),
-            _ => {}
+            _ => {
+                if let Some(part) = name.strip_prefix("photo_then_") {
+                    self.photos_then.set(part, value);
+                } else if let Some(part) = name.strip_prefix("photo_now_") {
+                    self.photos_now.set(part, value);
+                }
+            }
+        }
+    }
+
+    pub fn photos(&self, slot: PhotoSlot) -> &PhotoColumns {
+        match slot {
+            PhotoSlot::Then => &self.photos_then,
+            PhotoSlot::Now => &self.photos_now,
         }
     }
 

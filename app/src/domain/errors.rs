@@ -1,3 +1,5 @@
+use super::photo::PhotoPart;
+use crate::media::PhotoRefusal;
 use serde::{Deserialize, Serialize};
 
 /// The fields of the public submission contract (see docs/api.md). `name()` is the form field
@@ -18,10 +20,12 @@ pub enum Field {
     ConsentPublish,
     Licence,
     IdempotencyKey,
+    PhotoThen,
+    PhotoNow,
 }
 
 impl Field {
-    pub const ALL: [Field; 14] = [
+    pub const ALL: [Field; 16] = [
         Field::Title,
         Field::Story,
         Field::NarratorName,
@@ -36,6 +40,8 @@ impl Field {
         Field::ConsentPublish,
         Field::Licence,
         Field::IdempotencyKey,
+        Field::PhotoThen,
+        Field::PhotoNow,
     ];
 
     pub fn name(self) -> &'static str {
@@ -54,6 +60,8 @@ impl Field {
             Field::ConsentPublish => "consent_publish",
             Field::Licence => "licence",
             Field::IdempotencyKey => "idempotency_key",
+            Field::PhotoThen => "photo_then",
+            Field::PhotoNow => "photo_now",
         }
     }
 
@@ -66,15 +74,74 @@ impl Field {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FieldError {
     Required,
+    TooShort {
+        min: usize,
+        actual: usize,
+    },
+    TooLong {
+        max: usize,
+        actual: usize,
+    },
+    ControlCharacter,
+    NotAYear,
+    YearOutOfRange {
+        min: i32,
+        max: i32,
+    },
+    ThenNotBeforeNow,
+    UnknownChoice,
+    ContactFormat,
+    ConsentRequired,
+    /// `REQUIRE_PHOTO_PAIR=true` and a side of the pair has no photo.
+    PhotoPairRequired,
+    /// One photo's file or detail; `index` counts from 1 on its side of the pair.
+    Photo {
+        index: u8,
+        part: PhotoPart,
+        problem: PhotoProblem,
+    },
+}
+
+/// What was wrong with a photo's file or one of its details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PhotoProblem {
+    Refused(PhotoRefusal),
+    /// A detail's text problem, with the same words as for any other field.
+    Text(TextProblem),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TextProblem {
+    Required,
     TooShort { min: usize, actual: usize },
     TooLong { max: usize, actual: usize },
     ControlCharacter,
     NotAYear,
     YearOutOfRange { min: i32, max: i32 },
-    ThenNotBeforeNow,
-    UnknownChoice,
-    ContactFormat,
-    ConsentRequired,
+}
+
+impl TextProblem {
+    pub fn from_field_error(error: FieldError) -> TextProblem {
+        match error {
+            FieldError::TooShort { min, actual } => TextProblem::TooShort { min, actual },
+            FieldError::TooLong { max, actual } => TextProblem::TooLong { max, actual },
+            FieldError::ControlCharacter => TextProblem::ControlCharacter,
+            FieldError::NotAYear => TextProblem::NotAYear,
+            FieldError::YearOutOfRange { min, max } => TextProblem::YearOutOfRange { min, max },
+            _ => TextProblem::Required,
+        }
+    }
+
+    pub fn as_field_error(self) -> FieldError {
+        match self {
+            TextProblem::Required => FieldError::Required,
+            TextProblem::TooShort { min, actual } => FieldError::TooShort { min, actual },
+            TextProblem::TooLong { max, actual } => FieldError::TooLong { max, actual },
+            TextProblem::ControlCharacter => FieldError::ControlCharacter,
+            TextProblem::NotAYear => FieldError::NotAYear,
+            TextProblem::YearOutOfRange { min, max } => FieldError::YearOutOfRange { min, max },
+        }
+    }
 }
 
 /// Every refused field of one form, in form order.

@@ -7,18 +7,20 @@ mod draft;
 mod errors;
 mod ids;
 mod new_story;
+mod photo;
 mod status;
 mod text;
 mod year;
 
 pub use choices::{Licence, Theme};
-pub use draft::{StoryDraft, is_checked};
-pub use errors::{Field, FieldError, FormErrors};
+pub use draft::{PhotoColumns, StoryDraft, is_checked};
+pub use errors::{Field, FieldError, FormErrors, PhotoProblem, TextProblem};
 pub use ids::StoryId;
 pub use new_story::{
     AssistedBy, CONSENT_TEXT_VERSION, Consents, Contact, IdempotencyKey, NarratorName, NewStory,
     Place, RealName, Role, StoryBody, StoryTitle, Themes,
 };
+pub use photo::{PhotoDetails, PhotoDraft, PhotoPart};
 pub use status::StoryStatus;
 pub use text::limits;
 pub use year::{EARLIEST_YEAR, Year, YearSpan};

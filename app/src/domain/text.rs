@@ -16,6 +16,21 @@ pub mod limits {
     pub const IDEMPOTENCY_KEY_MAX: usize = 64;
     /// All text fields of one request together, in bytes after decoding (1 MiB).
     pub const TEXT_FIELDS_TOTAL_BYTES: usize = 1024 * 1024;
+
+    /// Photos on each side of the then/now pair, and in one story.
+    pub const PHOTOS_PER_SIDE: usize = 4;
+    pub const PHOTOS_PER_STORY: usize = 2 * PHOTOS_PER_SIDE;
+    /// One uploaded file, in bytes (25 MiB).
+    pub const PHOTO_MAX_BYTES: u64 = 25 * 1024 * 1024;
+    /// Pixels and side length as declared by the file's header, checked before decoding.
+    pub const PHOTO_MAX_PIXELS: u64 = 40_000_000;
+    pub const PHOTO_MAX_SIDE: u32 = 12_000;
+    /// Metadata (EXIF, XMP, ICC, text chunks) in one file, decompressed, in bytes (1 MiB).
+    pub const PHOTO_METADATA_MAX_BYTES: u64 = 1024 * 1024;
+    pub const PHOTO_CAPTION_MAX: usize = 300;
+    pub const PHOTO_CREDIT_MAX: usize = 100;
+    /// Alt text is required: what a screen reader says instead of the photo.
+    pub const PHOTO_ALT: (usize, usize) = (2, 300);
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

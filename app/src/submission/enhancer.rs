@@ -24,6 +24,7 @@ pub fn FormEnhancer(locale: Locale, latest_year: i32, children: Children) -> imp
             node_ref=root
             class="form-enhancer"
             on:submit=move |ev| client::submit(ev, locale, latest_year)
+            on:change=move |ev| client::preview_photo(ev, locale)
             on:pointerdown=move |_| pressing.set_value(true)
             on:pointerup=move |_| {
                 pressing.set_value(false);
@@ -50,6 +51,7 @@ mod client {
     use leptos::ev::{FocusEvent, SubmitEvent};
 
     pub fn submit(_: SubmitEvent, _: Locale, _: i32) {}
+    pub fn preview_photo(_: leptos::ev::Event, _: Locale) {}
     pub fn check_left_field(_: FocusEvent, _: Locale, _: i32) {}
 }
 
@@ -243,6 +245,62 @@ mod client {
         show_all(&doc, locale, &errors);
         if errors.is_empty() {
             send(&form, &doc, locale);
+        }
+    }
+
+    /// A chosen photo is shown at once (before upload), and a file over the size limit is
+    /// flagged straight away instead of after a long upload.
+    pub fn preview_photo(ev: leptos::ev::Event, locale: Locale) {
+        use crate::domain::limits::PHOTO_MAX_BYTES;
+        use crate::domain::{PhotoPart, PhotoProblem};
+        use crate::media::PhotoRefusal;
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        if !input.class_list().contains("photo-file") {
+            return;
+        }
+        let Some(preview) = input.next_element_sibling() else {
+            return;
+        };
+        preview.set_inner_html("");
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        let field = if input.name() == "photo_now" {
+            Field::PhotoNow
+        } else {
+            Field::PhotoThen
+        };
+        let Some(doc) = document() else { return };
+        if file.size() > PHOTO_MAX_BYTES as f64 {
+            let index = input
+                .id()
+                .split('-')
+                .nth(1)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1);
+            let error = FieldError::Photo {
+                index,
+                part: PhotoPart::File,
+                problem: PhotoProblem::Refused(PhotoRefusal::TooLarge {
+                    max_bytes: PHOTO_MAX_BYTES,
+                }),
+            };
+            show_field(&doc, locale, field, Some(error));
+            input.set_value("");
+            return;
+        }
+        show_field(&doc, locale, field, None);
+        if let Ok(url) = web_sys::Url::create_object_url_with_blob(&file)
+            && let Ok(img) = doc.create_element("img")
+        {
+            let _ = img.set_attribute("src", &url);
+            let _ = img.set_attribute("alt", "");
+            let _ = preview.append_child(&img);
         }
     }
 

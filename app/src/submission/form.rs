@@ -17,6 +17,9 @@ pub fn StoryForm(
     /// Present on the public submission form: the hidden repeat-safe key and the honeypot.
     #[prop(optional)]
     idempotency_key: Option<String>,
+    /// On the tracking page: the photos already stored.
+    #[prop(optional)]
+    stored_photos: Vec<crate::media::OwnPhoto>,
 ) -> impl IntoView {
     let locale = current_locale();
     let is_new = idempotency_key.is_some();
@@ -41,6 +44,7 @@ pub fn StoryForm(
                     <Checkbox name="year_then_approx" checked=d.year_then_approx label=td_string!(locale, submission.field.year_then_approx.label) />
                 </fieldset>
                 <ThemeChoices selected=d.themes.clone() error=e.get(Field::Themes) />
+                {view! { <super::PhotoFields draft=d.clone() error_then=e.get(Field::PhotoThen) error_now=e.get(Field::PhotoNow) stored=stored_photos /> }.into_any()}
                 <fieldset>
                     <legend>{td!(locale, submission.submit.section_narrator)}</legend>
                     <TextInput field=Field::NarratorName value=d.narrator_name.clone() error=e.get(Field::NarratorName) />
@@ -80,6 +84,8 @@ pub fn field_label(locale: Locale, field: Field) -> &'static str {
         Field::ConsentPublish => td_string!(locale, submission.field.consent_publish.label),
         Field::Licence => td_string!(locale, submission.field.licence.label),
         Field::IdempotencyKey => "idempotency_key",
+        Field::PhotoThen => td_string!(locale, submission.field.photo_then.label),
+        Field::PhotoNow => td_string!(locale, submission.field.photo_now.label),
     }
 }
 
@@ -96,6 +102,8 @@ fn field_hint(locale: Locale, field: Field) -> Option<&'static str> {
         Field::Themes => td_string!(locale, submission.field.themes.hint),
         Field::Contact => td_string!(locale, submission.field.contact.hint),
         Field::AssistedBy => td_string!(locale, submission.field.assisted_by.hint),
+        Field::PhotoThen => td_string!(locale, submission.field.photo_then.hint),
+        Field::PhotoNow => td_string!(locale, submission.field.photo_now.hint),
         _ => return None,
     })
 }

@@ -6,7 +6,9 @@
 mod enhancer;
 mod form;
 mod pages;
+mod photo_fields;
 
 pub use enhancer::FormEnhancer;
 pub use form::{StoryForm, field_label};
 pub use pages::{Notice, SubmitPage, TrackPage, TrackedStory, WithdrawConfirmPage};
+pub use photo_fields::{PhotoFields, PhotoFigure};

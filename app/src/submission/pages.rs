@@ -52,6 +52,8 @@ pub struct TrackedStory {
     pub updated_on: String,
     pub moderator_message: Option<String>,
     pub draft: Option<StoryDraft>,
+    /// Derivatives only; shown through their unguessable links while the story is pending.
+    pub photos: Vec<crate::media::OwnPhoto>,
 }
 
 #[component]
@@ -76,6 +78,7 @@ pub fn TrackPage(
     };
     let status = story.status;
     let form_draft = edit_draft.or_else(|| story.draft.clone());
+    let stored_photos = story.photos.clone();
     let edit_open = !edit_errors.is_empty();
     view! {
         <Document meta>
@@ -99,6 +102,15 @@ pub fn TrackPage(
                     </dl>
                 </section>
                 {story.draft.map(|draft| view! { <SubmittedContent draft /> })}
+                {(!story.photos.is_empty()).then(|| {
+                    let figures = story.photos.iter().map(|p| view! { <super::PhotoFigure photo=p.view.clone() /> }).collect_view();
+                    view! {
+                        <section class="submitted-photos" aria-labelledby="photos-heading">
+                            <h2 id="photos-heading">{td!(locale, submission.track.photos_heading)}</h2>
+                            <div class="photo-grid">{figures}</div>
+                        </section>
+                    }
+                })}
                 {editable.then(|| form_draft.map(|draft| view! {
                     <details class="edit-story" open=edit_open>
                         <summary><h2>{td!(locale, submission.track.edit_heading)}</h2></summary>
@@ -108,6 +120,7 @@ pub fn TrackPage(
                             errors=edit_errors
                             latest_year
                             submit_label=td_string!(locale, submission.track.save)
+                            stored_photos=stored_photos.clone()
                         />
                     </details>
                 }))}

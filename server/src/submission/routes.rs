@@ -1,9 +1,11 @@
 use super::store::{self, Submitted};
 use super::tokens::TrackingToken;
+use crate::media::photos::{self, KeptPhoto};
+use crate::media::upload::{self, keep_all, parse_photos};
 use crate::state::AppState;
 use crate::web::client_ip::ClientIp;
 use crate::web::error::wants_json;
-use crate::web::form::{PostedForm, read_form};
+use crate::web::form::{PostedForm, read_form, read_form_with_photos};
 use crate::web::render::{private_html, render_page};
 use crate::web::time::{display_date, latest_allowed_year};
 use crate::web::{AppError, RequestLocale};
@@ -61,27 +63,62 @@ pub async fn submit(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, AppError> {
-    let posted = read_form(&headers, body).await?;
+    let mut posted = read_form_with_photos(&headers, body, &state.media).await?;
     let draft = StoryDraft::from_pairs(posted.pairs());
     if !draft.website.is_empty() {
         return Err(AppError::Honeypot);
     }
     let json = wants_json(&headers);
-    let (story, key) = match parse_submission(&draft) {
-        Ok(parsed) => parsed,
-        Err(errors) if json => return Ok(json_errors(locale, &errors)),
-        Err(errors) => {
+    let received = std::mem::take(&mut posted.photos);
+    let parsed = parse_submission(&draft);
+    let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
+    let require_pair = state.config.require_photo_pair;
+    let new_photos = parse_photos(
+        &draft,
+        received,
+        [0, 0],
+        require_pair,
+        latest_allowed_year(),
+        &mut errors,
+    );
+    let (story, key) = match parsed {
+        Ok(parsed) if errors.is_empty() => parsed,
+        _ if json => return Ok(json_errors(locale, &errors)),
+        _ => {
             return Ok(private_html(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                form_error_status(&errors),
                 submit_page(&state, locale, draft, errors),
             ));
         }
     };
+    let kept = keep_all(&state.media, new_photos).await?;
     let per_hour = state.config.submissions_per_hour_per_ip;
-    let token = match store::submit(&state.db, &story, key.as_ref(), ip, per_hour).await? {
-        Submitted::Created(token) | Submitted::Repeated(token) => token,
+    let submitted = store::submit(&state.db, &story, key.as_ref(), ip, per_hour, &kept).await?;
+    let token = match submitted {
+        Submitted::Created(token) => {
+            committed(&state, kept);
+            token
+        }
+        // Nothing new was stored: the kept files are removed as `kept` drops.
+        Submitted::Repeated(token) => token,
     };
     Ok(see_other(&token.path(), json))
+}
+
+/// The photos' rows committed: their originals stay, and the workers are woken.
+fn committed(state: &AppState, kept: Vec<KeptPhoto>) {
+    for photo in kept {
+        photo.original.committed();
+        state.jobs_queued.notify_one();
+    }
+}
+
+fn form_error_status(errors: &FormErrors) -> StatusCode {
+    if upload::any_too_large(errors) {
+        StatusCode::PAYLOAD_TOO_LARGE
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
 }
 
 fn parse_submission(draft: &StoryDraft) -> Result<(NewStory, Option<IdempotencyKey>), FormErrors> {
@@ -165,6 +202,14 @@ async fn track_page(
         updated_on: display_date(locale, own.updated_at, offset),
         moderator_message: None,
         draft: own.draft,
+        photos: photos::of_story(&state.db, own.id)
+            .await?
+            .into_iter()
+            .map(|p| app::media::OwnPhoto {
+                id: p.id,
+                view: p.view,
+            })
+            .collect(),
     };
     let track_path = token.path();
     let track_url = format!("{}{}", state.config.public_url, track_path);
@@ -188,19 +233,63 @@ pub async fn edit(
     body: Body,
 ) -> Result<Response, AppError> {
     let token = parse_token(&token)?;
-    let posted = read_form(&headers, body).await?;
+    let mut posted = read_form_with_photos(&headers, body, &state.media).await?;
     let draft = StoryDraft::from_pairs(posted.pairs());
     let json = wants_json(&headers);
-    let story = match NewStory::parse(&draft, latest_allowed_year()) {
-        Ok(story) => story,
-        Err(errors) if json => return Ok(json_errors(locale, &errors)),
-        Err(errors) => {
+    let own = store::find_by_token(&state.db, &token)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let current = photos::of_story(&state.db, own.id).await?;
+    let removed = removed_photo_ids(&posted, &current);
+    let remaining = remaining_per_side(&current, &removed);
+    let parsed = NewStory::parse(&draft, latest_allowed_year());
+    let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
+    let received = std::mem::take(&mut posted.photos);
+    let require_pair = state.config.require_photo_pair;
+    let new_photos = parse_photos(
+        &draft,
+        received,
+        remaining,
+        require_pair,
+        latest_allowed_year(),
+        &mut errors,
+    );
+    let story = match parsed {
+        Ok(story) if errors.is_empty() => story,
+        _ if json => return Ok(json_errors(locale, &errors)),
+        _ => {
+            let status = form_error_status(&errors);
             let page = track_page(&state, locale, &token, None, Some((draft, errors))).await?;
-            return Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, page));
+            return Ok(private_html(status, page));
         }
     };
-    store::edit(&state.db, &token, &story).await?;
+    let kept = keep_all(&state.media, new_photos).await?;
+    store::edit(&state.db, &token, &story, &removed, &kept).await?;
+    committed(&state, kept);
     Ok(see_other(&format!("{}?saved=1", token.path()), json))
+}
+
+/// `remove_photo` values naming photos of this story (anything else is ignored).
+fn removed_photo_ids(posted: &PostedForm, current: &[photos::StoredPhoto]) -> Vec<i64> {
+    posted
+        .pairs()
+        .filter(|(name, _)| *name == "remove_photo")
+        .filter_map(|(_, value)| value.trim().parse::<i64>().ok())
+        .filter(|id| current.iter().any(|p| p.id == *id))
+        .collect()
+}
+
+fn remaining_per_side(current: &[photos::StoredPhoto], removed: &[i64]) -> [usize; 2] {
+    let count = |slot| {
+        current
+            .iter()
+            .filter(|p| p.view.slot == slot && !removed.contains(&p.id))
+            .count()
+    };
+    [
+        count(app::media::PhotoSlot::Then),
+        count(app::media::PhotoSlot::Now),
+    ]
 }
 
 /// `POST /track/{token}/withdraw`: without `confirm=yes` asks first; with it, withdraws.

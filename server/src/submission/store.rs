@@ -3,6 +3,7 @@
 
 use super::tokens::{TrackingToken, fingerprint, idempotency_key_hash, ip_hash};
 use crate::audit::{Action, Entry};
+use crate::media::photos::{self, KeptPhoto};
 use crate::web::AppError;
 use app::domain::{
     CONSENT_TEXT_VERSION, IdempotencyKey, NewStory, StoryDraft, StoryId, StoryStatus, Theme,
@@ -57,6 +58,7 @@ pub async fn submit(
     key: Option<&IdempotencyKey>,
     ip: IpAddr,
     per_hour: u32,
+    new_photos: &[KeptPhoto],
 ) -> Result<Submitted, AppError> {
     let print = fingerprint(story);
     if let Some(key) = key
@@ -69,6 +71,7 @@ pub async fn submit(
     check_rate(&mut tx, &ip, per_hour).await?;
     let token = TrackingToken::generate();
     let id = insert_story(&mut tx, story).await?;
+    photos::insert_all(&mut tx, id, new_photos).await?;
     sqlx::query!(
         "insert into story_tracking_tokens (token_hash, story_id) values ($1, $2)",
         token.hash(),
@@ -405,7 +408,13 @@ async fn lock_by_token(
 /// The contributor's edit. Allowed while pending or changes-requested; either way the story
 /// goes (back) to pending and its version is bumped, so a moderator acting on the old version
 /// is stopped.
-pub async fn edit(db: &PgPool, token: &TrackingToken, story: &NewStory) -> Result<(), AppError> {
+pub async fn edit(
+    db: &PgPool,
+    token: &TrackingToken,
+    story: &NewStory,
+    removed_photos: &[i64],
+    added_photos: &[KeptPhoto],
+) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
     let current = lock_by_token(&mut tx, token).await?;
     if !current.status.editable_by_contributor() {
@@ -435,6 +444,8 @@ pub async fn edit(db: &PgPool, token: &TrackingToken, story: &NewStory) -> Resul
     .await?;
     replace_themes(&mut tx, current.id, story.themes.as_slice()).await?;
     save_contributor(&mut tx, current.id, story).await?;
+    photos::remove(&mut tx, current.id, removed_photos).await?;
+    photos::insert_all(&mut tx, current.id, added_photos).await?;
     let assisted = story.assisted_by.is_some();
     if current.show_name != story.consents.show_name {
         record_consent(
@@ -499,6 +510,7 @@ pub async fn withdraw(db: &PgPool, token: &TrackingToken) -> Result<(), AppError
     sqlx::query!("delete from story_idempotency_keys where story_id = $1", id)
         .execute(&mut *tx)
         .await?;
+    photos::remove_all(&mut tx, current.id).await?;
     record_consent(&mut tx, current.id, ConsentKind::Publish, false, false).await?;
     Entry::by_contributor(
         current.id,

@@ -3,6 +3,8 @@
 //! repaired), and all text fields together capped at `limits::TEXT_FIELDS_TOTAL_BYTES`.
 
 use super::AppError;
+use crate::media::files::MediaFiles;
+use crate::media::upload::{self, ReceivedPhoto, SideCounts};
 use app::domain::limits::TEXT_FIELDS_TOTAL_BYTES;
 use axum::body::Body;
 use axum::http::{HeaderMap, header};
@@ -12,10 +14,12 @@ use http_body_util::BodyExt;
 /// urlencoded form may be up to three times the decoded limit.
 const URLENCODED_RAW_MAX: usize = TEXT_FIELDS_TOTAL_BYTES * 3 + 4096;
 
-/// The text fields of a posted form, in the order they were sent.
+/// The text fields of a posted form, in the order they were sent, and its photo files when
+/// the route accepts them.
 #[derive(Debug, Default)]
 pub struct PostedForm {
     pub fields: Vec<(String, String)>,
+    pub photos: Vec<ReceivedPhoto>,
 }
 
 impl PostedForm {
@@ -30,7 +34,26 @@ impl PostedForm {
     }
 }
 
+/// A form without files (a file part is refused).
 pub async fn read_form(headers: &HeaderMap, body: Body) -> Result<PostedForm, AppError> {
+    read(headers, body, None).await
+}
+
+/// A form that may carry `photo_then` / `photo_now` files (multipart only), streamed into the
+/// media store's `tmp/`.
+pub async fn read_form_with_photos(
+    headers: &HeaderMap,
+    body: Body,
+    files: &MediaFiles,
+) -> Result<PostedForm, AppError> {
+    read(headers, body, Some(files)).await
+}
+
+async fn read(
+    headers: &HeaderMap,
+    body: Body,
+    files: Option<&MediaFiles>,
+) -> Result<PostedForm, AppError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -46,7 +69,7 @@ pub async fn read_form(headers: &HeaderMap, body: Body) -> Result<PostedForm, Ap
         "multipart/form-data" => {
             let boundary =
                 multer::parse_boundary(content_type).map_err(|_| AppError::BadRequest)?;
-            read_multipart(body, boundary).await
+            read_multipart(body, boundary, files).await
         }
         _ => Err(AppError::UnsupportedMediaType),
     }
@@ -79,13 +102,26 @@ fn decode_component(encoded: &[u8]) -> Result<String, AppError> {
     String::from_utf8(bytes).map_err(|_| AppError::InvalidUtf8)
 }
 
-async fn read_multipart(body: Body, boundary: String) -> Result<PostedForm, AppError> {
+async fn read_multipart(
+    body: Body,
+    boundary: String,
+    files: Option<&MediaFiles>,
+) -> Result<PostedForm, AppError> {
     let stream = body.into_data_stream();
     let mut multipart = multer::Multipart::new(stream, boundary);
     let mut form = PostedForm::default();
     let mut budget = TextBudget::default();
+    let mut counts = SideCounts::default();
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_owned();
+        if let (Some(files), Some(slot), Some(_)) =
+            (files, upload::photo_slot(&name), field.file_name())
+        {
+            if let Some(photo) = upload::receive(&mut field, slot, files, &mut counts).await? {
+                form.photos.push(photo);
+            }
+            continue;
+        }
         if field.file_name().is_some() {
             refuse_unexpected_file(&mut field).await?;
             continue;
@@ -132,7 +168,7 @@ impl TextBudget {
     }
 }
 
-fn multipart_error(error: multer::Error) -> AppError {
+pub(crate) fn multipart_error(error: multer::Error) -> AppError {
     match error {
         multer::Error::StreamReadFailed(inner) => body_error(inner.as_ref()),
         multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. } => {

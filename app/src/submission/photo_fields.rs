@@ -1,0 +1,163 @@
+//! The then/now photo inputs of the story form. Each side has up to `PHOTOS_PER_SIDE` groups
+//! of a file input and its details, sent in the same order (docs/api.md). On the tracking page
+//! the photos already stored are listed with a "remove" box, and only the free groups remain.
+
+use super::form::{error_id, field_label};
+use crate::domain::limits::PHOTOS_PER_SIDE;
+use crate::domain::{Field, FieldError, PhotoColumns, StoryDraft};
+use crate::locale;
+use crate::media::{OwnPhoto, PhotoSlot};
+use crate::ui::current_locale;
+use leptos::prelude::*;
+use leptos_i18n::{td, td_string};
+
+const ACCEPT: &str = "image/jpeg,image/png,image/webp,image/gif";
+
+#[component]
+pub fn PhotoFields(
+    draft: StoryDraft,
+    error_then: Option<FieldError>,
+    error_now: Option<FieldError>,
+    stored: Vec<OwnPhoto>,
+) -> impl IntoView {
+    let locale = current_locale();
+    let side = |slot: PhotoSlot, error: Option<FieldError>| {
+        let mine: Vec<OwnPhoto> = stored
+            .iter()
+            .filter(|p| p.view.slot == slot)
+            .cloned()
+            .collect();
+        let free = PHOTOS_PER_SIDE.saturating_sub(mine.len());
+        view! { <PhotoSide side=slot columns=draft.photos(slot).clone() error stored=mine free /> }
+    };
+    view! {
+        <fieldset class="photos">
+            <legend>{td!(locale, submission.submit.section_photos)}</legend>
+            <p class="hint">{td!(locale, submission.submit.photos_hint)}</p>
+            {side(PhotoSlot::Then, error_then)}
+            {side(PhotoSlot::Now, error_now)}
+        </fieldset>
+    }
+}
+
+#[component]
+fn PhotoSide(
+    side: PhotoSlot,
+    columns: PhotoColumns,
+    error: Option<FieldError>,
+    stored: Vec<OwnPhoto>,
+    free: usize,
+) -> impl IntoView {
+    let locale = current_locale();
+    let field = match side {
+        PhotoSlot::Then => Field::PhotoThen,
+        PhotoSlot::Now => Field::PhotoNow,
+    };
+    let name = side.field();
+    let message = error.map(|e| locale::field_error(locale, e));
+    let class = if message.is_some() {
+        "photo-side has-error"
+    } else {
+        "photo-side"
+    };
+    let stored_view = stored
+        .into_iter()
+        .map(|photo| view! { <StoredPhoto photo /> })
+        .collect_view();
+    let groups = (0..free)
+        .map(|index| view! { <PhotoGroup side index details=columns.get(index) /> })
+        .collect_view();
+    view! {
+        <fieldset class=class id=format!("field-{name}")>
+            <legend>{field_label(locale, field)}</legend>
+            <span id=name tabindex="-1"></span>
+            <p class="field-error" id=error_id(name)>{message}</p>
+            {stored_view}
+            {groups}
+        </fieldset>
+    }
+}
+
+#[component]
+fn PhotoGroup(side: PhotoSlot, index: usize, details: crate::domain::PhotoDraft) -> impl IntoView {
+    let locale = current_locale();
+    let name = side.field();
+    let id = |part: &str| format!("{name}-{}-{part}", index + 1);
+    let number = index + 1;
+    view! {
+        <div class="photo-group" data-slot=name>
+            <p class="photo-number">{td!(locale, submission.submit.photo_number, number)}</p>
+            <label for=id("file")>{td!(locale, submission.field.photo_file.label)}</label>
+            <input type="file" id=id("file") name=name accept=ACCEPT class="photo-file" />
+            <div class="photo-preview" aria-hidden="true"></div>
+            <label for=id("alt")>{td!(locale, submission.field.photo_alt.label)}</label>
+            <p class="hint" id=id("alt-hint")>{td!(locale, submission.field.photo_alt.hint)}</p>
+            <input type="text" id=id("alt") name=format!("{name}_alt") value=details.alt aria-describedby=id("alt-hint") />
+            <div class="photo-details">
+                <span>
+                    <label for=id("year")>{td!(locale, submission.field.photo_year.label)}</label>
+                    <input type="text" inputmode="numeric" id=id("year") name=format!("{name}_year") value=details.year />
+                </span>
+                <span>
+                    <label for=id("caption")>{td!(locale, submission.field.photo_caption.label)}</label>
+                    <input type="text" id=id("caption") name=format!("{name}_caption") value=details.caption />
+                </span>
+                <span>
+                    <label for=id("credit")>{td!(locale, submission.field.photo_credit.label)}</label>
+                    <input type="text" id=id("credit") name=format!("{name}_credit") value=details.credit />
+                </span>
+            </div>
+        </div>
+    }
+}
+
+/// A photo already stored, on the tracking page: its derivative when ready, and a box to
+/// remove it with the next save.
+#[component]
+fn StoredPhoto(photo: OwnPhoto) -> impl IntoView {
+    let locale = current_locale();
+    let id = format!("remove-photo-{}", photo.id);
+    view! {
+        <div class="stored-photo">
+            <PhotoFigure photo=photo.view.clone() />
+            <div class="check">
+                <input type="checkbox" id=id.clone() name="remove_photo" value=photo.id.to_string() />
+                <label for=id>{td_string!(locale, submission.track.remove_photo)}</label>
+            </div>
+        </div>
+    }
+}
+
+/// One photo as a `<picture>` (WebP with a JPEG fallback), or a note while it is processed.
+#[component]
+pub fn PhotoFigure(photo: crate::media::PhotoView) -> impl IntoView {
+    let locale = current_locale();
+    use crate::media::ImageFormat;
+    let caption = [
+        photo.year.map(|y| locale::year(locale, y, false)),
+        photo.caption.clone(),
+        photo.credit.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    let image = match photo.fallback_src(800) {
+        Some(src) => view! {
+            <picture>
+                <source type="image/webp" srcset=photo.srcset(ImageFormat::Webp) sizes="(min-width: 40rem) 20rem, 100vw" />
+                <img src=src.url.clone() srcset=photo.srcset(ImageFormat::Jpeg) sizes="(min-width: 40rem) 20rem, 100vw"
+                    width=photo.width height=photo.height alt=photo.alt.clone() loading="lazy"
+                    style=photo.placeholder.as_ref().map(|p| format!("background-image:url({p});background-size:cover")) />
+            </picture>
+        }
+        .into_any(),
+        None => view! { <p class="photo-processing">{td!(locale, submission.track.photo_processing)}</p> }.into_any(),
+    };
+    view! {
+        <figure class="photo">
+            {image}
+            <figcaption>{caption}</figcaption>
+        </figure>
+    }
+}

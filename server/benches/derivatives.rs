@@ -1,0 +1,343 @@
+//! The JPEG derivatives (400, 800, 1600 px, quality 82, no metadata) of a 24 MP photo, ours
+//! against libvips, both as fresh processes on one core: wall time and peak RSS.
+//!
+//! `cargo bench -p server --bench derivatives` — figures in docs/performance.md.
+//!
+//! libvips does what the issue describes: `vipsthumbnail` the original to 1600, then 800 and 400
+//! from that 1600 file (`VIPS_CONCURRENCY=1`). Ours is this binary re-run with `--one IN OUT`,
+//! which calls `jpeg_derivatives` and writes the three files. WebP and placeholder times are
+//! measured in-process and reported beside, outside the ratio.
+
+use fast_image_resize as fr;
+use server::media::inspect::SourceFormat;
+use server::media::process::{self, Rgb};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+// turbojpeg re-exports libc: wait4 and sched_setaffinity without another dependency.
+use turbojpeg::libc;
+
+const RUNS: usize = 5;
+const VIPS_QUALITY: &str = "[Q=82,strip]";
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, input, output] = args.as_slice()
+        && flag == "--one"
+    {
+        return one(Path::new(input), Path::new(output));
+    }
+    pin_to_first_core();
+    let work = std::env::temp_dir().join(format!("shinian-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&work).expect("temp dir");
+    let progressive = progressive_input(&work);
+    let baseline = work.join("baseline_6000x4000.jpg");
+    reencode_baseline(&progressive, &baseline);
+
+    println!(
+        "JPEG derivatives 1600/800/400, Q82, one core; median of {RUNS} runs after 1 warm-up\n"
+    );
+    println!(
+        "{:<22} {:>8} {:>8} {:>6} {:>8} {:>8} {:>6}",
+        "input", "ours ms", "vips ms", "ratio", "ours MB", "vips MB", "ratio"
+    );
+    for (label, input) in [
+        ("progressive 24 MP", &progressive),
+        ("baseline 24 MP", &baseline),
+    ] {
+        compare(label, input, &work);
+    }
+    println!();
+    for (label, input) in [
+        ("progressive 24 MP", &progressive),
+        ("baseline 24 MP", &baseline),
+    ] {
+        stages(label, input);
+    }
+    let _ = std::fs::remove_dir_all(&work);
+}
+
+/// The child process: only the JPEG derivatives, written as `ours-{width}.jpg`.
+fn one(input: &Path, output: &Path) {
+    let derivatives = process::jpeg_derivatives(input).expect("derivatives");
+    for derivative in derivatives {
+        let path = output.join(format!("ours-{}.jpg", derivative.width));
+        std::fs::write(path, &derivative.bytes).expect("write");
+    }
+}
+
+fn pin_to_first_core() {
+    // SAFETY: a zeroed cpu_set_t is a valid empty set; the call only reads it.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(0, &mut set);
+        if libc::sched_setaffinity(0, size_of::<libc::cpu_set_t>(), &set) != 0 {
+            eprintln!("warning: could not pin to CPU 0; timings use every core");
+        }
+    }
+}
+
+/// `../shared/photos/rocket_6000x4000_progressive.jpg` when the shared folder is there, else
+/// an equal synthetic 24 MP progressive JPEG.
+fn progressive_input(work: &Path) -> PathBuf {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/photos/rocket_6000x4000_progressive.jpg");
+    if shared.exists() {
+        return shared;
+    }
+    eprintln!(
+        "note: {} not found; generating a 24 MP progressive JPEG",
+        shared.display()
+    );
+    let (width, height) = (6000, 4000);
+    let mut pixels = Vec::with_capacity(width * height * 3);
+    let mut noise = 0x2545_f491_u32;
+    for y in 0..height {
+        for x in 0..width {
+            noise ^= noise << 13;
+            noise ^= noise >> 17;
+            noise ^= noise << 5;
+            let grain = (noise % 24) as usize;
+            let ring = ((x / 7 + y / 11) % 64) * 2;
+            pixels.extend_from_slice(&[
+                ((x * 200 / width) + grain) as u8,
+                ((y * 180 / height) + ring / 2) as u8,
+                (ring + grain) as u8,
+            ]);
+        }
+    }
+    let path = work.join("progressive_6000x4000.jpg");
+    std::fs::write(&path, encode(&pixels, width, height, true)).expect("write");
+    path
+}
+
+fn reencode_baseline(input: &Path, output: &Path) {
+    let data = std::fs::read(input).expect("read");
+    let image = turbojpeg::decompress(&data, turbojpeg::PixelFormat::RGB).expect("decode");
+    let bytes = encode(&image.pixels, image.width, image.height, false);
+    std::fs::write(output, bytes).expect("write");
+}
+
+fn encode(pixels: &[u8], width: usize, height: usize, progressive: bool) -> Vec<u8> {
+    let mut compressor = turbojpeg::Compressor::new().expect("compressor");
+    compressor.set_quality(90).expect("quality");
+    compressor
+        .set_subsamp(turbojpeg::Subsamp::Sub2x2)
+        .expect("subsamp");
+    compressor
+        .set_progressive(progressive)
+        .expect("progressive");
+    let image = turbojpeg::Image {
+        pixels,
+        width,
+        pitch: 3 * width,
+        height,
+        format: turbojpeg::PixelFormat::RGB,
+    };
+    compressor.compress_to_vec(image).expect("encode")
+}
+
+/// Wall time and peak RSS (KB) of one run of a sequence of processes.
+#[derive(Clone, Copy)]
+struct Run {
+    wall: Duration,
+    max_rss_kb: i64,
+}
+
+fn run_sequence(commands: &mut [Command]) -> Run {
+    let start = Instant::now();
+    let mut max_rss_kb = 0;
+    for command in commands {
+        max_rss_kb = max_rss_kb.max(run_one(command));
+    }
+    Run {
+        wall: start.elapsed(),
+        max_rss_kb,
+    }
+}
+
+/// Runs a command to its end; returns its peak RSS in KB.
+fn run_one(command: &mut Command) -> i64 {
+    let child = command
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: rusage is plain data; wait4 fills it for the child we just spawned.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let succeeded = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    assert!(waited == pid && succeeded, "{command:?} failed: {status}");
+    usage.ru_maxrss
+}
+
+fn ours(input: &Path, output: &Path) -> Vec<Command> {
+    let exe = std::env::current_exe().expect("current exe");
+    let mut command = Command::new(exe);
+    command.arg("--one").arg(input).arg(output);
+    vec![command]
+}
+
+fn vips(input: &Path, output: &Path) -> Vec<Command> {
+    let first = output.join("vips-1600.jpg");
+    let step = |source: &Path, width: u32| {
+        let mut command = Command::new("vipsthumbnail");
+        let target = output.join(format!("vips-{width}.jpg{VIPS_QUALITY}"));
+        command
+            .env("VIPS_CONCURRENCY", "1")
+            .arg(source)
+            .arg("--size")
+            .arg(format!("{width}x"))
+            .arg("-o")
+            .arg(target);
+        command
+    };
+    vec![step(input, 1600), step(&first, 800), step(&first, 400)]
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn compare(label: &str, input: &Path, work: &Path) {
+    let output = work.join("out");
+    std::fs::create_dir_all(&output).expect("out dir");
+    let (mut our_runs, mut vips_runs) = (Vec::new(), Vec::new());
+    for round in 0..=RUNS {
+        let our_run = run_sequence(&mut ours(input, &output));
+        let vips_run = run_sequence(&mut vips(input, &output));
+        if round > 0 {
+            our_runs.push(our_run);
+            vips_runs.push(vips_run);
+        }
+    }
+    let ms = |runs: &[Run]| median(runs.iter().map(|r| r.wall.as_secs_f64() * 1000.0).collect());
+    let mb = |runs: &[Run]| runs.iter().map(|r| r.max_rss_kb).max().unwrap_or(0) as f64 / 1024.0;
+    let (our_ms, vips_ms) = (ms(&our_runs), ms(&vips_runs));
+    let (our_mb, vips_mb) = (mb(&our_runs), mb(&vips_runs));
+    println!(
+        "{label:<22} {our_ms:>8.0} {vips_ms:>8.0} {:>5.2}× {our_mb:>8.1} {vips_mb:>8.1} {:>5.2}×",
+        our_ms / vips_ms,
+        our_mb / vips_mb,
+    );
+    report_outputs(input, &output);
+}
+
+/// Sizes of both sides' files, and how close each 1600 px image is to a reference made
+/// without shortcuts (full decode, Lanczos3): the DCT-domain scaling must not cost quality.
+fn report_outputs(input: &Path, output: &Path) {
+    let reference = reference_1600(input);
+    for width in process::WIDTHS.iter().rev() {
+        let ours = std::fs::read(output.join(format!("ours-{width}.jpg"))).expect("ours");
+        let vips = std::fs::read(output.join(format!("vips-{width}.jpg"))).expect("vips");
+        let (oh, vh) = (header(&ours), header(&vips));
+        println!(
+            "    {width:>4}: ours {}×{} {:>4} KB, vips {}×{} {:>4} KB",
+            oh.0,
+            oh.1,
+            ours.len() / 1024,
+            vh.0,
+            vh.1,
+            vips.len() / 1024
+        );
+    }
+    let psnr_of = |name: &str| {
+        let bytes = std::fs::read(output.join(name)).expect("1600");
+        let image = turbojpeg::decompress(&bytes, turbojpeg::PixelFormat::RGB).expect("decode");
+        let same_size =
+            (image.width as u32, image.height as u32) == (reference.width, reference.height);
+        same_size.then(|| psnr(&image.pixels, &reference.pixels))
+    };
+    println!(
+        "    1600 PSNR against full decode + Lanczos3: ours {:.2} dB, vips {:.2} dB",
+        psnr_of("ours-1600.jpg").unwrap_or(f64::NAN),
+        psnr_of("vips-1600.jpg").unwrap_or(f64::NAN)
+    );
+}
+
+fn reference_1600(input: &Path) -> Rgb {
+    let data = std::fs::read(input).expect("read");
+    let image = turbojpeg::decompress(&data, turbojpeg::PixelFormat::RGB).expect("decode");
+    let (width, height) = process::target_sizes(image.width as u32, image.height as u32)[0];
+    let source = fr::images::ImageRef::new(
+        image.width as u32,
+        image.height as u32,
+        &image.pixels,
+        fr::PixelType::U8x3,
+    )
+    .expect("view");
+    let mut target = fr::images::Image::new(width, height, fr::PixelType::U8x3);
+    fr::Resizer::new()
+        .resize(&source, &mut target, &fr::ResizeOptions::new())
+        .expect("resize");
+    Rgb {
+        width,
+        height,
+        pixels: target.into_vec(),
+    }
+}
+
+fn psnr(a: &[u8], b: &[u8]) -> f64 {
+    let squared: f64 = a
+        .iter()
+        .zip(b)
+        .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
+        .sum();
+    let mse = squared / a.len() as f64;
+    10.0 * (255.0 * 255.0 / mse).log10()
+}
+
+fn header(jpeg: &[u8]) -> (usize, usize) {
+    let header = turbojpeg::read_header(jpeg).expect("header");
+    (header.width, header.height)
+}
+
+/// In-process stage times: decode (DCT-scaled), resize + rotate, JPEG, WebP, placeholder.
+fn stages(label: &str, input: &Path) {
+    let mut times: [Vec<f64>; 5] = Default::default();
+    for round in 0..=RUNS {
+        let start = Instant::now();
+        let decoded = process::decode(input, SourceFormat::Jpeg).expect("decode");
+        let decoded_at = start.elapsed();
+        let frames = process::frames(decoded).expect("frames");
+        let resized_at = start.elapsed();
+        let jpeg = time(|| encode_all(&frames, |f| jpeg_one(f)));
+        let webp = time(|| encode_all(&frames, |f| process::encode_webp(f).map(|d| d.bytes)));
+        let smallest = frames.last().expect("frames");
+        let placeholder = time(|| process::placeholder(smallest).expect("placeholder"));
+        if round > 0 {
+            let values = [decoded_at, resized_at - decoded_at, jpeg, webp, placeholder];
+            for (list, value) in times.iter_mut().zip(values) {
+                list.push(value.as_secs_f64() * 1000.0);
+            }
+        }
+    }
+    let [decode, resize, jpeg, webp, placeholder] = times.map(median);
+    println!(
+        "{label}, in-process ms: decode {decode:.0}, resize+rotate {resize:.0}, \
+         JPEG ×3 {jpeg:.0} | WebP ×3 {webp:.0}, placeholder {placeholder:.2}"
+    );
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> Duration {
+    let start = Instant::now();
+    std::hint::black_box(f());
+    start.elapsed()
+}
+
+fn encode_all(
+    frames: &[Rgb],
+    encode: impl Fn(&Rgb) -> Result<Vec<u8>, process::ProcessError>,
+) -> usize {
+    frames
+        .iter()
+        .map(|frame| encode(frame).expect("encode").len())
+        .sum()
+}
+
+fn jpeg_one(frame: &Rgb) -> Result<Vec<u8>, process::ProcessError> {
+    let mut compressor = process::jpeg_compressor()?;
+    process::encode_jpeg(frame, &mut compressor).map(|d| d.bytes)
+}

@@ -1,0 +1,201 @@
+//! The durable derivative queue. Jobs live in PostgreSQL (`photo_jobs`), so every instance's
+//! workers share them: a worker takes the oldest due job with `FOR UPDATE SKIP LOCKED` and
+//! holds a lease on it; a job whose worker died is taken again when the lease runs out. Only
+//! the holder of the current lease can finish a job, so each completes exactly once. Making
+//! derivatives is idempotent (same files, written atomically), so a retried job is harmless.
+
+use super::files::MediaFiles;
+use super::inspect::SourceFormat;
+use super::photos::DerivativeEntry;
+use super::process::{self, Processed};
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// How long a worker may hold a job before another may take it.
+pub const LEASE_SECONDS: i32 = 600;
+/// After this many failed attempts the photo is marked failed and the job dropped.
+pub const MAX_ATTEMPTS: i32 = 5;
+/// How often idle workers look for jobs queued by other instances.
+const POLL: Duration = Duration::from_secs(2);
+
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: i64,
+    pub photo_id: i64,
+    pub lease_id: i64,
+    pub attempts: i32,
+    pub original_key: String,
+    pub public_key: String,
+    pub source_format: String,
+}
+
+/// Takes the oldest due job, if any, and leases it.
+pub async fn claim(db: &PgPool) -> Result<Option<Job>, sqlx::Error> {
+    let lease_id: i64 = rand::random();
+    let row = sqlx::query!(
+        "update photo_jobs j
+         set locked_until = now() + make_interval(secs => $2), lease_id = $1, attempts = j.attempts + 1
+         from photos p
+         where j.id = (select id from photo_jobs
+                       where run_after <= now() and (locked_until is null or locked_until < now())
+                       order by run_after, id
+                       for update skip locked
+                       limit 1)
+           and p.id = j.photo_id
+         returning j.id, j.photo_id, j.attempts, p.original_key, p.public_key, p.source_format",
+        lease_id,
+        f64::from(LEASE_SECONDS)
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| Job {
+        id: r.id,
+        photo_id: r.photo_id,
+        lease_id,
+        attempts: r.attempts,
+        original_key: r.original_key,
+        public_key: r.public_key,
+        source_format: r.source_format,
+    }))
+}
+
+/// Records the derivatives and removes the job, if this worker still holds its lease.
+/// Returns false when the lease was lost (another worker took the job over).
+pub async fn complete(
+    db: &PgPool,
+    job: &Job,
+    entries: &[DerivativeEntry],
+    processed: &Processed,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let removed = sqlx::query!(
+        "delete from photo_jobs where id = $1 and lease_id = $2",
+        job.id,
+        job.lease_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    if removed.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    let derivatives = serde_json::to_value(entries).unwrap_or_default();
+    sqlx::query!(
+        "update photos set state = 'ready', derivatives = $2, width = $3, height = $4, placeholder = $5,
+                processed_at = now()
+         where id = $1",
+        job.photo_id,
+        derivatives,
+        processed.width as i32,
+        processed.height as i32,
+        processed.placeholder
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Schedules a retry with exponential backoff, or gives up after `MAX_ATTEMPTS`.
+pub async fn fail(db: &PgPool, job: &Job, error: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    if job.attempts >= MAX_ATTEMPTS {
+        let removed = sqlx::query!(
+            "delete from photo_jobs where id = $1 and lease_id = $2",
+            job.id,
+            job.lease_id
+        )
+        .execute(&mut *tx)
+        .await?;
+        if removed.rows_affected() == 1 {
+            sqlx::query!(
+                "update photos set state = 'failed', processed_at = now() where id = $1",
+                job.photo_id
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+    } else {
+        let backoff = 2f64.powi(job.attempts) * 5.0;
+        sqlx::query!(
+            "update photo_jobs set locked_until = null, lease_id = null, last_error = $3,
+                    run_after = now() + make_interval(secs => $4)
+             where id = $1 and lease_id = $2",
+            job.id,
+            job.lease_id,
+            error,
+            backoff
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}
+
+/// Makes and stores the derivatives of one photo (blocking: run it off the async runtime).
+pub fn make_derivatives(
+    files: &MediaFiles,
+    job: &Job,
+) -> Result<(Vec<DerivativeEntry>, Processed), String> {
+    let format = SourceFormat::from_name(&job.source_format)
+        .ok_or_else(|| format!("unknown source format {}", job.source_format))?;
+    let original = files.original_path(&job.original_key);
+    let processed = process::process(&original, format).map_err(|e| e.to_string())?;
+    let mut entries = Vec::with_capacity(processed.derivatives.len());
+    for d in &processed.derivatives {
+        files
+            .write_derivative(&job.public_key, d.width, d.format, &d.bytes)
+            .map_err(|e| format!("writing a derivative: {e}"))?;
+        entries.push(DerivativeEntry {
+            width: d.width,
+            height: d.height,
+            format: d.format,
+        });
+    }
+    Ok((entries, processed))
+}
+
+/// Takes and runs one job. Returns whether there was one.
+pub async fn run_one(db: &PgPool, files: &MediaFiles) -> Result<bool, sqlx::Error> {
+    let Some(job) = claim(db).await? else {
+        return Ok(false);
+    };
+    let (files, leased) = (files.clone(), job.clone());
+    let outcome = tokio::task::spawn_blocking(move || make_derivatives(&files, &leased))
+        .await
+        .unwrap_or_else(|panic| Err(format!("processing panicked: {panic}")));
+    match outcome {
+        Ok((entries, processed)) => {
+            if complete(db, &job, &entries, &processed).await? {
+                tracing::info!(photo = job.photo_id, "photo derivatives ready");
+            } else {
+                tracing::warn!(photo = job.photo_id, "lease lost; another worker finished");
+            }
+        }
+        Err(error) => {
+            tracing::warn!(photo = job.photo_id, attempt = job.attempts, %error, "photo processing failed");
+            fail(db, &job, &error).await?;
+        }
+    }
+    Ok(true)
+}
+
+/// Starts `count` workers (0: this instance only serves; others process). `wake` is notified
+/// when this instance queues a job; other instances' jobs are found by polling.
+pub fn spawn_workers(db: PgPool, files: MediaFiles, count: usize, wake: Arc<Notify>) {
+    for _ in 0..count {
+        let (db, files, wake) = (db.clone(), files.clone(), wake.clone());
+        tokio::spawn(async move {
+            loop {
+                match run_one(&db, &files).await {
+                    Ok(true) => continue,
+                    Ok(false) => {}
+                    Err(error) => tracing::warn!(%error, "photo queue unavailable; retrying"),
+                }
+                let _ = tokio::time::timeout(POLL, wake.notified()).await;
+            }
+        });
+    }
+}

@@ -1,0 +1,177 @@
+//! Photo rows: stored with their story in one transaction, each with its processing job, and
+//! read back as `PhotoView`s for the pages that may show them.
+
+use super::files::{StoredOriginal, random_key};
+use super::inspect::Inspected;
+use crate::web::AppError;
+use app::domain::{PhotoDetails, StoryId};
+use app::media::{ImageFormat, PhotoSlot, PhotoSource, PhotoView};
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+
+/// A photo whose original is in the store, waiting for its row.
+#[derive(Debug)]
+pub struct KeptPhoto {
+    pub slot: PhotoSlot,
+    pub details: PhotoDetails,
+    pub original: StoredOriginal,
+    pub sha256: [u8; 32],
+    pub size: u64,
+    pub inspected: Inspected,
+}
+
+/// One derivative as recorded in `photos.derivatives`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DerivativeEntry {
+    pub width: u32,
+    pub height: u32,
+    pub format: ImageFormat,
+}
+
+/// Inserts the photos of a story and one processing job each. Runs inside the story's
+/// transaction: the rows and the jobs commit together or not at all.
+pub async fn insert_all(
+    tx: &mut PgConnection,
+    story: StoryId,
+    photos: &[KeptPhoto],
+) -> Result<(), AppError> {
+    let mut next = next_positions(&mut *tx, story).await?;
+    for photo in photos {
+        let side = match photo.slot {
+            PhotoSlot::Then => 0,
+            PhotoSlot::Now => 1,
+        };
+        let position = next[side];
+        next[side] += 1;
+        let id = sqlx::query_scalar!(
+            "insert into photos (story_id, slot, position, year, exif_year, caption, credit, alt, original_key,
+                                 sha256, source_format, byte_size, source_width, source_height, public_key)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning id",
+            story.0,
+            photo.slot as _,
+            position,
+            photo.details.year.map(|y| y.get() as i16),
+            photo.inspected.exif_year.map(|y| y as i16),
+            photo.details.caption.as_deref(),
+            photo.details.credit.as_deref(),
+            photo.details.alt.as_str(),
+            photo.original.key.as_str(),
+            photo.sha256.as_slice(),
+            photo.inspected.format.name(),
+            photo.size as i64,
+            photo.inspected.width as i32,
+            photo.inspected.height as i32,
+            random_key(),
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query!("insert into photo_jobs (photo_id) values ($1)", id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The next free position on each side, for photos added by an edit.
+pub async fn next_positions(tx: &mut PgConnection, story: StoryId) -> Result<[i16; 2], AppError> {
+    let row = sqlx::query!(
+        r#"select coalesce(max(position) filter (where slot = 'then') + 1, 0)::smallint as "then!",
+                  coalesce(max(position) filter (where slot = 'now') + 1, 0)::smallint as "now!"
+           from photos where story_id = $1"#,
+        story.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok([row.then, row.now])
+}
+
+/// Photos per side already stored for a story.
+pub async fn counts(tx: &mut PgConnection, story: StoryId) -> Result<[usize; 2], AppError> {
+    let row = sqlx::query!(
+        r#"select count(*) filter (where slot = 'then') as "then!",
+                  count(*) filter (where slot = 'now') as "now!"
+           from photos where story_id = $1"#,
+        story.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok([row.then as usize, row.now as usize])
+}
+
+/// Removes photos the contributor unticked on the tracking page (files are swept later).
+pub async fn remove(tx: &mut PgConnection, story: StoryId, ids: &[i64]) -> Result<(), AppError> {
+    sqlx::query!(
+        "delete from photos where story_id = $1 and id = any($2)",
+        story.0,
+        ids
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn remove_all(tx: &mut PgConnection, story: StoryId) -> Result<(), AppError> {
+    sqlx::query!("delete from photos where story_id = $1", story.0)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// A photo with its row id, as the contributor's tracking page lists it.
+#[derive(Debug, Clone)]
+pub struct StoredPhoto {
+    pub id: i64,
+    pub view: PhotoView,
+}
+
+/// Every photo of a story in then/now and position order. Callers decide who may see them.
+pub async fn of_story(
+    db: impl sqlx::PgExecutor<'_>,
+    story: StoryId,
+) -> Result<Vec<StoredPhoto>, AppError> {
+    let rows = sqlx::query!(
+        r#"select id, slot as "slot: PhotoSlot", year, caption, credit, alt, public_key,
+                  derivatives, width, height, placeholder
+           from photos where story_id = $1 order by slot, position"#,
+        story.0
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let entries: Vec<DerivativeEntry> =
+                serde_json::from_value(r.derivatives).unwrap_or_default();
+            StoredPhoto {
+                id: r.id,
+                view: PhotoView {
+                    slot: r.slot,
+                    year: r.year.map(i32::from),
+                    caption: r.caption,
+                    credit: r.credit,
+                    alt: r.alt,
+                    width: r.width.unwrap_or(0) as u32,
+                    height: r.height.unwrap_or(0) as u32,
+                    placeholder: r.placeholder,
+                    sources: entries
+                        .iter()
+                        .map(|e| PhotoSource {
+                            url: media_url(&r.public_key, e.width, e.format),
+                            width: e.width,
+                            height: e.height,
+                            format: e.format,
+                        })
+                        .collect(),
+                },
+            }
+        })
+        .collect())
+}
+
+/// Root-relative and unguessable: `/media/{public_key}/{width}.{jpg|webp}`.
+pub fn media_url(public_key: &str, width: u32, format: ImageFormat) -> String {
+    format!(
+        "/media/{public_key}/{}",
+        super::files::derivative_file_name(width, format)
+    )
+}

@@ -1,0 +1,265 @@
+//! Receiving one photo file part of a multipart form: streamed to a temp file (never held in
+//! memory), hashed while streaming, capped at `PHOTO_MAX_BYTES`, fsynced, then inspected
+//! (format by content, dimensions from the header) before anything else happens with it.
+
+use super::files::{MediaFiles, TempPath};
+use super::inspect::{Inspected, inspect_file};
+use crate::web::AppError;
+use app::domain::limits::{PHOTO_MAX_BYTES, PHOTOS_PER_SIDE};
+use app::media::{PhotoRefusal, PhotoSlot};
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+
+/// A complete, inspected upload waiting in `tmp/`.
+#[derive(Debug)]
+pub struct UploadedPhoto {
+    pub temp: TempPath,
+    pub sha256: [u8; 32],
+    pub size: u64,
+    pub inspected: Inspected,
+}
+
+/// One non-empty file part: `index` is its place among the file parts of its side (empty
+/// parts included), which pairs it with the details sent in the same order.
+#[derive(Debug)]
+pub struct ReceivedPhoto {
+    pub slot: PhotoSlot,
+    pub index: usize,
+    pub outcome: Result<UploadedPhoto, PhotoRefusal>,
+}
+
+pub fn photo_slot(field_name: &str) -> Option<PhotoSlot> {
+    PhotoSlot::BOTH
+        .into_iter()
+        .find(|s| s.field() == field_name)
+}
+
+/// Counts file parts per side while a form is read.
+#[derive(Debug, Default)]
+pub struct SideCounts {
+    parts: [usize; 2],
+    photos: [usize; 2],
+}
+
+impl SideCounts {
+    fn side(slot: PhotoSlot) -> usize {
+        match slot {
+            PhotoSlot::Then => 0,
+            PhotoSlot::Now => 1,
+        }
+    }
+}
+
+/// Reads one file part of `photo_then` / `photo_now`. A part with an empty file name and no
+/// content means "no photo" and gives `None`.
+pub async fn receive(
+    field: &mut multer::Field<'_>,
+    slot: PhotoSlot,
+    files: &MediaFiles,
+    counts: &mut SideCounts,
+) -> Result<Option<ReceivedPhoto>, AppError> {
+    let side = SideCounts::side(slot);
+    let index = counts.parts[side];
+    counts.parts[side] += 1;
+    let empty_name = field.file_name().is_some_and(str::is_empty);
+    let first = next_chunk(field).await?;
+    if empty_name && first.as_ref().is_none_or(|b| b.is_empty()) {
+        drain(field).await?;
+        return Ok(None);
+    }
+    counts.photos[side] += 1;
+    let outcome = match first {
+        _ if counts.photos[side] > PHOTOS_PER_SIDE => {
+            drain(field).await?;
+            Err(PhotoRefusal::TooMany {
+                max: PHOTOS_PER_SIDE,
+            })
+        }
+        None => Err(PhotoRefusal::Empty),
+        Some(first) => stream_to_temp(field, first, files).await?,
+    };
+    Ok(Some(ReceivedPhoto {
+        slot,
+        index,
+        outcome,
+    }))
+}
+
+async fn stream_to_temp(
+    field: &mut multer::Field<'_>,
+    first: bytes::Bytes,
+    files: &MediaFiles,
+) -> Result<Result<UploadedPhoto, PhotoRefusal>, AppError> {
+    let (mut file, temp) = files.temp_file().await.map_err(internal)?;
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    let mut chunk = Some(first);
+    while let Some(bytes) = chunk {
+        size += bytes.len() as u64;
+        if size > PHOTO_MAX_BYTES {
+            drop(file);
+            drop(temp);
+            drain(field).await?;
+            return Ok(Err(PhotoRefusal::TooLarge {
+                max_bytes: PHOTO_MAX_BYTES,
+            }));
+        }
+        hasher.update(&bytes);
+        file.write_all(&bytes).await.map_err(internal)?;
+        chunk = next_chunk(field).await?;
+    }
+    file.flush().await.map_err(internal)?;
+    file.sync_all().await.map_err(internal)?;
+    drop(file);
+    let path = temp.path().to_owned();
+    let inspected = tokio::task::spawn_blocking(move || inspect_file(&path))
+        .await
+        .map_err(internal)?;
+    Ok(inspected.map(|inspected| UploadedPhoto {
+        temp,
+        sha256: hasher.finalize().into(),
+        size,
+        inspected,
+    }))
+}
+
+async fn next_chunk(field: &mut multer::Field<'_>) -> Result<Option<bytes::Bytes>, AppError> {
+    field
+        .chunk()
+        .await
+        .map_err(crate::web::form::multipart_error)
+}
+
+async fn drain(field: &mut multer::Field<'_>) -> Result<(), AppError> {
+    while next_chunk(field).await?.is_some() {}
+    Ok(())
+}
+
+fn internal(error: impl std::fmt::Display) -> AppError {
+    AppError::Internal(format!("receiving a photo: {error}"))
+}
+
+/// A received photo whose details parsed: ready to be kept.
+#[derive(Debug)]
+pub struct NewPhoto {
+    pub slot: PhotoSlot,
+    pub details: app::domain::PhotoDetails,
+    pub upload: UploadedPhoto,
+}
+
+/// Pairs each received file with its details and checks both. `existing` is how many photos
+/// each side already has (an edit); with `require_pair` both sides must end up non-empty.
+pub fn parse_photos(
+    draft: &app::domain::StoryDraft,
+    received: Vec<ReceivedPhoto>,
+    existing: [usize; 2],
+    require_pair: bool,
+    latest_year: i32,
+    errors: &mut app::domain::FormErrors,
+) -> Vec<NewPhoto> {
+    use app::domain::{FieldError, PhotoDetails, PhotoProblem, TextProblem};
+    let mut totals = existing;
+    let mut accepted = Vec::new();
+    for photo in received {
+        let field = slot_field(photo.slot);
+        let index = u8::try_from(photo.index + 1).unwrap_or(u8::MAX);
+        let upload = match photo.outcome {
+            Ok(upload) => upload,
+            Err(refusal) => {
+                errors.add(
+                    field,
+                    FieldError::Photo {
+                        index,
+                        part: app::domain::PhotoPart::File,
+                        problem: PhotoProblem::Refused(refusal),
+                    },
+                );
+                continue;
+            }
+        };
+        let side = SideCounts::side(photo.slot);
+        totals[side] += 1;
+        if totals[side] > PHOTOS_PER_SIDE {
+            errors.add(
+                field,
+                FieldError::Photo {
+                    index,
+                    part: app::domain::PhotoPart::File,
+                    problem: PhotoProblem::Refused(PhotoRefusal::TooMany {
+                        max: PHOTOS_PER_SIDE,
+                    }),
+                },
+            );
+            continue;
+        }
+        let typed = draft.photos(photo.slot).get(photo.index);
+        match PhotoDetails::parse(&typed, upload.inspected.exif_year, latest_year) {
+            Ok(details) => accepted.push(NewPhoto {
+                slot: photo.slot,
+                details,
+                upload,
+            }),
+            Err((part, error)) => errors.add(
+                field,
+                FieldError::Photo {
+                    index,
+                    part,
+                    problem: PhotoProblem::Text(TextProblem::from_field_error(error)),
+                },
+            ),
+        }
+    }
+    if require_pair {
+        for slot in PhotoSlot::BOTH {
+            if totals[SideCounts::side(slot)] == 0 {
+                errors.add(slot_field(slot), FieldError::PhotoPairRequired);
+            }
+        }
+    }
+    accepted
+}
+
+pub fn slot_field(slot: PhotoSlot) -> app::domain::Field {
+    match slot {
+        PhotoSlot::Then => app::domain::Field::PhotoThen,
+        PhotoSlot::Now => app::domain::Field::PhotoNow,
+    }
+}
+
+/// Whether any refusal was about size: the answer is then 413 rather than 422.
+pub fn any_too_large(errors: &app::domain::FormErrors) -> bool {
+    use app::domain::{FieldError, PhotoProblem};
+    errors.iter().any(|(_, e)| {
+        matches!(
+            e,
+            FieldError::Photo {
+                problem: PhotoProblem::Refused(PhotoRefusal::TooLarge { .. }),
+                ..
+            }
+        )
+    })
+}
+
+/// Moves each accepted upload into the originals store. If one move fails, those already
+/// moved are removed again (their guards drop).
+pub async fn keep_all(
+    files: &MediaFiles,
+    photos: Vec<NewPhoto>,
+) -> Result<Vec<super::photos::KeptPhoto>, AppError> {
+    let mut kept = Vec::with_capacity(photos.len());
+    for photo in photos {
+        let original = files
+            .keep_original(photo.upload.temp)
+            .await
+            .map_err(internal)?;
+        kept.push(super::photos::KeptPhoto {
+            slot: photo.slot,
+            details: photo.details,
+            original,
+            sha256: photo.upload.sha256,
+            size: photo.upload.size,
+            inspected: photo.upload.inspected,
+        });
+    }
+    Ok(kept)
+}

@@ -1,0 +1,61 @@
+// A resident adds a then photo from their phone: with JavaScript on it is previewed before the
+// upload and the story is sent with a progress bar; with it off the plain multipart form works.
+// Either way the tracking page then shows the processed photo.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { url, withPage, waitForIslands, sql } from './support.mjs';
+
+const photo = fileURLToPath(new URL('../fixtures/photos/coffee_4032x3024_rot6_gps.jpg', import.meta.url));
+const story = '二〇一二年的巷口还是一排修车铺和早点摊，十年后铺面换成了社区食堂和快递驿站，老街坊还在同一张石凳上下棋。';
+
+async function fillStory(page, title) {
+  await page.fill('#title', title);
+  await page.fill('#story', story);
+  await page.fill('#place', '东关街');
+  await page.fill('#year_then', '2012');
+  await page.fill('#year_now', '2022');
+  await page.check('#theme-community');
+  await page.check('#consent_publish');
+  await page.setInputFiles('#photo_then-1-file', photo);
+  await page.fill('#photo_then-1-alt', '巷口的修车铺和早点摊');
+}
+
+async function waitForPhoto(page) {
+  for (let i = 0; i < 60; i++) {
+    if ((await page.locator('figure.photo img').count()) > 0) return;
+    await new Promise((r) => setTimeout(r, 500));
+    await page.reload();
+  }
+  throw new Error('the photo was never processed');
+}
+
+test('with JavaScript on: the photo is previewed, uploaded with progress, then shown', async () => {
+  await withPage({ javaScriptEnabled: true }, async (page) => {
+    await page.goto(url('/submit'));
+    await waitForIslands(page);
+    await fillStory(page, '巷口十年（有照片，JS）');
+    await page.waitForSelector('.photo-preview img');
+    await Promise.all([
+      page.waitForURL(/\/track\//, { timeout: 30000 }),
+      page.click('.story-form button[type=submit]'),
+    ]);
+    await waitForPhoto(page);
+    const img = page.locator('figure.photo img').first();
+    assert.equal(await img.getAttribute('alt'), '巷口的修车铺和早点摊');
+    const [w, h] = [Number(await img.getAttribute('width')), Number(await img.getAttribute('height'))];
+    assert.ok(h > w, `upright portrait photo, got ${w}×${h}`);
+    const src = await img.getAttribute('src');
+    assert.match(src, /^\/media\/[A-Za-z0-9_-]{22}\/\d+\.jpg$/);
+  });
+});
+
+test('with JavaScript off: the plain multipart form uploads the photo', async () => {
+  await withPage({ javaScriptEnabled: false }, async (page) => {
+    await page.goto(url('/submit'));
+    await fillStory(page, '巷口十年（有照片，无 JS）');
+    await Promise.all([page.waitForURL(/\/track\//), page.click('.story-form button[type=submit]')]);
+    await waitForPhoto(page);
+    assert.equal(sql("select count(*) from photos p join stories s on s.id = p.story_id where s.title = '巷口十年（有照片，无 JS）'"), '1');
+  });
+});

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Load test of the upload path: 16 concurrent submissions, each with one 20 MB photo, against
+# the release server with photo workers off (WORKER_CONCURRENCY=0, so only the upload path is
+# measured; processing memory is bounded separately by the worker count). Prints the server's
+# peak RSS (VmHWM) before and after, and the difference, which must stay under 100 MB.
+#
+# Needs DATABASE_URL (a server where a database may be created) and a release build
+# (cargo leptos build --release). Usage: tests/load/upload-memory.sh [uploads] [megabytes]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+target=${CARGO_TARGET_DIR:-$root/target}
+uploads=${1:-16}
+megabytes=${2:-20}
+admin_url=${DATABASE_URL:?set DATABASE_URL}
+db_name="shinian_load_$(date +%s)_$$"
+work=$(mktemp -d)
+port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+pid=""
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  psql "$admin_url" -qc "drop database if exists \"$db_name\" with (force)" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# A real JPEG padded after its end marker to the size wanted (as phones append data).
+photo="$work/photo.jpg"
+cp "$root/tests/fixtures/photos/camera_gray.jpg" "$photo"
+truncate -s "${megabytes}M" "$photo"
+
+psql "$admin_url" -qc "create database \"$db_name\""
+export DATABASE_URL="${admin_url%/*}/$db_name" BIND_ADDR="127.0.0.1:$port" MEDIA_DIR="$work/media" \
+  SITE_ROOT="$root/target/site" SUBMISSIONS_PER_HOUR_PER_IP=100000 WORKER_CONCURRENCY=0 RUST_LOG=warn
+"$target/release/server" >"$work/server.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+
+hwm() { awk '/VmHWM/ {print $2}' "/proc/$pid/status"; }
+# Warm up: one small submission so every code path is loaded.
+submit() {
+  curl -s -o /dev/null -w '%{http_code}\n' "http://127.0.0.1:$port/submit" \
+    -F title="上传压力测试 $1" -F story="$(printf '这是一段用来测试上传内存占用的故事文字，%.0s' 1 2 3 4)" \
+    -F place="测试街道" -F year_then=2012 -F year_now=2022 -F themes=community -F consent_publish=on \
+    -F licence=display-only -F "photo_then=@$2;filename=p.jpg" -F photo_then_alt="测试照片"
+}
+cp "$root/tests/fixtures/photos/camera_gray.jpg" "$work/small.jpg"
+submit warmup "$work/small.jpg" >/dev/null
+before=$(hwm)
+started=$(date +%s.%N)
+for i in $(seq 1 "$uploads"); do submit "$i" "$photo" >"$work/status.$i" & done
+wait $(jobs -p | grep -v "^$pid$") 2>/dev/null || true
+elapsed=$(echo "$(date +%s.%N) - $started" | bc)
+after=$(hwm)
+ok=$(cat "$work"/status.* | grep -c '^303$' || true)
+delta_mb=$(( (after - before) / 1024 ))
+echo "uploads: $uploads × ${megabytes} MB concurrently, accepted (303): $ok, wall ${elapsed}s"
+echo "server peak RSS before: $((before / 1024)) MB, after: $((after / 1024)) MB, added: ${delta_mb} MB (limit 100 MB)"
+[ "$ok" -eq "$uploads" ] || { echo "not every upload was accepted" >&2; tail -20 "$work/server.log" >&2; exit 1; }
+[ "$delta_mb" -lt 100 ] || { echo "the upload path added ${delta_mb} MB" >&2; exit 1; }

@@ -1,0 +1,419 @@
+//! Before-and-after photos against real PostgreSQL, a real HTTP server and real files: every
+//! good photo ingests and comes out upright and without metadata; every hostile file is refused
+//! and leaves nothing behind; the queue survives a worker dying; media URLs follow the story.
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+use tests::html::field_error;
+use tests::{TestApp, fixture, location, valid_story};
+
+/// `valid_story()` plus, for each photo, its details in the same order.
+fn story_with_photos(photos: &[(&str, &str)]) -> Vec<(&'static str, String)> {
+    let mut fields = valid_story();
+    for (slot, alt) in photos {
+        let field =
+            |part: &str| -> &'static str { Box::leak(format!("{slot}_{part}").into_boxed_str()) };
+        fields.push((field("alt"), (*alt).to_owned()));
+        fields.push((field("year"), String::new()));
+        fields.push((field("caption"), "江边".to_owned()));
+        fields.push((field("credit"), String::new()));
+    }
+    fields
+}
+
+async fn photo_count(app: &TestApp) -> i64 {
+    sqlx::query_scalar!(r#"select count(*) as "n!" from photos"#)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+const GOOD_THEN: [&str; 4] = [
+    "coffee_4032x3024_rot6_gps.jpg",
+    "chelsea_3024x4032_portrait_gps.jpg",
+    "motorcycle_cmyk.jpg",
+    "camera_gray.jpg",
+];
+const GOOD_NOW: [&str; 4] = [
+    "animated.gif",
+    "hubble.webp",
+    "logo_alpha.png",
+    "astronaut_2048.png",
+];
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn every_good_photo_ingests_upright_and_without_metadata(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let mut details = Vec::new();
+    let mut files = Vec::new();
+    for (slot, names) in [("photo_then", GOOD_THEN), ("photo_now", GOOD_NOW)] {
+        for name in names {
+            details.push((slot, "同一个路口"));
+            files.push((slot, name, fixture(name)));
+        }
+    }
+    let response = app
+        .post_with_files("/submit", &story_with_photos(&details), &files)
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let track = location(&response);
+    assert_eq!(photo_count(&app).await, 8);
+    let jobs = sqlx::query_scalar!(r#"select count(*) as "n!" from photo_jobs"#)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(jobs, 8, "one job per photo, committed with the story");
+
+    assert_eq!(app.run_photo_jobs().await, 8);
+    let rows = sqlx::query!(
+        r#"select state::text as "state!", width, height, source_width, source_height, exif_year,
+                  year, public_key, derivatives
+           from photos order by slot, position"#
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert!(rows.iter().all(|r| r.state == "ready"), "{rows:?}");
+
+    let coffee = &rows[0];
+    assert_eq!((coffee.source_width, coffee.source_height), (4032, 3024));
+    assert!(
+        coffee.height.unwrap() > coffee.width.unwrap(),
+        "Orientation=6 comes out upright (portrait)"
+    );
+    assert_eq!(
+        coffee.year,
+        Some(2012),
+        "a blank year is filled from EXIF DateTimeOriginal"
+    );
+
+    for row in &rows {
+        let dir = app.media().derivative_dir(&row.public_key);
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            assert_no_metadata(&bytes);
+        }
+    }
+
+    let page = app.get(&track).await.text().await.unwrap();
+    let url = media_url_in(&page);
+    let photo = app.get(&url).await;
+    assert_eq!(photo.status(), StatusCode::OK);
+    assert_eq!(photo.headers()["cache-control"], "private, no-store");
+}
+
+fn assert_no_metadata(bytes: &[u8]) {
+    let mut cursor = std::io::Cursor::new(bytes);
+    assert!(
+        exif::Reader::new()
+            .read_from_container(&mut cursor)
+            .is_err(),
+        "a derivative carries EXIF"
+    );
+    for marker in [
+        b"Exif\0\0".as_slice(),
+        b"GPS",
+        b"XMP ",
+        b"ICCP",
+        b"http://ns.adobe.com",
+    ] {
+        assert!(
+            !bytes.windows(marker.len()).any(|w| w == marker),
+            "a derivative carries {:?}",
+            String::from_utf8_lossy(marker)
+        );
+    }
+}
+
+fn media_url_in(page: &str) -> String {
+    let start = page.find("/media/").expect("a /media/ link on the page");
+    let end = page[start..]
+        .find(['"', ' ', ','])
+        .map(|e| start + e)
+        .unwrap();
+    page[start..end].to_owned()
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn alt_text_is_required_and_nothing_is_kept_when_it_is_missing(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let files = [("photo_then", "camera.jpg", fixture("camera_gray.jpg"))];
+    let response = app
+        .post_with_files("/submit", &story_with_photos(&[("photo_then", "")]), &files)
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.text().await.unwrap();
+    let message = field_error(&body, "photo_then").expect("message beside the photos");
+    assert!(message.contains("画面描述"), "{message}");
+    assert_nothing_stored(&app).await;
+}
+
+async fn assert_nothing_stored(app: &TestApp) {
+    assert_eq!(app.story_count().await, 0);
+    assert_eq!(photo_count(app).await, 0);
+    assert_eq!(app.media_files(), Vec::<std::path::PathBuf>::new());
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn every_hostile_file_is_refused_and_leaves_nothing(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let cases = [
+        ("bomb_30000x30000.png", "30000"),
+        ("empty.jpg", "空"),
+        ("not_an_image.jpg", "JPEG"),
+        ("script.svg", "JPEG"),
+        ("truncated.jpg", "不完整"),
+    ];
+    for (name, expected) in cases {
+        let files = [("photo_then", name, fixture(&format!("hostile/{name}")))];
+        let response = app
+            .post_with_files(
+                "/submit",
+                &story_with_photos(&[("photo_then", "照片")]),
+                &files,
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name}"
+        );
+        let body = response.text().await.unwrap();
+        let message = field_error(&body, "photo_then").expect("message beside the photos");
+        assert!(message.contains(expected), "{name}: {message}");
+        assert_nothing_stored(&app).await;
+    }
+}
+
+/// A valid tiny JPEG padded after its end marker to `size` bytes (phones append such data).
+fn jpeg_of_size(size: usize) -> Vec<u8> {
+    let mut bytes = fixture("camera_gray.jpg");
+    bytes.resize(size, 0);
+    bytes
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_file_may_be_25_mib_and_not_a_byte_more(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let limit = 25 * 1024 * 1024;
+    let over = [("photo_then", "big.jpg", jpeg_of_size(limit + 1))];
+    let details = story_with_photos(&[("photo_then", "照片")]);
+    let response = app.post_with_files("/submit", &details, &over).await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body = response.text().await.unwrap();
+    let message = field_error(&body, "photo_then").unwrap();
+    assert!(message.contains("25 MB"), "{message}");
+    assert_eq!(
+        tests::html::input_value(&body, "title").as_deref(),
+        Some("从渡船到过江隧道"),
+        "the text is kept"
+    );
+    assert_nothing_stored(&app).await;
+
+    let at = [("photo_then", "big.jpg", jpeg_of_size(limit))];
+    let response = app.post_with_files("/submit", &details, &at).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(photo_count(&app).await, 1);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn four_photos_per_side_and_not_five(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let five: Vec<_> = (0..5)
+        .map(|_| ("photo_now", "p.jpg", fixture("camera_gray.jpg")))
+        .collect();
+    let details = story_with_photos(&[("photo_now", "照片"); 5]);
+    let response = app.post_with_files("/submit", &details, &five).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let message = field_error(&response.text().await.unwrap(), "photo_now").unwrap();
+    assert!(message.contains("最多 4 张"), "{message}");
+    assert_nothing_stored(&app).await;
+
+    let response = app.post_with_files("/submit", &details, &five[..4]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(photo_count(&app).await, 4);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn an_empty_file_input_means_no_photo(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let files = [("photo_then", "", Vec::new())];
+    let response = app
+        .post_with_files("/submit", &story_with_photos(&[("photo_then", "")]), &files)
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(photo_count(&app).await, 0);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn heic_is_refused_with_directions(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let mut heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
+    heic.resize(4096, 0);
+    let files = [("photo_then", "IMG_0001.HEIC", heic)];
+    let response = app
+        .post_with_files(
+            "/submit",
+            &story_with_photos(&[("photo_then", "照片")]),
+            &files,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let message = field_error(&response.text().await.unwrap(), "photo_then").unwrap();
+    assert!(message.contains("兼容性最佳"), "{message}");
+    assert_nothing_stored(&app).await;
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn require_photo_pair_makes_both_sides_mandatory(db: PgPool) {
+    let app = TestApp::spawn_with(db, |c| c.require_photo_pair = true).await;
+    let files = [("photo_then", "a.jpg", fixture("camera_gray.jpg"))];
+    let response = app
+        .post_with_files(
+            "/submit",
+            &story_with_photos(&[("photo_then", "照片")]),
+            &files,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&response.text().await.unwrap(), "photo_now").is_some());
+    assert_nothing_stored(&app).await;
+}
+
+async fn submit_one_photo(app: &TestApp) -> String {
+    let files = [("photo_then", "a.jpg", fixture("camera_gray.jpg"))];
+    let response = app
+        .post_with_files(
+            "/submit",
+            &story_with_photos(&[("photo_then", "照片")]),
+            &files,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    location(&response)
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_job_whose_worker_died_completes_exactly_once(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    submit_one_photo(&app).await;
+    // A worker takes the job and dies: nobody else may take it while its lease runs.
+    let dead = server::media::jobs::claim(&app.db).await.unwrap().unwrap();
+    assert_eq!(app.run_photo_jobs().await, 0, "the lease is respected");
+    // The lease runs out.
+    sqlx::query!("update photo_jobs set locked_until = now() - interval '1 second'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(app.run_photo_jobs().await, 1, "the job is taken again");
+    let photo = sqlx::query!(r#"select state::text as "state!", processed_at from photos"#)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(photo.state, "ready");
+
+    // The dead worker wakes up and tries to finish: its lease is gone, nothing changes.
+    let (entries, processed) = server::media::jobs::make_derivatives(&app.media(), &dead).unwrap();
+    let finished = server::media::jobs::complete(&app.db, &dead, &entries, &processed)
+        .await
+        .unwrap();
+    assert!(!finished, "a lost lease cannot complete the job");
+    let after = sqlx::query_scalar!("select processed_at from photos")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(after, photo.processed_at, "completed exactly once");
+    assert_eq!(app.run_photo_jobs().await, 0);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn media_urls_follow_the_story(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let track = submit_one_photo(&app).await;
+    app.run_photo_jobs().await;
+    let page = app.get(&track).await.text().await.unwrap();
+    let url = media_url_in(&page);
+    assert!(
+        app.get("/media/xxxxxxxxxxxxxxxxxxxxxx/400.jpg")
+            .await
+            .status()
+            == StatusCode::NOT_FOUND
+    );
+
+    sqlx::query!("update stories set status = 'approved'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let approved = app.get(&url).await;
+    assert_eq!(approved.status(), StatusCode::OK);
+    assert_eq!(approved.headers()["cache-control"], "public, max-age=86400");
+
+    for status in ["rejected", "unpublished"] {
+        sqlx::query(&format!("update stories set status = '{status}'"))
+            .execute(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(
+            app.get(&url).await.status(),
+            StatusCode::NOT_FOUND,
+            "{status}"
+        );
+    }
+
+    sqlx::query!("update stories set status = 'pending'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let withdraw = app
+        .post_form(&format!("{track}/withdraw"), &[("confirm", "yes".into())])
+        .await;
+    assert_eq!(withdraw.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get(&url).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(photo_count(&app).await, 0, "withdrawal removes the photos");
+
+    let swept = server::media::sweep::run(&app.db, &app.media(), 30, std::time::Duration::ZERO)
+        .await
+        .unwrap();
+    assert!(
+        swept.files >= 2,
+        "original and derivative folder swept: {swept:?}"
+    );
+    assert_eq!(app.media_files(), Vec::<std::path::PathBuf>::new());
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_repeated_submit_with_photos_keeps_one_copy(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let mut details = story_with_photos(&[("photo_then", "照片")]);
+    details.push(("idempotency_key", "kiosk-7-0001".into()));
+    let files = [("photo_then", "a.jpg", fixture("camera_gray.jpg"))];
+    let first = app.post_with_files("/submit", &details, &files).await;
+    let second = app.post_with_files("/submit", &details, &files).await;
+    assert_eq!(location(&first), location(&second));
+    assert_eq!(app.story_count().await, 1);
+    assert_eq!(photo_count(&app).await, 1);
+    let originals = std::fs::read_dir(app.media().originals_dir())
+        .unwrap()
+        .count();
+    assert_eq!(originals, 1, "the repeated upload left no file");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_contributor_adds_and_removes_photos_while_pending(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let track = submit_one_photo(&app).await;
+    let id = sqlx::query_scalar!("select id from photos")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let mut fields = story_with_photos(&[("photo_now", "如今的路口")]);
+    fields.push(("remove_photo", id.to_string()));
+    let files = [("photo_now", "b.png", fixture("logo_alpha.png"))];
+    let response = app.post_with_files(&track, &fields, &files).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let slots = sqlx::query_scalar!(r#"select slot::text as "slot!" from photos"#)
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(slots, vec!["now"]);
+}
