@@ -3,8 +3,9 @@
 //!
 //! `cargo bench -p server --bench derivatives` — figures in docs/performance.md.
 //!
-//! libvips does what the issue describes: `vipsthumbnail` the original to 1600, then 800 and 400
-//! from that 1600 file (`VIPS_CONCURRENCY=1`). Ours is this binary re-run with `--one IN OUT`,
+//! libvips does what the issue describes: `vipsthumbnail` the original to 1600 (converting its
+//! ICC profile to sRGB, as ours does), then 800 and 400 from that 1600 file
+//! (`VIPS_CONCURRENCY=1`). Ours is this binary re-run with `--one IN OUT`,
 //! which calls `jpeg_derivatives` and writes the three files. WebP and placeholder times are
 //! measured in-process and reported beside, outside the ratio.
 
@@ -20,38 +21,53 @@ use turbojpeg::libc;
 const RUNS: usize = 5;
 const VIPS_QUALITY: &str = "[Q=82,strip]";
 
+const INPUTS: [&str; 2] = ["progressive 24 MP", "baseline 24 MP"];
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if let [_, flag, input, output] = args.as_slice()
-        && flag == "--one"
-    {
-        return one(Path::new(input), Path::new(output));
+    match args.as_slice() {
+        [_, flag, input, output] if flag == "--one" => one(Path::new(input), Path::new(output)),
+        [_, flag, input, output] if flag == "--baseline" => {
+            reencode_baseline(Path::new(input), Path::new(output))
+        }
+        [_, flag, output] if flag == "--generate" => generate_progressive(Path::new(output)),
+        _ => bench(),
     }
+}
+
+/// A child's peak RSS counts its parent's resident memory at fork time, so everything heavy is
+/// done in child processes or after the measurements.
+fn bench() {
     pin_to_first_core();
     let work = std::env::temp_dir().join(format!("shinian-bench-{}", std::process::id()));
     std::fs::create_dir_all(&work).expect("temp dir");
     let progressive = progressive_input(&work);
     let baseline = work.join("baseline_6000x4000.jpg");
-    reencode_baseline(&progressive, &baseline);
+    run_one(&mut itself(&[
+        "--baseline".as_ref(),
+        progressive.as_os_str(),
+        baseline.as_os_str(),
+    ]));
+    let inputs = [progressive, baseline];
+    let outputs = [work.join("out-progressive"), work.join("out-baseline")];
+    let parent_mb = own_max_rss_kb() as f64 / 1024.0;
 
-    println!(
-        "JPEG derivatives 1600/800/400, Q82, one core; median of {RUNS} runs after 1 warm-up\n"
-    );
+    println!("JPEG derivatives 1600/800/400, Q82, one core; median of {RUNS} runs after 1 warm-up");
+    println!("(peak RSS of the measuring parent: {parent_mb:.1} MB, a floor for every figure)\n");
     println!(
         "{:<22} {:>8} {:>8} {:>6} {:>8} {:>8} {:>6}",
         "input", "ours ms", "vips ms", "ratio", "ours MB", "vips MB", "ratio"
     );
-    for (label, input) in [
-        ("progressive 24 MP", &progressive),
-        ("baseline 24 MP", &baseline),
-    ] {
-        compare(label, input, &work);
+    for ((label, input), output) in INPUTS.iter().zip(&inputs).zip(&outputs) {
+        compare(label, input, output);
     }
     println!();
-    for (label, input) in [
-        ("progressive 24 MP", &progressive),
-        ("baseline 24 MP", &baseline),
-    ] {
+    for ((label, input), output) in INPUTS.iter().zip(&inputs).zip(&outputs) {
+        println!("{label}:");
+        report_outputs(input, output);
+    }
+    println!();
+    for (label, input) in INPUTS.iter().zip(&inputs) {
         stages(label, input);
     }
     let _ = std::fs::remove_dir_all(&work);
@@ -64,6 +80,19 @@ fn one(input: &Path, output: &Path) {
         let path = output.join(format!("ours-{}.jpg", derivative.width));
         std::fs::write(path, &derivative.bytes).expect("write");
     }
+}
+
+fn itself(args: &[&std::ffi::OsStr]) -> Command {
+    let mut command = Command::new(std::env::current_exe().expect("current exe"));
+    command.args(args);
+    command
+}
+
+fn own_max_rss_kb() -> i64 {
+    // SAFETY: rusage is plain data that getrusage fills.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    usage.ru_maxrss
 }
 
 fn pin_to_first_core() {
@@ -89,6 +118,13 @@ fn progressive_input(work: &Path) -> PathBuf {
         "note: {} not found; generating a 24 MP progressive JPEG",
         shared.display()
     );
+    let path = work.join("progressive_6000x4000.jpg");
+    run_one(&mut itself(&["--generate".as_ref(), path.as_os_str()]));
+    path
+}
+
+/// Smooth gradients, rings and grain: compresses about like a photo.
+fn generate_progressive(output: &Path) {
     let (width, height) = (6000, 4000);
     let mut pixels = Vec::with_capacity(width * height * 3);
     let mut noise = 0x2545_f491_u32;
@@ -106,9 +142,7 @@ fn progressive_input(work: &Path) -> PathBuf {
             ]);
         }
     }
-    let path = work.join("progressive_6000x4000.jpg");
-    std::fs::write(&path, encode(&pixels, width, height, true)).expect("write");
-    path
+    std::fs::write(output, encode(&pixels, width, height, true)).expect("write");
 }
 
 fn reencode_baseline(input: &Path, output: &Path) {
@@ -157,6 +191,8 @@ fn run_sequence(commands: &mut [Command]) -> Run {
 }
 
 /// Runs a command to its end; returns its peak RSS in KB.
+// The child is reaped by wait4 (which also reports its peak RSS), not by Child::wait.
+#[allow(clippy::zombie_processes)]
 fn run_one(command: &mut Command) -> i64 {
     let child = command
         .stdout(Stdio::null())
@@ -173,16 +209,22 @@ fn run_one(command: &mut Command) -> i64 {
 }
 
 fn ours(input: &Path, output: &Path) -> Vec<Command> {
-    let exe = std::env::current_exe().expect("current exe");
-    let mut command = Command::new(exe);
-    command.arg("--one").arg(input).arg(output);
-    vec![command]
+    vec![itself(&[
+        "--one".as_ref(),
+        input.as_os_str(),
+        output.as_os_str(),
+    ])]
 }
 
 fn vips(input: &Path, output: &Path) -> Vec<Command> {
     let first = output.join("vips-1600.jpg");
+    // Like ours, the first step converts an embedded profile (the rocket's is Adobe RGB) to sRGB;
+    // without `--export-profile` vipsthumbnail would keep Adobe RGB pixels and strip the profile.
     let step = |source: &Path, width: u32| {
         let mut command = Command::new("vipsthumbnail");
+        if source == input {
+            command.args(["--export-profile", "srgb"]);
+        }
         let target = output.join(format!("vips-{width}.jpg{VIPS_QUALITY}"));
         command
             .env("VIPS_CONCURRENCY", "1")
@@ -201,13 +243,12 @@ fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
-fn compare(label: &str, input: &Path, work: &Path) {
-    let output = work.join("out");
-    std::fs::create_dir_all(&output).expect("out dir");
+fn compare(label: &str, input: &Path, output: &Path) {
+    std::fs::create_dir_all(output).expect("out dir");
     let (mut our_runs, mut vips_runs) = (Vec::new(), Vec::new());
     for round in 0..=RUNS {
-        let our_run = run_sequence(&mut ours(input, &output));
-        let vips_run = run_sequence(&mut vips(input, &output));
+        let our_run = run_sequence(&mut ours(input, output));
+        let vips_run = run_sequence(&mut vips(input, output));
         if round > 0 {
             our_runs.push(our_run);
             vips_runs.push(vips_run);
@@ -222,7 +263,6 @@ fn compare(label: &str, input: &Path, work: &Path) {
         our_ms / vips_ms,
         our_mb / vips_mb,
     );
-    report_outputs(input, &output);
 }
 
 /// Sizes of both sides' files, and how close each 1600 px image is to a reference made
@@ -257,7 +297,11 @@ fn report_outputs(input: &Path, output: &Path) {
     );
 }
 
+/// The original decoded in full, resized once (Lanczos3), converted to sRGB like ours.
 fn reference_1600(input: &Path) -> Rgb {
+    let to_srgb = process::decode(input, SourceFormat::Jpeg)
+        .expect("decode")
+        .to_srgb;
     let data = std::fs::read(input).expect("read");
     let image = turbojpeg::decompress(&data, turbojpeg::PixelFormat::RGB).expect("decode");
     let (width, height) = process::target_sizes(image.width as u32, image.height as u32)[0];
@@ -272,10 +316,14 @@ fn reference_1600(input: &Path) -> Rgb {
     fr::Resizer::new()
         .resize(&source, &mut target, &fr::ResizeOptions::new())
         .expect("resize");
+    let mut pixels = target.into_vec();
+    if let Some(conversion) = to_srgb {
+        conversion.apply(&mut pixels);
+    }
     Rgb {
         width,
         height,
-        pixels: target.into_vec(),
+        pixels,
     }
 }
 
@@ -303,7 +351,7 @@ fn stages(label: &str, input: &Path) {
         let decoded_at = start.elapsed();
         let frames = process::frames(decoded).expect("frames");
         let resized_at = start.elapsed();
-        let jpeg = time(|| encode_all(&frames, |f| jpeg_one(f)));
+        let jpeg = time(|| encode_all(&frames, jpeg_one));
         let webp = time(|| encode_all(&frames, |f| process::encode_webp(f).map(|d| d.bytes)));
         let smallest = frames.last().expect("frames");
         let placeholder = time(|| process::placeholder(smallest).expect("placeholder"));

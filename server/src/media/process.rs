@@ -512,7 +512,7 @@ impl IccToSrgb {
             let linear = [0, 1, 2].map(|c| self.to_linear[c][usize::from(pixel[c])]);
             for (out, row) in pixel.iter_mut().zip(&self.matrix) {
                 let value = row[0] * linear[0] + row[1] * linear[1] + row[2] * linear[2];
-                let step = (value.clamp(0.0, 1.0) * (SRGB_ENCODE_STEPS - 1) as f32).round();
+                let step = value.clamp(0.0, 1.0) * (SRGB_ENCODE_STEPS - 1) as f32 + 0.5;
                 *out = encode[step as usize];
             }
         }
