@@ -3,9 +3,10 @@
 //!
 //! JPEG originals are decoded by libjpeg-turbo with DCT-domain scaling straight to a size just
 //! above the largest derivative; the other formats by the `image` crate under [`decode_limits`].
-//! The largest derivative is resized once from the decoded image (Lanczos3, SIMD), rotated, and
-//! each smaller one is resized from the previous one. Only the decoded image and the derivatives
-//! are ever held in memory.
+//! The largest derivative is resized once from the decoded image (Lanczos3, SIMD), converted to
+//! sRGB and rotated, and each smaller one is resized from the previous one. Besides a JPEG
+//! original's bytes (libjpeg-turbo decodes from memory), only the decoded image and the
+//! derivatives are ever held in memory. Figures: docs/performance.md.
 //!
 //! Colour: an embedded RGB matrix/TRC ICC profile (Display P3 from phones, Adobe RGB, …) is
 //! converted to sRGB; other profiles (LUT-based ones) are ignored, as if the pixels were sRGB.
