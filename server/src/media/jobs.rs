@@ -70,14 +70,7 @@ pub async fn complete(
     processed: &Processed,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let removed = sqlx::query!(
-        "delete from photo_jobs where id = $1 and lease_id = $2",
-        job.id,
-        job.lease_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    if removed.rows_affected() == 0 {
+    if !take_leased(&mut tx, job).await? {
         tx.rollback().await?;
         return Ok(false);
     }
@@ -98,18 +91,23 @@ pub async fn complete(
     Ok(true)
 }
 
+/// Removes the job if this worker still holds its lease; false when the lease was lost.
+async fn take_leased(tx: &mut sqlx::PgConnection, job: &Job) -> Result<bool, sqlx::Error> {
+    let removed = sqlx::query!(
+        "delete from photo_jobs where id = $1 and lease_id = $2",
+        job.id,
+        job.lease_id
+    )
+    .execute(tx)
+    .await?;
+    Ok(removed.rows_affected() == 1)
+}
+
 /// Schedules a retry with exponential backoff, or gives up after `MAX_ATTEMPTS`.
 pub async fn fail(db: &PgPool, job: &Job, error: &str) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     if job.attempts >= MAX_ATTEMPTS {
-        let removed = sqlx::query!(
-            "delete from photo_jobs where id = $1 and lease_id = $2",
-            job.id,
-            job.lease_id
-        )
-        .execute(&mut *tx)
-        .await?;
-        if removed.rows_affected() == 1 {
+        if take_leased(&mut tx, job).await? {
             sqlx::query!(
                 "update photos set state = 'failed', processed_at = now() where id = $1",
                 job.photo_id

@@ -73,7 +73,7 @@ pub async fn insert_all(
 }
 
 /// The next free position on each side, for photos added by an edit.
-pub async fn next_positions(tx: &mut PgConnection, story: StoryId) -> Result<[i16; 2], AppError> {
+async fn next_positions(tx: &mut PgConnection, story: StoryId) -> Result<[i16; 2], AppError> {
     let row = sqlx::query!(
         r#"select coalesce(max(position) filter (where slot = 'then') + 1, 0)::smallint as "then!",
                   coalesce(max(position) filter (where slot = 'now') + 1, 0)::smallint as "now!"
@@ -83,19 +83,6 @@ pub async fn next_positions(tx: &mut PgConnection, story: StoryId) -> Result<[i1
     .fetch_one(&mut *tx)
     .await?;
     Ok([row.then, row.now])
-}
-
-/// Photos per side already stored for a story.
-pub async fn counts(tx: &mut PgConnection, story: StoryId) -> Result<[usize; 2], AppError> {
-    let row = sqlx::query!(
-        r#"select count(*) filter (where slot = 'then') as "then!",
-                  count(*) filter (where slot = 'now') as "now!"
-           from photos where story_id = $1"#,
-        story.0
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    Ok([row.then as usize, row.now as usize])
 }
 
 /// Removes photos the contributor unticked on the tracking page (files are swept later).
