@@ -4,7 +4,7 @@ use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 use std::path::PathBuf;
 
 /// One translation file per feature and locale: `locales/{locale}/{namespace}.json`.
-const NAMESPACES: [&str; 3] = ["common", "submission", "timeline"];
+const NAMESPACES: [&str; 4] = ["common", "moderation", "submission", "timeline"];
 
 fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
@@ -17,6 +17,8 @@ fn main() {
         .parse_options(options);
     let translations = TranslationsInfos::parse(config).expect("translations parse");
     translations.rerun_if_locales_changed();
+    // A new namespace file is not among the files above; watching the folder catches it.
+    println!("cargo:rerun-if-changed=locales");
     translations
         .generate_i18n_module(out_dir.join("i18n"))
         .expect("i18n module generated");

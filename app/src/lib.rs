@@ -6,9 +6,11 @@
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
+pub mod accounts;
 pub mod domain;
 pub mod locale;
 pub mod media;
+pub mod moderation;
 pub mod submission;
 pub mod timeline;
 pub mod ui;

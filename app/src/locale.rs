@@ -1,8 +1,12 @@
 //! Which language a page is rendered in, and the one place where domain values become words.
 
-use crate::domain::{FieldError, Licence, PhotoPart, PhotoProblem, StoryStatus, Theme};
+use crate::domain::{
+    AccountRole, AuditAction, FieldError, Licence, PhotoPart, PhotoProblem, RejectReason,
+    StoryStatus, Theme,
+};
 pub use crate::i18n::Locale;
 use crate::media::{PhotoRefusal, PhotoSlot};
+use crate::moderation::{ActorView, ContentField};
 use leptos_i18n::{Locale as _, td_string};
 
 pub const DEFAULT: Locale = Locale::zh_CN;
@@ -212,6 +216,58 @@ pub fn status_explanation(locale: Locale, status: StoryStatus) -> &'static str {
         StoryStatus::Rejected => td_string!(locale, common.status.rejected.explain),
         StoryStatus::Unpublished => td_string!(locale, common.status.unpublished.explain),
         StoryStatus::Withdrawn => td_string!(locale, common.status.withdrawn.explain),
+    }
+}
+
+pub fn reject_reason(locale: Locale, reason: RejectReason) -> &'static str {
+    match reason {
+        RejectReason::OffTopic => td_string!(locale, moderation.reason.off_topic),
+        RejectReason::PersonalData => td_string!(locale, moderation.reason.personal_data),
+        RejectReason::NotOwnStory => td_string!(locale, moderation.reason.not_own_story),
+        RejectReason::Duplicate => td_string!(locale, moderation.reason.duplicate),
+        RejectReason::Offensive => td_string!(locale, moderation.reason.offensive),
+    }
+}
+
+pub fn audit_action_name(locale: Locale, action: AuditAction) -> &'static str {
+    match action {
+        AuditAction::Submitted => td_string!(locale, moderation.action.submitted),
+        AuditAction::Edited => td_string!(locale, moderation.action.edited),
+        AuditAction::Withdrawn => td_string!(locale, moderation.action.withdrawn),
+        AuditAction::Approved => td_string!(locale, moderation.action.approved),
+        AuditAction::Rejected => td_string!(locale, moderation.action.rejected),
+        AuditAction::ChangesRequested => td_string!(locale, moderation.action.changes_requested),
+        AuditAction::Unpublished => td_string!(locale, moderation.action.unpublished),
+        AuditAction::ModeratorEdited => td_string!(locale, moderation.action.moderator_edited),
+        AuditAction::Featured => td_string!(locale, moderation.action.featured),
+        AuditAction::Unfeatured => td_string!(locale, moderation.action.unfeatured),
+    }
+}
+
+pub fn content_field_name(locale: Locale, field: ContentField) -> &'static str {
+    match field {
+        ContentField::Title => td_string!(locale, moderation.field.title),
+        ContentField::Body => td_string!(locale, moderation.field.body),
+        ContentField::Place => td_string!(locale, moderation.field.place),
+        ContentField::NarratorName => td_string!(locale, moderation.field.narrator_name),
+        ContentField::Role => td_string!(locale, moderation.field.role),
+        ContentField::Years => td_string!(locale, moderation.field.years),
+        ContentField::Themes => td_string!(locale, moderation.field.themes),
+    }
+}
+
+pub fn actor_name(locale: Locale, actor: &ActorView) -> String {
+    match actor {
+        ActorView::Contributor => td_string!(locale, moderation.actor.contributor).to_owned(),
+        ActorView::System => td_string!(locale, moderation.actor.system).to_owned(),
+        ActorView::Moderator(name) => name.clone(),
+    }
+}
+
+pub fn role_name(locale: Locale, role: AccountRole) -> &'static str {
+    match role {
+        AccountRole::Moderator => td_string!(locale, moderation.accounts.moderator),
+        AccountRole::Admin => td_string!(locale, moderation.accounts.admin),
     }
 }
 

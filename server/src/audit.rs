@@ -1,7 +1,8 @@
 //! The append-only audit log of story transitions. Entries hold no personal data, so they
 //! survive withdrawal.
 
-use app::domain::{StoryId, StoryStatus};
+pub use app::domain::AuditAction as Action;
+use app::domain::{AccountId, StoryId, StoryStatus};
 use sqlx::PgConnection;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
@@ -10,21 +11,6 @@ pub enum Actor {
     Contributor,
     Moderator,
     System,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
-#[sqlx(type_name = "audit_action", rename_all = "snake_case")]
-pub enum Action {
-    Submitted,
-    Edited,
-    Withdrawn,
-    Approved,
-    Rejected,
-    ChangesRequested,
-    Unpublished,
-    ModeratorEdited,
-    Featured,
-    Unfeatured,
 }
 
 pub struct Entry<'a> {
@@ -53,6 +39,26 @@ impl Entry<'_> {
             from,
             to: Some(to),
             reason: None,
+        }
+    }
+
+    /// A moderator's decision or edit.
+    pub fn by_moderator<'a>(
+        story: StoryId,
+        moderator: AccountId,
+        action: Action,
+        from: StoryStatus,
+        to: StoryStatus,
+        reason: Option<&'a str>,
+    ) -> Entry<'a> {
+        Entry {
+            story,
+            actor: Actor::Moderator,
+            moderator_id: Some(moderator.0),
+            action,
+            from: Some(from),
+            to: Some(to),
+            reason,
         }
     }
 

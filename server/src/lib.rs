@@ -1,6 +1,7 @@
 //! Shinian's server: HTTP routes per feature, the database, background work and the
 //! command-line tasks. The pages themselves are Leptos components in the `app` crate.
 
+pub mod accounts;
 pub mod audit;
 pub mod config;
 pub mod db;
@@ -8,6 +9,7 @@ pub mod demo;
 pub mod health;
 pub mod maintenance;
 pub mod media;
+pub mod moderation;
 pub mod state;
 pub mod submission;
 pub mod timeline;
@@ -42,10 +44,12 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/locale", post(web::locale::choose_language))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES));
+    let staff = staff_routes(&state).layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES));
     let uploads = submission::routes().layer(RequestBodyLimitLayer::new(MAX_UPLOAD_REQUEST_BYTES));
     Router::new()
         .merge(small_bodies)
         .merge(uploads)
+        .merge(staff)
         .fallback_service(assets)
         .layer(from_fn_with_state(
             state.clone(),
@@ -55,6 +59,40 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
+}
+
+/// Sign-in, moderation and admin pages: the only routes with sessions, all refusing
+/// cross-site state changes. Each handler requires its role through an extractor.
+fn staff_routes(state: &AppState) -> Router<AppState> {
+    use accounts::{admin, routes as login};
+    use moderation::routes as moderate;
+    Router::new()
+        .route("/login", get(login::form).post(login::login))
+        .route("/logout", post(login::logout))
+        .route("/moderate", get(moderate::queue))
+        .route("/moderate/bulk", post(moderate::bulk))
+        .route("/moderate/stories/{id}", get(moderate::review))
+        .route("/moderate/stories/{id}/claim", post(moderate::claim))
+        .route("/moderate/stories/{id}/decide", post(moderate::decide))
+        .route("/moderate/stories/{id}/edit", post(moderate::edit))
+        .route("/moderate/stories/{id}/feature", post(moderate::feature))
+        .route(
+            "/moderate/stories/{id}/photos/{photo}/turn",
+            post(moderate::turn_photo),
+        )
+        .route("/admin/accounts", get(admin::list).post(admin::create))
+        .route("/admin/accounts/{id}/deactivate", post(admin::deactivate))
+        .route("/admin/accounts/{id}/activate", post(admin::activate))
+        .route("/admin/accounts/{id}/password", post(admin::reset_password))
+        .route("/admin/audit", get(moderate::audit))
+        .layer(from_fn_with_state(
+            state.clone(),
+            web::origin::same_origin_only,
+        ))
+        .layer(accounts::session::layer(
+            state.db.clone(),
+            state.config.secure_cookies(),
+        ))
 }
 
 fn request_span<B>(request: &Request<B>) -> tracing::Span {

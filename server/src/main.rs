@@ -22,6 +22,15 @@ enum Command {
     Migrate,
     /// Load the demo stories, unless the database already holds a story.
     SeedDemo,
+    /// Create an admin account (or make an existing one admin with a new password). The
+    /// password comes from ADMIN_PASSWORD, or is asked for; it is never an argument.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        /// The name other moderators see; defaults to the part of the email before @.
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -48,6 +57,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Serve => serve(AppState::new(config, pool)).await,
         Command::Migrate => Ok(()),
         Command::SeedDemo => seed_demo(&pool).await,
+        Command::CreateAdmin { email, name } => {
+            server::accounts::cli::create_admin(&pool, &email, name.as_deref()).await
+        }
     }
 }
 

@@ -30,6 +30,15 @@ pub async fn run_once(state: &AppState) -> Result<(), sqlx::Error> {
     )
     .execute(&state.db)
     .await?;
+    let login_failures = sqlx::query!(
+        "delete from login_failures where at <= now() - make_interval(mins => $1)",
+        app::domain::moderation_limits::LOGIN_WINDOW_MINUTES
+    )
+    .execute(&state.db)
+    .await?;
+    let sessions = sqlx::query!("delete from tower_sessions.session where expiry_date < now()")
+        .execute(&state.db)
+        .await?;
     let media = crate::media::sweep::run(
         &state.db,
         &state.media,
@@ -40,6 +49,8 @@ pub async fn run_once(state: &AppState) -> Result<(), sqlx::Error> {
     tracing::debug!(
         keys = keys.rows_affected(),
         events = events.rows_affected(),
+        login_failures = login_failures.rows_affected(),
+        sessions = sessions.rows_affected(),
         expired_photos = media.expired_photos,
         files = media.files,
         "maintenance done"

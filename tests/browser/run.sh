@@ -31,6 +31,9 @@ export DATABASE_URL="$db_url" BIND_ADDR="127.0.0.1:$port" MEDIA_DIR="$media/medi
   SITE_ROOT="$root/target/site" PUBLIC_URL="http://127.0.0.1:$port" SUBMISSIONS_PER_HOUR_PER_IP=1000 \
   RUST_LOG="${RUST_LOG:-info,sqlx=warn}"
 "$server_bin" migrate
+# The first admin, made the way an operator does (password from the environment).
+export ADMIN_EMAIL="admin@example.org" ADMIN_PASSWORD="browser test admin password"
+"$server_bin" create-admin --email "$ADMIN_EMAIL" --name "浏览器管理员" >/dev/null
 "$server_bin" >"$log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do

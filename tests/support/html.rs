@@ -35,3 +35,8 @@ pub fn input_value(body: &str, name: &str) -> Option<String> {
 pub fn title(body: &str) -> String {
     text_of(&parse(body), "title").unwrap_or_default()
 }
+
+/// All text inside the first element matching `css` (empty when there is none).
+pub fn text_in(body: &str, css: &str) -> String {
+    text_of(&parse(body), css).unwrap_or_default()
+}

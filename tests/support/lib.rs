@@ -9,6 +9,7 @@ use sqlx::PgPool;
 use std::net::SocketAddr;
 
 pub mod html;
+pub mod staff;
 
 pub struct TestApp {
     pub addr: SocketAddr,

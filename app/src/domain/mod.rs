@@ -6,6 +6,7 @@ mod choices;
 mod draft;
 mod errors;
 mod ids;
+mod moderation;
 mod new_story;
 mod photo;
 mod status;
@@ -16,6 +17,10 @@ pub use choices::{Licence, Theme};
 pub use draft::{PhotoColumns, StoryDraft, is_checked};
 pub use errors::{Field, FieldError, FormErrors, PhotoProblem, TextProblem};
 pub use ids::StoryId;
+pub use moderation::{
+    AccountId, AccountRole, AuditAction, Decision, DisplayName, Email, ModeratorMessage,
+    NewPassword, RejectReason, moderation_limits,
+};
 pub use new_story::{
     AssistedBy, CONSENT_TEXT_VERSION, Consents, Contact, IdempotencyKey, NarratorName, NewStory,
     Place, RealName, Role, StoryBody, StoryTitle, Themes,

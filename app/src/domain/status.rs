@@ -28,6 +28,30 @@ impl StoryStatus {
         self != StoryStatus::Withdrawn
     }
 
+    pub const ALL: [StoryStatus; 6] = [
+        StoryStatus::Pending,
+        StoryStatus::ChangesRequested,
+        StoryStatus::Approved,
+        StoryStatus::Rejected,
+        StoryStatus::Unpublished,
+        StoryStatus::Withdrawn,
+    ];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            StoryStatus::Pending => "pending",
+            StoryStatus::ChangesRequested => "changes_requested",
+            StoryStatus::Approved => "approved",
+            StoryStatus::Rejected => "rejected",
+            StoryStatus::Unpublished => "unpublished",
+            StoryStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<StoryStatus> {
+        StoryStatus::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+
     pub fn is_public(self) -> bool {
         self == StoryStatus::Approved
     }

@@ -128,6 +128,7 @@ fn SiteFooter() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <p>{td!(locale, common.footer.about)}</p>
+            <p><a href="/moderate">{td!(locale, common.nav.moderate)}</a></p>
         </footer>
     }
 }

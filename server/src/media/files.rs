@@ -129,6 +129,27 @@ impl MediaFiles {
         }
         result
     }
+
+    /// Keeps only `keep` in a photo's derivative folder (a re-made photo may have other
+    /// widths). Files being written (`.…part`) are left alone.
+    pub fn remove_other_derivatives(
+        &self,
+        public_key: &str,
+        keep: &[super::photos::DerivativeEntry],
+    ) -> io::Result<()> {
+        let wanted: Vec<String> = keep
+            .iter()
+            .map(|e| derivative_file_name(e.width, e.format))
+            .collect();
+        for entry in std::fs::read_dir(self.derivative_dir(public_key))? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.starts_with('.') && !wanted.contains(&name) && entry.file_type()?.is_file() {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+        Ok(())
+    }
 }
 
 pub fn derivative_file_name(width: u32, format: ImageFormat) -> String {

@@ -29,6 +29,8 @@ pub struct Job {
     pub original_key: String,
     pub public_key: String,
     pub source_format: String,
+    /// A moderator's rotation, quarter turns clockwise.
+    pub quarter_turns: u8,
 }
 
 /// Takes the oldest due job, if any, and leases it.
@@ -44,7 +46,7 @@ pub async fn claim(db: &PgPool) -> Result<Option<Job>, sqlx::Error> {
                        for update skip locked
                        limit 1)
            and p.id = j.photo_id
-         returning j.id, j.photo_id, j.attempts, p.original_key, p.public_key, p.source_format",
+         returning j.id, j.photo_id, j.attempts, p.original_key, p.public_key, p.source_format, p.quarter_turns",
         lease_id,
         f64::from(LEASE_SECONDS)
     )
@@ -58,6 +60,7 @@ pub async fn claim(db: &PgPool) -> Result<Option<Job>, sqlx::Error> {
         original_key: r.original_key,
         public_key: r.public_key,
         source_format: r.source_format,
+        quarter_turns: u8::try_from(r.quarter_turns.rem_euclid(4)).unwrap_or(0),
     }))
 }
 
@@ -140,7 +143,8 @@ pub fn make_derivatives(
     let format = SourceFormat::from_name(&job.source_format)
         .ok_or_else(|| format!("unknown source format {}", job.source_format))?;
     let original = files.original_path(&job.original_key);
-    let processed = process::process(&original, format).map_err(|e| e.to_string())?;
+    let processed =
+        process::process_turned(&original, format, job.quarter_turns).map_err(|e| e.to_string())?;
     let mut entries = Vec::with_capacity(processed.derivatives.len());
     for d in &processed.derivatives {
         files
@@ -152,7 +156,24 @@ pub fn make_derivatives(
             format: d.format,
         });
     }
+    files
+        .remove_other_derivatives(&job.public_key, &entries)
+        .map_err(|e| format!("removing old derivatives: {e}"))?;
     Ok((entries, processed))
+}
+
+/// Queues the photo to be made again (after a moderator turned it). Its old derivatives stay
+/// unserved until the new ones are ready.
+pub async fn requeue(tx: &mut sqlx::PgConnection, photo_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into photo_jobs (photo_id) values ($1)
+         on conflict (photo_id) do update
+         set attempts = 0, run_after = now(), locked_until = null, lease_id = null, last_error = null",
+        photo_id
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
 }
 
 /// Takes and runs one job. Returns whether there was one.

@@ -97,7 +97,17 @@ pub struct Decoded {
 
 /// Makes every derivative and the placeholder of an original.
 pub fn process(original: &Path, format: SourceFormat) -> Result<Processed, ProcessError> {
-    let frames = frames(decode(original, format)?)?;
+    process_turned(original, format, 0)
+}
+
+/// `process`, with a moderator's correction of `quarter_turns` × 90° clockwise applied after
+/// the EXIF orientation.
+pub fn process_turned(
+    original: &Path,
+    format: SourceFormat,
+    quarter_turns: u8,
+) -> Result<Processed, ProcessError> {
+    let frames = frames(decode_turned(original, format, quarter_turns)?)?;
     let mut compressor = jpeg_compressor()?;
     let mut derivatives = Vec::with_capacity(2 * frames.len());
     for frame in frames.iter().rev() {
@@ -150,12 +160,52 @@ fn scaled_side(side: u32, numerator: u32, denominator: u32) -> u32 {
 }
 
 pub fn decode(original: &Path, format: SourceFormat) -> Result<Decoded, ProcessError> {
+    decode_turned(original, format, 0)
+}
+
+fn decode_turned(
+    original: &Path,
+    format: SourceFormat,
+    quarter_turns: u8,
+) -> Result<Decoded, ProcessError> {
     match format {
-        SourceFormat::Jpeg => decode_jpeg(&std::fs::read(original)?),
+        SourceFormat::Jpeg => decode_jpeg_turned(&std::fs::read(original)?, quarter_turns),
         SourceFormat::Png | SourceFormat::Gif | SourceFormat::Webp => {
-            decode_other(original, format)
+            let mut decoded = decode_other(original, format)?;
+            decoded.orientation = turned(decoded.orientation, quarter_turns);
+            let (width, height) = (decoded.image.width, decoded.image.height);
+            (decoded.display_width, decoded.display_height) = if swaps_sides(decoded.orientation) {
+                (height, width)
+            } else {
+                (width, height)
+            };
+            Ok(decoded)
         }
     }
+}
+
+/// EXIF orientations 1–8 as "mirror horizontally or not, then turn clockwise n × 90°".
+const AS_MIRROR_AND_TURNS: [(bool, u8); 8] = [
+    (false, 0),
+    (true, 0),
+    (false, 2),
+    (true, 2),
+    (true, 3),
+    (false, 1),
+    (true, 1),
+    (false, 3),
+];
+
+/// The orientation that shows `orientation` turned a further `quarter_turns` × 90° clockwise.
+pub fn turned(orientation: Orientation, quarter_turns: u8) -> Orientation {
+    let index = usize::from(orientation.to_exif().clamp(1, 8) - 1);
+    let (mirror, turns) = AS_MIRROR_AND_TURNS[index];
+    let wanted = (mirror, (turns + quarter_turns) % 4);
+    AS_MIRROR_AND_TURNS
+        .iter()
+        .position(|entry| *entry == wanted)
+        .and_then(|i| Orientation::from_exif(i as u8 + 1))
+        .unwrap_or(orientation)
 }
 
 fn check_size(width: usize, height: usize) -> Result<(), ProcessError> {
@@ -177,8 +227,14 @@ fn swaps_sides(orientation: Orientation) -> bool {
     )
 }
 
+#[cfg(test)]
 fn decode_jpeg(data: &[u8]) -> Result<Decoded, ProcessError> {
-    let markers = JpegMarkers::read(data);
+    decode_jpeg_turned(data, 0)
+}
+
+fn decode_jpeg_turned(data: &[u8], quarter_turns: u8) -> Result<Decoded, ProcessError> {
+    let mut markers = JpegMarkers::read(data);
+    markers.orientation = turned(markers.orientation, quarter_turns);
     let mut decompressor = Decompressor::new()?;
     decompressor.set_scan_limit(MAX_PROGRESSIVE_SCANS)?;
     let header = decompressor.read_header(data)?;
@@ -967,6 +1023,31 @@ mod tests {
             8 => (w - 1 - y, x),
             _ => unreachable!(),
         }
+    }
+
+    #[test]
+    fn a_moderator_turn_adds_to_the_exif_orientation() {
+        for exif in 1..=8u8 {
+            let orientation = Orientation::from_exif(exif).unwrap();
+            assert_eq!(turned(orientation, 0), orientation);
+            assert_eq!(turned(turned(orientation, 1), 3), orientation);
+        }
+        let rot6 = Orientation::from_exif(6).unwrap();
+        assert_eq!(turned(rot6, 3).to_exif(), 1);
+        // Upright 64×32 quadrants turned clockwise: blue comes to the top left, red top right.
+        let frame = frames(decode_jpeg_turned(&quadrants_jpeg(1), 1).unwrap())
+            .unwrap()
+            .remove(0);
+        assert_eq!((frame.width, frame.height), (32, 64));
+        let at = |x: u32, y: u32| {
+            let i = 3 * (y * frame.width + x) as usize;
+            frame.pixels[i..i + 3].to_vec()
+        };
+        let close =
+            |got: Vec<u8>, want: [u8; 3]| got.iter().zip(want).all(|(&g, w)| g.abs_diff(w) < 40);
+        assert!(close(at(8, 8), [0, 0, 255]), "{:?}", at(8, 8));
+        assert!(close(at(24, 8), [255, 0, 0]), "{:?}", at(24, 8));
+        assert!(close(at(8, 56), [255, 255, 255]), "{:?}", at(8, 56));
     }
 
     #[test]

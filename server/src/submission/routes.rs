@@ -200,7 +200,7 @@ async fn track_page(
         status: own.status,
         submitted_on: display_date(locale, own.submitted_at, offset),
         updated_on: display_date(locale, own.updated_at, offset),
-        moderator_message: None,
+        moderator_message: own.moderator_message,
         draft: own.draft,
         photos: photos::of_story(&state.db, own.id)
             .await?

@@ -6,7 +6,8 @@ use crate::audit::{Action, Entry};
 use crate::media::photos::{self, KeptPhoto};
 use crate::web::AppError;
 use app::domain::{
-    CONSENT_TEXT_VERSION, IdempotencyKey, NewStory, StoryDraft, StoryId, StoryStatus, Theme,
+    AccountId, CONSENT_TEXT_VERSION, IdempotencyKey, NewStory, StoryDraft, StoryId, StoryStatus,
+    Theme,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
@@ -303,13 +304,32 @@ async fn save_revision(
     version: i32,
     story: &NewStory,
 ) -> Result<(), AppError> {
-    let content = serde_json::to_value(RevisionContent::of(story))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    save_revision_content(tx, id, version, &RevisionContent::of(story), None).await
+}
+
+/// Stores the content at `version`; `moderator` is the author when a moderator edited it,
+/// `None` when the contributor did.
+pub(crate) async fn save_revision_content(
+    tx: &mut PgConnection,
+    id: StoryId,
+    version: i32,
+    content: &RevisionContent,
+    moderator: Option<AccountId>,
+) -> Result<(), AppError> {
+    let json = serde_json::to_value(content).map_err(|e| AppError::Internal(e.to_string()))?;
+    let author = if moderator.is_some() {
+        "moderator"
+    } else {
+        "contributor"
+    };
     sqlx::query!(
-        "insert into story_revisions (story_id, version, author, content) values ($1, $2, 'contributor', $3)",
+        "insert into story_revisions (story_id, version, author, moderator_id, content)
+         values ($1, $2, $3::text::revision_author, $4, $5)",
         id.0,
         version,
-        content
+        author,
+        moderator.map(|m| m.0),
+        json
     )
     .execute(&mut *tx)
     .await?;
@@ -324,6 +344,8 @@ pub struct OwnStory {
     pub updated_at: OffsetDateTime,
     /// `None` once withdrawn (the content was erased).
     pub draft: Option<StoryDraft>,
+    /// Why it was rejected or unpublished, or what to change.
+    pub moderator_message: Option<String>,
 }
 
 pub async fn find_by_token(
@@ -334,7 +356,7 @@ pub async fn find_by_token(
         r#"select s.id, s.status as "status: StoryStatus", s.submitted_at, s.updated_at,
                   s.title, s.body, s.place, s.narrator_name, s.role,
                   s.year_then, s.year_then_approx, s.year_now, s.show_name, s.faces_consent,
-                  s.licence::text as "licence!",
+                  s.licence::text as "licence!", s.moderator_message,
                   array(select t.theme::text from story_themes t where t.story_id = s.id order by t.theme) as "themes!",
                   c.real_name as "real_name?", c.contact as "contact?", c.assisted_by as "assisted_by?"
            from story_tracking_tokens k
@@ -371,6 +393,7 @@ pub async fn find_by_token(
             submitted_at: r.submitted_at,
             updated_at: r.updated_at,
             draft,
+            moderator_message: r.moderator_message,
         }
     }))
 }
@@ -424,7 +447,7 @@ pub async fn edit(
     sqlx::query!(
         "update stories set title = $2, body = $3, place = $4, narrator_name = $5, role = $6, year_then = $7,
                 year_then_approx = $8, year_now = $9, show_name = $10, faces_consent = $11, licence = $12,
-                status = 'pending', version = $13, updated_at = now()
+                status = 'pending', version = $13, updated_at = now(), moderator_message = null
          where id = $1",
         current.id.0,
         story.title.as_str(),

@@ -11,7 +11,7 @@ use app::ui::ErrorPage;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use leptos_i18n::td_string;
 
@@ -35,6 +35,20 @@ pub enum AppError {
     NotEditable,
     #[error("not found")]
     NotFound,
+    #[error("sign-in required")]
+    LoginRequired { next: String },
+    #[error("not allowed for this account")]
+    Forbidden,
+    #[error("cross-site request")]
+    CrossSite,
+    #[error("too many failed sign-ins")]
+    LoginThrottled { retry_after_secs: u64 },
+    #[error("story already handled")]
+    AlreadyHandled { by: Option<String> },
+    #[error("story being reviewed by another moderator")]
+    BeingReviewed { by: String },
+    #[error("action not possible in the story's current status")]
+    NotAllowedNow,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("internal: {0}")]
@@ -43,7 +57,7 @@ pub enum AppError {
 
 /// What the error page needs to know; carried from the handler to the middleware as a
 /// response extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ErrorKind {
     BadRequest,
     InvalidUtf8,
@@ -54,6 +68,12 @@ pub enum ErrorKind {
     IdempotencyConflict,
     NotEditable,
     NotFound,
+    Forbidden,
+    CrossSite,
+    LoginThrottled { retry_after_secs: u64 },
+    AlreadyHandled { by: Option<String> },
+    BeingReviewed { by: String },
+    NotAllowedNow,
     MethodNotAllowed,
     Internal,
     Unavailable,
@@ -77,6 +97,15 @@ impl AppError {
             AppError::IdempotencyConflict => ErrorKind::IdempotencyConflict,
             AppError::NotEditable => ErrorKind::NotEditable,
             AppError::NotFound => ErrorKind::NotFound,
+            // Answered with a redirect before a kind is needed (see `into_response`).
+            AppError::LoginRequired { .. } | AppError::Forbidden => ErrorKind::Forbidden,
+            AppError::CrossSite => ErrorKind::CrossSite,
+            AppError::LoginThrottled { retry_after_secs } => ErrorKind::LoginThrottled {
+                retry_after_secs: *retry_after_secs,
+            },
+            AppError::AlreadyHandled { by } => ErrorKind::AlreadyHandled { by: by.clone() },
+            AppError::BeingReviewed { by } => ErrorKind::BeingReviewed { by: by.clone() },
+            AppError::NotAllowedNow => ErrorKind::NotAllowedNow,
             AppError::Database(sqlx::Error::PoolTimedOut) => ErrorKind::Unavailable,
             AppError::Database(_) | AppError::Internal(_) => ErrorKind::Internal,
         }
@@ -85,6 +114,13 @@ impl AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        if let AppError::LoginRequired { next } = &self {
+            let target = format!(
+                "/login?next={}",
+                percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC)
+            );
+            return Redirect::to(&target).into_response();
+        }
         match &self {
             AppError::Database(_) | AppError::Internal(_) => {
                 tracing::error!(error = %self, "request failed")
@@ -99,15 +135,22 @@ impl IntoResponse for AppError {
 }
 
 impl ErrorKind {
-    pub fn status(self) -> StatusCode {
+    pub fn status(&self) -> StatusCode {
         match self {
             ErrorKind::BadRequest | ErrorKind::InvalidUtf8 | ErrorKind::Honeypot => {
                 StatusCode::BAD_REQUEST
             }
             ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ErrorKind::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ErrorKind::IdempotencyConflict | ErrorKind::NotEditable => StatusCode::CONFLICT,
+            ErrorKind::RateLimited { .. } | ErrorKind::LoginThrottled { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            ErrorKind::IdempotencyConflict
+            | ErrorKind::NotEditable
+            | ErrorKind::AlreadyHandled { .. }
+            | ErrorKind::BeingReviewed { .. }
+            | ErrorKind::NotAllowedNow => StatusCode::CONFLICT,
+            ErrorKind::Forbidden | ErrorKind::CrossSite => StatusCode::FORBIDDEN,
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
             ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -116,7 +159,7 @@ impl ErrorKind {
     }
 
     /// A short stable name for scripts (`"error"` in JSON answers).
-    pub fn code(self) -> &'static str {
+    pub fn code(&self) -> &'static str {
         match self {
             ErrorKind::BadRequest => "bad_request",
             ErrorKind::InvalidUtf8 => "invalid_utf8",
@@ -127,13 +170,19 @@ impl ErrorKind {
             ErrorKind::IdempotencyConflict => "idempotency_conflict",
             ErrorKind::NotEditable => "not_editable",
             ErrorKind::NotFound => "not_found",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::CrossSite => "cross_site",
+            ErrorKind::LoginThrottled { .. } => "login_throttled",
+            ErrorKind::AlreadyHandled { .. } => "already_handled",
+            ErrorKind::BeingReviewed { .. } => "being_reviewed",
+            ErrorKind::NotAllowedNow => "not_allowed_now",
             ErrorKind::MethodNotAllowed => "method_not_allowed",
             ErrorKind::Internal => "server_error",
             ErrorKind::Unavailable => "unavailable",
         }
     }
 
-    pub fn message(self, locale: Locale) -> String {
+    pub fn message(&self, locale: Locale) -> String {
         match self {
             ErrorKind::BadRequest => {
                 td_string!(locale, common.request_error.bad_request).to_owned()
@@ -158,6 +207,24 @@ impl ErrorKind {
                 td_string!(locale, common.request_error.not_editable).to_owned()
             }
             ErrorKind::NotFound => td_string!(locale, common.request_error.not_found).to_owned(),
+            ErrorKind::Forbidden => td_string!(locale, common.request_error.forbidden).to_owned(),
+            ErrorKind::CrossSite => td_string!(locale, common.request_error.cross_site).to_owned(),
+            ErrorKind::LoginThrottled { retry_after_secs } => {
+                let minutes = retry_after_secs.div_ceil(60);
+                td_string!(locale, common.request_error.login_throttled, minutes).to_string()
+            }
+            ErrorKind::AlreadyHandled { by: Some(by) } => {
+                td_string!(locale, common.request_error.already_handled, by).to_string()
+            }
+            ErrorKind::AlreadyHandled { by: None } => {
+                td_string!(locale, common.request_error.changed_by_contributor).to_owned()
+            }
+            ErrorKind::BeingReviewed { by } => {
+                td_string!(locale, common.request_error.being_reviewed, by).to_string()
+            }
+            ErrorKind::NotAllowedNow => {
+                td_string!(locale, common.request_error.not_allowed_now).to_owned()
+            }
             ErrorKind::MethodNotAllowed => {
                 td_string!(locale, common.request_error.method_not_allowed).to_owned()
             }
@@ -215,13 +282,13 @@ pub async fn localize_errors(
     let kind = response
         .extensions()
         .get::<ErrorKind>()
-        .copied()
+        .cloned()
         .or_else(|| ErrorKind::from_bare_response(&response));
     let Some(kind) = kind else {
         return response;
     };
     let mut rendered = if json {
-        json_error(kind, locale)
+        json_error(&kind, locale)
     } else {
         let message = kind.message(locale);
         let status = kind.status().as_u16();
@@ -235,7 +302,8 @@ pub async fn localize_errors(
     };
     if let ErrorKind::RateLimited {
         retry_after_secs, ..
-    } = kind
+    }
+    | ErrorKind::LoginThrottled { retry_after_secs } = &kind
         && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
     {
         rendered.headers_mut().insert(header::RETRY_AFTER, value);
@@ -246,7 +314,7 @@ pub async fn localize_errors(
     rendered
 }
 
-fn json_error(kind: ErrorKind, locale: Locale) -> Response {
+fn json_error(kind: &ErrorKind, locale: Locale) -> Response {
     let body = serde_json::json!({ "error": kind.code(), "message": kind.message(locale) });
     let mut response = (kind.status(), axum::Json(body)).into_response();
     response

@@ -5,6 +5,7 @@ pub mod client_ip;
 pub mod error;
 pub mod form;
 pub mod locale;
+pub mod origin;
 pub mod render;
 pub mod time;
 

@@ -40,9 +40,12 @@ pub fn private_html(status: StatusCode, body: String) -> Response {
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
+    // Not `no-referrer`: with it browsers send `Origin: null` on the page's own form posts,
+    // which the cross-site check must refuse. `same-origin` still keeps private URLs (tracking
+    // links) from reaching any other site.
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
     response

@@ -1,0 +1,510 @@
+//! `/moderate/stories/{id}`: one story in full with its private details, photos, consent,
+//! claim, the decisions that can be taken now, the edit form, and its history.
+
+use super::{ActorView, Claim, ContentField, StaffNav};
+use crate::domain::{
+    AuditAction, Decision, Field, Licence, RejectReason, StoryDraft, StoryId, StoryStatus, Theme,
+};
+use crate::locale::{self, Locale};
+use crate::media::OwnPhoto;
+use crate::submission::{PhotoFigure, field_label};
+use crate::ui::{Document, PageMeta, current_locale};
+use leptos::prelude::*;
+use leptos_i18n::{td, td_string};
+
+#[derive(Debug, Clone)]
+pub struct FieldChange {
+    pub field: ContentField,
+    pub before: String,
+    pub after: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoryRow {
+    pub actor: ActorView,
+    pub action: AuditAction,
+    pub to: Option<StoryStatus>,
+    pub reason: Option<String>,
+    pub on: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct RevisionRow {
+    pub version: i32,
+    pub by: ActorView,
+    pub on: String,
+    /// Fields changed from the previous revision (empty for the first).
+    pub changed: Vec<ContentField>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReviewStory {
+    pub id: StoryId,
+    pub version: i32,
+    pub status: StoryStatus,
+    pub featured: bool,
+    /// The story as stored, private details included.
+    pub draft: StoryDraft,
+    /// What the edit form shows: the stored story, or what was typed when an edit failed.
+    pub edit: StoryDraft,
+    pub licence: Licence,
+    pub moderator_message: Option<String>,
+    pub submitted_on: String,
+    pub updated_on: String,
+    pub claim: Claim,
+    pub photos: Vec<OwnPhoto>,
+    pub history: Vec<HistoryRow>,
+    pub revisions: Vec<RevisionRow>,
+    /// After changes were requested and the contributor resubmitted: what they changed.
+    pub changes_since_request: Option<Vec<FieldChange>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewNotice {
+    Saved,
+}
+
+fn error_for(errors: &[(String, String)], field: &str) -> Option<String> {
+    errors
+        .iter()
+        .find(|(f, _)| f == field)
+        .map(|(_, m)| m.clone())
+}
+
+#[component]
+pub fn ReviewPage(
+    story: ReviewStory,
+    notice: Option<ReviewNotice>,
+    /// (field name, localized message) of a refused form on this page.
+    errors: Vec<(String, String)>,
+    is_admin: bool,
+) -> impl IntoView {
+    let locale = current_locale();
+    let meta = PageMeta {
+        title: td_string!(
+            locale,
+            moderation.review.title,
+            title = story.draft.title.clone()
+        )
+        .to_string(),
+        noindex: true,
+        ..PageMeta::default()
+    };
+    let id = story.id;
+    let d = story.draft.clone();
+    let yes_no = move |b: bool| {
+        if b {
+            td_string!(locale, moderation.review.yes)
+        } else {
+            td_string!(locale, moderation.review.no)
+        }
+    };
+    let themes = d
+        .themes
+        .iter()
+        .filter_map(|t| Theme::from_slug(t))
+        .map(|t| view! { <li>{locale::theme_name(locale, t)}</li> })
+        .collect_view();
+    let years = format!(
+        "{} → {}",
+        d.year_then.clone() + if d.year_then_approx { "~" } else { "" },
+        d.year_now
+    );
+    let paragraphs = d
+        .story
+        .split("\n\n")
+        .map(|p| view! { <p>{p.to_owned()}</p> })
+        .collect_view();
+    let can_turn = story.status == StoryStatus::Pending;
+    let version = story.version;
+    let figures = story
+        .photos
+        .iter()
+        .map(|p| {
+            let turn = can_turn.then(|| view! { <TurnButtons id photo=p.id version /> });
+            view! { <div class="review-photo"><PhotoFigure photo=p.view.clone() />{turn}</div> }
+        })
+        .collect_view();
+    let no_photos = story.photos.is_empty();
+    view! {
+        <Document meta>
+            <StaffNav is_admin />
+            <article class="staff-page review">
+                <p><a href="/moderate">{td!(locale, moderation.review.back)}</a></p>
+                {notice.map(|_| view! { <p class="notice" role="status">{td!(locale, moderation.review.saved)}</p> })}
+                <h1>{d.title.clone()}</h1>
+                <p class=format!("status status-{}", story.status.slug().replace('_', "-"))>
+                    {locale::status_name(locale, story.status)}
+                    " · " {td_string!(locale, moderation.review.version, version = story.version).to_string()}
+                    {story.featured.then(|| format!(" · {}", td_string!(locale, moderation.review.featured)))}
+                </p>
+                <ClaimBox id claim=story.claim.clone() />
+                {story.changes_since_request.clone().map(|changes| view! { <ChangesBox changes /> })}
+                <dl class="details">
+                    <dt>{td!(locale, moderation.review.narrator)}</dt><dd>{d.narrator_name.clone()}</dd>
+                    <dt>{td!(locale, moderation.review.role)}</dt><dd>{d.role.clone()}</dd>
+                    <dt>{td!(locale, moderation.review.place)}</dt><dd>{d.place.clone()}</dd>
+                    <dt>{td!(locale, moderation.review.years)}</dt><dd>{years}</dd>
+                    <dt>{td!(locale, moderation.review.themes)}</dt><dd><ul class="theme-list">{themes}</ul></dd>
+                    <dt>{td!(locale, moderation.review.licence)}</dt><dd>{locale::licence_name(locale, story.licence)}</dd>
+                </dl>
+                <div class="story-body">{paragraphs}</div>
+                <section class="private" aria-labelledby="private-heading">
+                    <h2 id="private-heading">{td!(locale, moderation.review.private)}</h2>
+                    <dl class="details">
+                        <dt>{td!(locale, moderation.review.real_name)}</dt><dd>{d.real_name.clone()}</dd>
+                        <dt>{td!(locale, moderation.review.contact)}</dt><dd>{d.contact.clone()}</dd>
+                        <dt>{td!(locale, moderation.review.assisted_by)}</dt><dd>{d.assisted_by.clone()}</dd>
+                        <dt>{td!(locale, moderation.review.consent_publish)}</dt><dd>{yes_no(d.consent_publish)}</dd>
+                        <dt>{td!(locale, moderation.review.consent_show_name)}</dt><dd>{yes_no(d.consent_show_name)}</dd>
+                        <dt>{td!(locale, moderation.review.consent_faces)}</dt><dd>{yes_no(d.consent_faces)}</dd>
+                    </dl>
+                    {story.moderator_message.clone().map(|m| view! {
+                        <h3>{td!(locale, moderation.review.message_sent)}</h3>
+                        <p class="moderator-message">{m}</p>
+                    })}
+                </section>
+                <section aria-labelledby="photos-heading">
+                    <h2 id="photos-heading">{td!(locale, moderation.review.photos)}</h2>
+                    {no_photos.then(|| view! { <p>{td!(locale, moderation.review.no_photos)}</p> })}
+                    <div class="photo-grid">{figures}</div>
+                </section>
+                <Decisions id version=story.version status=story.status featured=story.featured errors=errors.clone() />
+                {(story.status == StoryStatus::Pending).then(|| view! {
+                    <EditForm id version=story.version draft=story.edit.clone() photos=story.photos.clone() errors=errors.clone() />
+                })}
+                <History history=story.history.clone() revisions=story.revisions.clone() />
+            </article>
+        </Document>
+    }
+}
+
+/// Turning a photo makes its derivatives again; it shows as processing meanwhile.
+#[component]
+fn TurnButtons(id: StoryId, photo: i64, version: i32) -> impl IntoView {
+    let locale = current_locale();
+    view! {
+        <form method="post" action=format!("/moderate/stories/{id}/photos/{photo}/turn") class="inline-form turn">
+            <input type="hidden" name="version" value=version />
+            <button type="submit" name="direction" value="counterclockwise">{td!(locale, moderation.review.turn_left)}</button>
+            <button type="submit" name="direction" value="clockwise">{td!(locale, moderation.review.turn_right)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn ClaimBox(id: StoryId, claim: Claim) -> impl IntoView {
+    let locale = current_locale();
+    match claim {
+        Claim::Mine => view! { <p class="claim mine">{td!(locale, moderation.review.claim_mine)}</p> }.into_any(),
+        Claim::Other(name) => view! {
+            <p class="claim other" role="status">{td_string!(locale, moderation.review.claim_other, name = name).to_string()}</p>
+        }
+        .into_any(),
+        Claim::Free => view! {
+            <form method="post" action=format!("/moderate/stories/{id}/claim") class="claim free">
+                <span>{td!(locale, moderation.review.claim_free)}</span> " "
+                <button type="submit">{td!(locale, moderation.review.claim_button)}</button>
+            </form>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn ChangesBox(changes: Vec<FieldChange>) -> impl IntoView {
+    let locale = current_locale();
+    let empty = changes.is_empty();
+    let rows = changes
+        .into_iter()
+        .map(|c| {
+            view! {
+                <tr>
+                    <th scope="row">{locale::content_field_name(locale, c.field)}</th>
+                    <td><del>{c.before}</del></td>
+                    <td><ins>{c.after}</ins></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="changes" aria-labelledby="changes-heading">
+            <h2 id="changes-heading">{td!(locale, moderation.review.changes_heading_diff)}</h2>
+            {empty.then(|| view! { <p>{td!(locale, moderation.review.no_changes)}</p> })}
+            <div class="table-scroll">
+                <table class="diff">
+                    <thead><tr><th></th><th>{td!(locale, moderation.review.before)}</th><th>{td!(locale, moderation.review.after)}</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// Reason template and free text for a rejection (also used by the bulk form).
+#[component]
+pub fn RejectFields(prefix: &'static str) -> impl IntoView {
+    let locale = current_locale();
+    let reasons = RejectReason::ALL
+        .into_iter()
+        .map(|r| view! { <option value=r.slug()>{locale::reject_reason(locale, r)}</option> })
+        .collect_view();
+    view! {
+        <div class="field">
+            <label for=format!("{prefix}-reason")>{td!(locale, moderation.review.reject_reason)}</label>
+            <select id=format!("{prefix}-reason") name="reason">
+                <option value="">{td!(locale, moderation.review.reject_reason_none)}</option>
+                {reasons}
+            </select>
+        </div>
+        <div class="field">
+            <label for=format!("{prefix}-message")>{td!(locale, moderation.review.message)}</label>
+            <textarea id=format!("{prefix}-message") name="message" rows="3" maxlength="2000"></textarea>
+        </div>
+    }
+}
+
+fn decision_form(
+    locale: Locale,
+    id: StoryId,
+    version: i32,
+    decision: Decision,
+    errors: &[(String, String)],
+) -> AnyView {
+    let action = format!("/moderate/stories/{id}/decide");
+    let error = error_for(errors, &format!("message-{}", decision.slug()));
+    let error_view = error.map(|m| view! { <p class="field-error" role="alert">{m}</p> });
+    let (heading, button, class) = match decision {
+        Decision::Approve => (
+            None,
+            td_string!(locale, moderation.review.approve),
+            "primary",
+        ),
+        Decision::Reject => (
+            Some(td_string!(locale, moderation.review.reject_heading)),
+            td_string!(locale, moderation.review.reject),
+            "danger",
+        ),
+        Decision::RequestChanges => (
+            Some(td_string!(locale, moderation.review.changes_heading)),
+            td_string!(locale, moderation.review.request_changes),
+            "",
+        ),
+        Decision::Unpublish => (
+            Some(td_string!(locale, moderation.review.unpublish_heading)),
+            td_string!(locale, moderation.review.unpublish),
+            "danger",
+        ),
+    };
+    let message_id = format!("{}-message", decision.slug());
+    let fields = match decision {
+        Decision::Approve => None,
+        Decision::Reject => Some(view! { <RejectFields prefix="reject" /> }.into_any()),
+        _ => Some(
+            view! {
+                <div class="field">
+                    <label for=message_id.clone()>{td!(locale, moderation.review.message)}</label>
+                    <textarea id=message_id name="message" rows="3" maxlength="2000" required></textarea>
+                </div>
+            }
+            .into_any(),
+        ),
+    };
+    view! {
+        <form method="post" action=action class=format!("decision decision-{}", decision.slug())>
+            {heading.map(|h| view! { <h3>{h}</h3> })}
+            <input type="hidden" name="version" value=version />
+            <input type="hidden" name="decision" value=decision.slug() />
+            {fields}
+            {error_view}
+            <button type="submit" class=class>{button}</button>
+        </form>
+    }
+    .into_any()
+}
+
+#[component]
+fn Decisions(
+    id: StoryId,
+    version: i32,
+    status: StoryStatus,
+    featured: bool,
+    errors: Vec<(String, String)>,
+) -> impl IntoView {
+    let locale = current_locale();
+    let forms = [
+        Decision::Approve,
+        Decision::RequestChanges,
+        Decision::Reject,
+        Decision::Unpublish,
+    ]
+    .into_iter()
+    .filter(|d| d.allowed_from().contains(&status))
+    .map(|d| decision_form(locale, id, version, d, &errors))
+    .collect_view();
+    let feature = (status == StoryStatus::Approved).then(|| {
+        let (value, label) = if featured {
+            ("false", td_string!(locale, moderation.review.unfeature))
+        } else {
+            ("true", td_string!(locale, moderation.review.feature))
+        };
+        view! {
+            <form method="post" action=format!("/moderate/stories/{id}/feature")>
+                <input type="hidden" name="featured" value=value />
+                <button type="submit">{label}</button>
+            </form>
+        }
+    });
+    view! {
+        <section class="decisions" aria-labelledby="decide-heading">
+            <h2 id="decide-heading">{td!(locale, moderation.review.decide_heading)}</h2>
+            {forms}
+            {feature}
+        </section>
+    }
+}
+
+#[component]
+fn EditForm(
+    id: StoryId,
+    version: i32,
+    draft: StoryDraft,
+    photos: Vec<OwnPhoto>,
+    errors: Vec<(String, String)>,
+) -> impl IntoView {
+    let locale = current_locale();
+    let open = errors.iter().any(|(f, _)| !f.starts_with("message-"));
+    let input = |field: Field, value: String, multiline: bool| {
+        let name = field.name();
+        let message = error_for(&errors, name);
+        let class = field_class(message.is_some());
+        let input_id = format!("edit-{name}");
+        let control = if multiline {
+            view! { <textarea id=input_id.clone() name=name rows="12">{value}</textarea> }
+                .into_any()
+        } else {
+            view! { <input id=input_id.clone() name=name type="text" value=value /> }.into_any()
+        };
+        view! {
+            <div class=class>
+                <label for=input_id>{field_label(locale, field)}</label>
+                {control}
+                {message.map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+            </div>
+        }
+    };
+    let themes = Theme::ALL
+        .iter()
+        .map(|t| {
+            let checked = draft.themes.iter().any(|s| s == t.slug());
+            view! {
+                <label class="check"><input type="checkbox" name="themes" value=t.slug() checked=checked />{locale::theme_name(locale, *t)}</label>
+            }
+        })
+        .collect_view();
+    let photo_inputs = photos
+        .into_iter()
+        .map(|p| {
+            let caption = format!("photo_{}_caption", p.id);
+            let alt = format!("photo_{}_alt", p.id);
+            let caption_error = error_for(&errors, &caption);
+            let alt_error = error_for(&errors, &alt);
+            view! {
+                <fieldset class="photo-words">
+                    <legend>{locale::photo_slot_name(locale, p.view.slot)}</legend>
+                    <div class="field">
+                        <label for=caption.clone()>{td!(locale, moderation.review.photo_caption)}</label>
+                        <input id=caption.clone() name=caption type="text" value=p.view.caption.clone().unwrap_or_default() />
+                        {caption_error.map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                    </div>
+                    <div class="field">
+                        <label for=alt.clone()>{td!(locale, moderation.review.photo_alt)}</label>
+                        <input id=alt.clone() name=alt type="text" value=p.view.alt.clone() />
+                        {alt_error.map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                    </div>
+                </fieldset>
+            }
+        })
+        .collect_view();
+    let themes_error = error_for(&errors, Field::Themes.name());
+    let years_error = error_for(&errors, Field::YearThen.name())
+        .or_else(|| error_for(&errors, Field::YearNow.name()));
+    view! {
+        <details class="edit-story" open=open>
+            <summary><h2>{td!(locale, moderation.review.edit_heading)}</h2></summary>
+            <form method="post" action=format!("/moderate/stories/{id}/edit") class="story-form">
+                <input type="hidden" name="version" value=version />
+                {input(Field::Title, draft.title.clone(), false)}
+                {input(Field::Story, draft.story.clone(), true)}
+                {input(Field::Place, draft.place.clone(), false)}
+                {input(Field::NarratorName, draft.narrator_name.clone(), false)}
+                {input(Field::Role, draft.role.clone(), false)}
+                <div class="year-row">
+                    {input(Field::YearThen, draft.year_then.clone(), false)}
+                    <label class="check"><input type="checkbox" name="year_then_approx" value="on" checked=draft.year_then_approx />"~"</label>
+                    {input(Field::YearNow, draft.year_now.clone(), false)}
+                </div>
+                {years_error.map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                <fieldset>
+                    <legend>{field_label(locale, Field::Themes)}</legend>
+                    <div class="choice-grid">{themes}</div>
+                    {themes_error.map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                </fieldset>
+                {photo_inputs}
+                <div class="form-actions">
+                    <button type="submit" class="primary">{td!(locale, moderation.review.edit_save)}</button>
+                </div>
+            </form>
+        </details>
+    }
+}
+
+#[component]
+fn History(history: Vec<HistoryRow>, revisions: Vec<RevisionRow>) -> impl IntoView {
+    let locale = current_locale();
+    let entries = history
+        .into_iter()
+        .map(|h| view! {
+            <li>
+                <span class="when">{h.on}</span> " · " {locale::actor_name(locale, &h.actor)} " · "
+                {locale::audit_action_name(locale, h.action)}
+                {h.to.map(|s| format!(" → {}", locale::status_name(locale, s)))}
+                {h.reason.map(|r| view! { <p class="reason">{r}</p> })}
+            </li>
+        })
+        .collect_view();
+    let versions = revisions
+        .into_iter()
+        .map(|r| {
+            let who = locale::actor_name(locale, &r.by);
+            let changed = if r.changed.is_empty() {
+                td_string!(locale, moderation.review.first_version).to_owned()
+            } else {
+                let names: Vec<&str> = r.changed.iter().map(|f| locale::content_field_name(locale, *f)).collect();
+                format!("{}{}", td_string!(locale, moderation.review.changed), names.join(", "))
+            };
+            view! {
+                <li>
+                    {td_string!(locale, moderation.review.revision_by, version = r.version, who = who, date = r.on).to_string()}
+                    <br /><span class="hint">{changed}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="history" aria-labelledby="history-heading">
+            <h2 id="history-heading">{td!(locale, moderation.review.history)}</h2>
+            <ol>{entries}</ol>
+            <h3>{td!(locale, moderation.review.revisions)}</h3>
+            <ol>{versions}</ol>
+        </section>
+    }
+}
+
+fn field_class(has_error: bool) -> &'static str {
+    if has_error {
+        "field has-error"
+    } else {
+        "field"
+    }
+}

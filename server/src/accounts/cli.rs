@@ -1,0 +1,34 @@
+//! `server create-admin --email EMAIL [--name NAME]`: the first admin. The password comes from
+//! `ADMIN_PASSWORD` when set, else from a prompt that does not echo; never from an argument.
+
+use super::{password, store};
+use app::domain::{DisplayName, Email, NewPassword};
+use sqlx::PgPool;
+
+pub async fn create_admin(
+    db: &PgPool,
+    email: &str,
+    name: Option<&str>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let email = Email::parse(email).map_err(|e| format!("--email: {e:?}"))?;
+    let default_name = email
+        .as_str()
+        .split('@')
+        .next()
+        .unwrap_or("admin")
+        .to_owned();
+    let name =
+        DisplayName::parse(name.unwrap_or(&default_name)).map_err(|e| format!("--name: {e:?}"))?;
+    let typed = match std::env::var("ADMIN_PASSWORD") {
+        Ok(value) if !value.is_empty() => value,
+        _ => rpassword::prompt_password("Password for the new admin (12 characters or more): ")?,
+    };
+    let new_password = NewPassword::parse(&typed).map_err(|e| format!("password: {e:?}"))?;
+    let hash = password::hash(&new_password).await?;
+    let id = store::upsert_admin(db, &email, &name, &hash).await?;
+    println!(
+        "admin account {id} ready: sign in at /login as {}",
+        email.as_str()
+    );
+    Ok(())
+}

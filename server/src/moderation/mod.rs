@@ -1,0 +1,5 @@
+//! Moderators curate: the review queue with claims, decisions on the version they saw,
+//! edits before publishing kept as revisions, bulk actions, and the admins' audit log.
+
+pub mod routes;
+pub mod store;

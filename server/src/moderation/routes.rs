@@ -1,0 +1,549 @@
+//! `/moderate…` (moderators and admins) and `/admin/audit` (admins). Every handler takes a
+//! `Moderator` or `Admin` extractor: no session, no page.
+
+use super::store::{self, AuditQuery, PhotoWords};
+use crate::accounts::{Admin, Moderator};
+use crate::media::photos;
+use crate::state::AppState;
+use crate::web::form::{PostedForm, read_form};
+use crate::web::render::{private_html, render_page};
+use crate::web::time::{display_date, latest_allowed_year};
+use crate::web::{AppError, RequestLocale};
+use app::domain::{
+    AuditAction, Decision, FieldError, ModeratorMessage, NewStory, PhotoDetails, PhotoDraft,
+    RejectReason, StoryDraft, StoryId, StoryStatus, Theme, moderation_limits,
+};
+use app::locale::{self, Locale};
+use app::media::OwnPhoto;
+use app::moderation::{
+    AuditFilter, AuditPage, AuditRow, HistoryRow, QueueFilter, QueueItem, QueueNotice, QueuePage,
+    ReviewNotice, ReviewPage, ReviewStory, RevisionRow,
+};
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+const QUEUE_PAGE: i64 = 200;
+const AUDIT_PAGE: i64 = 100;
+
+#[derive(Deserialize, Default)]
+pub struct QueueQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    theme: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    photos: String,
+    #[serde(default)]
+    assisted: String,
+    #[serde(default)]
+    done: Option<usize>,
+    #[serde(default)]
+    skipped: Option<usize>,
+}
+
+fn status_from_slug(slug: &str) -> Option<StoryStatus> {
+    StoryStatus::from_slug(slug).filter(|s| *s != StoryStatus::Withdrawn)
+}
+
+impl QueueQuery {
+    fn filter(&self) -> QueueFilter {
+        QueueFilter {
+            status: status_from_slug(&self.status).unwrap_or(StoryStatus::Pending),
+            theme: Theme::from_slug(&self.theme),
+            place: self.place.chars().take(100).collect(),
+            has_photos: !self.photos.is_empty(),
+            assisted: !self.assisted.is_empty(),
+        }
+    }
+}
+
+/// `GET /moderate`: the queue, oldest first, with counts per status and filters.
+pub async fn queue(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    Moderator(me): Moderator,
+    Query(query): Query<QueueQuery>,
+) -> Result<Response, AppError> {
+    let filter = query.filter();
+    let offset = state.config.display_utc_offset_hours;
+    let items: Vec<QueueItem> = store::queue(&state.db, &filter, me.id, QUEUE_PAGE)
+        .await?
+        .into_iter()
+        .map(|r| QueueItem {
+            id: r.id,
+            version: r.version,
+            excerpt: r.body.chars().take(140).collect(),
+            title: r.title,
+            place: r.place,
+            submitted_on: display_date(locale, r.submitted_at, offset),
+            themes: r.themes,
+            photos: r.photos,
+            assisted: r.assisted,
+            claim: r.claim,
+        })
+        .collect();
+    let counts = store::counts(&state.db).await?;
+    let notice = query.done.map(|done| QueueNotice {
+        done,
+        skipped: query.skipped.unwrap_or(0),
+    });
+    let me_name = me.display_name.clone();
+    let is_admin = me.is_admin();
+    let page = render_page(&state, locale, "/moderate", move || {
+        view! { <QueuePage items counts filter notice me_name is_admin /> }
+    });
+    Ok(private_html(StatusCode::OK, page))
+}
+
+/// `POST /moderate/stories/{id}/claim`: "I am reviewing this", then the item page.
+pub async fn claim(
+    State(state): State<AppState>,
+    Moderator(me): Moderator,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    store::claim(&state.db, StoryId(id), me.id).await?;
+    Ok(Redirect::to(&format!("/moderate/stories/{id}")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReviewQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+/// `GET /moderate/stories/{id}`: the whole story, private details, photos, history.
+pub async fn review(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    Moderator(me): Moderator,
+    Path(id): Path<i64>,
+    Query(query): Query<ReviewQuery>,
+) -> Result<Response, AppError> {
+    let notice = query.saved.is_some().then_some(ReviewNotice::Saved);
+    let page = review_page(&state, locale, &me, StoryId(id), notice, None).await?;
+    Ok(private_html(StatusCode::OK, page))
+}
+
+/// A failed form on the item page: what was typed, and the messages.
+struct Failed {
+    edit: Option<StoryDraft>,
+    errors: Vec<(String, String)>,
+}
+
+async fn review_page(
+    state: &AppState,
+    locale: Locale,
+    me: &crate::accounts::store::Account,
+    id: StoryId,
+    notice: Option<ReviewNotice>,
+    failed: Option<Failed>,
+) -> Result<String, AppError> {
+    let detail = store::detail(&state.db, id, me.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let offset = state.config.display_utc_offset_hours;
+    let revisions = store::revisions(&state.db, id).await?;
+    let changes_since_request = match store::last_change_request(&state.db, id).await? {
+        Some(asked_at) if detail.status == StoryStatus::Pending => {
+            let before = revisions.iter().rev().find(|r| r.at <= asked_at);
+            match (before, revisions.last()) {
+                (Some(before), Some(latest)) if latest.at > asked_at => {
+                    Some(store::diff(&before.content, &latest.content))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let revision_rows: Vec<RevisionRow> = revisions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| RevisionRow {
+            version: r.version,
+            by: r.by.clone(),
+            on: display_date(locale, r.at, offset),
+            changed: match i.checked_sub(1).and_then(|p| revisions.get(p)) {
+                Some(previous) => store::diff(&previous.content, &r.content)
+                    .into_iter()
+                    .map(|c| c.field)
+                    .collect(),
+                None => Vec::new(),
+            },
+        })
+        .collect();
+    let history: Vec<HistoryRow> = store::story_history(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|e| HistoryRow {
+            actor: e.actor,
+            action: e.action,
+            to: e.to,
+            reason: e.reason,
+            on: display_date(locale, e.at, offset),
+        })
+        .collect();
+    let photos: Vec<OwnPhoto> = photos::of_story(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|p| OwnPhoto {
+            id: p.id,
+            view: p.view,
+        })
+        .collect();
+    let (edit_draft, errors) = match failed {
+        Some(f) => (f.edit, f.errors),
+        None => (None, Vec::new()),
+    };
+    let story = ReviewStory {
+        id: detail.id,
+        version: detail.version,
+        status: detail.status,
+        featured: detail.featured,
+        edit: edit_draft.unwrap_or_else(|| detail.draft.clone()),
+        draft: detail.draft,
+        licence: detail.licence,
+        moderator_message: detail.moderator_message,
+        submitted_on: display_date(locale, detail.submitted_at, offset),
+        updated_on: display_date(locale, detail.updated_at, offset),
+        claim: detail.claim,
+        photos,
+        history,
+        revisions: revision_rows,
+        changes_since_request,
+    };
+    let path = format!("/moderate/stories/{id}");
+    let is_admin = me.is_admin();
+    Ok(render_page(state, locale, &path, move || {
+        view! { <ReviewPage story notice errors is_admin /> }
+    }))
+}
+
+fn posted_version(posted: &PostedForm) -> Result<i32, AppError> {
+    posted
+        .get("version")
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or(AppError::BadRequest)
+}
+
+/// The message a decision carries: a templated reason (reject only) and the moderator's words.
+fn decision_message(
+    locale: Locale,
+    decision: Decision,
+    posted: &PostedForm,
+) -> Result<Option<ModeratorMessage>, FieldError> {
+    if !decision.needs_message() {
+        return Ok(None);
+    }
+    let template = posted
+        .get("reason")
+        .and_then(RejectReason::parse)
+        .filter(|_| decision == Decision::Reject)
+        .map(|r| locale::reject_reason(locale, r));
+    ModeratorMessage::compose(template, posted.get("message").unwrap_or("")).map(Some)
+}
+
+/// `POST /moderate/stories/{id}/decide`: `decision` (approve, reject, request_changes,
+/// unpublish), `version`, and for all but approve a `message` (and for reject an optional
+/// templated `reason`). The message goes to the contributor's tracking page, in the language
+/// the moderator works in.
+pub async fn decide(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    Moderator(me): Moderator,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, AppError> {
+    let posted = read_form(&headers, body).await?;
+    let decision =
+        Decision::parse(posted.get("decision").unwrap_or("")).map_err(|_| AppError::BadRequest)?;
+    let version = posted_version(&posted)?;
+    let message = match decision_message(locale, decision, &posted) {
+        Ok(message) => message,
+        Err(error) => {
+            let errors = vec![(
+                format!("message-{}", decision.slug()),
+                locale::field_error(locale, error),
+            )];
+            let failed = Failed { edit: None, errors };
+            let page = review_page(&state, locale, &me, StoryId(id), None, Some(failed)).await?;
+            return Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, page));
+        }
+    };
+    store::decide(
+        &state.db,
+        StoryId(id),
+        version,
+        decision,
+        message.as_ref(),
+        &me,
+    )
+    .await?;
+    Ok(Redirect::to(&format!(
+        "/moderate?done=1&status={}",
+        queue_after(decision)
+    ))
+    .into_response())
+}
+
+/// Back to the list the story came from.
+fn queue_after(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Unpublish => "approved",
+        _ => "pending",
+    }
+}
+
+/// `POST /moderate/stories/{id}/feature` with `featured=true|false` (approved stories only).
+pub async fn feature(
+    State(state): State<AppState>,
+    Moderator(me): Moderator,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, AppError> {
+    let posted = read_form(&headers, body).await?;
+    let featured = posted.get("featured") == Some("true");
+    store::set_featured(&state.db, StoryId(id), featured, &me).await?;
+    Ok(Redirect::to(&format!("/moderate/stories/{id}?saved=1")).into_response())
+}
+
+/// `POST /moderate/stories/{id}/photos/{photo}/turn` with `version` and `direction`
+/// (`clockwise` or `counterclockwise`): the photo is made again, turned.
+pub async fn turn_photo(
+    State(state): State<AppState>,
+    Moderator(me): Moderator,
+    Path((id, photo)): Path<(i64, i64)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, AppError> {
+    let posted = read_form(&headers, body).await?;
+    let version = posted_version(&posted)?;
+    let clockwise = match posted.get("direction") {
+        Some("clockwise") => true,
+        Some("counterclockwise") => false,
+        _ => return Err(AppError::BadRequest),
+    };
+    store::turn_photo(&state.db, StoryId(id), version, photo, clockwise, &me).await?;
+    state.jobs_queued.notify_one();
+    Ok(Redirect::to(&format!("/moderate/stories/{id}?saved=1")).into_response())
+}
+
+/// `POST /moderate/stories/{id}/edit`: the public content corrected before publishing, with
+/// `version`, the story fields of the submission form (title, story, place, narrator_name,
+/// role, year_then, year_then_approx, year_now, themes) and `photo_{id}_caption` /
+/// `photo_{id}_alt` per photo.
+pub async fn edit(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    Moderator(me): Moderator,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, AppError> {
+    let story = StoryId(id);
+    let posted = read_form(&headers, body).await?;
+    let version = posted_version(&posted)?;
+    let current = store::detail(&state.db, story, me.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let draft = edited_draft(current.draft, &posted);
+    let latest = latest_allowed_year();
+    let parsed = NewStory::parse(&draft, latest);
+    let stored_photos = photos::of_story(&state.db, story).await?;
+    let photo_words = parse_photo_words(&posted, &stored_photos, latest);
+    let (edited, words) = match (parsed, photo_words) {
+        (Ok(edited), Ok(words)) => (edited, words),
+        (parsed, words) => {
+            let mut errors: Vec<(String, String)> = parsed
+                .err()
+                .unwrap_or_default()
+                .iter()
+                .map(|(field, error)| (field.name().to_owned(), locale::field_error(locale, error)))
+                .collect();
+            errors.extend(
+                words
+                    .err()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(name, error)| (name, locale::field_error(locale, error))),
+            );
+            let failed = Failed {
+                edit: Some(draft),
+                errors,
+            };
+            let page = review_page(&state, locale, &me, story, None, Some(failed)).await?;
+            return Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, page));
+        }
+    };
+    store::edit(&state.db, story, version, &edited, &words, &me).await?;
+    Ok(Redirect::to(&format!("/moderate/stories/{id}?saved=1")).into_response())
+}
+
+/// The stored story with the public fields replaced by what the moderator posted; private
+/// details and consents stay as the contributor gave them.
+fn edited_draft(mut draft: StoryDraft, posted: &PostedForm) -> StoryDraft {
+    let text = |name: &str| posted.get(name).unwrap_or("").to_owned();
+    draft.title = text("title");
+    draft.story = text("story");
+    draft.place = text("place");
+    draft.narrator_name = text("narrator_name");
+    draft.role = text("role");
+    draft.year_then = text("year_then");
+    draft.year_then_approx = posted.get("year_then_approx").is_some();
+    draft.year_now = text("year_now");
+    draft.themes = posted
+        .pairs()
+        .filter(|(name, _)| *name == "themes")
+        .map(|(_, value)| value.to_owned())
+        .collect();
+    draft
+}
+
+fn parse_photo_words(
+    posted: &PostedForm,
+    stored: &[photos::StoredPhoto],
+    latest: i32,
+) -> Result<Vec<PhotoWords>, Vec<(String, FieldError)>> {
+    let mut words = Vec::new();
+    let mut errors = Vec::new();
+    for photo in stored {
+        let caption_field = format!("photo_{}_caption", photo.id);
+        let alt_field = format!("photo_{}_alt", photo.id);
+        let (Some(caption), Some(alt)) = (posted.get(&caption_field), posted.get(&alt_field))
+        else {
+            continue;
+        };
+        let draft = PhotoDraft {
+            year: String::new(),
+            caption: caption.to_owned(),
+            credit: String::new(),
+            alt: alt.to_owned(),
+        };
+        match PhotoDetails::parse(&draft, None, latest) {
+            Ok(details) => words.push(PhotoWords {
+                id: photo.id,
+                caption: details.caption,
+                alt: details.alt,
+            }),
+            Err((app::domain::PhotoPart::Alt, error)) => errors.push((alt_field, error)),
+            Err((_, error)) => errors.push((caption_field, error)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(words)
+    } else {
+        Err(errors)
+    }
+}
+
+/// `POST /moderate/bulk`: `decision` (approve or reject), `story` values `{id}:{version}` for
+/// each selected item (at most `BULK_MAX`), and for reject a `reason` and/or `message`. Each
+/// story is decided on its own; those handled meanwhile are counted as skipped.
+pub async fn bulk(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    Moderator(me): Moderator,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, AppError> {
+    let posted = read_form(&headers, body).await?;
+    let decision = match Decision::parse(posted.get("decision").unwrap_or("")) {
+        Ok(d @ (Decision::Approve | Decision::Reject)) => d,
+        _ => return Err(AppError::BadRequest),
+    };
+    let selected: Vec<(StoryId, i32)> = posted
+        .pairs()
+        .filter(|(name, _)| *name == "story")
+        .filter_map(|(_, value)| {
+            let (id, version) = value.split_once(':')?;
+            Some((
+                StoryId(id.trim().parse().ok()?),
+                version.trim().parse().ok()?,
+            ))
+        })
+        .collect();
+    if selected.is_empty() || selected.len() > moderation_limits::BULK_MAX {
+        return Err(AppError::BadRequest);
+    }
+    let message = decision_message(locale, decision, &posted).map_err(|_| AppError::BadRequest)?;
+    let (mut done, mut skipped) = (0, 0);
+    for (story, version) in selected {
+        match store::decide(&state.db, story, version, decision, message.as_ref(), &me).await {
+            Ok(()) => done += 1,
+            Err(
+                AppError::AlreadyHandled { .. }
+                | AppError::BeingReviewed { .. }
+                | AppError::NotFound,
+            ) => skipped += 1,
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(Redirect::to(&format!("/moderate?done={done}&skipped={skipped}")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct AuditParams {
+    #[serde(default)]
+    story: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    moderator: String,
+    #[serde(default)]
+    before: Option<i64>,
+}
+
+/// `GET /admin/audit`: the audit log, newest first, filterable by story, action and moderator.
+pub async fn audit(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    Admin(_): Admin,
+    Query(params): Query<AuditParams>,
+) -> Result<Response, AppError> {
+    let query = AuditQuery {
+        story: params.story.trim().parse().ok(),
+        action: AuditAction::from_slug(params.action.trim()),
+        moderator: params.moderator.trim().parse().ok(),
+        before: params.before,
+        limit: AUDIT_PAGE,
+    };
+    let offset = state.config.display_utc_offset_hours;
+    let entries = store::audit(&state.db, &query).await?;
+    let older = (entries.len() as i64 == AUDIT_PAGE)
+        .then(|| entries.last().map(|e| e.id))
+        .flatten();
+    let rows: Vec<AuditRow> = entries
+        .into_iter()
+        .map(|e| AuditRow {
+            id: e.id,
+            story: e.story,
+            actor: e.actor,
+            action: e.action,
+            from: e.from,
+            to: e.to,
+            reason: e.reason,
+            at: display_date(locale, e.at, offset),
+        })
+        .collect();
+    let accounts = crate::accounts::store::list(&state.db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id.0, a.display_name))
+        .collect();
+    let filter = AuditFilter {
+        story: params.story,
+        action: query.action,
+        moderator: params.moderator,
+    };
+    let page = render_page(&state, locale, "/admin/audit", move || {
+        view! { <AuditPage rows filter accounts older /> }
+    });
+    Ok(private_html(StatusCode::OK, page))
+}

@@ -1,0 +1,619 @@
+//! The review queue, decisions, moderator edits and the audit log in PostgreSQL. Every
+//! decision locks the story row and checks the version the moderator saw, so two moderators
+//! (or a moderator and the contributor) can never both change the same version.
+
+use crate::accounts::store::Account;
+use crate::audit::{Action, Actor, Entry};
+use crate::submission::store::{RevisionContent, save_revision_content};
+use crate::web::AppError;
+use app::domain::{
+    AccountId, AuditAction, Decision, Licence, ModeratorMessage, NewStory, StoryDraft, StoryId,
+    StoryStatus, Theme, moderation_limits,
+};
+use app::moderation::{ActorView, Claim, ContentField, FieldChange, QueueFilter};
+use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
+
+pub struct QueueRow {
+    pub id: StoryId,
+    pub version: i32,
+    pub title: String,
+    pub place: String,
+    pub body: String,
+    pub submitted_at: OffsetDateTime,
+    pub themes: Vec<Theme>,
+    pub photos: i64,
+    pub assisted: bool,
+    pub claim: Claim,
+}
+
+/// Stories in the filter's status, oldest first.
+pub async fn queue(
+    db: &PgPool,
+    filter: &QueueFilter,
+    me: AccountId,
+    limit: i64,
+) -> Result<Vec<QueueRow>, AppError> {
+    let place = filter.place.trim();
+    let rows = sqlx::query!(
+        r#"select s.id, s.version, s.title as "title!", s.place as "place!", s.body as "body!", s.submitted_at,
+                  array(select t.theme from story_themes t where t.story_id = s.id order by t.theme) as "themes!: Vec<Theme>",
+                  (select count(*) from photos p where p.story_id = s.id) as "photos!",
+                  (c.assisted_by is not null) as "assisted!",
+                  case when s.claim_expires_at > now() then s.claimed_by end as claimer_id,
+                  case when s.claim_expires_at > now() then a.display_name end as claimer_name
+           from stories s
+           left join story_contributors c on c.story_id = s.id
+           left join accounts a on a.id = s.claimed_by
+           where s.status = $1
+             and ($2::theme is null or exists (select 1 from story_themes t where t.story_id = s.id and t.theme = $2))
+             and ($3 = '' or strpos(lower(s.place), lower($3)) > 0)
+             and (not $4 or exists (select 1 from photos p where p.story_id = s.id))
+             and (not $5 or c.assisted_by is not null)
+           order by s.submitted_at, s.id
+           limit $6"#,
+        filter.status as _,
+        filter.theme as _,
+        place,
+        filter.has_photos,
+        filter.assisted,
+        limit
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| QueueRow {
+            id: StoryId(r.id),
+            version: r.version,
+            title: r.title,
+            place: r.place,
+            body: r.body,
+            submitted_at: r.submitted_at,
+            themes: r.themes,
+            photos: r.photos,
+            assisted: r.assisted,
+            claim: claim_of(r.claimer_id, r.claimer_name, me),
+        })
+        .collect())
+}
+
+fn claim_of(claimer: Option<i64>, name: Option<String>, me: AccountId) -> Claim {
+    match (claimer, name) {
+        (Some(id), _) if id == me.0 => Claim::Mine,
+        (Some(_), Some(name)) => Claim::Other(name),
+        _ => Claim::Free,
+    }
+}
+
+pub async fn counts(db: &PgPool) -> Result<Vec<(StoryStatus, i64)>, AppError> {
+    let rows = sqlx::query!(
+        r#"select status as "status: StoryStatus", count(*) as "count!" from stories group by status"#
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.status, r.count)).collect())
+}
+
+/// Opening an item claims it for `CLAIM_MINUTES`, unless someone else's claim is still live.
+/// Returns whether this moderator now holds the claim.
+pub async fn claim(db: &PgPool, story: StoryId, me: AccountId) -> Result<bool, AppError> {
+    let claimed = sqlx::query!(
+        "update stories set claimed_by = $2, claim_expires_at = now() + make_interval(mins => $3)
+         where id = $1 and status <> 'withdrawn'
+           and (claimed_by is null or claimed_by = $2 or claim_expires_at <= now())",
+        story.0,
+        me.0,
+        moderation_limits::CLAIM_MINUTES
+    )
+    .execute(db)
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
+/// The story row locked for a moderator's change, after checking that nobody else holds a
+/// live claim and that it is still the version the moderator saw.
+struct Locked {
+    status: StoryStatus,
+}
+
+async fn lock_for_change(
+    tx: &mut PgConnection,
+    story: StoryId,
+    version: Option<i32>,
+    me: AccountId,
+) -> Result<Locked, AppError> {
+    let row = sqlx::query!(
+        r#"select s.status as "status: StoryStatus", s.version,
+                  case when s.claim_expires_at > now() and s.claimed_by <> $2 then a.display_name end as other_claimer
+           from stories s left join accounts a on a.id = s.claimed_by
+           where s.id = $1 for update of s"#,
+        story.0,
+        me.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    if row.status == StoryStatus::Withdrawn {
+        return Err(AppError::NotFound);
+    }
+    if let Some(version) = version
+        && version != row.version
+    {
+        return Err(AppError::AlreadyHandled {
+            by: last_actor(tx, story).await?,
+        });
+    }
+    if let Some(by) = row.other_claimer {
+        return Err(AppError::BeingReviewed { by });
+    }
+    Ok(Locked { status: row.status })
+}
+
+/// Who made the latest change: a moderator's name, or `None` for the contributor.
+async fn last_actor(tx: &mut PgConnection, story: StoryId) -> Result<Option<String>, AppError> {
+    let row = sqlx::query!(
+        r#"select l.actor as "actor: Actor", a.display_name as "name?"
+           from story_audit_log l left join accounts a on a.id = l.moderator_id
+           where l.story_id = $1 order by l.id desc limit 1"#,
+        story.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    Ok(row.and_then(|r| match r.actor {
+        Actor::Moderator => r.name,
+        _ => None,
+    }))
+}
+
+/// Approve, reject, request changes or unpublish the version the moderator saw.
+pub async fn decide(
+    db: &PgPool,
+    story: StoryId,
+    version: i32,
+    decision: Decision,
+    message: Option<&ModeratorMessage>,
+    by: &Account,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let locked = lock_for_change(&mut tx, story, Some(version), by.id).await?;
+    if !decision.allowed_from().contains(&locked.status) {
+        return Err(AppError::AlreadyHandled {
+            by: last_actor(&mut tx, story).await?,
+        });
+    }
+    let to = decision.leads_to();
+    let message = message.map(ModeratorMessage::as_str);
+    sqlx::query!(
+        "update stories set status = $2, version = version + 1, updated_at = now(),
+                moderator_message = $3,
+                published_at = case when $2 = 'approved'::story_status then coalesce(published_at, now()) else published_at end,
+                featured = featured and $2 = 'approved'::story_status,
+                claimed_by = null, claim_expires_at = null
+         where id = $1",
+        story.0,
+        to as _,
+        message
+    )
+    .execute(&mut *tx)
+    .await?;
+    Entry::by_moderator(
+        story,
+        by.id,
+        Action::from(decision),
+        locked.status,
+        to,
+        message,
+    )
+    .record(&mut tx)
+    .await?;
+    tx.commit().await?;
+    tracing::info!(story = %story, by = %by.id, decision = decision.slug(), "story decided");
+    Ok(())
+}
+
+/// Approved stories can be featured on the timeline, and unfeatured.
+pub async fn set_featured(
+    db: &PgPool,
+    story: StoryId,
+    featured: bool,
+    by: &Account,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let locked = lock_for_change(&mut tx, story, None, by.id).await?;
+    if locked.status != StoryStatus::Approved {
+        return Err(AppError::NotAllowedNow);
+    }
+    let changed = sqlx::query!(
+        "update stories set featured = $2 where id = $1 and featured <> $2",
+        story.0,
+        featured
+    )
+    .execute(&mut *tx)
+    .await?;
+    if changed.rows_affected() == 1 {
+        let action = if featured {
+            AuditAction::Featured
+        } else {
+            AuditAction::Unfeatured
+        };
+        Entry::by_moderator(story, by.id, action, locked.status, locked.status, None)
+            .record(&mut tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A photo's words as a moderator corrected them.
+pub struct PhotoWords {
+    pub id: i64,
+    pub caption: Option<String>,
+    pub alt: String,
+}
+
+/// A moderator's edit before publishing: stored as a new version and a revision by them.
+pub async fn edit(
+    db: &PgPool,
+    story: StoryId,
+    version: i32,
+    edited: &NewStory,
+    photo_words: &[PhotoWords],
+    by: &Account,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let locked = lock_for_change(&mut tx, story, Some(version), by.id).await?;
+    if locked.status != StoryStatus::Pending {
+        return Err(AppError::NotAllowedNow);
+    }
+    let content = RevisionContent::of(edited);
+    let new_version = version + 1;
+    sqlx::query!(
+        "update stories set title = $2, body = $3, place = $4, narrator_name = $5, role = $6,
+                year_then = $7, year_then_approx = $8, year_now = $9, version = $10, updated_at = now()
+         where id = $1",
+        story.0,
+        content.title,
+        content.body,
+        content.place,
+        content.narrator_name,
+        content.role,
+        content.year_then as i16,
+        content.year_then_approx,
+        content.year_now as i16,
+        new_version
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!("delete from story_themes where story_id = $1", story.0)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!(
+        "insert into story_themes (story_id, theme) select $1, unnest($2::theme[])",
+        story.0,
+        &content.themes as _
+    )
+    .execute(&mut *tx)
+    .await?;
+    for words in photo_words {
+        sqlx::query!(
+            "update photos set caption = $3, alt = $4 where id = $1 and story_id = $2",
+            words.id,
+            story.0,
+            words.caption,
+            words.alt
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    save_revision_content(&mut tx, story, new_version, &content, Some(by.id)).await?;
+    Entry::by_moderator(
+        story,
+        by.id,
+        AuditAction::ModeratorEdited,
+        locked.status,
+        locked.status,
+        None,
+    )
+    .record(&mut tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Turns a photo of a pending story a quarter clockwise (or back) and queues it to be made
+/// again. Bumps the story's version like any edit.
+pub async fn turn_photo(
+    db: &PgPool,
+    story: StoryId,
+    version: i32,
+    photo: i64,
+    clockwise: bool,
+    by: &Account,
+) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    let locked = lock_for_change(&mut tx, story, Some(version), by.id).await?;
+    if locked.status != StoryStatus::Pending {
+        return Err(AppError::NotAllowedNow);
+    }
+    let step: i16 = if clockwise { 1 } else { 3 };
+    let turned = sqlx::query!(
+        "update photos set quarter_turns = (quarter_turns + $3) % 4, state = 'processing'
+         where id = $1 and story_id = $2",
+        photo,
+        story.0,
+        step
+    )
+    .execute(&mut *tx)
+    .await?;
+    if turned.rows_affected() != 1 {
+        return Err(AppError::NotFound);
+    }
+    crate::media::jobs::requeue(&mut tx, photo).await?;
+    sqlx::query!(
+        "update stories set version = version + 1, updated_at = now() where id = $1",
+        story.0
+    )
+    .execute(&mut *tx)
+    .await?;
+    let note = format!("photo {photo} {}", if clockwise { "↻" } else { "↺" });
+    Entry::by_moderator(
+        story,
+        by.id,
+        AuditAction::ModeratorEdited,
+        locked.status,
+        locked.status,
+        Some(&note),
+    )
+    .record(&mut tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Everything a moderator sees of one story, private details included.
+pub struct Detail {
+    pub id: StoryId,
+    pub version: i32,
+    pub status: StoryStatus,
+    pub featured: bool,
+    pub draft: StoryDraft,
+    pub licence: Licence,
+    pub moderator_message: Option<String>,
+    pub submitted_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub claim: Claim,
+    pub claim_expires_at: Option<OffsetDateTime>,
+}
+
+pub async fn detail(
+    db: &PgPool,
+    story: StoryId,
+    me: AccountId,
+) -> Result<Option<Detail>, AppError> {
+    let row = sqlx::query!(
+        r#"select s.id, s.version, s.status as "status: StoryStatus", s.featured,
+                  s.title, s.body, s.place, s.narrator_name, s.role,
+                  s.year_then, s.year_then_approx, s.year_now, s.show_name, s.faces_consent,
+                  s.licence as "licence: Licence", s.moderator_message, s.submitted_at, s.updated_at,
+                  array(select t.theme::text from story_themes t where t.story_id = s.id order by t.theme) as "themes!",
+                  c.real_name as "real_name?", c.contact as "contact?", c.assisted_by as "assisted_by?",
+                  case when s.claim_expires_at > now() then s.claimed_by end as claimer_id,
+                  case when s.claim_expires_at > now() then a.display_name end as claimer_name,
+                  case when s.claim_expires_at > now() then s.claim_expires_at end as claim_expires_at
+           from stories s
+           left join story_contributors c on c.story_id = s.id
+           left join accounts a on a.id = s.claimed_by
+           where s.id = $1 and s.status <> 'withdrawn'"#,
+        story.0
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| Detail {
+        id: StoryId(r.id),
+        version: r.version,
+        status: r.status,
+        featured: r.featured,
+        draft: StoryDraft {
+            title: r.title.unwrap_or_default(),
+            story: r.body.unwrap_or_default(),
+            place: r.place.unwrap_or_default(),
+            narrator_name: r.narrator_name.unwrap_or_default(),
+            role: r.role.unwrap_or_default(),
+            real_name: r.real_name.unwrap_or_default(),
+            contact: r.contact.unwrap_or_default(),
+            assisted_by: r.assisted_by.unwrap_or_default(),
+            year_then: r.year_then.to_string(),
+            year_then_approx: r.year_then_approx,
+            year_now: r.year_now.to_string(),
+            themes: r.themes,
+            consent_publish: true,
+            consent_show_name: r.show_name,
+            consent_faces: r.faces_consent,
+            licence: r.licence.slug().to_owned(),
+            ..StoryDraft::default()
+        },
+        licence: r.licence,
+        moderator_message: r.moderator_message,
+        submitted_at: r.submitted_at,
+        updated_at: r.updated_at,
+        claim: claim_of(r.claimer_id, r.claimer_name, me),
+        claim_expires_at: r.claim_expires_at,
+    }))
+}
+
+pub struct Revision {
+    pub version: i32,
+    pub by: ActorView,
+    pub at: OffsetDateTime,
+    pub content: RevisionContent,
+}
+
+pub async fn revisions(db: &PgPool, story: StoryId) -> Result<Vec<Revision>, AppError> {
+    let rows = sqlx::query!(
+        r#"select r.version, r.author::text as "author!", a.display_name as "name?", r.content, r.created_at
+           from story_revisions r left join accounts a on a.id = r.moderator_id
+           where r.story_id = $1 order by r.version"#,
+        story.0
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let content = serde_json::from_value(r.content).ok()?;
+            let by = match (r.author.as_str(), r.name) {
+                ("moderator", Some(name)) => ActorView::Moderator(name),
+                _ => ActorView::Contributor,
+            };
+            Some(Revision {
+                version: r.version,
+                by,
+                at: r.created_at,
+                content,
+            })
+        })
+        .collect())
+}
+
+/// When the latest change request was made, if the story had one.
+pub async fn last_change_request(
+    db: &PgPool,
+    story: StoryId,
+) -> Result<Option<OffsetDateTime>, AppError> {
+    Ok(sqlx::query_scalar!(
+        "select max(at) from story_audit_log where story_id = $1 and action = 'changes_requested'",
+        story.0
+    )
+    .fetch_one(db)
+    .await?)
+}
+
+/// What differs between two versions of a story, field by field.
+pub fn diff(before: &RevisionContent, after: &RevisionContent) -> Vec<FieldChange> {
+    let years = |c: &RevisionContent| {
+        format!(
+            "{}{} → {}",
+            c.year_then,
+            if c.year_then_approx { "~" } else { "" },
+            c.year_now
+        )
+    };
+    let themes = |c: &RevisionContent| {
+        c.themes
+            .iter()
+            .map(|t| t.slug())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let optional = |v: &Option<String>| v.clone().unwrap_or_default();
+    let pairs = [
+        (
+            ContentField::Title,
+            before.title.clone(),
+            after.title.clone(),
+        ),
+        (ContentField::Body, before.body.clone(), after.body.clone()),
+        (
+            ContentField::Place,
+            before.place.clone(),
+            after.place.clone(),
+        ),
+        (
+            ContentField::NarratorName,
+            optional(&before.narrator_name),
+            optional(&after.narrator_name),
+        ),
+        (
+            ContentField::Role,
+            optional(&before.role),
+            optional(&after.role),
+        ),
+        (ContentField::Years, years(before), years(after)),
+        (ContentField::Themes, themes(before), themes(after)),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, b, a)| b != a)
+        .map(|(field, before, after)| FieldChange {
+            field,
+            before,
+            after,
+        })
+        .collect()
+}
+
+pub struct AuditEntry {
+    pub id: i64,
+    pub story: StoryId,
+    pub actor: ActorView,
+    pub action: AuditAction,
+    pub from: Option<StoryStatus>,
+    pub to: Option<StoryStatus>,
+    pub reason: Option<String>,
+    pub at: OffsetDateTime,
+}
+
+pub struct AuditQuery {
+    pub story: Option<i64>,
+    pub action: Option<AuditAction>,
+    pub moderator: Option<i64>,
+    /// Entries older than this id (the "older" link).
+    pub before: Option<i64>,
+    pub limit: i64,
+}
+
+pub async fn audit(db: &PgPool, query: &AuditQuery) -> Result<Vec<AuditEntry>, AppError> {
+    let rows = sqlx::query!(
+        r#"select l.id, l.story_id, l.actor as "actor: Actor", a.display_name as "name?",
+                  l.action as "action: AuditAction", l.from_status as "from_status: StoryStatus",
+                  l.to_status as "to_status: StoryStatus", l.reason, l.at
+           from story_audit_log l left join accounts a on a.id = l.moderator_id
+           where ($1::bigint is null or l.story_id = $1)
+             and ($2::audit_action is null or l.action = $2)
+             and ($3::bigint is null or l.moderator_id = $3)
+             and ($4::bigint is null or l.id < $4)
+           order by l.id desc limit $5"#,
+        query.story,
+        query.action as _,
+        query.moderator,
+        query.before,
+        query.limit
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AuditEntry {
+            id: r.id,
+            story: StoryId(r.story_id),
+            actor: match (r.actor, r.name) {
+                (Actor::Moderator, Some(name)) => ActorView::Moderator(name),
+                (Actor::Contributor, _) => ActorView::Contributor,
+                _ => ActorView::System,
+            },
+            action: r.action,
+            from: r.from_status,
+            to: r.to_status,
+            reason: r.reason,
+            at: r.at,
+        })
+        .collect())
+}
+
+/// The story's own audit entries, oldest first, for its history.
+pub async fn story_history(db: &PgPool, story: StoryId) -> Result<Vec<AuditEntry>, AppError> {
+    let mut entries = audit(
+        db,
+        &AuditQuery {
+            story: Some(story.0),
+            action: None,
+            moderator: None,
+            before: None,
+            limit: 500,
+        },
+    )
+    .await?;
+    entries.reverse();
+    Ok(entries)
+}

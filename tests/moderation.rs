@@ -1,0 +1,1016 @@
+//! Moderation against real PostgreSQL over real HTTP: who may do what, decisions that never
+//! collide, the request-changes round trip, revisions and the audit log, sign-in safety.
+
+use app::domain::{AccountRole, StoryId};
+use reqwest::{Method, StatusCode};
+use sqlx::PgPool;
+use tests::staff::{PASSWORD, browser_like_client, create_account, decide, redirects_to_login};
+use tests::{TestApp, location, valid_story};
+
+struct Route {
+    method: Method,
+    path: String,
+    fields: Vec<(&'static str, String)>,
+    admin_only: bool,
+}
+
+fn route(method: Method, path: String, fields: &[(&'static str, &str)], admin_only: bool) -> Route {
+    Route {
+        method,
+        path,
+        fields: fields.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+        admin_only,
+    }
+}
+
+/// Every moderation and admin route, with a plausible form.
+fn staff_routes(story: StoryId, target_account: i64) -> Vec<Route> {
+    let s = format!("/moderate/stories/{story}");
+    let a = format!("/admin/accounts/{target_account}");
+    vec![
+        route(Method::GET, "/moderate".into(), &[], false),
+        route(
+            Method::GET,
+            "/moderate?status=approved&theme=transport&place=江&photos=1&assisted=1".into(),
+            &[],
+            false,
+        ),
+        route(Method::GET, s.clone(), &[], false),
+        route(Method::POST, format!("{s}/claim"), &[], false),
+        route(
+            Method::POST,
+            format!("{s}/decide"),
+            &[
+                ("decision", "request_changes"),
+                ("version", "1"),
+                ("message", "请补充年份"),
+            ],
+            false,
+        ),
+        route(
+            Method::POST,
+            format!("{s}/edit"),
+            &[("version", "1"), ("title", "改过的标题")],
+            false,
+        ),
+        route(
+            Method::POST,
+            format!("{s}/feature"),
+            &[("featured", "true")],
+            false,
+        ),
+        route(
+            Method::POST,
+            "/moderate/bulk".into(),
+            &[("decision", "approve"), ("story", &format!("{story}:1"))],
+            false,
+        ),
+        route(Method::GET, "/admin/accounts".into(), &[], true),
+        route(
+            Method::POST,
+            "/admin/accounts".into(),
+            &[
+                ("email", "new@example.org"),
+                ("display_name", "新人"),
+                ("role", "moderator"),
+                ("password", "another long password"),
+            ],
+            true,
+        ),
+        route(
+            Method::POST,
+            format!("{a}/password"),
+            &[("password", "a brand new password")],
+            true,
+        ),
+        route(Method::POST, format!("{a}/deactivate"), &[], true),
+        route(Method::POST, format!("{a}/activate"), &[], true),
+        route(Method::GET, "/admin/audit".into(), &[], true),
+        route(
+            Method::GET,
+            "/admin/audit?story=1&action=approved&moderator=1".into(),
+            &[],
+            true,
+        ),
+    ]
+}
+
+async fn call(
+    app: &TestApp,
+    client: &reqwest::Client,
+    route: &Route,
+    origin: Option<&str>,
+) -> reqwest::Response {
+    let mut request = client.request(route.method.clone(), app.url(&route.path));
+    if route.method == Method::POST {
+        request = request.form(&route.fields);
+    }
+    if let Some(origin) = origin {
+        request = request.header("origin", origin);
+    }
+    request.send().await.expect("request")
+}
+
+async fn audit_count(db: &PgPool) -> i64 {
+    sqlx::query_scalar("select count(*) from story_audit_log")
+        .fetch_one(db)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn every_staff_route_denies_by_default(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let (story, _) = app.submit_story("授权矩阵测试").await;
+    create_account(&db, "admin@example.org", "管理员", AccountRole::Admin).await;
+    create_account(&db, "mod@example.org", "审核员甲", AccountRole::Moderator).await;
+    let gone = create_account(&db, "gone@example.org", "已停用", AccountRole::Moderator).await;
+    let target = create_account(
+        &db,
+        "target@example.org",
+        "被管理者",
+        AccountRole::Moderator,
+    )
+    .await;
+    let admin = app.login_as("admin@example.org").await;
+    let moderator = app.login_as("mod@example.org").await;
+    let deactivated = app.login_as("gone@example.org").await;
+    server::accounts::store::set_active(&db, gone, false)
+        .await
+        .unwrap();
+    let anonymous = browser_like_client();
+    let routes = staff_routes(story, target.0);
+    let audit_before = audit_count(&db).await;
+
+    for route in &routes {
+        let what = format!("{} {}", route.method, route.path);
+        let response = call(&app, &anonymous, route, None).await;
+        assert!(
+            redirects_to_login(&response),
+            "anonymous {what}: {}",
+            response.status()
+        );
+        let response = call(&app, &deactivated, route, None).await;
+        assert!(
+            redirects_to_login(&response),
+            "deactivated {what}: {}",
+            response.status()
+        );
+        if route.method == Method::POST {
+            for origin in ["https://evil.example", "null"] {
+                let response = call(&app, &admin, route, Some(origin)).await;
+                assert_eq!(
+                    response.status(),
+                    StatusCode::FORBIDDEN,
+                    "cross-site {what}"
+                );
+            }
+            let response = admin
+                .post(app.url(&route.path))
+                .form(&route.fields)
+                .header("sec-fetch-site", "cross-site")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                response.status(),
+                StatusCode::FORBIDDEN,
+                "sec-fetch-site {what}"
+            );
+        }
+    }
+    assert_eq!(
+        audit_count(&db).await,
+        audit_before,
+        "refused requests changed nothing"
+    );
+    assert_eq!(app.story_status(story).await, "pending");
+
+    for route in &routes {
+        let what = format!("{} {}", route.method, route.path);
+        let response = call(&app, &moderator, route, None).await;
+        if route.admin_only {
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "moderator {what}");
+        } else {
+            assert!(
+                allowed(&response),
+                "moderator {what}: {}",
+                response.status()
+            );
+        }
+    }
+    for route in &routes {
+        let what = format!("{} {}", route.method, route.path);
+        let own_origin = format!("http://{}", app.addr);
+        let response = call(&app, &admin, route, Some(&own_origin)).await;
+        assert!(allowed(&response), "admin {what}: {}", response.status());
+    }
+    // The moderator asked for changes; nothing an anonymous client sent was recorded.
+    assert_eq!(app.story_status(story).await, "changes_requested");
+}
+
+/// Not refused for lack of rights (a 409 because someone acted first still counts as allowed).
+fn allowed(response: &reqwest::Response) -> bool {
+    let status = response.status();
+    !redirects_to_login(response)
+        && status != StatusCode::FORBIDDEN
+        && status != StatusCode::UNAUTHORIZED
+        && !status.is_server_error()
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn two_moderators_deciding_at_once_exactly_one_wins(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    create_account(&db, "a@example.org", "审核员甲", AccountRole::Moderator).await;
+    create_account(&db, "b@example.org", "审核员乙", AccountRole::Moderator).await;
+    let a = app.login_as("a@example.org").await;
+    let b = app.login_as("b@example.org").await;
+    for round in 0..6 {
+        let (story, _) = app.submit_story(&format!("并发审核第{round}轮")).await;
+        let (ra, rb) = tokio::join!(
+            decide(&app, &a, story, 1, "approve", ""),
+            decide(&app, &b, story, 1, "reject", "与主题无关的内容")
+        );
+        let (sa, sb) = (ra.status(), rb.status());
+        let (winner, loser_body) = match (sa, sb) {
+            (StatusCode::SEE_OTHER, StatusCode::CONFLICT) => ("审核员甲", rb.text().await.unwrap()),
+            (StatusCode::CONFLICT, StatusCode::SEE_OTHER) => ("审核员乙", ra.text().await.unwrap()),
+            other => panic!("round {round}: expected one 303 and one 409, got {other:?}"),
+        };
+        assert!(
+            loser_body.contains(&format!("这个故事已经由 {winner} 处理过了")),
+            "round {round}: {loser_body}"
+        );
+        let expected = if winner == "审核员甲" {
+            "approved"
+        } else {
+            "rejected"
+        };
+        assert_eq!(app.story_status(story).await, expected);
+        let decisions: Vec<_> = app
+            .audit_of(story)
+            .await
+            .into_iter()
+            .filter(|(action, ..)| action != "submitted")
+            .collect();
+        assert_eq!(decisions.len(), 1, "round {round}: one decision recorded");
+    }
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_live_claim_keeps_others_off_until_it_expires(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    create_account(&db, "a@example.org", "审核员甲", AccountRole::Moderator).await;
+    create_account(&db, "b@example.org", "审核员乙", AccountRole::Moderator).await;
+    let a = app.login_as("a@example.org").await;
+    let b = app.login_as("b@example.org").await;
+    let (story, _) = app.submit_story("认领测试的故事").await;
+
+    let claimed = a
+        .post(app.url(&format!("/moderate/stories/{story}/claim")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&claimed), format!("/moderate/stories/{story}"));
+    let queue = b
+        .get(app.url("/moderate"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        queue.contains("审核员甲 正在审核"),
+        "others see who reviews it"
+    );
+    let page = b
+        .get(app.url(&format!("/moderate/stories/{story}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("审核员甲 正在审核这个故事"));
+
+    let refused = decide(&app, &b, story, 1, "approve", "").await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("审核员甲 正在审核这个故事")
+    );
+    assert_eq!(app.story_status(story).await, "pending");
+
+    sqlx::query("update stories set claim_expires_at = now() - interval '1 second' where id = $1")
+        .bind(story.0)
+        .execute(&db)
+        .await
+        .unwrap();
+    let approved = decide(&app, &b, story, 1, "approve", "").await;
+    assert_eq!(approved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.story_status(story).await, "approved");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn request_changes_round_trip_shows_the_moderator_a_diff(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    create_account(&db, "mod@example.org", "审核员甲", AccountRole::Moderator).await;
+    let moderator = app.login_as("mod@example.org").await;
+    let (story, track) = app.submit_story("渡口的早晨").await;
+
+    // A change request needs a message; an empty one is refused beside the form.
+    let empty = decide(&app, &moderator, story, 1, "request_changes", "  ").await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.text().await.unwrap().contains("这一项必须填写"));
+    assert_eq!(app.story_status(story).await, "pending");
+
+    let asked = decide(
+        &app,
+        &moderator,
+        story,
+        1,
+        "request_changes",
+        "请写明渡口停航是哪一年。",
+    )
+    .await;
+    assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+    let tracking = app.get(&track).await.text().await.unwrap();
+    assert!(
+        tracking.contains("请写明渡口停航是哪一年。"),
+        "the contributor reads the request"
+    );
+    assert!(tracking.contains("需要修改"));
+
+    // The contributor edits through the tracking link: back to pending, version bumped.
+    let mut edited = valid_story();
+    edited.retain(|(name, _)| *name != "title" && *name != "story");
+    edited.push(("title", "渡口的早晨（二〇一三年停航）".into()));
+    edited.push(("story", "二〇一三年渡口停航以前，我每天坐渡船过江上班，雾大的早晨船就停开。后来隧道修通了，地铁四分钟就到对岸。".into()));
+    let saved = app.post_form(&track, &edited).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.story_status(story).await, "pending");
+    let version = app.story_version(story).await;
+    assert_eq!(version, 3, "submitted 1, changes requested 2, edited 3");
+
+    // Acting on the version seen before the edit is refused, naming the contributor's change.
+    let stale = decide(&app, &moderator, story, 2, "approve", "").await;
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    assert!(
+        stale
+            .text()
+            .await
+            .unwrap()
+            .contains("投稿人刚刚修改了这个故事")
+    );
+
+    let page = moderator
+        .get(app.url(&format!("/moderate/stories/{story}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let changes = tests::html::text_in(&page, "section.changes");
+    assert!(changes.contains("投稿人按要求修改了这些内容"), "{changes}");
+    assert!(changes.contains("渡口的早晨") && changes.contains("渡口的早晨（二〇一三年停航）"));
+    assert!(changes.contains("标题") && changes.contains("正文"));
+    assert!(!changes.contains("地点"), "unchanged fields are not listed");
+
+    let approved = decide(&app, &moderator, story, version, "approve", "").await;
+    assert_eq!(approved.status(), StatusCode::SEE_OTHER);
+    let home = app.get("/").await.text().await.unwrap();
+    assert!(
+        home.contains("渡口的早晨（二〇一三年停航）"),
+        "approved stories are public"
+    );
+    let tracking = app.get(&track).await.text().await.unwrap();
+    assert!(
+        !tracking.contains("请写明渡口停航是哪一年。"),
+        "the old request is cleared"
+    );
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn moderator_edits_are_revisions_and_every_step_is_audited(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let admin_id = create_account(&db, "admin@example.org", "管理员", AccountRole::Admin).await;
+    let mod_id = create_account(&db, "mod@example.org", "审核员甲", AccountRole::Moderator).await;
+    let admin = app.login_as("admin@example.org").await;
+    let moderator = app.login_as("mod@example.org").await;
+    let (story, track) = app.submit_story("老厂房变成了图书馆").await;
+
+    // An invalid edit changes nothing and keeps what was typed.
+    let edit_url = app.url(&format!("/moderate/stories/{story}/edit"));
+    let mut form: Vec<(&str, String)> = valid_story()
+        .into_iter()
+        .filter(|(n, _)| {
+            [
+                "story",
+                "place",
+                "narrator_name",
+                "role",
+                "year_then",
+                "year_now",
+                "themes",
+            ]
+            .contains(n)
+        })
+        .collect();
+    form.push(("version", "1".into()));
+    form.push(("title", "短".into()));
+    let refused = moderator.post(&edit_url).form(&form).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = refused.text().await.unwrap();
+    assert!(body.contains("至少 4 个字"), "{body}");
+    assert_eq!(app.story_version(story).await, 1);
+
+    form.retain(|(n, _)| *n != "title" && *n != "themes");
+    form.push(("title", "老厂房变成了社区图书馆".into()));
+    form.push(("themes", "culture".into()));
+    form.push(("themes", "community".into()));
+    let saved = moderator.post(&edit_url).form(&form).send().await.unwrap();
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.story_version(story).await, 2);
+    let (author, moderator_id, title): (String, Option<i64>, String) = sqlx::query_as(
+        "select author::text, moderator_id, content->>'title' from story_revisions where story_id = $1 and version = 2",
+    )
+    .bind(story.0)
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(
+        (author.as_str(), moderator_id, title.as_str()),
+        ("moderator", Some(mod_id.0), "老厂房变成了社区图书馆")
+    );
+    let page = moderator
+        .get(app.url(&format!("/moderate/stories/{story}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let history = tests::html::text_in(&page, "section.history");
+    assert!(history.contains("版本 2 · 审核员甲"), "{history}");
+    assert!(history.contains("改动：标题, 主题"), "{history}");
+    // The contributor's private details survive a moderator's edit.
+    let contact: String =
+        sqlx::query_scalar("select contact from story_contributors where story_id = $1")
+            .bind(story.0)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(contact, "13800138000");
+
+    assert_eq!(
+        decide(&app, &moderator, story, 2, "approve", "")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let feature_url = app.url(&format!("/moderate/stories/{story}/feature"));
+    for value in ["true", "true", "false"] {
+        let r = admin
+            .post(&feature_url)
+            .form(&[("featured", value)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(
+        decide(
+            &app,
+            &admin,
+            story,
+            3,
+            "unpublish",
+            "照片中有未同意出镜的人。"
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        app.get(&track)
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("照片中有未同意出镜的人。")
+    );
+    assert!(
+        !app.get("/")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("老厂房变成了社区图书馆")
+    );
+
+    let s = |v: &str| Some(v.to_owned());
+    assert_eq!(
+        app.audit_of(story).await,
+        vec![
+            ("submitted".into(), None, s("pending"), None),
+            (
+                "moderator_edited".into(),
+                s("pending"),
+                s("pending"),
+                Some(mod_id.0)
+            ),
+            (
+                "approved".into(),
+                s("pending"),
+                s("approved"),
+                Some(mod_id.0)
+            ),
+            (
+                "featured".into(),
+                s("approved"),
+                s("approved"),
+                Some(admin_id.0)
+            ),
+            (
+                "unfeatured".into(),
+                s("approved"),
+                s("approved"),
+                Some(admin_id.0)
+            ),
+            (
+                "unpublished".into(),
+                s("approved"),
+                s("unpublished"),
+                Some(admin_id.0)
+            ),
+        ],
+        "every transition and edit, once, in order (featuring twice records once)"
+    );
+    let refused = sqlx::query("delete from story_audit_log where story_id = $1")
+        .bind(story.0)
+        .execute(&db)
+        .await;
+    assert!(refused.is_err(), "the audit log is append-only");
+
+    // Admins read and filter the log; moderators may not.
+    let log = admin
+        .get(app.url(&format!("/admin/audit?story={story}&action=unpublished")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(log.status(), StatusCode::OK);
+    let rows = tests::html::text_in(&log.text().await.unwrap(), "table.audit tbody");
+    assert!(
+        rows.contains("撤下") && rows.contains("照片中有未同意出镜的人。"),
+        "{rows}"
+    );
+    assert!(!rows.contains("审核员修改"), "filtered to one action");
+    let by_moderator = admin
+        .get(app.url(&format!("/admin/audit?moderator={}", mod_id.0)))
+        .send()
+        .await
+        .unwrap();
+    let rows = tests::html::text_in(&by_moderator.text().await.unwrap(), "table.audit tbody");
+    assert!(
+        rows.contains("审核员修改") && !rows.contains("撤下"),
+        "{rows}"
+    );
+    let forbidden = moderator.get(app.url("/admin/audit")).send().await.unwrap();
+    assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn bulk_decisions_skip_what_changed_meanwhile(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    create_account(&db, "mod@example.org", "审核员甲", AccountRole::Moderator).await;
+    let moderator = app.login_as("mod@example.org").await;
+    let (first, _) = app.submit_story("批量审核一号").await;
+    let (second, _) = app.submit_story("批量审核二号").await;
+    let (third, third_track) = app.submit_story("批量审核三号").await;
+    // The third contributor edits after the moderator loaded the queue.
+    let edit = app
+        .post_form(
+            &third_track,
+            &tests::story_with("title", Some("批量审核三号（改）")),
+        )
+        .await;
+    assert_eq!(edit.status(), StatusCode::SEE_OTHER);
+    let response = moderator
+        .post(app.url("/moderate/bulk"))
+        .form(&[
+            ("decision", "reject"),
+            ("reason", "duplicate"),
+            ("message", ""),
+            ("story", &format!("{first}:1")),
+            ("story", &format!("{second}:1")),
+            ("story", &format!("{third}:1")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&response), "/moderate?done=2&skipped=1");
+    assert_eq!(app.story_status(first).await, "rejected");
+    assert_eq!(app.story_status(second).await, "rejected");
+    assert_eq!(app.story_status(third).await, "pending");
+    let message: String = sqlx::query_scalar("select moderator_message from stories where id = $1")
+        .bind(first.0)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        message, "与已有的故事重复。",
+        "the templated reason reaches the contributor"
+    );
+    let none = moderator
+        .post(app.url("/moderate/bulk"))
+        .form(&[("decision", "approve")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(none.status(), StatusCode::BAD_REQUEST);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn sign_in_is_generic_throttled_and_rotates_the_session(db: PgPool) {
+    // Behind a trusted proxy each attempt can come from its own address, so only the
+    // per-account count is at work here.
+    let app = TestApp::spawn_with(db.clone(), |c| c.trust_proxy = true).await;
+    create_account(&db, "mod@example.org", "审核员甲", AccountRole::Moderator).await;
+    let client = browser_like_client();
+    let attempt = |n: usize, email: &'static str, password: &'static str| {
+        let client = client.clone();
+        let url = app.url("/login");
+        async move {
+            client
+                .post(url)
+                .header("x-forwarded-for", format!("198.51.100.{n}"))
+                .form(&[("email", email), ("password", password)])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let wrong_password = attempt(1, "mod@example.org", "not the password").await;
+    let unknown_email = attempt(2, "nobody@example.org", "not the password").await;
+    assert_eq!(wrong_password.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown_email.status(), StatusCode::UNAUTHORIZED);
+    let (a, b) = (
+        wrong_password.text().await.unwrap(),
+        unknown_email.text().await.unwrap(),
+    );
+    assert!(a.contains("邮箱或密码不正确") && b.contains("邮箱或密码不正确"));
+
+    // 10 failures for one account within 15 minutes: even the right password waits.
+    for n in 0..9 {
+        let status = attempt(10 + n, "MOD@example.org", "still wrong")
+            .await
+            .status();
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "failure {}", n + 2);
+    }
+    let throttled = attempt(50, "mod@example.org", PASSWORD).await;
+    assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(throttled.headers().contains_key("retry-after"));
+    assert!(throttled.text().await.unwrap().contains("登录失败次数太多"));
+    sqlx::query("update login_failures set at = now() - interval '16 minutes'")
+        .execute(&db)
+        .await
+        .unwrap();
+
+    // Signing in sets an HttpOnly, SameSite=Lax cookie; signing in again issues a new id and
+    // the old one stops working.
+    let signed_in = client
+        .post(app.url("/login"))
+        .form(&[
+            ("email", "mod@example.org"),
+            ("password", PASSWORD),
+            ("next", "/moderate?status=approved"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&signed_in), "/moderate?status=approved");
+    let cookie = signed_in.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+            && !cookie.contains("Secure"),
+        "{cookie}"
+    );
+    let first_id = cookie.split(';').next().unwrap().to_owned();
+    let again = client
+        .post(app.url("/login"))
+        .form(&[("email", "mod@example.org"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let second_id = again.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_ne!(first_id, second_id, "the session id rotates at sign-in");
+    let with_old = app
+        .client
+        .get(app.url("/moderate"))
+        .header("cookie", &first_id)
+        .send()
+        .await
+        .unwrap();
+    assert!(redirects_to_login(&with_old), "the old id is dead");
+    assert_eq!(
+        client
+            .get(app.url("/moderate"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+
+    // Sign-in is refused cross-site; sign-out ends the session.
+    let cross = app
+        .client
+        .post(app.url("/login"))
+        .header("origin", "https://evil.example")
+        .form(&[("email", "mod@example.org"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), StatusCode::FORBIDDEN);
+    let out = client.post(app.url("/logout")).send().await.unwrap();
+    assert_eq!(location(&out), "/");
+    assert!(redirects_to_login(
+        &client.get(app.url("/moderate")).send().await.unwrap()
+    ));
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn failures_from_one_address_are_throttled_across_accounts(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    for i in 0..10 {
+        let r = app
+            .post_form(
+                "/login",
+                &[
+                    ("email", format!("guess{i}@example.org")),
+                    ("password", "x".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let r = app
+        .post_form(
+            "/login",
+            &[
+                ("email", "another@example.org".into()),
+                ("password", "x".into()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn admins_manage_accounts_and_deactivation_ends_sessions_at_once(db: PgPool) {
+    let app = TestApp::spawn_with(db.clone(), |c| {
+        c.public_url = "https://shinian.example".into()
+    })
+    .await;
+    create_account(&db, "admin@example.org", "管理员", AccountRole::Admin).await;
+    let admin = app.login_as("admin@example.org").await;
+
+    let short = admin
+        .post(app.url("/admin/accounts"))
+        .form(&[
+            ("email", "new@example.org"),
+            ("display_name", "新审核员"),
+            ("role", "moderator"),
+            ("password", "short"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(short.text().await.unwrap().contains("至少 12 个字"));
+    let created = admin
+        .post(app.url("/admin/accounts"))
+        .form(&[
+            ("email", "New@Example.org"),
+            ("display_name", "新审核员"),
+            ("role", "moderator"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&created), "/admin/accounts?done=created");
+    let taken = admin
+        .post(app.url("/admin/accounts"))
+        .form(&[
+            ("email", "new@example.org"),
+            ("display_name", "重复"),
+            ("role", "moderator"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(taken.text().await.unwrap().contains("这个邮箱已经有账号了"));
+
+    let newcomer = browser_like_client();
+    let signed_in = newcomer
+        .post(app.url("/login"))
+        .form(&[("email", "new@example.org"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        signed_in.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Secure"),
+        "Secure when PUBLIC_URL is https"
+    );
+    // reqwest keeps Secure cookies only for https, so send it by hand.
+    let cookie = signed_in.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let as_newcomer = |path: &str| {
+        app.client
+            .get(app.url(path))
+            .header("cookie", cookie.clone())
+            .send()
+    };
+    assert_eq!(
+        as_newcomer("/moderate").await.unwrap().status(),
+        StatusCode::OK
+    );
+
+    let id: i64 = sqlx::query_scalar("select id from accounts where email = 'new@example.org'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let own: i64 = sqlx::query_scalar("select id from accounts where email = 'admin@example.org'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let me = admin
+        .post(app.url(&format!("/admin/accounts/{own}/deactivate")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        me.status(),
+        StatusCode::FORBIDDEN,
+        "an admin cannot lock themselves out"
+    );
+    let done = admin
+        .post(app.url(&format!("/admin/accounts/{id}/deactivate")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&done), "/admin/accounts?done=deactivated");
+    assert!(
+        redirects_to_login(&as_newcomer("/moderate").await.unwrap()),
+        "deactivated at once"
+    );
+    let refused = newcomer
+        .post(app.url("/login"))
+        .form(&[("email", "new@example.org"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    admin
+        .post(app.url(&format!("/admin/accounts/{id}/activate")))
+        .send()
+        .await
+        .unwrap();
+    let reset = admin
+        .post(app.url(&format!("/admin/accounts/{id}/password")))
+        .form(&[("password", "a completely new password")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&reset), "/admin/accounts?done=password");
+    let old = app
+        .post_form(
+            "/login",
+            &[
+                ("email", "new@example.org".into()),
+                ("password", PASSWORD.into()),
+            ],
+        )
+        .await;
+    assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+    let new = app
+        .post_form(
+            "/login",
+            &[
+                ("email", "new@example.org".into()),
+                ("password", "a completely new password".into()),
+            ],
+        )
+        .await;
+    assert_eq!(new.status(), StatusCode::SEE_OTHER);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_moderator_turns_a_photo_and_it_is_made_again_upright(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    create_account(&db, "mod@example.org", "审核员甲", AccountRole::Moderator).await;
+    let moderator = app.login_as("mod@example.org").await;
+    let mut fields = valid_story();
+    fields.push(("photo_then_alt", "江边的老码头".into()));
+    let response = app
+        .post_with_files(
+            "/submit",
+            &fields,
+            &[(
+                "photo_then",
+                "coffee.jpg",
+                tests::fixture("coffee_4032x3024_rot6_gps.jpg"),
+            )],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.run_photo_jobs().await, 1);
+    let story: i64 = sqlx::query_scalar("select max(id) from stories")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let (photo, width, height): (i64, Option<i32>, Option<i32>) =
+        sqlx::query_as("select id, width, height from photos where story_id = $1")
+            .bind(story)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert!(height > width, "EXIF orientation 6: portrait");
+
+    let url = app.url(&format!("/moderate/stories/{story}/photos/{photo}/turn"));
+    let stale = moderator
+        .post(&url)
+        .form(&[("version", "7"), ("direction", "clockwise")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    let turned = moderator
+        .post(&url)
+        .form(&[("version", "1"), ("direction", "counterclockwise")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(turned.status(), StatusCode::SEE_OTHER);
+    let state: String = sqlx::query_scalar("select state::text from photos where id = $1")
+        .bind(photo)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(state, "processing", "not served until made again");
+    assert_eq!(app.run_photo_jobs().await, 1);
+    let (turns, width, height): (i16, Option<i32>, Option<i32>) =
+        sqlx::query_as("select quarter_turns, width, height from photos where id = $1")
+            .bind(photo)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(turns, 3);
+    assert!(
+        width > height,
+        "turned back to landscape: {width:?}×{height:?}"
+    );
+    let files: Vec<String> = std::fs::read_dir(
+        app.media().derivative_dir(
+            &sqlx::query_scalar::<_, String>("select public_key from photos where id = $1")
+                .bind(photo)
+                .fetch_one(&db)
+                .await
+                .unwrap(),
+        ),
+    )
+    .unwrap()
+    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+    .collect();
+    assert_eq!(files.len(), 6, "only the new derivatives remain: {files:?}");
+    let audit = app.audit_of(StoryId(story)).await;
+    assert_eq!(audit.last().unwrap().0, "moderator_edited");
+    assert_eq!(app.story_version(StoryId(story)).await, 2);
+}
