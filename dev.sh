@@ -118,8 +118,8 @@ ensure_rust_tools() {
 }
 
 build_release() {
-  say "Building (cargo leptos build --release)"
-  cargo leptos build --release
+  say "Building (cargo leptos build --release --precompress)"
+  cargo leptos build --release --precompress
 }
 
 # ---------------------------------------------------------------------------------------------

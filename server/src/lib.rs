@@ -6,6 +6,7 @@ pub mod audit;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod generate;
 pub mod health;
 pub mod maintenance;
 pub mod media;
@@ -16,14 +17,16 @@ pub mod timeline;
 pub mod web;
 
 use axum::Router;
-use axum::http::{HeaderName, Request};
+use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use state::AppState;
 use std::borrow::Cow;
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// No request body may exceed this; each route enforces its own, smaller limits while reading.
@@ -33,11 +36,25 @@ pub const MAX_UPLOAD_REQUEST_BYTES: usize = app::domain::limits::PHOTOS_PER_STOR
     * app::domain::limits::PHOTO_MAX_BYTES as usize
     + MAX_REQUEST_BYTES;
 
+/// Asset names carry no content hash, so browsers keep them for an hour and then revalidate
+/// (`Last-Modified`); a new release reaches everyone within the hour.
+const ASSET_CACHE: &str = "public, max-age=3600";
+
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState) -> Router {
+    // WASM, JS, CSS and public files: gzip/brotli copies made at build time
+    // (`cargo leptos build --release --precompress`) are sent to clients that accept them.
     let assets = ServeDir::new(&state.config.site_root)
+        .precompressed_br()
+        .precompressed_gzip()
         .not_found_service(axum::routing::any(|| async { web::AppError::NotFound }).with_state(()));
+    let assets = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(ASSET_CACHE),
+        ))
+        .service(assets);
     let small_bodies = Router::new()
         .merge(timeline::routes())
         .merge(media::routes::routes())
@@ -55,6 +72,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             web::error::localize_errors,
         ))
+        .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

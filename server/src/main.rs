@@ -31,6 +31,11 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Load N synthetic approved stories, for benchmarks (docs/performance.md).
+    Generate {
+        #[arg(long)]
+        stories: u64,
+    },
 }
 
 #[tokio::main]
@@ -60,6 +65,15 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::CreateAdmin { email, name } => {
             server::accounts::cli::create_admin(&pool, &email, name.as_deref()).await
         }
+        Command::Generate { stories } => {
+            let started = std::time::Instant::now();
+            let count = server::generate::generate(&pool, stories).await?;
+            tracing::info!(
+                "generated {count} approved stories in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
     }
 }
 
@@ -68,6 +82,7 @@ async fn serve(state: AppState) -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!("serving on http://{}", listener.local_addr()?);
     state.media.prepare().await?;
     maintenance::spawn(state.clone());
+    state.pages.spawn_listener(state.db.clone());
     server::media::jobs::spawn_workers(
         state.db.clone(),
         state.media.clone(),

@@ -15,6 +15,8 @@ pub struct AppState {
     pub media: MediaFiles,
     /// Wakes this instance's photo workers when it queues a job.
     pub jobs_queued: Arc<Notify>,
+    /// Rendered public pages, dropped whenever public content changes (any instance).
+    pub pages: crate::timeline::cache::PageCache,
 }
 
 impl AppState {
@@ -27,6 +29,7 @@ impl AppState {
         AppState {
             media: MediaFiles::new(&config.media_dir),
             jobs_queued: Arc::new(Notify::new()),
+            pages: crate::timeline::cache::PageCache::default(),
             config: Arc::new(config),
             db,
             leptos,

@@ -36,6 +36,7 @@ impl TestApp {
             .expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let state = AppState::new(config.clone(), db.clone());
+        state.pages.spawn_listener(db.clone());
         let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await.expect("server runs") });
         let client = reqwest::Client::builder()

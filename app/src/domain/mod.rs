@@ -9,6 +9,7 @@ mod ids;
 mod moderation;
 mod new_story;
 mod photo;
+mod search;
 mod status;
 mod text;
 mod year;
@@ -26,6 +27,7 @@ pub use new_story::{
     Place, RealName, Role, StoryBody, StoryTitle, Themes,
 };
 pub use photo::{PhotoDetails, PhotoDraft, PhotoPart};
+pub use search::{SEARCH_MAX, SearchText};
 pub use status::StoryStatus;
 pub use text::limits;
 pub use year::{EARLIEST_YEAR, Year, YearSpan};

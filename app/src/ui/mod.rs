@@ -32,6 +32,20 @@ pub struct PageMeta {
     pub noindex: bool,
     /// Load the WebAssembly bundle; only pages with islands need it.
     pub islands: bool,
+    /// Open Graph tags, for links shared in chat apps and social sites.
+    pub open_graph: Option<OpenGraph>,
+    /// Feeds to announce (`<link rel="alternate">`): (type, href).
+    pub alternate: Option<(&'static str, String)>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct OpenGraph {
+    pub title: String,
+    pub description: String,
+    /// Absolute URL of the page.
+    pub url: String,
+    /// Absolute URL of an image.
+    pub image: Option<String>,
 }
 
 #[component]
@@ -44,14 +58,17 @@ pub fn Document(meta: PageMeta, children: Children) -> impl IntoView {
     } else {
         format!("{} · {site}", meta.title)
     };
-    let assets = if meta.islands {
-        view! { <HydrationScripts options=ctx.options.clone() islands=true /> }.into_any()
-    } else {
-        let href = format!(
-            "/{}/{}.css",
-            ctx.options.site_pkg_dir, ctx.options.output_name
-        );
-        view! { <link rel="stylesheet" id="leptos" href=href /> }.into_any()
+    let stylesheet = format!(
+        "/{}/{}.css",
+        ctx.options.site_pkg_dir, ctx.options.output_name
+    );
+    // The WebAssembly bundle only where an island needs it.
+    let scripts = meta
+        .islands
+        .then(|| view! { <HydrationScripts options=ctx.options.clone() islands=true /> });
+    let assets = view! {
+        <link rel="stylesheet" id="leptos" href=stylesheet />
+        {scripts}
     };
     view! {
         <!DOCTYPE html>
@@ -62,6 +79,15 @@ pub fn Document(meta: PageMeta, children: Children) -> impl IntoView {
                 <title>{title}</title>
                 {meta.description.map(|d| view! { <meta name="description" content=d /> })}
                 {meta.noindex.then(|| view! { <meta name="robots" content="noindex, nofollow" /> })}
+                {meta.open_graph.map(|og| view! {
+                    {og_meta("og:type", "article".to_owned())}
+                    {og_meta("og:title", og.title)}
+                    {og_meta("og:description", og.description)}
+                    {og_meta("og:url", og.url.clone())}
+                    <link rel="canonical" href=og.url />
+                    {og.image.map(|image| og_meta("og:image", image))}
+                })}
+                {meta.alternate.map(|(kind, href)| view! { <link rel="alternate" type=kind href=href /> })}
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 {assets}
             </head>
@@ -73,6 +99,14 @@ pub fn Document(meta: PageMeta, children: Children) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// `<meta property=… content=…>` (Open Graph uses `property`, which the view macro lacks).
+fn og_meta(property: &'static str, content: String) -> impl IntoView {
+    use leptos::tachys::html::attribute::custom::CustomAttribute;
+    leptos::html::meta()
+        .attr("property", property)
+        .content(content)
 }
 
 #[component]

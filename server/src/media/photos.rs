@@ -116,11 +116,24 @@ pub async fn of_story(
     db: impl sqlx::PgExecutor<'_>,
     story: StoryId,
 ) -> Result<Vec<StoredPhoto>, AppError> {
+    Ok(of_stories(db, &[story])
+        .await?
+        .into_iter()
+        .map(|(_, photo)| photo)
+        .collect())
+}
+
+/// The photos of several stories at once (a page of the timeline), by story.
+pub async fn of_stories(
+    db: impl sqlx::PgExecutor<'_>,
+    stories: &[StoryId],
+) -> Result<Vec<(StoryId, StoredPhoto)>, AppError> {
+    let ids: Vec<i64> = stories.iter().map(|s| s.0).collect();
     let rows = sqlx::query!(
-        r#"select id, slot as "slot: PhotoSlot", year, caption, credit, alt, public_key,
+        r#"select id, story_id, slot as "slot: PhotoSlot", year, caption, credit, alt, public_key,
                   derivatives, width, height, placeholder
-           from photos where story_id = $1 order by slot, position"#,
-        story.0
+           from photos where story_id = any($1) order by story_id, slot, position"#,
+        &ids
     )
     .fetch_all(db)
     .await?;
@@ -129,7 +142,7 @@ pub async fn of_story(
         .map(|r| {
             let entries: Vec<DerivativeEntry> =
                 serde_json::from_value(r.derivatives).unwrap_or_default();
-            StoredPhoto {
+            let photo = StoredPhoto {
                 id: r.id,
                 view: PhotoView {
                     slot: r.slot,
@@ -150,7 +163,8 @@ pub async fn of_story(
                         })
                         .collect(),
                 },
-            }
+            };
+            (StoryId(r.story_id), photo)
         })
         .collect())
 }

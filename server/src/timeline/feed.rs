@@ -1,0 +1,152 @@
+//! `GET /feed.atom` (the 50 most recently published stories) and `GET /sitemap.xml` (one
+//! sitemap, or past 50,000 stories a sitemap index of `/sitemaps/{n}.xml` parts).
+
+use crate::state::AppState;
+use crate::web::AppError;
+use app::locale::{self, Locale};
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use time::format_description::well_known::Rfc3339;
+
+const FEED_ENTRIES: i64 = 50;
+/// The sitemap protocol's limit of URLs per file.
+pub const SITEMAP_URLS: i64 = 50_000;
+
+fn xml(kind: &'static str, body: String) -> Response {
+    let mut response = (StatusCode::OK, body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    response
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_default()
+}
+
+pub async fn atom(State(state): State<AppState>) -> Result<Response, AppError> {
+    let rows = sqlx::query!(
+        r#"select id, title as "title!", body as "body!", place as "place!",
+                  case when show_name then narrator_name end as narrator, role,
+                  published_at as "published_at!", updated_at
+           from stories where status = 'approved'
+           order by published_at desc, id desc limit $1"#,
+        FEED_ENTRIES
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let base = &state.config.public_url;
+    // The feed is for readers of the campaign, in its default language.
+    let feed_locale = Locale::zh_CN;
+    let updated = rows
+        .iter()
+        .map(|r| r.published_at)
+        .max()
+        .unwrap_or_else(time::OffsetDateTime::now_utc);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    out += "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n";
+    out += &format!(
+        "<title>{}</title>\n<subtitle>{}</subtitle>\n<id>{base}/feed.atom</id>\n<link rel=\"self\" href=\"{base}/feed.atom\"/>\n<link href=\"{base}/\"/>\n<updated>{}</updated>\n",
+        escape(leptos_i18n::td_string!(feed_locale, timeline.feed.title)),
+        escape(leptos_i18n::td_string!(feed_locale, timeline.feed.subtitle)),
+        rfc3339(updated)
+    );
+    for r in rows {
+        let author = r
+            .narrator
+            .clone()
+            .unwrap_or_else(|| locale::anonymous_credit(feed_locale, &r.place));
+        let summary: String = r.body.chars().take(200).collect();
+        out += &format!(
+            "<entry>\n<title>{}</title>\n<id>{base}/stories/{id}</id>\n<link href=\"{base}/stories/{id}\"/>\n<published>{}</published>\n<updated>{}</updated>\n<author><name>{}</name></author>\n<summary>{}</summary>\n</entry>\n",
+            escape(&r.title),
+            rfc3339(r.published_at),
+            rfc3339(r.updated_at.max(r.published_at)),
+            escape(&author),
+            escape(&summary),
+            id = r.id,
+        );
+    }
+    out += "</feed>\n";
+    Ok(xml("application/atom+xml; charset=utf-8", out))
+}
+
+pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError> {
+    let count = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from stories where status = 'approved'"#
+    )
+    .fetch_one(&state.db)
+    .await?;
+    let base = &state.config.public_url;
+    if count <= SITEMAP_URLS {
+        return sitemap_of(&state, 0).await;
+    }
+    let parts = (count + SITEMAP_URLS - 1) / SITEMAP_URLS;
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for n in 0..parts {
+        out += &format!("<sitemap><loc>{base}/sitemaps/{n}.xml</loc></sitemap>\n");
+    }
+    out += "</sitemapindex>\n";
+    Ok(xml("application/xml; charset=utf-8", out))
+}
+
+/// `GET /sitemaps/{n}.xml`: the n-th 50,000 approved stories in id order.
+pub async fn sitemap_part(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    let n: i64 = file
+        .strip_suffix(".xml")
+        .and_then(|n| n.parse().ok())
+        .filter(|n| *n >= 0 && *n < 1_000)
+        .ok_or(AppError::NotFound)?;
+    sitemap_of(&state, n).await
+}
+
+async fn sitemap_of(state: &AppState, part: i64) -> Result<Response, AppError> {
+    // OFFSET is fine here: crawlers fetch each part rarely, and a part is one index range.
+    let rows = sqlx::query!(
+        r#"select id, updated_at from stories where status = 'approved'
+           order by id offset $1 limit $2"#,
+        part * SITEMAP_URLS,
+        SITEMAP_URLS
+    )
+    .fetch_all(&state.db)
+    .await?;
+    if rows.is_empty() && part > 0 {
+        return Err(AppError::NotFound);
+    }
+    let base = &state.config.public_url;
+    let mut out = String::with_capacity(rows.len() * 100 + 200);
+    out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+    if part == 0 {
+        out += &format!("<url><loc>{base}/</loc></url>\n");
+    }
+    for r in rows {
+        let day = r.updated_at.date();
+        out += &format!(
+            "<url><loc>{base}/stories/{}</loc><lastmod>{day}</lastmod></url>\n",
+            r.id
+        );
+    }
+    out += "</urlset>\n";
+    Ok(xml("application/xml; charset=utf-8", out))
+}

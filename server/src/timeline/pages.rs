@@ -1,0 +1,250 @@
+//! `GET /` (the timeline) and `GET /stories/{id}`.
+
+use super::store::{self, Cursor, Filters, PAGE_SIZE, PublicStory};
+use crate::state::AppState;
+use crate::web::render::{public_html, render_page};
+use crate::web::time::{display_date, latest_allowed_year};
+use crate::web::{AppError, RequestLocale};
+use app::domain::{SearchText, StoryId, Theme};
+use app::locale::{self, Locale};
+use app::timeline::{HomePage, RelatedStory, StoryCard, StoryPage, StoryView, TimelineFilters};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+/// Query parameters shared by the timeline and the API.
+#[derive(Debug, Deserialize, Default)]
+pub struct TimelineQuery {
+    #[serde(default)]
+    pub theme: String,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub cursor: String,
+    /// Only the cards (for the infinite-scroll island).
+    #[serde(default)]
+    pub fragment: String,
+}
+
+fn year(text: &str) -> Option<i32> {
+    text.trim()
+        .parse()
+        .ok()
+        .filter(|y| (1900..=2100).contains(y))
+}
+
+impl TimelineQuery {
+    pub fn filters(&self) -> Filters {
+        let place = self.place.trim();
+        Filters {
+            theme: Theme::from_slug(self.theme.trim()),
+            place: (!place.is_empty()).then(|| place.chars().take(100).collect()),
+            from: year(&self.from),
+            to: year(&self.to),
+            search: SearchText::parse(&self.q),
+        }
+    }
+
+    pub fn cursor(&self) -> Option<Cursor> {
+        Cursor::parse(&self.cursor)
+    }
+
+    /// The same filters with another cursor, as a root-relative URL of `path`.
+    pub fn with_cursor(&self, path: &str, cursor: Cursor) -> String {
+        let mut pairs = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in [
+            ("theme", &self.theme),
+            ("place", &self.place),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("q", &self.q),
+        ] {
+            if !value.trim().is_empty() {
+                pairs.append_pair(name, value.trim());
+            }
+        }
+        pairs.append_pair("cursor", &cursor.to_string());
+        format!("{path}?{}", pairs.finish())
+    }
+}
+
+pub fn credit(locale: Locale, story: &PublicStory) -> String {
+    story
+        .narrator
+        .clone()
+        .unwrap_or_else(|| locale::anonymous_credit(locale, &story.place))
+}
+
+/// `GET /`: answered from the page cache when it can be.
+pub async fn home(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    uri: Uri,
+    Query(query): Query<TimelineQuery>,
+) -> Result<Response, AppError> {
+    let key = format!("{}|{}", locale::tag(locale), uri);
+    if let Some(page) = state.pages.get(&key).filter(|_| query.fragment.is_empty()) {
+        return Ok(cached_html(page));
+    }
+    let filters = query.filters();
+    let page = store::page(&state.db, &filters, query.cursor(), PAGE_SIZE).await?;
+    let ids: Vec<StoryId> = page.stories.iter().map(|s| s.id).collect();
+    let photos = store::photos_of(&state.db, &ids).await?;
+    let cards: Vec<StoryCard> = page
+        .stories
+        .iter()
+        .map(|s| {
+            let (then_photo, now_photo) = store::pair_of(&photos, s.id);
+            StoryCard {
+                id: s.id,
+                title: s.title.clone(),
+                credit: credit(locale, s),
+                role: s.role.clone(),
+                place: s.place.clone(),
+                year_then: s.year_then,
+                year_then_approx: s.year_then_approx,
+                year_now: s.year_now,
+                themes: s.themes.clone(),
+                excerpt: s.body.chars().take(90).collect(),
+                featured: s.featured,
+                then_photo,
+                now_photo,
+            }
+        })
+        .collect();
+    let more_href = page.next.map(|c| query.with_cursor("/", c));
+    let latest_year = latest_allowed_year();
+    if !query.fragment.is_empty() {
+        let body = render_fragment(&state, locale, cards, latest_year);
+        let mut response = public_html(StatusCode::OK, body);
+        if let Some(next) = more_href.and_then(|h| HeaderValue::from_str(&h).ok()) {
+            response.headers_mut().insert("x-next-page", next);
+        }
+        return Ok(response);
+    }
+    let places = match state.pages.places() {
+        Some(places) => places,
+        None => {
+            let places = store::places(&state.db, 200).await?;
+            state.pages.put_places(places.clone());
+            places
+        }
+    };
+    let typed = TimelineFilters {
+        theme: filters.theme,
+        place: query.place.trim().to_owned(),
+        from: query.from.trim().to_owned(),
+        to: query.to.trim().to_owned(),
+        q: query.q.trim().to_owned(),
+        search_too_short: !query.q.trim().is_empty() && filters.search.is_none(),
+        active: filters.theme.is_some()
+            || filters.place.is_some()
+            || filters.from.is_some()
+            || filters.to.is_some()
+            || !query.q.trim().is_empty(),
+    };
+    let path = uri.to_string();
+    let html = render_page(&state, locale, &path, move || {
+        view! { <HomePage stories=cards filters=typed places more_href latest_year /> }
+    });
+    let html = Bytes::from(html);
+    state.pages.put(key, html.clone());
+    Ok(cached_html(html))
+}
+
+fn render_fragment(
+    state: &AppState,
+    locale: Locale,
+    cards: Vec<StoryCard>,
+    latest_year: i32,
+) -> String {
+    render_page(state, locale, "/", move || {
+        view! { <app::timeline::StoryCards stories=cards latest_year /> }
+    })
+}
+
+fn cached_html(body: Bytes) -> Response {
+    let mut response = (StatusCode::OK, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    response
+}
+
+/// `GET /stories/{id}`: 404 unless approved.
+pub async fn story(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    // `/stories/12` or `/stories/12-a-readable-slug`.
+    let id = id
+        .split('-')
+        .next()
+        .and_then(|n| n.parse::<i64>().ok())
+        .ok_or(AppError::NotFound)?;
+    let story = store::find(&state.db, StoryId(id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let photos: Vec<_> = store::photos_of(&state.db, &[story.id])
+        .await?
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+    let related = store::related(&state.db, &story, 4)
+        .await?
+        .into_iter()
+        .map(|(id, title, place)| RelatedStory { id, title, place })
+        .collect();
+    let permalink = format!("{}/stories/{}", state.config.public_url, story.id);
+    let share_image = photos
+        .iter()
+        .rev()
+        .find_map(|p| p.fallback_src(800))
+        .map(|src| format!("{}{}", state.config.public_url, src.url));
+    let qr_svg = qr_svg(&permalink);
+    let offset = state.config.display_utc_offset_hours;
+    let view_model = StoryView {
+        id: story.id,
+        credit: credit(locale, &story),
+        title: story.title,
+        body: story.body,
+        role: story.role,
+        place: story.place,
+        year_then: story.year_then,
+        year_then_approx: story.year_then_approx,
+        year_now: story.year_now,
+        themes: story.themes,
+        licence: story.licence,
+        published_on: display_date(locale, story.published_at, offset),
+        photos,
+    };
+    let path = format!("/stories/{id}");
+    let html = render_page(&state, locale, &path, move || {
+        view! { <StoryPage story=view_model related permalink qr_svg share_image /> }
+    });
+    Ok(public_html(StatusCode::OK, html))
+}
+
+/// The permalink as an SVG QR code (for printed posters and WeChat).
+fn qr_svg(url: &str) -> String {
+    use qrcode::render::svg;
+    match qrcode::QrCode::new(url.as_bytes()) {
+        Ok(code) => code
+            .render::<svg::Color>()
+            .min_dimensions(160, 160)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
+}

@@ -1,0 +1,272 @@
+//! Public queries: only approved stories, only public fields. Nothing here reads
+//! `story_contributors`, consents or originals.
+
+use crate::media::photos;
+use crate::web::AppError;
+use app::domain::{Licence, SearchText, StoryId, Theme};
+use app::media::{PhotoSlot, PhotoView};
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+/// Stories per page of the timeline, the API and the feed.
+pub const PAGE_SIZE: i64 = 20;
+
+/// Where a page starts: just after this story in the timeline's order
+/// (year_now desc, year_then desc, id desc). Written `{year_now}.{year_then}.{id}` in URLs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub year_now: i16,
+    pub year_then: i16,
+    pub id: i64,
+}
+
+impl Cursor {
+    pub fn parse(text: &str) -> Option<Cursor> {
+        let mut parts = text.trim().split('.');
+        let cursor = Cursor {
+            year_now: parts.next()?.parse().ok()?,
+            year_then: parts.next()?.parse().ok()?,
+            id: parts.next()?.parse().ok()?,
+        };
+        parts.next().is_none().then_some(cursor)
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}.{}", self.year_now, self.year_then, self.id)
+    }
+}
+
+/// The timeline's filters, parsed.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub theme: Option<Theme>,
+    pub place: Option<String>,
+    /// Stories whose span reaches this year or later.
+    pub from: Option<i32>,
+    /// Stories whose span starts this year or earlier.
+    pub to: Option<i32>,
+    pub search: Option<SearchText>,
+}
+
+/// One approved story with its public fields.
+#[derive(Debug, Clone)]
+pub struct PublicStory {
+    pub id: StoryId,
+    pub title: String,
+    pub body: String,
+    pub place: String,
+    /// The narrator's name when they agreed to show it.
+    pub narrator: Option<String>,
+    pub role: Option<String>,
+    pub year_then: i32,
+    pub year_then_approx: bool,
+    pub year_now: i32,
+    pub themes: Vec<Theme>,
+    pub licence: Licence,
+    pub featured: bool,
+    pub published_at: OffsetDateTime,
+    pub cursor: Cursor,
+}
+
+pub struct Page {
+    pub stories: Vec<PublicStory>,
+    pub next: Option<Cursor>,
+}
+
+/// One page of the timeline: keyset pagination on the partial index `stories_timeline`, so a
+/// page a hundred thousand stories deep costs what the first does.
+pub async fn page(
+    db: &PgPool,
+    filters: &Filters,
+    after: Option<Cursor>,
+    size: i64,
+) -> Result<Page, AppError> {
+    let words: Vec<String> = filters
+        .search
+        .as_ref()
+        .map(|s| s.words().to_vec())
+        .unwrap_or_default();
+    let indexed = filters.search.as_ref().map(SearchText::indexed);
+    let rows = sqlx::query!(
+        r#"select s.id, s.title as "title!", s.body as "body!", s.place as "place!",
+                  case when s.show_name then s.narrator_name end as narrator, s.role,
+                  s.year_then, s.year_then_approx, s.year_now, s.licence as "licence: Licence",
+                  s.featured, s.published_at as "published_at!",
+                  array(select t.theme from story_themes t where t.story_id = s.id order by t.theme) as "themes!: Vec<Theme>"
+           from stories s
+           where s.status = 'approved'
+             and ($1::theme is null or exists (select 1 from story_themes t where t.story_id = s.id and t.theme = $1))
+             and ($2::text is null or s.place = $2)
+             and ($3::int is null or s.year_now >= $3)
+             and ($4::int is null or s.year_then <= $4)
+             and ($5::text is null or (
+                   s.search_terms @@ (select coalesce(string_agg(quote_literal(g), ' & '), '')
+                                      from unnest(text_bigrams($5)) g)::tsquery
+                   and not exists (select 1 from unnest($6::text[]) w
+                                   where strpos(lower(s.title || ' ' || s.body), w) = 0)))
+             and ($7::smallint is null or (s.year_now, s.year_then, s.id) < ($7, $8, $9))
+           order by s.year_now desc, s.year_then desc, s.id desc
+           limit $10"#,
+        filters.theme as _,
+        filters.place.as_deref(),
+        filters.from,
+        filters.to,
+        indexed,
+        &words,
+        after.map(|c| c.year_now),
+        after.map(|c| c.year_then),
+        after.map(|c| c.id),
+        size + 1
+    )
+    .fetch_all(db)
+    .await?;
+    let mut stories: Vec<PublicStory> = rows
+        .into_iter()
+        .map(|r| PublicStory {
+            id: StoryId(r.id),
+            cursor: Cursor {
+                year_now: r.year_now,
+                year_then: r.year_then,
+                id: r.id,
+            },
+            title: r.title,
+            body: r.body,
+            place: r.place,
+            narrator: r.narrator,
+            role: r.role,
+            year_then: i32::from(r.year_then),
+            year_then_approx: r.year_then_approx,
+            year_now: i32::from(r.year_now),
+            themes: r.themes,
+            licence: r.licence,
+            featured: r.featured,
+            published_at: r.published_at,
+        })
+        .collect();
+    let next = if stories.len() as i64 > size {
+        stories.truncate(size as usize);
+        stories.last().map(|s| s.cursor)
+    } else {
+        None
+    };
+    Ok(Page { stories, next })
+}
+
+pub async fn find(db: &PgPool, id: StoryId) -> Result<Option<PublicStory>, AppError> {
+    let row = sqlx::query!(
+        r#"select s.id, s.title as "title!", s.body as "body!", s.place as "place!",
+                  case when s.show_name then s.narrator_name end as narrator, s.role,
+                  s.year_then, s.year_then_approx, s.year_now, s.licence as "licence: Licence",
+                  s.featured, s.published_at as "published_at!",
+                  array(select t.theme from story_themes t where t.story_id = s.id order by t.theme) as "themes!: Vec<Theme>"
+           from stories s where s.id = $1 and s.status = 'approved'"#,
+        id.0
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| PublicStory {
+        id: StoryId(r.id),
+        cursor: Cursor {
+            year_now: r.year_now,
+            year_then: r.year_then,
+            id: r.id,
+        },
+        title: r.title,
+        body: r.body,
+        place: r.place,
+        narrator: r.narrator,
+        role: r.role,
+        year_then: i32::from(r.year_then),
+        year_then_approx: r.year_then_approx,
+        year_now: i32::from(r.year_now),
+        themes: r.themes,
+        licence: r.licence,
+        featured: r.featured,
+        published_at: r.published_at,
+    }))
+}
+
+/// Up to `limit` other approved stories from the same place or sharing a theme, newest first.
+pub async fn related(
+    db: &PgPool,
+    story: &PublicStory,
+    limit: i64,
+) -> Result<Vec<(StoryId, String, String)>, AppError> {
+    let rows = sqlx::query!(
+        r#"select s.id, s.title as "title!", s.place as "place!"
+           from stories s
+           where s.status = 'approved' and s.id <> $1
+             and (s.place = $2 or exists (select 1 from story_themes t
+                                           where t.story_id = s.id and t.theme = any($3::theme[])))
+           order by (s.place = $2) desc, s.year_now desc, s.year_then desc, s.id desc
+           limit $4"#,
+        story.id.0,
+        story.place,
+        &story.themes as _,
+        limit
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (StoryId(r.id), r.title, r.place))
+        .collect())
+}
+
+/// The ready photos of these (approved) stories, by story: derivatives only.
+pub async fn photos_of(
+    db: &PgPool,
+    ids: &[StoryId],
+) -> Result<Vec<(StoryId, PhotoView)>, AppError> {
+    Ok(photos::of_stories(db, ids)
+        .await?
+        .into_iter()
+        .filter(|(_, photo)| photo.view.is_ready())
+        .map(|(id, photo)| (id, photo.view))
+        .collect())
+}
+
+/// The first ready photo of each side, for a card or the comparison slider.
+pub fn pair_of(
+    photos: &[(StoryId, PhotoView)],
+    id: StoryId,
+) -> (Option<PhotoView>, Option<PhotoView>) {
+    let first = |slot: PhotoSlot| {
+        photos
+            .iter()
+            .find(|(story, p)| *story == id && p.slot == slot)
+            .map(|(_, p)| p.clone())
+    };
+    (first(PhotoSlot::Then), first(PhotoSlot::Now))
+}
+
+/// Places with approved stories, most stories first, for the place filter's suggestions.
+pub async fn places(db: &PgPool, limit: i64) -> Result<Vec<String>, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"select place as "place!" from stories where status = 'approved'
+           group by place order by count(*) desc, place limit $1"#,
+        limit
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cursor;
+
+    #[test]
+    fn cursors_round_trip_and_reject_junk() {
+        let cursor = Cursor {
+            year_now: 2022,
+            year_then: 2012,
+            id: 77,
+        };
+        assert_eq!(Cursor::parse(&cursor.to_string()), Some(cursor));
+        assert_eq!(Cursor::parse("2022.2012"), None);
+        assert_eq!(Cursor::parse("2022.2012.77.1"), None);
+        assert_eq!(Cursor::parse("a.b.c"), None);
+    }
+}

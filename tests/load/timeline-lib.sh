@@ -1,0 +1,137 @@
+# Shared by the public timeline benchmarks (timeline-bench.sh, timeline-deep.sh): a database of
+# generated stories and the release server on it. Sourced after `set -euo pipefail`.
+#
+# Environment: DATABASE_URL (required: a server where a database may be created), BENCH_DB (a
+# database name to create once and reuse across runs; it is kept, and only topped up to the
+# number of stories asked for; default a fresh database dropped at exit), SERVER_BIN (default
+# $CARGO_TARGET_DIR/release/server, from `cargo leptos build --release`).
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+target=${CARGO_TARGET_DIR:-$root/target}
+server_bin=${SERVER_BIN:-$target/release/server}
+admin_url=${DATABASE_URL:?set DATABASE_URL (a PostgreSQL server where a database may be created)}
+work=$(mktemp -d)
+pids=()
+db_name=""
+db_url=""
+drop_db=false
+failures=()
+
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do
+    kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true
+  done
+  if $drop_db; then
+    psql "$admin_url" -qc "drop database if exists \"$db_name\" with (force)" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+[ -x "$server_bin" ] || { echo "no release server at $server_bin (cargo leptos build --release)" >&2; exit 1; }
+for tool in wrk psql curl node; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install -y $tool)" >&2; exit 1; }
+done
+
+free_port() {
+  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+now() { date +%s.%N; }
+since() { echo "$(now) - $1" | bc | xargs printf '%.1f'; }
+# ratio A B: A / B with three decimals.
+ratio() { echo "scale=6; $1 / $2" | bc | xargs printf '%.3f'; }
+# at_most VALUE LIMIT: exit status 0 when VALUE <= LIMIT.
+at_most() { [ "$(echo "$1 <= $2" | bc)" -eq 1 ]; }
+
+sql() { psql "$db_url" -v ON_ERROR_STOP=1 -Atc "$1"; }
+
+# prepare_database N: a migrated database holding at least N approved stories; sets db_url.
+prepare_database() {
+  local want=$1 have started
+  if [ -n "${BENCH_DB:-}" ]; then
+    db_name=$BENCH_DB
+    if [ -z "$(psql "$admin_url" -Atc "select 1 from pg_database where datname = '$db_name'")" ]; then
+      psql "$admin_url" -qc "create database \"$db_name\""
+    fi
+  else
+    db_name="shinian_bench_$(date +%s)_$$"
+    psql "$admin_url" -qc "create database \"$db_name\""
+    drop_db=true
+  fi
+  db_url="${admin_url%/*}/$db_name"
+  DATABASE_URL="$db_url" RUST_LOG=warn "$server_bin" migrate
+  have=$(sql "select count(*) from stories where status = 'approved'")
+  if [ "$have" -lt "$want" ]; then
+    echo "generating $((want - have)) stories into $db_name …"
+    started=$(now)
+    DATABASE_URL="$db_url" RUST_LOG=warn "$server_bin" generate --stories "$((want - have))"
+    echo "generated $((want - have)) stories in $(since "$started") s"
+  fi
+  stories=$(sql "select count(*) from stories where status = 'approved'")
+  echo "database $db_name: $stories approved stories"
+}
+
+# wait_for URL: until it answers (20 s at most).
+wait_for() {
+  local _
+  for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  echo "$1 did not answer" >&2
+  return 1
+}
+
+# start_app: the release server on the database, photo workers off; sets app_url.
+start_app() {
+  local port
+  port=$(free_port)
+  DATABASE_URL="$db_url" BIND_ADDR="127.0.0.1:$port" MEDIA_DIR="$work/media" \
+    SITE_ROOT="$root/target/site" WORKER_CONCURRENCY=0 RUST_LOG=warn \
+    "$server_bin" >"$work/server.log" 2>&1 &
+  pids+=($!)
+  app_url="http://127.0.0.1:$port"
+  wait_for "$app_url/healthz" || { tail -20 "$work/server.log" >&2; exit 1; }
+}
+
+wrk_threads=${WRK_THREADS:-2}
+wrk_connections=${WRK_CONNECTIONS:-32}
+wrk_duration=${WRK_DURATION:-10s}
+
+# wrk_measure NAME URL: runs wrk and sets NAME_rps, NAME_p50, NAME_p95 and NAME_p99 (ms).
+# Fails when a request errs or answers other than 2xx/3xx.
+wrk_measure() {
+  local name=$1 url=$2 out="$work/wrk.$1.$RANDOM" key value
+  wrk -t"$wrk_threads" -c"$wrk_connections" -d"$wrk_duration" --latency \
+    -s "$root/tests/load/wrk-summary.lua" "$url" >"$out"
+  while read -r key value; do
+    case $key in
+      requests_per_sec) printf -v "${name}_rps" '%s' "$value" ;;
+      p50_ms) printf -v "${name}_p50" '%s' "$value" ;;
+      p95_ms) printf -v "${name}_p95" '%s' "$value" ;;
+      p99_ms) printf -v "${name}_p99" '%s' "$value" ;;
+      errors | bad_status)
+        if [ "$value" -ne 0 ]; then
+          echo "wrk $url: $value $key" >&2
+          cat "$out" >&2
+          return 1
+        fi
+        ;;
+    esac
+  done < <(awk '$1 == "result" {print $2, $3}' "$out")
+}
+
+# warm URL: a short unmeasured run (connections, database caches, allocator).
+warm() {
+  wrk -t1 -c4 -d2s "$1" >/dev/null
+}
+
+# report_failures: non-zero exit, listing every target missed or measurement not possible.
+report_failures() {
+  if [ "${#failures[@]}" -gt 0 ]; then
+    echo
+    printf 'NOT MET / NOT MEASURED: %s\n' "${failures[@]}" >&2
+    exit 1
+  fi
+}

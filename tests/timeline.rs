@@ -1,0 +1,596 @@
+//! The public side against real PostgreSQL: filters, Chinese substring search, keyset
+//! pagination under concurrent approvals, the story page, the feed, sitemap and API, the page
+//! cache, and that nothing private ever appears in a public response.
+
+use app::domain::StoryId;
+use reqwest::StatusCode;
+use serde_json::Value;
+use sqlx::PgPool;
+use std::collections::HashSet;
+use tests::{TestApp, story_with, valid_story};
+
+async fn approve(db: &PgPool, id: StoryId) {
+    sqlx::query("update stories set status = 'approved', published_at = now(), version = version + 1 where id = $1")
+        .bind(id.0)
+        .execute(db)
+        .await
+        .unwrap();
+}
+
+/// Submits a story with some fields changed and approves it.
+async fn approved(app: &TestApp, changes: &[(&'static str, &str)]) -> StoryId {
+    let mut fields = valid_story();
+    for (name, value) in changes {
+        fields.retain(|(n, _)| n != name);
+        fields.push((name, value.to_string()));
+    }
+    app.submit(&fields).await;
+    let id = StoryId(
+        sqlx::query_scalar::<_, i64>("select max(id) from stories")
+            .fetch_one(&app.db)
+            .await
+            .unwrap(),
+    );
+    approve(&app.db, id).await;
+    id
+}
+
+async fn api_ids(app: &TestApp, query: &str) -> Vec<i64> {
+    let body: Value = app
+        .get(&format!("/api/v1/stories{query}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    body["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_i64().unwrap())
+        .collect()
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn filters_narrow_the_timeline_and_the_api(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let ferry = approved(
+        &app,
+        &[
+            ("title", "渡口的最后一班船"),
+            ("place", "临江街道"),
+            ("themes", "transport"),
+            ("year_then", "2008"),
+            ("year_now", "2018"),
+        ],
+    )
+    .await;
+    let school = approved(
+        &app,
+        &[
+            ("title", "操场铺上了塑胶跑道"),
+            ("place", "城南小学"),
+            ("themes", "education"),
+            ("year_then", "2013"),
+            ("year_now", "2023"),
+        ],
+    )
+    .await;
+    let clinic = approved(
+        &app,
+        &[
+            ("title", "楼下有了社区医生"),
+            ("place", "临江街道"),
+            ("themes", "health"),
+            ("year_then", "2015"),
+            ("year_now", "2024"),
+        ],
+    )
+    .await;
+    app.submit(&story_with("title", Some("还在审核中的故事")))
+        .await;
+
+    assert_eq!(
+        api_ids(&app, "").await,
+        vec![clinic.0, school.0, ferry.0],
+        "newest 'now' first; pending absent"
+    );
+    assert_eq!(api_ids(&app, "?theme=education").await, vec![school.0]);
+    assert_eq!(
+        api_ids(&app, "?place=%E4%B8%B4%E6%B1%9F%E8%A1%97%E9%81%93").await,
+        vec![clinic.0, ferry.0]
+    );
+    assert_eq!(
+        api_ids(&app, "?from=2019").await,
+        vec![clinic.0, school.0],
+        "spans reaching 2019 or later"
+    );
+    assert_eq!(
+        api_ids(&app, "?to=2010").await,
+        vec![ferry.0],
+        "spans starting 2010 or earlier"
+    );
+    assert_eq!(
+        api_ids(
+            &app,
+            "?from=2019&to=2014&place=%E4%B8%B4%E6%B1%9F%E8%A1%97%E9%81%93"
+        )
+        .await,
+        Vec::<i64>::new()
+    );
+    assert_eq!(
+        api_ids(&app, "?theme=nonsense").await.len(),
+        3,
+        "an unknown theme is no filter"
+    );
+
+    let page = app.get("/?theme=education").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("操场铺上了塑胶跑道") && !html.contains("渡口的最后一班船"));
+    assert!(
+        html.contains(r#"<option value="education" selected"#),
+        "filter state kept in the form"
+    );
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn chinese_search_finds_any_substring_of_two_or_more_characters(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let metro = approved(&app, &[
+        ("title", "地铁8号线通到了家门口"),
+        ("story", "以前去市中心要倒两趟公交车，路上一个多小时。二〇二〇年地铁8号线开通，站口就在菜市场旁边，二十分钟就到了，周末还能带孙女去博物馆。"),
+    ]).await;
+    // Has the bigrams 地铁 and 铁8 but never the substring 地铁8.
+    let decoy = approved(&app, &[
+        ("title", "铁8路公交和地铁站"),
+        ("story", "小时候坐铁8路公交车上学，车站在老厂门口。后来地铁站修到了厂区，老厂房改成了创意园，公交线路也改了名字。"),
+    ]).await;
+
+    let found = |q: &'static str| {
+        let app = &app;
+        async move { api_ids(app, &format!("?q={}", urlencode(q))).await }
+    };
+    assert_eq!(found("地铁").await, vec![decoy.0, metro.0]);
+    assert_eq!(
+        found("铁8号").await,
+        vec![metro.0],
+        "across word boundaries"
+    );
+    assert_eq!(found("8号线").await, vec![metro.0]);
+    assert_eq!(
+        found("地铁8").await,
+        vec![metro.0],
+        "bigrams alone would also match the decoy"
+    );
+    assert_eq!(
+        found("去博物馆").await,
+        vec![metro.0],
+        "found in the text too"
+    );
+    assert_eq!(found("铁路").await, Vec::<i64>::new());
+    assert_eq!(
+        found("地铁 菜市场").await,
+        vec![metro.0],
+        "every word must appear"
+    );
+
+    let html = app
+        .get(&format!("/?q={}", urlencode("铁")))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("搜索词至少要有两个字"),
+        "one character is explained, not silently ignored"
+    );
+    let html = app
+        .get(&format!("/?q={}", urlencode("铁8号")))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("地铁8号线通到了家门口") && !html.contains("铁8路公交和地铁站"));
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn pages_have_no_duplicates_or_gaps_while_stories_are_approved(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let mut expected = HashSet::new();
+    for i in 0..45 {
+        let year_now = (2010 + i % 12).to_string();
+        let id = approved(
+            &app,
+            &[
+                ("title", &format!("第{i}个翻页测试故事")),
+                ("year_then", "2005"),
+                ("year_now", &year_now),
+            ],
+        )
+        .await;
+        expected.insert(id.0);
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let query = cursor
+            .as_ref()
+            .map(|c| format!("?cursor={c}"))
+            .unwrap_or_default();
+        let body: Value = app
+            .get(&format!("/api/v1/stories{query}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let ids: Vec<i64> = body["stories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_i64().unwrap())
+            .collect();
+        assert!(ids.len() <= 20);
+        seen.extend(ids);
+        pages += 1;
+        // Meanwhile moderators approve more stories, some sorting before and some after us.
+        approved(
+            &app,
+            &[
+                ("title", &format!("翻页时新批准的故事{pages}")),
+                ("year_then", "2001"),
+                ("year_now", if pages % 2 == 0 { "2025" } else { "2009" }),
+            ],
+        )
+        .await;
+        match body["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    let unique: HashSet<i64> = seen.iter().copied().collect();
+    assert_eq!(unique.len(), seen.len(), "no story twice");
+    assert!(
+        expected.is_subset(&unique),
+        "every story approved before the walk was seen"
+    );
+    // The HTML "more" link follows the same keyset.
+    let html = app.get("/").await.text().await.unwrap();
+    assert!(
+        html.contains(r#"rel="next" href="/?cursor="#),
+        "a more link without JavaScript"
+    );
+    assert!(!html.contains("offset"), "keyset, not offset");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_story_page_has_the_comparison_share_tags_and_related_stories(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let mut fields = valid_story();
+    fields.push(("photo_then_alt", "二〇一二年的渡口，木船靠在石阶边".into()));
+    fields.push(("photo_then_caption", "老渡口".into()));
+    fields.push(("photo_now_alt", "二〇二二年同一位置的小公园".into()));
+    let response = app
+        .post_with_files(
+            "/submit",
+            &fields,
+            &[
+                ("photo_then", "then.jpg", tests::fixture("camera_gray.jpg")),
+                (
+                    "photo_now",
+                    "now.jpg",
+                    tests::fixture("chelsea_3024x4032_portrait_gps.jpg"),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    app.run_photo_jobs().await;
+    let id = StoryId(
+        sqlx::query_scalar::<_, i64>("select max(id) from stories")
+            .fetch_one(&db)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        app.get(&format!("/stories/{id}")).await.status(),
+        StatusCode::NOT_FOUND,
+        "pending: not public"
+    );
+    approve(&db, id).await;
+    let neighbour = approved(&app, &[("title", "同一条街的另一个故事")]).await;
+
+    let page = app
+        .get(&format!("/stories/{id}-cong-du-chuan-dao-sui-dao"))
+        .await;
+    assert_eq!(
+        page.status(),
+        StatusCode::OK,
+        "a readable slug may follow the id"
+    );
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(r#"<meta property="og:title" content="从渡船到过江隧道">"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"property="og:image" content="http://127.0.0.1:3000/media/"#));
+    assert!(html.contains(r#"<meta property="og:description""#));
+    assert!(html.contains("<svg"), "QR code of the permalink");
+    assert!(
+        html.contains(r#"type="range""#) && html.contains("拖动比较：左边是二〇一二年的渡口"),
+        "slider labelled from the alt texts"
+    );
+    assert!(
+        html.contains("srcset=") && html.contains(r#"loading="lazy""#) && html.contains("width=")
+    );
+    assert!(html.contains("CC BY 4.0"), "licence badge");
+    assert!(
+        html.contains(&format!("/stories/{neighbour}")),
+        "related: same place"
+    );
+    assert!(!html.contains("GPS") && !html.contains("13800138000") && !html.contains("周建国"));
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn feed_sitemap_and_api_list_only_approved_stories(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let public = approved(&app, &[("title", "公开的故事标题")]).await;
+    app.submit(&story_with("title", Some("待审核的故事标题")))
+        .await;
+    let feed = app.get("/feed.atom").await;
+    assert_eq!(feed.status(), StatusCode::OK);
+    assert!(
+        feed.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
+    let feed = feed.text().await.unwrap();
+    assert!(feed.contains("公开的故事标题") && !feed.contains("待审核的故事标题"));
+    assert!(feed.contains(&format!("/stories/{public}</id>")));
+    let sitemap = app.get("/sitemap.xml").await.text().await.unwrap();
+    assert!(sitemap.contains(&format!("/stories/{public}</loc>")));
+    assert_eq!(sitemap.matches("/stories/").count(), 1);
+    let one: Value = app
+        .get(&format!("/api/v1/stories/{public}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(one["id"].as_i64(), Some(public.0));
+    assert_eq!(one["title"], "公开的故事标题");
+    assert_eq!(one["narrator"], "老周", "shown because the narrator agreed");
+    let pending = sqlx::query_scalar::<_, i64>("select max(id) from stories")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let missing = app.get(&format!("/api/v1/stories/{pending}")).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(missing.json::<Value>().await.unwrap()["error"], "not_found");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_cached_timeline_changes_as_soon_as_a_story_is_approved(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    approved(&app, &[("title", "缓存里的第一个故事")]).await;
+    // Wait until the listener is up, then fill the cache.
+    for _ in 0..50 {
+        let _ = app.get("/").await.text().await;
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    app.submit(&story_with("title", Some("刚刚批准的第二个故事")))
+        .await;
+    let id = StoryId(
+        sqlx::query_scalar::<_, i64>("select max(id) from stories")
+            .fetch_one(&db)
+            .await
+            .unwrap(),
+    );
+    approve(&db, id).await;
+    let mut shown = false;
+    for _ in 0..100 {
+        if app
+            .get("/")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("刚刚批准的第二个故事")
+        {
+            shown = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(shown, "the approval reached the page cache");
+    sqlx::query("update stories set status = 'unpublished' where id = $1")
+        .bind(id.0)
+        .execute(&db)
+        .await
+        .unwrap();
+    let mut gone = false;
+    for _ in 0..100 {
+        if !app
+            .get("/")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("刚刚批准的第二个故事")
+        {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(gone, "unpublishing reached the page cache");
+}
+
+fn mark(markers: &mut Vec<String>, name: &str) -> String {
+    let marker = format!("泄露标记{name}{}", markers.len());
+    markers.push(marker.clone());
+    marker
+}
+
+/// Unique markers in every private field and in every story that is not approved; then every
+/// public URL is fetched and none may contain any marker.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn nothing_private_leaks_into_any_public_response(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let mut markers: Vec<String> = vec![];
+    // An approved story whose private fields carry markers, with the name hidden.
+    let real_name = mark(&mut markers, "真名");
+    let contact = format!("leak{}@example.org", 7);
+    markers.push(contact.clone());
+    let assisted = mark(&mut markers, "代填人");
+    let hidden_name = mark(&mut markers, "不公开的称呼");
+    let mut fields = valid_story();
+    fields.retain(|(n, _)| {
+        !["real_name", "contact", "consent_show_name", "narrator_name"].contains(n)
+    });
+    fields.extend([
+        ("real_name", real_name.clone()),
+        ("contact", contact.clone()),
+        ("assisted_by", assisted.clone()),
+        ("narrator_name", hidden_name.clone()),
+        ("title", "公开但不署名的故事".into()),
+    ]);
+    app.submit(&fields).await;
+    let public = StoryId(
+        sqlx::query_scalar::<_, i64>("select max(id) from stories")
+            .fetch_one(&db)
+            .await
+            .unwrap(),
+    );
+    approve(&db, public).await;
+    sqlx::query("update stories set moderator_message = $2 where id = $1")
+        .bind(public.0)
+        .bind(mark(&mut markers, "审核留言"))
+        .execute(&db)
+        .await
+        .unwrap();
+    // Stories in every other state, with markers in their title and text.
+    let mut hidden_ids = vec![];
+    for status in [
+        "pending",
+        "changes_requested",
+        "rejected",
+        "unpublished",
+        "withdrawn",
+    ] {
+        let title = mark(&mut markers, &format!("标题{status}"));
+        let body = format!(
+            "{}{}",
+            mark(&mut markers, &format!("正文{status}")),
+            "这是一段足够长的故事正文，用来满足五十个字的最短长度要求，内容本身并不重要。"
+        );
+        app.submit(
+            &story_with("title", Some(&title))
+                .into_iter()
+                .filter(|(n, _)| *n != "story")
+                .chain([("story", body)])
+                .collect::<Vec<_>>(),
+        )
+        .await;
+        let id = sqlx::query_scalar::<_, i64>("select max(id) from stories")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        sqlx::query("update stories set status = $2::story_status where id = $1")
+            .bind(id)
+            .bind(status)
+            .execute(&db)
+            .await
+            .unwrap();
+        hidden_ids.push(id);
+    }
+    let original_keys: Vec<String> = sqlx::query_scalar("select original_key from photos")
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    markers.extend(original_keys);
+
+    // (url, the marker searched for): a search page shows what was typed in its search box,
+    // so for those the searched marker is allowed once there, and the results must be empty.
+    let mut urls: Vec<(String, Option<String>)> = [
+        "/".to_owned(),
+        "/feed.atom".into(),
+        "/sitemap.xml".into(),
+        "/sitemaps/0.xml".into(),
+        "/api/v1/stories".into(),
+        format!("/stories/{public}"),
+        format!("/api/v1/stories/{public}"),
+        format!("/api/v1/stories?q={}", urlencode("泄露标记")),
+        format!("/?q={}", urlencode("泄露标记")),
+    ]
+    .into_iter()
+    .map(|u| (u, None))
+    .collect();
+    for id in &hidden_ids {
+        urls.push((format!("/stories/{id}"), None));
+        urls.push((format!("/api/v1/stories/{id}"), None));
+    }
+    for marker in markers.iter().filter(|m| m.starts_with("泄露")) {
+        urls.push((format!("/?q={}", urlencode(marker)), Some(marker.clone())));
+        urls.push((
+            format!("/api/v1/stories?q={}", urlencode(marker)),
+            Some(marker.clone()),
+        ));
+    }
+    for locale in ["zh-CN", "en"] {
+        for (url, searched) in &urls {
+            let response = app
+                .client
+                .get(app.url(url))
+                .header("accept-language", locale)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            let mut body = response.text().await.unwrap();
+            assert!(
+                status == StatusCode::OK || status == StatusCode::NOT_FOUND,
+                "{url}: {status}"
+            );
+            if url.contains("q=") {
+                let no_results =
+                    body.contains(r#""stories":[]"#) || body.contains(r#"class="empty""#);
+                assert!(
+                    no_results,
+                    "{url}: a search for private words finds nothing"
+                );
+            }
+            if let Some(searched) = searched {
+                body = body.replacen(&format!(r#"value="{searched}""#), "", 1);
+            }
+            for marker in &markers {
+                assert!(
+                    !body.contains(marker.as_str()),
+                    "{url} ({locale}) shows {marker}"
+                );
+            }
+        }
+    }
+    let html = app
+        .get(&format!("/stories/{public}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("临江街道的一位居民"),
+        "anonymous credit instead of the hidden name"
+    );
+}
