@@ -3,7 +3,7 @@
 use crate::domain::{AccountId, AccountRole};
 use crate::locale::{self, Locale};
 use crate::moderation::StaffNav;
-use crate::ui::{Document, PageMeta, current_locale};
+use crate::ui::{Document, PageMeta, current_locale, error_for, field_class};
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
 
@@ -79,13 +79,6 @@ pub enum AccountsNotice {
 
 pub fn email_taken_message(locale: Locale) -> String {
     td_string!(locale, moderation.accounts.email_taken).to_owned()
-}
-
-fn error_for(errors: &[(String, String)], field: &str) -> Option<String> {
-    errors
-        .iter()
-        .find(|(f, _)| f == field)
-        .map(|(_, m)| m.clone())
 }
 
 #[component]
@@ -200,13 +193,5 @@ pub fn AccountsPage(
                 </form>
             </section>
         </Document>
-    }
-}
-
-fn field_class(has_error: bool) -> &'static str {
-    if has_error {
-        "field has-error"
-    } else {
-        "field"
     }
 }

@@ -140,3 +140,31 @@ pub struct OwnPhoto {
     pub id: i64,
     pub view: PhotoView,
 }
+
+/// A derivative photo as `<picture>`: WebP with a JPEG fallback, `srcset`/`sizes`, width and
+/// height for layout stability, lazy loading, and the blurred placeholder behind it.
+#[leptos::component]
+pub fn Picture(
+    photo: PhotoView,
+    /// The `src` for browsers without `srcset`: the smallest JPEG at least this wide.
+    min_width: u32,
+    sizes: &'static str,
+) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    let src = photo
+        .fallback_src(min_width)
+        .map(|s| s.url.clone())
+        .unwrap_or_default();
+    let placeholder = photo
+        .placeholder
+        .as_ref()
+        .map(|p| format!("background-image:url({p});background-size:cover"));
+    view! {
+        <picture>
+            <source type="image/webp" srcset=photo.srcset(ImageFormat::Webp) sizes=sizes />
+            <img src=src srcset=photo.srcset(ImageFormat::Jpeg) sizes=sizes
+                width=photo.width height=photo.height alt=photo.alt.clone() loading="lazy" decoding="async"
+                style=placeholder />
+        </picture>
+    }
+}

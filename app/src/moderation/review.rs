@@ -8,7 +8,7 @@ use crate::domain::{
 use crate::locale::{self, Locale};
 use crate::media::OwnPhoto;
 use crate::submission::{PhotoFigure, field_label};
-use crate::ui::{Document, PageMeta, current_locale};
+use crate::ui::{Document, PageMeta, current_locale, error_for, field_class};
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
 
@@ -62,13 +62,6 @@ pub struct ReviewStory {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReviewNotice {
     Saved,
-}
-
-fn error_for(errors: &[(String, String)], field: &str) -> Option<String> {
-    errors
-        .iter()
-        .find(|(f, _)| f == field)
-        .map(|(_, m)| m.clone())
 }
 
 #[component]
@@ -498,13 +491,5 @@ fn History(history: Vec<HistoryRow>, revisions: Vec<RevisionRow>) -> impl IntoVi
             <h3>{td!(locale, moderation.review.revisions)}</h3>
             <ol>{versions}</ol>
         </section>
-    }
-}
-
-fn field_class(has_error: bool) -> &'static str {
-    if has_error {
-        "field has-error"
-    } else {
-        "field"
     }
 }

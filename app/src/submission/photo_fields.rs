@@ -132,7 +132,6 @@ fn StoredPhoto(photo: OwnPhoto) -> impl IntoView {
 #[component]
 pub fn PhotoFigure(photo: crate::media::PhotoView) -> impl IntoView {
     let locale = current_locale();
-    use crate::media::ImageFormat;
     let caption = [
         photo.year.map(|y| locale::year(locale, y, false)),
         photo.caption.clone(),
@@ -142,17 +141,12 @@ pub fn PhotoFigure(photo: crate::media::PhotoView) -> impl IntoView {
     .flatten()
     .collect::<Vec<_>>()
     .join(" · ");
-    let image = match photo.fallback_src(800) {
-        Some(src) => view! {
-            <picture>
-                <source type="image/webp" srcset=photo.srcset(ImageFormat::Webp) sizes="(min-width: 40rem) 20rem, 100vw" />
-                <img src=src.url.clone() srcset=photo.srcset(ImageFormat::Jpeg) sizes="(min-width: 40rem) 20rem, 100vw"
-                    width=photo.width height=photo.height alt=photo.alt.clone() loading="lazy"
-                    style=photo.placeholder.as_ref().map(|p| format!("background-image:url({p});background-size:cover")) />
-            </picture>
-        }
-        .into_any(),
-        None => view! { <p class="photo-processing">{td!(locale, submission.track.photo_processing)}</p> }.into_any(),
+    let image = if photo.is_ready() {
+        view! { <crate::media::Picture photo=photo.clone() min_width=800 sizes="(min-width: 40rem) 20rem, 100vw" /> }
+            .into_any()
+    } else {
+        view! { <p class="photo-processing">{td!(locale, submission.track.photo_processing)}</p> }
+            .into_any()
     };
     view! {
         <figure class="photo">

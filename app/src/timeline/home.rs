@@ -4,7 +4,7 @@
 use super::{MoreLoader, year_span};
 use crate::domain::{StoryId, Theme};
 use crate::locale;
-use crate::media::{ImageFormat, PhotoView};
+use crate::media::{PhotoView, Picture};
 use crate::ui::{Document, PageMeta, current_locale};
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
@@ -155,7 +155,7 @@ fn Card(card: StoryCard, latest_year: i32) -> impl IntoView {
     let thumbs = [card.then_photo, card.now_photo]
         .into_iter()
         .flatten()
-        .map(|p| view! { <Thumbnail photo=p /> })
+        .map(|p| view! { <Picture photo=p min_width=400 sizes="(min-width: 40rem) 12rem, 45vw" /> })
         .collect_view();
     view! {
         <li class="story-card" class:featured=card.featured>
@@ -167,21 +167,5 @@ fn Card(card: StoryCard, latest_year: i32) -> impl IntoView {
             <p class="card-excerpt">{card.excerpt}</p>
             <ul class="theme-list">{themes}</ul>
         </li>
-    }
-}
-
-#[component]
-fn Thumbnail(photo: PhotoView) -> impl IntoView {
-    let src = photo
-        .fallback_src(400)
-        .map(|s| s.url.clone())
-        .unwrap_or_default();
-    view! {
-        <picture>
-            <source type="image/webp" srcset=photo.srcset(ImageFormat::Webp) sizes="(min-width: 40rem) 12rem, 45vw" />
-            <img src=src srcset=photo.srcset(ImageFormat::Jpeg) sizes="(min-width: 40rem) 12rem, 45vw"
-                width=photo.width height=photo.height alt=photo.alt.clone() loading="lazy" decoding="async"
-                style=photo.placeholder.as_ref().map(|p| format!("background-image:url({p});background-size:cover")) />
-        </picture>
     }
 }

@@ -4,7 +4,9 @@
 use super::{CompareSlider, year_span};
 use crate::domain::{Licence, StoryId, Theme};
 use crate::locale;
-use crate::media::{ImageFormat, PhotoSlot, PhotoView};
+use crate::media::{PhotoSlot, PhotoView, Picture};
+
+const COMPARE_SIZES: &str = "(min-width: 48rem) 46rem, 100vw";
 use crate::submission::PhotoFigure;
 use crate::ui::{Document, OpenGraph, PageMeta, current_locale};
 use leptos::prelude::*;
@@ -178,27 +180,11 @@ fn Comparison(then: PhotoView, now: PhotoView) -> impl IntoView {
         <section class="comparison" aria-label=td_string!(locale, timeline.story.compare)>
             <CompareSlider locale label>
                 <div class="compare-pair" style=ratio>
-                    <figure class="compare-then"><Picture photo=then /></figure>
-                    <figure class="compare-now"><Picture photo=now /></figure>
+                    <figure class="compare-then"><Picture photo=then min_width=800 sizes=COMPARE_SIZES /></figure>
+                    <figure class="compare-now"><Picture photo=now min_width=800 sizes=COMPARE_SIZES /></figure>
                 </div>
             </CompareSlider>
             <div class="compare-captions">{then_caption}{now_caption}</div>
         </section>
-    }
-}
-
-#[component]
-fn Picture(photo: PhotoView) -> impl IntoView {
-    let src = photo
-        .fallback_src(800)
-        .map(|s| s.url.clone())
-        .unwrap_or_default();
-    view! {
-        <picture>
-            <source type="image/webp" srcset=photo.srcset(ImageFormat::Webp) sizes="(min-width: 48rem) 46rem, 100vw" />
-            <img src=src srcset=photo.srcset(ImageFormat::Jpeg) sizes="(min-width: 48rem) 46rem, 100vw"
-                width=photo.width height=photo.height alt=photo.alt.clone() loading="lazy" decoding="async"
-                style=photo.placeholder.as_ref().map(|p| format!("background-image:url({p});background-size:cover")) />
-        </picture>
     }
 }

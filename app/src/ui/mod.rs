@@ -101,6 +101,23 @@ pub fn Document(meta: PageMeta, children: Children) -> impl IntoView {
     }
 }
 
+/// The message for `field` among a refused form's `(field name, message)` pairs.
+pub fn error_for(errors: &[(String, String)], field: &str) -> Option<String> {
+    errors
+        .iter()
+        .find(|(f, _)| f == field)
+        .map(|(_, m)| m.clone())
+}
+
+/// The class of a form field's wrapper: marked when its value was refused.
+pub fn field_class(has_error: bool) -> &'static str {
+    if has_error {
+        "field has-error"
+    } else {
+        "field"
+    }
+}
+
 /// `<meta property=… content=…>` (Open Graph uses `property`, which the view macro lacks).
 fn og_meta(property: &'static str, content: String) -> impl IntoView {
     use leptos::tachys::html::attribute::custom::CustomAttribute;

@@ -70,6 +70,48 @@ pub struct PublicStory {
     pub cursor: Cursor,
 }
 
+/// A row of the two public story queries (`page`, `find`).
+struct PublicRow {
+    id: i64,
+    title: String,
+    body: String,
+    place: String,
+    narrator: Option<String>,
+    role: Option<String>,
+    year_then: i16,
+    year_then_approx: bool,
+    year_now: i16,
+    licence: Licence,
+    featured: bool,
+    published_at: OffsetDateTime,
+    themes: Vec<Theme>,
+}
+
+impl From<PublicRow> for PublicStory {
+    fn from(r: PublicRow) -> PublicStory {
+        PublicStory {
+            id: StoryId(r.id),
+            cursor: Cursor {
+                year_now: r.year_now,
+                year_then: r.year_then,
+                id: r.id,
+            },
+            title: r.title,
+            body: r.body,
+            place: r.place,
+            narrator: r.narrator,
+            role: r.role,
+            year_then: i32::from(r.year_then),
+            year_then_approx: r.year_then_approx,
+            year_now: i32::from(r.year_now),
+            themes: r.themes,
+            licence: r.licence,
+            featured: r.featured,
+            published_at: r.published_at,
+        }
+    }
+}
+
 pub struct Page {
     pub stories: Vec<PublicStory>,
     pub next: Option<Cursor>,
@@ -89,7 +131,8 @@ pub async fn page(
         .map(|s| s.words().to_vec())
         .unwrap_or_default();
     let indexed = filters.search.as_ref().map(SearchText::indexed);
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        PublicRow,
         r#"select s.id, s.title as "title!", s.body as "body!", s.place as "place!",
                   case when s.show_name then s.narrator_name end as narrator, s.role,
                   s.year_then, s.year_then_approx, s.year_now, s.licence as "licence: Licence",
@@ -122,29 +165,7 @@ pub async fn page(
     )
     .fetch_all(db)
     .await?;
-    let mut stories: Vec<PublicStory> = rows
-        .into_iter()
-        .map(|r| PublicStory {
-            id: StoryId(r.id),
-            cursor: Cursor {
-                year_now: r.year_now,
-                year_then: r.year_then,
-                id: r.id,
-            },
-            title: r.title,
-            body: r.body,
-            place: r.place,
-            narrator: r.narrator,
-            role: r.role,
-            year_then: i32::from(r.year_then),
-            year_then_approx: r.year_then_approx,
-            year_now: i32::from(r.year_now),
-            themes: r.themes,
-            licence: r.licence,
-            featured: r.featured,
-            published_at: r.published_at,
-        })
-        .collect();
+    let mut stories: Vec<PublicStory> = rows.into_iter().map(PublicStory::from).collect();
     let next = if stories.len() as i64 > size {
         stories.truncate(size as usize);
         stories.last().map(|s| s.cursor)
@@ -155,7 +176,8 @@ pub async fn page(
 }
 
 pub async fn find(db: &PgPool, id: StoryId) -> Result<Option<PublicStory>, AppError> {
-    let row = sqlx::query!(
+    let row = sqlx::query_as!(
+        PublicRow,
         r#"select s.id, s.title as "title!", s.body as "body!", s.place as "place!",
                   case when s.show_name then s.narrator_name end as narrator, s.role,
                   s.year_then, s.year_then_approx, s.year_now, s.licence as "licence: Licence",
@@ -166,26 +188,7 @@ pub async fn find(db: &PgPool, id: StoryId) -> Result<Option<PublicStory>, AppEr
     )
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|r| PublicStory {
-        id: StoryId(r.id),
-        cursor: Cursor {
-            year_now: r.year_now,
-            year_then: r.year_then,
-            id: r.id,
-        },
-        title: r.title,
-        body: r.body,
-        place: r.place,
-        narrator: r.narrator,
-        role: r.role,
-        year_then: i32::from(r.year_then),
-        year_then_approx: r.year_then_approx,
-        year_now: i32::from(r.year_now),
-        themes: r.themes,
-        licence: r.licence,
-        featured: r.featured,
-        published_at: r.published_at,
-    }))
+    Ok(row.map(PublicStory::from))
 }
 
 /// Up to `limit` other approved stories from the same place or sharing a theme, newest first.
