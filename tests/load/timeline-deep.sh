@@ -8,6 +8,10 @@
 #  - EXPLAIN (ANALYZE, BUFFERS) of the deep page's query: an index scan, no OFFSET;
 #  - a two-character Chinese search, `/?q=地铁` and `/api/v1/stories?q=地铁`: median and p95 of
 #    SEARCHES sequential requests (default 50); target under 200 ms.
+# The site keeps rendered pages in memory until a public story changes, so the HTML pages are
+# measured twice: repeating the URL (cache hits, what most readers get) and with a unique
+# ignored parameter per request (cache misses: the database query and the rendering). The
+# search is measured with cache misses only; the API is not cached.
 #
 # Needs DATABASE_URL, a release build (cargo leptos build --release) and wrk. Generating a
 # million stories takes minutes: BENCH_DB=name keeps the database for the next run.
@@ -69,40 +73,57 @@ else
   failures+=("GET /api/v1/stories?cursor= answered $api_code")
 fi
 
-if $deep_ok; then
+# compare LABEL FIRST_URL DEEP_URL MODE TARGET: wrk on first, deep, first, deep (MODE "same" or
+# "unique", see wrk-summary.lua); with TARGET "target", the ratio of the mean p95s must stay
+# ≤ 1.5. (Cache hits take a fraction of a millisecond: their p95 ratio is scheduling noise on
+# a small machine, so it is shown but not held to the target.)
+compare() {
+  local label=$1 first=$2 deep=$3 mode=$4 target=$5 run rps p50 p95 p99 first_p95 deep_p95 r
   echo
-  echo "wrk -t$wrk_threads -c$wrk_connections -d$wrk_duration --latency: first, deep, first, deep"
-  warm "$first_url"
-  warm "$deep_url"
-  wrk_measure first1 "$first_url"
-  wrk_measure deep1 "$deep_url"
-  wrk_measure first2 "$first_url"
-  wrk_measure deep2 "$deep_url"
-  first_p95=$(echo "scale=2; ($first1_p95 + $first2_p95) / 2" | bc)
-  deep_p95=$(echo "scale=2; ($deep1_p95 + $deep2_p95) / 2" | bc)
-  deep_ratio=$(ratio "$deep_p95" "$first_p95")
-  printf '%-28s %12s %9s %9s %9s\n' "page" "requests/s" "p50 ms" "p95 ms" "p99 ms"
+  echo "$label — wrk -t$wrk_threads -c$wrk_connections -d$wrk_duration: first, deep, first, deep"
+  warm "$first"
+  warm "$deep"
+  wrk_measure first1 "$first" "$mode"
+  wrk_measure deep1 "$deep" "$mode"
+  wrk_measure first2 "$first" "$mode"
+  wrk_measure deep2 "$deep" "$mode"
+  printf '  %-8s %12s %9s %9s %9s\n' "run" "requests/s" "p50 ms" "p95 ms" "p99 ms"
   for run in first1 deep1 first2 deep2; do
     rps=${run}_rps p50=${run}_p50 p95=${run}_p95 p99=${run}_p99
-    printf '%-28s %12s %9s %9s %9s\n' "$run" "${!rps}" "${!p50}" "${!p95}" "${!p99}"
+    printf '  %-8s %12s %9s %9s %9s\n' "$run" "${!rps}" "${!p50}" "${!p95}" "${!p99}"
   done
-  echo "p95 deep / first = $deep_p95 / $first_p95 ms = ${deep_ratio}× (target ≤ 1.5×)"
-  at_most "$deep_ratio" 1.5 || failures+=("deep/first p95 ratio ${deep_ratio}× > 1.5×")
+  first_p95=$(echo "scale=2; ($first1_p95 + $first2_p95) / 2" | bc)
+  deep_p95=$(echo "scale=2; ($deep1_p95 + $deep2_p95) / 2" | bc)
+  r=$(ratio "$deep_p95" "$first_p95")
+  if [ "$target" = target ]; then
+    echo "  p95 deep / first = $deep_p95 / $first_p95 ms = ${r}× (target ≤ 1.5×)"
+    at_most "$r" 1.5 || failures+=("$label: deep/first p95 ratio ${r}× > 1.5×")
+  else
+    echo "  p95 deep / first = $deep_p95 / $first_p95 ms = ${r}× (for information)"
+  fi
+}
+
+if $deep_ok; then
+  compare "HTML, page cache missed (a unique nocache= parameter per request)" "$first_url" "$deep_url" unique target
+  compare "HTML, page cache hits (the same URL again and again)" "$first_url" "$deep_url" same info
+fi
+if [ "$api_code" = 200 ]; then
+  compare "API /api/v1/stories (not cached)" "$app_url/api/v1/stories" "$app_url/api/v1/stories?cursor=$cursor" same target
 fi
 
-# search NAME PATH: SEARCHES sequential requests after three warm-ups; median and p95 in ms.
+# search NAME PATH: SEARCHES sequential requests, each with its own nocache= parameter (so
+# the page cache never answers), after two warm-ups; median and p95 in ms.
 search() {
-  local name=$1 url="$app_url$2" code i
+  local name=$1 url="$app_url$2" code i median p95
   code=$(curl -sS -o "$work/search.$name" -w '%{http_code}' "$url")
   if [ "$code" != 200 ]; then
     failures+=("GET $2 answered $code: search not measured")
     return 0
   fi
-  for i in 1 2; do curl -sS -o /dev/null "$url"; done
+  for i in 1 2; do curl -sS -o /dev/null "$url&nocache=warm$i"; done
   for i in $(seq 1 "$searches"); do
-    curl -sS -o /dev/null -w '%{time_total}\n' "$url"
+    curl -sS -o /dev/null -w '%{time_total}\n' "$url&nocache=$i"
   done | sort -n >"$work/times.$name"
-  local median p95
   median=$(awk '{t[NR] = $1} END {print t[int((NR + 1) / 2)] * 1000}' "$work/times.$name")
   p95=$(awk '{t[NR] = $1} END {i = int(NR * 0.95 + 0.999); print t[i] * 1000}' "$work/times.$name")
   printf '%-40s median %7.1f ms   p95 %7.1f ms   (%s requests)\n' "GET $2" "$median" "$p95" "$searches"
