@@ -145,8 +145,7 @@ pub async fn page(
              and ($3::int is null or s.year_now >= $3)
              and ($4::int is null or s.year_then <= $4)
              and ($5::text is null or (
-                   s.search_terms @@ (select coalesce(string_agg(quote_literal(g), ' & '), '')
-                                      from unnest(text_bigrams($5)) g)::tsquery
+                   s.search_terms @@ bigram_query($5)
                    and not exists (select 1 from unnest($6::text[]) w
                                    where strpos(lower(s.title || ' ' || s.body), w) = 0)))
              and ($7::smallint is null or (s.year_now, s.year_then, s.id) < ($7, $8, $9))
