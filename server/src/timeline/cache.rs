@@ -13,8 +13,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub const CHANNEL: &str = "public_changed";
-/// Distinct pages kept (filters and cursors make many); the cache is emptied when full.
-const MAX_ENTRIES: usize = 2000;
+/// Bytes of pages kept (filters, cursors and any query string make many distinct URLs); the
+/// cache is emptied when it would grow past this, so odd URLs cannot make it grow without bound.
+const MAX_BYTES: usize = 16 * 1024 * 1024;
 
 #[derive(Clone, Default)]
 pub struct PageCache {
@@ -22,8 +23,14 @@ pub struct PageCache {
 }
 
 #[derive(Default)]
+struct Pages {
+    by_key: HashMap<String, Bytes>,
+    bytes: usize,
+}
+
+#[derive(Default)]
 struct Inner {
-    pages: Mutex<HashMap<String, Bytes>>,
+    pages: Mutex<Pages>,
     /// The place suggestions of the filter form (a grouped scan of every approved story).
     places: Mutex<Option<Vec<String>>>,
     listening: AtomicBool,
@@ -34,7 +41,7 @@ impl PageCache {
         if !self.inner.listening.load(Ordering::Acquire) {
             return None;
         }
-        self.inner.pages.lock().ok()?.get(key).cloned()
+        self.inner.pages.lock().ok()?.by_key.get(key).cloned()
     }
 
     pub fn put(&self, key: String, page: Bytes) {
@@ -42,16 +49,23 @@ impl PageCache {
             return;
         }
         if let Ok(mut pages) = self.inner.pages.lock() {
-            if pages.len() >= MAX_ENTRIES {
-                pages.clear();
+            let key_len = key.len();
+            let size = key_len + page.len();
+            if pages.bytes + size > MAX_BYTES {
+                pages.by_key.clear();
+                pages.bytes = 0;
             }
-            pages.insert(key, page);
+            pages.bytes += size;
+            if let Some(old) = pages.by_key.insert(key, page) {
+                pages.bytes -= key_len + old.len();
+            }
         }
     }
 
     pub fn clear(&self) {
         if let Ok(mut pages) = self.inner.pages.lock() {
-            pages.clear();
+            pages.by_key.clear();
+            pages.bytes = 0;
         }
         if let Ok(mut places) = self.inner.places.lock() {
             *places = None;
@@ -98,5 +112,41 @@ impl PageCache {
             listener.recv().await?;
             self.clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listening_cache() -> PageCache {
+        let cache = PageCache::default();
+        cache.inner.listening.store(true, Ordering::Release);
+        cache
+    }
+
+    #[test]
+    fn nothing_is_cached_until_the_listener_is_up() {
+        let cache = PageCache::default();
+        cache.put("/".into(), Bytes::from_static(b"page"));
+        assert_eq!(cache.get("/"), None);
+    }
+
+    #[test]
+    fn the_cache_stays_under_its_byte_budget() {
+        let cache = listening_cache();
+        let page = Bytes::from(vec![b'x'; 1024 * 1024]);
+        for i in 0..40 {
+            cache.put(format!("/?n={i}"), page.clone());
+            let bytes = cache.inner.pages.lock().unwrap().bytes;
+            assert!(bytes <= MAX_BYTES, "{bytes}");
+        }
+        // Replacing a page does not count it twice.
+        let before = cache.inner.pages.lock().unwrap().bytes;
+        cache.put("/?n=39".into(), page.clone());
+        assert_eq!(cache.inner.pages.lock().unwrap().bytes, before);
+        assert!(cache.get("/?n=39").is_some());
+        cache.clear();
+        assert_eq!(cache.get("/?n=39"), None);
     }
 }
