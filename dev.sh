@@ -185,14 +185,29 @@ stop_private_postgres() {
 # ---------------------------------------------------------------------------------------------
 # Commands
 
+# With the private database only: an admin to try moderation with, its password kept in
+# $DATA_DIR/demo-admin.txt (readable by you only). A real site makes its admin with
+# `server create-admin`.
+ensure_demo_admin() {
+  local server=$1 file="$DATA_DIR/demo-admin.txt" password
+  if [ ! -f "$file" ]; then
+    password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+    ADMIN_PASSWORD="$password" "$server" create-admin --email admin@example.org --name "演示管理员" >/dev/null
+    (umask 077 && echo "admin@example.org $password" >"$file")
+  fi
+  say "Moderation: sign in at /login as $(cut -d' ' -f1 "$file") with the password in $file"
+}
+
 cmd_run() {
   ensure_system_packages "${SYSTEM_PACKAGES_RUN[@]}"
   ensure_rust_tools
   build_release
-  if [ -z "${DATABASE_URL:-}" ]; then start_private_postgres; fi
+  local private_db=false
+  if [ -z "${DATABASE_URL:-}" ]; then start_private_postgres; private_db=true; fi
   export MEDIA_DIR=${MEDIA_DIR:-$DATA_DIR/media}
   local server="$TARGET_DIR/release/server"
   "$server" seed-demo
+  if [ "$private_db" = true ]; then ensure_demo_admin "$server"; fi
   say "Serving on http://${BIND_ADDR:-127.0.0.1:3000} (Ctrl-C stops; ./dev.sh db-stop stops the database)"
   exec "$server"
 }

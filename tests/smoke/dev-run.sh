@@ -55,7 +55,11 @@ start_and_wait() {
 first=$(start_and_wait)
 [ -f "$data/postgres/PG_VERSION" ] || { echo "no private cluster under $data/postgres" >&2; exit 1; }
 curl -fsS "http://127.0.0.1:$port/" | grep -q "从轮渡到过江隧道" || { echo "demo stories missing on /" >&2; exit 1; }
-echo "first run: /healthz 200 after ${first}s (private PostgreSQL in $data/postgres, demo content on /)"
+read -r admin_email admin_password <"$data/demo-admin.txt" || { echo "no demo admin in $data/demo-admin.txt" >&2; exit 1; }
+login=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/login" \
+  --data-urlencode "email=$admin_email" --data-urlencode "password=$admin_password")
+[ "$login" = 303 ] || { echo "the demo admin cannot sign in (HTTP $login)" >&2; exit 1; }
+echo "first run: /healthz 200 after ${first}s (private PostgreSQL in $data/postgres, demo content on /, demo admin signs in)"
 
 stop_server
 second=$(start_and_wait)
