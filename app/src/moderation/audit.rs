@@ -9,7 +9,6 @@ use leptos_i18n::{td, td_string};
 
 #[derive(Debug, Clone)]
 pub struct AuditRow {
-    pub id: i64,
     pub story: StoryId,
     pub actor: ActorView,
     pub action: AuditAction,

@@ -522,7 +522,6 @@ pub async fn audit(
     let rows: Vec<AuditRow> = entries
         .into_iter()
         .map(|e| AuditRow {
-            id: e.id,
             story: e.story,
             actor: e.actor,
             action: e.action,

@@ -4,7 +4,7 @@
 
 use crate::accounts::store::Account;
 use crate::audit::{Action, Actor, Entry};
-use crate::submission::store::{RevisionContent, save_revision_content};
+use crate::submission::store::{RevisionContent, replace_themes, save_revision_content};
 use crate::web::AppError;
 use app::domain::{
     AccountId, AuditAction, Decision, Licence, ModeratorMessage, NewStory, StoryDraft, StoryId,
@@ -285,16 +285,7 @@ pub async fn edit(
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query!("delete from story_themes where story_id = $1", story.0)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query!(
-        "insert into story_themes (story_id, theme) select $1, unnest($2::theme[])",
-        story.0,
-        &content.themes as _
-    )
-    .execute(&mut *tx)
-    .await?;
+    replace_themes(&mut tx, story, &content.themes).await?;
     for words in photo_words {
         sqlx::query!(
             "update photos set caption = $3, alt = $4 where id = $1 and story_id = $2",
@@ -383,7 +374,6 @@ pub struct Detail {
     pub submitted_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     pub claim: Claim,
-    pub claim_expires_at: Option<OffsetDateTime>,
 }
 
 pub async fn detail(
@@ -399,8 +389,7 @@ pub async fn detail(
                   array(select t.theme::text from story_themes t where t.story_id = s.id order by t.theme) as "themes!",
                   c.real_name as "real_name?", c.contact as "contact?", c.assisted_by as "assisted_by?",
                   case when s.claim_expires_at > now() then s.claimed_by end as claimer_id,
-                  case when s.claim_expires_at > now() then a.display_name end as claimer_name,
-                  case when s.claim_expires_at > now() then s.claim_expires_at end as claim_expires_at
+                  case when s.claim_expires_at > now() then a.display_name end as claimer_name
            from stories s
            left join story_contributors c on c.story_id = s.id
            left join accounts a on a.id = s.claimed_by
@@ -438,7 +427,6 @@ pub async fn detail(
         submitted_at: r.submitted_at,
         updated_at: r.updated_at,
         claim: claim_of(r.claimer_id, r.claimer_name, me),
-        claim_expires_at: r.claim_expires_at,
     }))
 }
 

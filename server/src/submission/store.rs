@@ -232,7 +232,7 @@ pub(crate) async fn insert_story(
     Ok(id)
 }
 
-async fn replace_themes(
+pub(crate) async fn replace_themes(
     tx: &mut PgConnection,
     id: StoryId,
     themes: &[Theme],
