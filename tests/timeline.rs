@@ -325,7 +325,8 @@ async fn the_story_page_has_the_comparison_share_tags_and_related_stories(db: Pg
         html.contains(r#"<meta property="og:title" content="从渡船到过江隧道">"#),
         "{html}"
     );
-    assert!(html.contains(r#"property="og:image" content="http://127.0.0.1:3000/media/"#));
+    let og_image = format!(r#"property="og:image" content="http://{}/media/"#, app.addr);
+    assert!(html.contains(&og_image));
     assert!(html.contains(r#"<meta property="og:description""#));
     assert!(html.contains("<svg"), "QR code of the permalink");
     assert!(

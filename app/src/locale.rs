@@ -65,6 +65,9 @@ pub fn field_error(locale: Locale, error: FieldError) -> String {
         FieldError::ControlCharacter => {
             td_string!(locale, common.error.control_character).to_string()
         }
+        FieldError::FormattingCharacter => {
+            td_string!(locale, common.error.formatting_character).to_string()
+        }
         FieldError::NotAYear => td_string!(locale, common.error.not_a_year).to_string(),
         FieldError::YearOutOfRange { min, max } => {
             td_string!(locale, common.error.year_out_of_range, min, max).to_string()

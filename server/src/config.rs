@@ -15,7 +15,8 @@ pub struct Config {
     pub bind_addr: SocketAddr,
     /// `MEDIA_DIR`, default `./data/media`: originals (private) and derivatives.
     pub media_dir: PathBuf,
-    /// `PUBLIC_URL`, default `http://127.0.0.1:3000`: the address people use, for absolute links.
+    /// `PUBLIC_URL`, default `http://{BIND_ADDR}`: the address people use, for absolute links
+    /// and the same-origin check of forms (scheme, host and port must match what browsers send).
     pub public_url: String,
     /// `SITE_ROOT`, default `target/site`: what `cargo leptos build` produced (WASM, CSS, assets).
     pub site_root: PathBuf,
@@ -47,12 +48,13 @@ pub struct ConfigError {
 
 impl Config {
     pub fn from_env() -> Result<Config, ConfigError> {
+        let bind_addr = parsed("BIND_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)))?;
         Ok(Config {
             database_url: text("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/shinian"),
             database_max_connections: parsed("DATABASE_MAX_CONNECTIONS", 10)?,
-            bind_addr: parsed("BIND_ADDR", SocketAddr::from(([127, 0, 0, 1], 3000)))?,
+            bind_addr,
             media_dir: PathBuf::from(text("MEDIA_DIR", "./data/media")),
-            public_url: text("PUBLIC_URL", "http://127.0.0.1:3000")
+            public_url: text("PUBLIC_URL", &format!("http://{bind_addr}"))
                 .trim_end_matches('/')
                 .to_owned(),
             site_root: PathBuf::from(text("SITE_ROOT", "target/site")),

@@ -59,7 +59,7 @@ pub fn router(state: AppState) -> Router {
         .merge(timeline::routes())
         .merge(media::routes::routes())
         .route("/healthz", get(health::healthz))
-        .route("/locale", post(web::locale::choose_language))
+        .merge(language_switch(&state))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES));
     let staff = staff_routes(&state).layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES));
     let uploads = submission::routes().layer(RequestBodyLimitLayer::new(MAX_UPLOAD_REQUEST_BYTES));
@@ -77,6 +77,16 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
+}
+
+/// `POST /locale` sets a cookie: refused cross-site like every other state change.
+fn language_switch(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/locale", post(web::locale::choose_language))
+        .layer(from_fn_with_state(
+            state.clone(),
+            web::origin::same_origin_only,
+        ))
 }
 
 /// Sign-in, moderation and admin pages: the only routes with sessions, all refusing

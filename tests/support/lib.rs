@@ -27,14 +27,15 @@ impl TestApp {
     /// Serves the app with default settings changed by `configure`.
     pub async fn spawn_with(db: PgPool, configure: impl FnOnce(&mut Config)) -> TestApp {
         let media = tempfile::tempdir().expect("temp media dir");
-        let mut config = Config::for_database("postgres://unused");
-        config.media_dir = media.path().to_path_buf();
-        config.submissions_per_hour_per_ip = 1000;
-        configure(&mut config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("local addr");
+        let mut config = Config::for_database("postgres://unused");
+        config.media_dir = media.path().to_path_buf();
+        config.public_url = format!("http://{addr}");
+        config.submissions_per_hour_per_ip = 1000;
+        configure(&mut config);
         let state = AppState::new(config.clone(), db.clone());
         state.pages.spawn_listener(db.clone());
         let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();

@@ -83,6 +83,8 @@ pub enum FieldError {
         actual: usize,
     },
     ControlCharacter,
+    /// Bidirectional overrides or isolates, or (in one-line text) line separators.
+    FormattingCharacter,
     NotAYear,
     YearOutOfRange {
         min: i32,
@@ -116,6 +118,7 @@ pub enum TextProblem {
     TooShort { min: usize, actual: usize },
     TooLong { max: usize, actual: usize },
     ControlCharacter,
+    FormattingCharacter,
     NotAYear,
     YearOutOfRange { min: i32, max: i32 },
 }
@@ -126,6 +129,7 @@ impl TextProblem {
             FieldError::TooShort { min, actual } => TextProblem::TooShort { min, actual },
             FieldError::TooLong { max, actual } => TextProblem::TooLong { max, actual },
             FieldError::ControlCharacter => TextProblem::ControlCharacter,
+            FieldError::FormattingCharacter => TextProblem::FormattingCharacter,
             FieldError::NotAYear => TextProblem::NotAYear,
             FieldError::YearOutOfRange { min, max } => TextProblem::YearOutOfRange { min, max },
             _ => TextProblem::Required,
@@ -138,6 +142,7 @@ impl TextProblem {
             TextProblem::TooShort { min, actual } => FieldError::TooShort { min, actual },
             TextProblem::TooLong { max, actual } => FieldError::TooLong { max, actual },
             TextProblem::ControlCharacter => FieldError::ControlCharacter,
+            TextProblem::FormattingCharacter => FieldError::FormattingCharacter,
             TextProblem::NotAYear => FieldError::NotAYear,
             TextProblem::YearOutOfRange { min, max } => FieldError::YearOutOfRange { min, max },
         }

@@ -40,18 +40,65 @@ pub(crate) enum Lines {
 }
 
 /// Trims, normalises line endings and refuses control characters (tabs and newlines are allowed
-/// only in multi-line text). Returns `None` for blank input.
+/// only in multi-line text), bidirectional overrides and isolates (they make text read in another
+/// order than it is stored: a spoofing tool) and, in one-line text, line and paragraph
+/// separators. Returns `None` for input with nothing visible in it (blank, or only zero-width and
+/// other invisible characters).
 pub(crate) fn clean(input: &str, lines: Lines) -> Result<Option<String>, FieldError> {
     let normalised = input.replace("\r\n", "\n").replace('\r', "\n");
+    let normalised = match lines {
+        Lines::Multi => normalised.replace(['\u{2028}', '\u{2029}'], "\n"),
+        Lines::Single => normalised,
+    };
     let trimmed = normalised.trim();
-    if trimmed.is_empty() {
+    if !trimmed.chars().any(is_visible) {
         return Ok(None);
     }
     let allowed = |c: char| lines == Lines::Multi && (c == '\n' || c == '\t');
     if trimmed.chars().any(|c| c.is_control() && !allowed(c)) {
         return Err(FieldError::ControlCharacter);
     }
+    if trimmed.chars().any(is_formatting_control) {
+        return Err(FieldError::FormattingCharacter);
+    }
     Ok(Some(trimmed.to_owned()))
+}
+
+/// Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the
+/// Unicode line and paragraph separators (U+2028, U+2029).
+pub(crate) fn is_formatting_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Whether a character shows anything: not white space, not a control, not one of the
+/// characters that are invisible by design (zero-width spaces and joiners, direction marks,
+/// soft hyphen, fillers, variation selectors, tags).
+pub(crate) fn is_visible(c: char) -> bool {
+    !(c.is_whitespace() || c.is_control() || is_formatting_control(c) || is_invisible(c))
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{206A}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
 }
 
 pub(crate) fn char_count(text: &str) -> usize {
@@ -123,6 +170,47 @@ mod tests {
         assert_eq!(
             clean("a\u{85}b", Lines::Multi),
             Err(FieldError::ControlCharacter)
+        );
+    }
+
+    #[test]
+    fn invisible_only_is_blank() {
+        assert_eq!(clean("\u{200B}\u{200B}\u{FEFF}", Lines::Single), Ok(None));
+        assert_eq!(clean("\u{3000}\u{200D}\u{2060}", Lines::Multi), Ok(None));
+        assert_eq!(clean("\u{E0041}\u{00AD}", Lines::Single), Ok(None));
+        assert_eq!(
+            clean("a\u{200B}b", Lines::Single),
+            Ok(Some("a\u{200B}b".into()))
+        );
+    }
+
+    #[test]
+    fn refuses_bidi_controls_and_separators() {
+        for text in ["abc\u{202E}def", "a\u{2066}b\u{2069}", "a\u{202A}b"] {
+            assert_eq!(
+                clean(text, Lines::Single),
+                Err(FieldError::FormattingCharacter)
+            );
+            assert_eq!(
+                clean(text, Lines::Multi),
+                Err(FieldError::FormattingCharacter)
+            );
+        }
+        assert_eq!(
+            clean("a\u{2028}b", Lines::Single),
+            Err(FieldError::FormattingCharacter)
+        );
+        assert_eq!(
+            clean("a\u{2029}b", Lines::Single),
+            Err(FieldError::FormattingCharacter)
+        );
+    }
+
+    #[test]
+    fn multi_line_text_keeps_its_breaks() {
+        assert_eq!(
+            clean("第一段\u{2028}第二段\n\n第三段", Lines::Multi),
+            Ok(Some("第一段\n第二段\n\n第三段".into()))
         );
     }
 

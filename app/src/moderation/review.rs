@@ -8,7 +8,7 @@ use crate::domain::{
 use crate::locale::{self, Locale};
 use crate::media::OwnPhoto;
 use crate::submission::{PhotoFigure, field_label};
-use crate::ui::{Document, PageMeta, current_locale, error_for, field_class};
+use crate::ui::{Document, PageMeta, TextArea, current_locale, error_for, field_class};
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
 
@@ -252,7 +252,7 @@ pub fn RejectFields(prefix: &'static str) -> impl IntoView {
         </div>
         <div class="field">
             <label for=format!("{prefix}-message")>{td!(locale, moderation.review.message)}</label>
-            <textarea id=format!("{prefix}-message") name="message" rows="3" maxlength="2000"></textarea>
+            <TextArea id=format!("{prefix}-message") name="message".to_owned() value="" rows=3 maxlength=message_max() />
         </div>
     }
 }
@@ -297,7 +297,7 @@ fn decision_form(
             view! {
                 <div class="field">
                     <label for=message_id.clone()>{td!(locale, moderation.review.message)}</label>
-                    <textarea id=message_id name="message" rows="3" maxlength="2000" required></textarea>
+                    <TextArea id=message_id name="message".to_owned() value="" rows=3 maxlength=message_max() required=true />
                 </div>
             }
             .into_any(),
@@ -373,8 +373,7 @@ fn EditForm(
         let class = field_class(message.is_some());
         let input_id = format!("edit-{name}");
         let control = if multiline {
-            view! { <textarea id=input_id.clone() name=name rows="12">{value}</textarea> }
-                .into_any()
+            view! { <TextArea id=input_id.clone() name=name.to_owned() value rows=12 /> }.into_any()
         } else {
             view! { <input id=input_id.clone() name=name type="text" value=value /> }.into_any()
         };
@@ -492,4 +491,9 @@ fn History(history: Vec<HistoryRow>, revisions: Vec<RevisionRow>) -> impl IntoVi
             <ol>{versions}</ol>
         </section>
     }
+}
+
+/// The browser-side length cap of a moderator's message (the server checks it too).
+fn message_max() -> u32 {
+    u32::try_from(crate::domain::moderation_limits::MESSAGE.1).unwrap_or(u32::MAX)
 }

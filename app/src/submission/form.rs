@@ -1,7 +1,7 @@
 use super::FormEnhancer;
 use crate::domain::{Field, FieldError, FormErrors, Licence, StoryDraft, Theme};
 use crate::locale::{self, Locale};
-use crate::ui::current_locale;
+use crate::ui::{TextArea, current_locale};
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
 
@@ -32,7 +32,7 @@ pub fn StoryForm(
                 <fieldset>
                     <legend>{td!(locale, submission.submit.section_story)}</legend>
                     <TextInput field=Field::Title value=d.title.clone() error=e.get(Field::Title) required=true />
-                    <TextArea field=Field::Story value=d.story.clone() error=e.get(Field::Story) />
+                    <StoryText field=Field::Story value=d.story.clone() error=e.get(Field::Story) />
                     <TextInput field=Field::Place value=d.place.clone() error=e.get(Field::Place) required=true />
                 </fieldset>
                 <fieldset>
@@ -210,23 +210,20 @@ fn TextInput(
 }
 
 #[component]
-fn TextArea(field: Field, value: String, error: Option<FieldError>) -> impl IntoView {
+fn StoryText(field: Field, value: String, error: Option<FieldError>) -> impl IntoView {
     let invalid = error.is_some();
     let name = field.name();
     view! {
         <FieldShell field required=true error>
-            <textarea
-                id=name
-                name=name
-                rows="12"
-                aria-required="true"
-                aria-invalid=invalid.then_some("true")
-                aria-describedby=described_by(field)
-            >
-                // Leptos writes <textarea> children raw (like <script>), so escape them here or a
-                // story containing "</textarea>" would break out of the field.
-                {html_escape::encode_text(&value).into_owned()}
-            </textarea>
+            <TextArea
+                id=name.to_owned()
+                name=name.to_owned()
+                value
+                rows=12
+                required=true
+                invalid
+                described_by=described_by(field)
+            />
         </FieldShell>
     }
 }

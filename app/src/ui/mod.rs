@@ -1,6 +1,10 @@
 //! The page shell every page shares: document head, header with navigation and language switch,
 //! footer, and the error page.
 
+mod text_area;
+
+pub use text_area::TextArea;
+
 use crate::locale::{self, Locale};
 use leptos::prelude::*;
 use leptos_i18n::td;

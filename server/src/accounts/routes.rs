@@ -6,12 +6,14 @@ use crate::state::AppState;
 use crate::submission::tokens::ip_hash;
 use crate::web::client_ip::ClientIp;
 use crate::web::form::read_form;
+use crate::web::query::Query;
+use crate::web::redirect::LocalPath;
 use crate::web::render::{private_html, render_page};
 use crate::web::{AppError, RequestLocale};
 use app::accounts::{LoginFailure, LoginPage};
 use app::locale::Locale;
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
@@ -26,14 +28,9 @@ pub struct NextQuery {
 
 /// Only our own moderation and admin pages may be the destination after signing in.
 fn safe_next(next: &str) -> String {
-    let ours = ["/moderate", "/admin"].iter().any(|p| {
-        next == *p || next.starts_with(&format!("{p}/")) || next.starts_with(&format!("{p}?"))
-    });
-    if ours && !next.contains("//") && !next.contains('\\') {
-        next.to_owned()
-    } else {
-        "/moderate".to_owned()
-    }
+    LocalPath::parse(next)
+        .filter(|path| path.is_under("/moderate") || path.is_under("/admin"))
+        .map_or_else(|| "/moderate".to_owned(), |path| path.as_str().to_owned())
 }
 
 pub async fn form(
@@ -140,5 +137,7 @@ mod tests {
         assert_eq!(safe_next("//evil.example/moderate"), "/moderate");
         assert_eq!(safe_next("/moderate//evil"), "/moderate");
         assert_eq!(safe_next("/moderateX"), "/moderate");
+        assert_eq!(safe_next("/moderate/\nx"), "/moderate");
+        assert_eq!(safe_next("/\t/evil.example/"), "/moderate");
     }
 }

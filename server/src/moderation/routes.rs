@@ -6,6 +6,7 @@ use crate::accounts::{Admin, Moderator};
 use crate::media::photos;
 use crate::state::AppState;
 use crate::web::form::{PostedForm, read_form};
+use crate::web::query::Query;
 use crate::web::render::{private_html, render_page};
 use crate::web::time::{display_date, latest_allowed_year};
 use crate::web::{AppError, RequestLocale};
@@ -20,7 +21,7 @@ use app::moderation::{
     ReviewNotice, ReviewPage, ReviewStory, RevisionRow,
 };
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;

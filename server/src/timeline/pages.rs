@@ -2,6 +2,7 @@
 
 use super::store::{self, Cursor, Filters, PAGE_SIZE, PublicStory};
 use crate::state::AppState;
+use crate::web::query::Query;
 use crate::web::render::{public_html, render_page};
 use crate::web::time::{display_date, latest_allowed_year};
 use crate::web::{AppError, RequestLocale};
@@ -9,7 +10,7 @@ use app::domain::{SearchText, StoryId, Theme};
 use app::locale::{self, Locale};
 use app::timeline::{HomePage, RelatedStory, StoryCard, StoryPage, StoryView, TimelineFilters};
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;

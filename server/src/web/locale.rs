@@ -2,12 +2,13 @@
 //! else Chinese. Pages keep their URLs in every language (no locale prefix or redirect).
 
 use crate::web::AppError;
+use crate::web::redirect::LocalPath;
 use app::locale::{self, Locale};
 use axum::Form;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
@@ -56,25 +57,5 @@ pub async fn choose_language(
         .same_site(SameSite::Lax)
         .http_only(true)
         .build();
-    Ok((jar.add(cookie), Redirect::to(local_path(&choice.next))).into_response())
-}
-
-/// Only same-site paths: never an open redirect to another host.
-fn local_path(next: &str) -> &str {
-    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
-    if local { next } else { "/" }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::local_path;
-
-    #[test]
-    fn refuses_foreign_redirects() {
-        assert_eq!(local_path("/submit?x=1"), "/submit?x=1");
-        assert_eq!(local_path("//evil.example/"), "/");
-        assert_eq!(local_path("https://evil.example/"), "/");
-        assert_eq!(local_path("/\\evil.example"), "/");
-        assert_eq!(local_path(""), "/");
-    }
+    Ok((jar.add(cookie), LocalPath::or_home(&choice.next).redirect()).into_response())
 }

@@ -6,6 +6,8 @@ pub mod error;
 pub mod form;
 pub mod locale;
 pub mod origin;
+pub mod query;
+pub mod redirect;
 pub mod render;
 pub mod time;
 

@@ -1,12 +1,13 @@
-//! Cross-site request refusal for signed-in actions: a state-changing request whose `Origin`
-//! is another site, or that the browser marks `Sec-Fetch-Site: cross-site`, gets 403. Requests
+//! Cross-site request refusal for signed-in actions and the language switch: a state-changing
+//! request whose `Origin` is not `PUBLIC_URL`'s, or that the browser marks
+//! `Sec-Fetch-Site: cross-site`, gets 403. Requests
 //! without `Origin` (curl, older clients) pass: the SameSite=Lax cookie already keeps browsers
 //! from sending the session on cross-site POSTs, this is the second lock.
 
 use super::AppError;
 use crate::state::AppState;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -22,6 +23,9 @@ pub async fn same_origin_only(
     next.run(request).await
 }
 
+/// Cross-site unless the browser says otherwise and the single `Origin` (when sent) has the
+/// scheme, host and port of `PUBLIC_URL`. Two `Origin` headers are refused: no browser sends
+/// them, and a proxy could check one while we read the other.
 pub fn is_cross_site(headers: &HeaderMap, public_url: &str) -> bool {
     let fetch_site = headers
         .get("sec-fetch-site")
@@ -30,24 +34,45 @@ pub fn is_cross_site(headers: &HeaderMap, public_url: &str) -> bool {
     if fetch_site.eq_ignore_ascii_case("cross-site") {
         return true;
     }
-    let Some(origin) = headers.get(header::ORIGIN) else {
-        return false;
-    };
-    let Ok(origin) = origin.to_str() else {
-        return true;
-    };
-    let origin = origin.trim_end_matches('/');
-    if origin.eq_ignore_ascii_case(public_url.trim_end_matches('/')) {
-        return false;
+    let mut origins = headers.get_all(header::ORIGIN).iter();
+    match (origins.next(), origins.next()) {
+        (None, _) => false,
+        (Some(_), Some(_)) => true,
+        (Some(origin), None) => {
+            let site = SiteOrigin::parse(public_url);
+            let origin = origin.to_str().ok().and_then(SiteOrigin::parse);
+            site.is_none() || origin.is_none() || site != origin
+        }
     }
-    // Served under another name than PUBLIC_URL (a test port, a LAN address): the page's own
-    // host is same-origin too.
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let origin_host = origin.split_once("://").map_or("", |(_, rest)| rest);
-    host.is_empty() || !origin_host.eq_ignore_ascii_case(host)
+}
+
+/// Scheme, host and port of a URL, compared the way browsers compare origins.
+#[derive(Debug, PartialEq, Eq)]
+struct SiteOrigin {
+    scheme: String,
+    host: String,
+    port: u16,
+}
+
+impl SiteOrigin {
+    fn parse(url: &str) -> Option<SiteOrigin> {
+        let uri: Uri = url.parse().ok()?;
+        let scheme = uri.scheme_str()?.to_ascii_lowercase();
+        let authority = uri.authority()?;
+        if authority.as_str().contains('@') {
+            return None;
+        }
+        let default_port = match scheme.as_str() {
+            "http" => 80,
+            "https" => 443,
+            _ => return None,
+        };
+        Some(SiteOrigin {
+            host: authority.host().to_ascii_lowercase(),
+            port: authority.port_u16().unwrap_or(default_port),
+            scheme,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -66,6 +91,27 @@ mod tests {
     const SITE: &str = "https://shinian.example";
 
     #[test]
+    fn two_origin_headers_are_refused() {
+        let mut map = HeaderMap::new();
+        map.append(
+            "origin",
+            HeaderValue::from_static("https://shinian.example"),
+        );
+        map.append("origin", HeaderValue::from_static("https://evil.example"));
+        assert!(is_cross_site(&map, SITE));
+        let mut same_twice = HeaderMap::new();
+        same_twice.append(
+            "origin",
+            HeaderValue::from_static("https://shinian.example"),
+        );
+        same_twice.append(
+            "origin",
+            HeaderValue::from_static("https://shinian.example"),
+        );
+        assert!(is_cross_site(&same_twice, SITE));
+    }
+
+    #[test]
     fn same_origin_and_no_origin_pass() {
         assert!(!is_cross_site(&headers(&[]), SITE));
         assert!(!is_cross_site(
@@ -73,11 +119,12 @@ mod tests {
             SITE
         ));
         assert!(!is_cross_site(
-            &headers(&[
-                ("origin", "http://127.0.0.1:4000"),
-                ("host", "127.0.0.1:4000")
-            ]),
+            &headers(&[("origin", "https://shinian.example:443")]),
             SITE
+        ));
+        assert!(!is_cross_site(
+            &headers(&[("origin", "HTTPS://Shinian.Example")]),
+            "https://shinian.example/"
         ));
         assert!(!is_cross_site(
             &headers(&[("sec-fetch-site", "same-origin")]),
@@ -99,6 +146,22 @@ mod tests {
             SITE
         ));
         assert!(is_cross_site(&headers(&[("origin", "null")]), SITE));
+        // The page's own host under another scheme or port is another origin.
+        assert!(is_cross_site(
+            &headers(&[
+                ("origin", "http://shinian.example"),
+                ("host", "shinian.example")
+            ]),
+            SITE
+        ));
+        assert!(is_cross_site(
+            &headers(&[("origin", "https://shinian.example:8443")]),
+            SITE
+        ));
+        assert!(is_cross_site(
+            &headers(&[("origin", "https://shinian.example.evil.example")]),
+            SITE
+        ));
         assert!(is_cross_site(
             &headers(&[("sec-fetch-site", "cross-site")]),
             SITE
