@@ -32,6 +32,20 @@ pub struct Config {
     pub require_photo_pair: bool,
     /// `PHOTO_RETENTION_DAYS`, default 30: photos of rejected stories are deleted after this.
     pub photo_retention_days: i32,
+    /// `HEADER_READ_TIMEOUT_SECS`, default 10: a request's line and headers must arrive within
+    /// this, or the connection is closed.
+    pub header_read_timeout_secs: u64,
+    /// `BODY_IDLE_TIMEOUT_SECS`, default 20: a request body must advance by at least
+    /// `body_min_bytes` in every such period (so also: no byte for this long), else 408 and close.
+    pub body_idle_timeout_secs: u64,
+    /// `BODY_MIN_BYTES`, default 4096: the progress a body must make per idle period (0.2 KB/s
+    /// at the defaults; a phone uploading at 50 KB/s sends 1 MB per period).
+    pub body_min_bytes: u64,
+    /// `DATABASE_STATEMENT_TIMEOUT_MS`, default 5000: the longest query of the serving pool
+    /// (not of migrations and command-line tasks).
+    pub database_statement_timeout_ms: u64,
+    /// `SEARCH_TIMEOUT_MS`, default 1500: the longest timeline search query.
+    pub search_timeout_ms: u64,
 }
 
 fn cores() -> usize {
@@ -64,6 +78,11 @@ impl Config {
             worker_concurrency: parsed("WORKER_CONCURRENCY", cores())?,
             require_photo_pair: flag("REQUIRE_PHOTO_PAIR")?,
             photo_retention_days: parsed("PHOTO_RETENTION_DAYS", 30)?,
+            header_read_timeout_secs: parsed("HEADER_READ_TIMEOUT_SECS", 10)?,
+            body_idle_timeout_secs: parsed("BODY_IDLE_TIMEOUT_SECS", 20)?,
+            body_min_bytes: parsed("BODY_MIN_BYTES", 4096)?,
+            database_statement_timeout_ms: parsed("DATABASE_STATEMENT_TIMEOUT_MS", 5000)?,
+            search_timeout_ms: parsed("SEARCH_TIMEOUT_MS", 1500)?,
         })
     }
 
@@ -82,6 +101,11 @@ impl Config {
             worker_concurrency: 1,
             require_photo_pair: false,
             photo_retention_days: 30,
+            header_read_timeout_secs: 10,
+            body_idle_timeout_secs: 20,
+            body_min_bytes: 4096,
+            database_statement_timeout_ms: 5000,
+            search_timeout_ms: 1500,
         }
     }
 

@@ -11,6 +11,7 @@ pub mod health;
 pub mod maintenance;
 pub mod media;
 pub mod moderation;
+pub mod serve;
 pub mod state;
 pub mod submission;
 pub mod timeline;
@@ -71,6 +72,10 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(
             state.clone(),
             web::error::localize_errors,
+        ))
+        .layer(from_fn_with_state(
+            state.clone(),
+            web::headers::security_headers,
         ))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))

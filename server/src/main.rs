@@ -1,8 +1,8 @@
 use clap::{Parser, Subcommand};
 use server::config::Config;
+use server::serve::{self, Timeouts};
 use server::state::AppState;
 use server::{db, demo, maintenance};
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -56,10 +56,15 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::from_env()?;
-    let pool = db::connect(&config).await?;
+    // Migrations and tasks run without the serving pool's statement timeout.
+    let pool = db::connect_for_tasks(&config).await?;
     db::MIGRATOR.run(&pool).await?;
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(AppState::new(config, pool)).await,
+        Command::Serve => {
+            pool.close().await;
+            let pool = db::connect(&config).await?;
+            run_server(AppState::new(config, pool)).await
+        }
         Command::Migrate => Ok(()),
         Command::SeedDemo => seed_demo(&pool).await,
         Command::CreateAdmin { email, name } => {
@@ -77,7 +82,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     }
 }
 
-async fn serve(state: AppState) -> Result<(), Box<dyn std::error::Error>> {
+async fn run_server(state: AppState) -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(state.config.bind_addr).await?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
     state.media.prepare().await?;
@@ -89,10 +94,8 @@ async fn serve(state: AppState) -> Result<(), Box<dyn std::error::Error>> {
         state.config.worker_concurrency,
         state.jobs_queued.clone(),
     );
-    let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let timeouts = Timeouts::from_config(&state.config);
+    serve::serve(listener, server::router(state), timeouts, shutdown_signal()).await;
     Ok(())
 }
 

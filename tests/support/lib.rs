@@ -38,8 +38,14 @@ impl TestApp {
         configure(&mut config);
         let state = AppState::new(config.clone(), db.clone());
         state.pages.spawn_listener(db.clone());
-        let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();
-        tokio::spawn(async move { axum::serve(listener, app).await.expect("server runs") });
+        let timeouts = server::serve::Timeouts::from_config(&config);
+        let router = server::router(state);
+        tokio::spawn(server::serve::serve(
+            listener,
+            router,
+            timeouts,
+            std::future::pending(),
+        ));
         let client = reqwest::Client::builder()
             .redirect(Policy::none())
             .build()

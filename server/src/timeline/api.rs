@@ -79,7 +79,14 @@ pub async fn list(
     State(state): State<AppState>,
     Query(query): Query<TimelineQuery>,
 ) -> Result<Response, AppError> {
-    let page = store::page(&state.db, &query.filters(), query.cursor(), PAGE_SIZE).await?;
+    let page = store::page(
+        &state.db,
+        &query.filters(),
+        query.cursor(),
+        PAGE_SIZE,
+        state.config.search_timeout_ms,
+    )
+    .await?;
     let ids: Vec<StoryId> = page.stories.iter().map(|s| s.id).collect();
     let photos = store::photos_of(&state.db, &ids).await?;
     let base = state.config.public_url.as_str();

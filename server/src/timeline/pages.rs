@@ -97,7 +97,14 @@ pub async fn home(
         return Ok(cached_html(page));
     }
     let filters = query.filters();
-    let page = store::page(&state.db, &filters, query.cursor(), PAGE_SIZE).await?;
+    let page = store::page(
+        &state.db,
+        &filters,
+        query.cursor(),
+        PAGE_SIZE,
+        state.config.search_timeout_ms,
+    )
+    .await?;
     let ids: Vec<StoryId> = page.stories.iter().map(|s| s.id).collect();
     let photos = store::photos_of(&state.db, &ids).await?;
     let cards: Vec<StoryCard> = page

@@ -118,20 +118,46 @@ pub struct Page {
 }
 
 /// One page of the timeline: keyset pagination on the partial index `stories_timeline`, so a
-/// page a hundred thousand stories deep costs what the first does.
+/// page a hundred thousand stories deep costs what the first does. A search runs under its
+/// own, tighter statement timeout (`SEARCH_TIMEOUT_MS`): its cost depends on the words.
 pub async fn page(
     db: &PgPool,
     filters: &Filters,
     after: Option<Cursor>,
     size: i64,
+    search_timeout_ms: u64,
 ) -> Result<Page, AppError> {
+    let rows = if filters.search.is_some() {
+        let mut tx = crate::db::begin_with_timeout(db, search_timeout_ms).await?;
+        let rows = page_rows(&mut *tx, filters, after, size).await?;
+        tx.commit().await?;
+        rows
+    } else {
+        page_rows(db, filters, after, size).await?
+    };
+    let mut stories: Vec<PublicStory> = rows.into_iter().map(PublicStory::from).collect();
+    let next = if stories.len() as i64 > size {
+        stories.truncate(size as usize);
+        stories.last().map(|s| s.cursor)
+    } else {
+        None
+    };
+    Ok(Page { stories, next })
+}
+
+async fn page_rows<'e>(
+    db: impl sqlx::PgExecutor<'e>,
+    filters: &Filters,
+    after: Option<Cursor>,
+    size: i64,
+) -> Result<Vec<PublicRow>, sqlx::Error> {
     let words: Vec<String> = filters
         .search
         .as_ref()
         .map(|s| s.words().to_vec())
         .unwrap_or_default();
     let indexed = filters.search.as_ref().map(SearchText::indexed);
-    let rows = sqlx::query_as!(
+    sqlx::query_as!(
         PublicRow,
         r#"select s.id, s.title as "title!", s.body as "body!", s.place as "place!",
                   case when s.show_name then s.narrator_name end as narrator, s.role,
@@ -163,15 +189,7 @@ pub async fn page(
         size + 1
     )
     .fetch_all(db)
-    .await?;
-    let mut stories: Vec<PublicStory> = rows.into_iter().map(PublicStory::from).collect();
-    let next = if stories.len() as i64 > size {
-        stories.truncate(size as usize);
-        stories.last().map(|s| s.cursor)
-    } else {
-        None
-    };
-    Ok(Page { stories, next })
+    .await
 }
 
 pub async fn find(db: &PgPool, id: StoryId) -> Result<Option<PublicStory>, AppError> {

@@ -49,6 +49,8 @@ pub enum AppError {
     BeingReviewed { by: String },
     #[error("action not possible in the story's current status")]
     NotAllowedNow,
+    #[error("request body arrived too slowly")]
+    RequestTimeout,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("internal: {0}")]
@@ -64,19 +66,39 @@ pub enum ErrorKind {
     PayloadTooLarge,
     UnsupportedMediaType,
     Honeypot,
-    RateLimited { limit: u32, retry_after_secs: u64 },
+    RateLimited {
+        limit: u32,
+        retry_after_secs: u64,
+    },
     IdempotencyConflict,
     NotEditable,
     NotFound,
     Forbidden,
     CrossSite,
-    LoginThrottled { retry_after_secs: u64 },
-    AlreadyHandled { by: Option<String> },
-    BeingReviewed { by: String },
+    LoginThrottled {
+        retry_after_secs: u64,
+    },
+    AlreadyHandled {
+        by: Option<String>,
+    },
+    BeingReviewed {
+        by: String,
+    },
     NotAllowedNow,
     MethodNotAllowed,
     Internal,
     Unavailable,
+    RequestTimeout,
+    /// A query ran into the statement timeout.
+    Busy,
+}
+
+/// Seconds a client is asked to wait after a query ran into the statement timeout.
+const BUSY_RETRY_AFTER_SECS: u64 = 5;
+
+/// SQLSTATE `query_canceled`: the statement timeout (or a cancel request) stopped the query.
+fn is_statement_timeout(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.code().as_deref() == Some("57014"))
 }
 
 impl AppError {
@@ -106,7 +128,9 @@ impl AppError {
             AppError::AlreadyHandled { by } => ErrorKind::AlreadyHandled { by: by.clone() },
             AppError::BeingReviewed { by } => ErrorKind::BeingReviewed { by: by.clone() },
             AppError::NotAllowedNow => ErrorKind::NotAllowedNow,
+            AppError::RequestTimeout => ErrorKind::RequestTimeout,
             AppError::Database(sqlx::Error::PoolTimedOut) => ErrorKind::Unavailable,
+            AppError::Database(e) if is_statement_timeout(e) => ErrorKind::Busy,
             AppError::Database(_) | AppError::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -122,6 +146,9 @@ impl IntoResponse for AppError {
             return Redirect::to(&target).into_response();
         }
         match &self {
+            AppError::Database(e) if is_statement_timeout(e) => {
+                tracing::warn!(error = %self, "query ran into the statement timeout")
+            }
             AppError::Database(_) | AppError::Internal(_) => {
                 tracing::error!(error = %self, "request failed")
             }
@@ -154,7 +181,8 @@ impl ErrorKind {
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
             ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::Unavailable | ErrorKind::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
         }
     }
 
@@ -179,6 +207,8 @@ impl ErrorKind {
             ErrorKind::MethodNotAllowed => "method_not_allowed",
             ErrorKind::Internal => "server_error",
             ErrorKind::Unavailable => "unavailable",
+            ErrorKind::RequestTimeout => "request_timeout",
+            ErrorKind::Busy => "busy",
         }
     }
 
@@ -232,6 +262,10 @@ impl ErrorKind {
             ErrorKind::Unavailable => {
                 td_string!(locale, common.request_error.unavailable).to_owned()
             }
+            ErrorKind::RequestTimeout => {
+                td_string!(locale, common.request_error.request_timeout).to_owned()
+            }
+            ErrorKind::Busy => td_string!(locale, common.request_error.busy).to_owned(),
         }
     }
 
@@ -254,6 +288,7 @@ impl ErrorKind {
             StatusCode::NOT_FOUND => ErrorKind::NotFound,
             StatusCode::METHOD_NOT_ALLOWED => ErrorKind::MethodNotAllowed,
             StatusCode::PAYLOAD_TOO_LARGE => ErrorKind::PayloadTooLarge,
+            StatusCode::REQUEST_TIMEOUT => ErrorKind::RequestTimeout,
             StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorKind::UnsupportedMediaType,
             StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => ErrorKind::Unavailable,
             s if s.is_server_error() => ErrorKind::Internal,
@@ -300,13 +335,24 @@ pub async fn localize_errors(
         );
         private_html(kind.status(), page)
     };
-    if let ErrorKind::RateLimited {
-        retry_after_secs, ..
+    let retry_after = match &kind {
+        ErrorKind::RateLimited {
+            retry_after_secs, ..
+        }
+        | ErrorKind::LoginThrottled { retry_after_secs } => Some(*retry_after_secs),
+        ErrorKind::Busy => Some(BUSY_RETRY_AFTER_SECS),
+        _ => None,
+    };
+    if let Some(secs) = retry_after {
+        rendered
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
-    | ErrorKind::LoginThrottled { retry_after_secs } = &kind
-        && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
-    {
-        rendered.headers_mut().insert(header::RETRY_AFTER, value);
+    // The rest of a too-slow body is not worth waiting for.
+    if kind == ErrorKind::RequestTimeout {
+        rendered
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
     if let Some(allow) = response.headers().get(header::ALLOW) {
         rendered.headers_mut().insert(header::ALLOW, allow.clone());

@@ -178,12 +178,15 @@ pub(crate) fn multipart_error(error: multer::Error) -> AppError {
     }
 }
 
-/// The body limit layer reports an oversized body as a stream error.
+/// The body limit layer reports an oversized body as a stream error, the server a stalled one.
 fn body_error(error: &(dyn std::error::Error + 'static)) -> AppError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(e) = source {
         if e.is::<http_body_util::LengthLimitError>() {
             return AppError::PayloadTooLarge;
+        }
+        if e.is::<crate::serve::BodyTooSlow>() {
+            return AppError::RequestTimeout;
         }
         source = e.source();
     }

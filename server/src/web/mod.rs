@@ -4,6 +4,7 @@
 pub mod client_ip;
 pub mod error;
 pub mod form;
+pub mod headers;
 pub mod locale;
 pub mod origin;
 pub mod query;

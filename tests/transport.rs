@@ -1,0 +1,503 @@
+//! The transport against a real server: slow clients are cut off within the documented limits
+//! while a steady upload goes through; every response carries the security headers, with a
+//! fresh script nonce per HTML response (cached pages included); a query over its time limit
+//! answers a localized 503.
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use sqlx::PgPool;
+use std::time::{Duration, Instant};
+use tests::{TestApp, fixture, location, valid_story};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// Slack for scheduling and the kernel on a busy machine, on top of a configured limit.
+const SLACK: Duration = Duration::from_millis(1500);
+
+/// What happened to a connection we kept feeding.
+struct Closed {
+    after: Duration,
+    response: String,
+}
+
+/// Sends `chunk` every `every` until the server closes the connection (gives up after
+/// `give_up`); returns when that happened and what the server answered.
+async fn trickle_until_closed(
+    stream: &mut TcpStream,
+    chunk: &[u8],
+    every: Duration,
+    give_up: Duration,
+) -> Closed {
+    let started = Instant::now();
+    let mut response = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        assert!(
+            started.elapsed() < give_up,
+            "the connection was still open after {give_up:?}"
+        );
+        if stream.write_all(chunk).await.is_err() {
+            break;
+        }
+        match tokio::time::timeout(every, stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(n)) => response.extend_from_slice(&buf[..n]),
+            Err(_) => {}
+        }
+    }
+    // Whatever is still buffered of the answer.
+    while let Ok(Ok(n)) =
+        tokio::time::timeout(Duration::from_millis(200), stream.read(&mut buf)).await
+    {
+        if n == 0 {
+            break;
+        }
+        response.extend_from_slice(&buf[..n]);
+    }
+    Closed {
+        after: started.elapsed(),
+        response: String::from_utf8_lossy(&response).into_owned(),
+    }
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn slow_header_lines_are_cut_off_at_the_header_timeout(db: PgPool) {
+    let app = TestApp::spawn_with(db, |c| c.header_read_timeout_secs = 2).await;
+    let mut stream = TcpStream::connect(app.addr).await.unwrap();
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n")
+        .await
+        .unwrap();
+    // One more header line every half second: each is progress, none completes the request.
+    let closed = trickle_until_closed(
+        &mut stream,
+        b"X-Slow: a\r\n",
+        Duration::from_millis(500),
+        Duration::from_secs(10),
+    )
+    .await;
+    assert!(
+        closed.after <= Duration::from_secs(2) + SLACK,
+        "closed after {:?}",
+        closed.after
+    );
+    assert!(!closed.response.contains("200 OK"), "{}", closed.response);
+}
+
+/// Headers of a POST to `/submit` announcing a body of `length` bytes.
+fn post_head(content_type: &str, length: usize) -> String {
+    format!(
+        "POST /submit HTTP/1.1\r\nHost: localhost\r\nContent-Type: {content_type}\r\n\
+         Content-Length: {length}\r\n\r\n"
+    )
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_trickling_body_is_cut_off_with_408(db: PgPool) {
+    let app = TestApp::spawn_with(db, |c| c.body_idle_timeout_secs = 2).await;
+    let mut stream = TcpStream::connect(app.addr).await.unwrap();
+    let head = post_head("application/x-www-form-urlencoded", 100_000);
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // A byte every 300 ms never leaves the connection idle for the whole period, but is far
+    // under the minimum progress (4 KiB per period): a pure idle timeout would wait for days.
+    let closed = trickle_until_closed(
+        &mut stream,
+        b"a",
+        Duration::from_millis(300),
+        Duration::from_secs(10),
+    )
+    .await;
+    assert!(
+        closed.after <= Duration::from_secs(2) + SLACK,
+        "closed after {:?}",
+        closed.after
+    );
+    assert!(
+        closed.response.starts_with("HTTP/1.1 408"),
+        "{}",
+        closed.response
+    );
+    assert!(
+        closed.response.contains("网络太慢"),
+        "a localized page: {}",
+        closed.response
+    );
+    assert_eq!(app.story_count().await, 0);
+    // The server is fine.
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_silent_body_is_cut_off_too(db: PgPool) {
+    let app = TestApp::spawn_with(db, |c| c.body_idle_timeout_secs = 2).await;
+    let mut stream = TcpStream::connect(app.addr).await.unwrap();
+    let head = post_head("application/x-www-form-urlencoded", 100);
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let started = Instant::now();
+    let mut response = String::new();
+    let read = tokio::time::timeout(
+        Duration::from_secs(10),
+        stream.read_to_string(&mut response),
+    )
+    .await
+    .expect("the server closes the connection");
+    assert!(read.is_ok());
+    assert!(started.elapsed() <= Duration::from_secs(2) + SLACK);
+    assert!(response.starts_with("HTTP/1.1 408"), "{response}");
+}
+
+/// A multipart body for `/submit`: a valid story and one photo of `photo_size` bytes.
+fn multipart_story_with_photo(boundary: &str, photo_size: usize) -> Vec<u8> {
+    let mut fields = valid_story();
+    fields.extend([
+        ("photo_then_alt", "渡口".to_owned()),
+        ("photo_then_year", String::new()),
+        ("photo_then_caption", String::new()),
+        ("photo_then_credit", String::new()),
+    ]);
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"photo_then\"; \
+             filename=\"big.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    // A valid JPEG padded after its end marker (phones append such data).
+    let mut photo = fixture("camera_gray.jpg");
+    photo.resize(photo_size, 0);
+    body.extend_from_slice(&photo);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    body
+}
+
+/// At the defaults (20 s period, 4 KiB minimum) a phone uploading a 25 MB photo at a steady
+/// 50 KB/s sends 1 MB per period, 250 times the minimum, and never pauses for a whole period.
+/// The same shape, scaled to fit a test: a 2 s period, a chunk every second (half the period),
+/// each chunk far above the minimum.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_steady_25_mb_upload_goes_through(db: PgPool) {
+    let app = TestApp::spawn_with(db, |c| c.body_idle_timeout_secs = 2).await;
+    let boundary = "transport-test-boundary";
+    let body = multipart_story_with_photo(boundary, 25 * 1024 * 1024);
+    let mut stream = TcpStream::connect(app.addr).await.unwrap();
+    let head = post_head(
+        &format!("multipart/form-data; boundary={boundary}"),
+        body.len(),
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let started = Instant::now();
+    let chunks = body.chunks(body.len().div_ceil(12));
+    let count = chunks.len();
+    for (i, chunk) in chunks.enumerate() {
+        if i > 0 {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        stream
+            .write_all(chunk)
+            .await
+            .unwrap_or_else(|e| panic!("chunk {i} of {count} refused: {e}"));
+    }
+    assert!(
+        started.elapsed() >= Duration::from_secs(5),
+        "the upload spans several periods"
+    );
+    let mut response = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(20), stream.read(&mut response))
+        .await
+        .expect("an answer")
+        .unwrap();
+    let response = String::from_utf8_lossy(&response[..n]);
+    assert!(response.starts_with("HTTP/1.1 303"), "{response}");
+    assert_eq!(app.story_count().await, 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// Security headers
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("no {name} header"))
+}
+
+fn assert_common_headers(what: &str, headers: &HeaderMap) {
+    assert_eq!(
+        header(headers, "x-content-type-options"),
+        "nosniff",
+        "{what}"
+    );
+    let csp = header(headers, "content-security-policy");
+    assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+}
+
+/// The nonce of the page's policy; asserts the policy of an HTML page.
+fn assert_html_headers(what: &str, headers: &HeaderMap) -> String {
+    assert_common_headers(what, headers);
+    let csp = header(headers, "content-security-policy");
+    let script_src = csp
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("script-src "))
+        .unwrap_or_else(|| panic!("{what}: no script-src in {csp}"));
+    assert!(!script_src.contains("unsafe-inline"), "{what}: {csp}");
+    assert!(script_src.contains("'wasm-unsafe-eval'"), "{what}: {csp}");
+    for directive in [
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(directive), "{what}: {directive} in {csp}");
+    }
+    assert_eq!(header(headers, "x-frame-options"), "DENY", "{what}");
+    assert!(!header(headers, "referrer-policy").is_empty(), "{what}");
+    assert_eq!(
+        header(headers, "permissions-policy"),
+        "camera=(self), microphone=(self), geolocation=()",
+        "{what}"
+    );
+    let nonce = script_src
+        .split_whitespace()
+        .find_map(|s| s.strip_prefix("'nonce-"))
+        .and_then(|s| s.strip_suffix('\''))
+        .unwrap_or_else(|| panic!("{what}: no nonce in {csp}"));
+    assert!(nonce.len() >= 16, "{what}: {nonce}");
+    nonce.to_owned()
+}
+
+/// Every `<script>` of the page carries `nonce`, and no other nonce appears.
+fn assert_scripts_carry(what: &str, page: &str, nonce: &str) -> usize {
+    let scripts = page.matches("<script").count();
+    let tagged = page
+        .matches(&format!("<script type=\"module\" nonce=\"{nonce}\""))
+        .count();
+    assert_eq!(scripts, tagged, "{what}: every script carries the nonce");
+    for (at, _) in page.match_indices("nonce=\"") {
+        let value = &page[at + 7..];
+        let value = &value[..value.find('"').unwrap()];
+        assert_eq!(value, nonce, "{what}: a stale nonce");
+    }
+    scripts
+}
+
+/// Approves every story.
+async fn approve_all(app: &TestApp) {
+    sqlx::query(
+        "update stories set status = 'approved', published_at = now(), version = version + 1",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn every_response_type_carries_the_security_headers(db: PgPool) {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(site.path().join("robots.txt"), "User-agent: *\n").unwrap();
+    let site_root = site.path().to_path_buf();
+    let app = TestApp::spawn_with(db, move |c| c.site_root = site_root).await;
+    let fields = {
+        let mut f = valid_story();
+        f.extend([
+            ("photo_then_alt", "渡口".to_owned()),
+            ("photo_then_year", String::new()),
+            ("photo_then_caption", String::new()),
+            ("photo_then_credit", String::new()),
+        ]);
+        f
+    };
+    let files = [("photo_then", "a.jpg", fixture("camera_gray.jpg"))];
+    let track = location(&app.post_with_files("/submit", &fields, &files).await);
+    app.run_photo_jobs().await;
+    approve_all(&app).await;
+    let id: i64 = sqlx::query_scalar("select max(id) from stories")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let story_page = app
+        .get(&format!("/stories/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let start = story_page
+        .find("/media/")
+        .expect("a photo on the story page");
+    let end = start + story_page[start..].find(['"', ' ', ',']).unwrap();
+    let media = story_page[start..end].to_owned();
+
+    let html = [
+        "/".to_owned(),
+        format!("/stories/{id}"),
+        "/submit".to_owned(),
+        track,
+        "/login".to_owned(),
+        "/no-such-page".to_owned(),
+    ];
+    for path in &html {
+        let response = app.get(path).await;
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{path}"
+        );
+        assert_html_headers(path, response.headers());
+    }
+    let others = [
+        ("/api/v1/stories", StatusCode::OK),
+        (&format!("/api/v1/stories/{id}"), StatusCode::OK),
+        ("/api/v1/stories/999999", StatusCode::NOT_FOUND),
+        ("/feed.atom", StatusCode::OK),
+        ("/sitemap.xml", StatusCode::OK),
+        ("/healthz", StatusCode::OK),
+        ("/robots.txt", StatusCode::OK),
+        (media.as_str(), StatusCode::OK),
+    ];
+    for (path, status) in others {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), status, "{path}");
+        assert_common_headers(path, response.headers());
+    }
+    // Private pages keep `same-origin` (see `render::private_html`), public ones may say more.
+    let private = app.get("/submit").await;
+    assert_eq!(header(private.headers(), "referrer-policy"), "same-origin");
+    let public = app.get("/").await;
+    assert_eq!(
+        header(public.headers(), "referrer-policy"),
+        "strict-origin-when-cross-origin"
+    );
+    // Not https: no HSTS (it would lock a plain-http site out of browsers for a year).
+    assert!(public.headers().get("strict-transport-security").is_none());
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn hsts_only_when_the_public_url_is_https(db: PgPool) {
+    let app = TestApp::spawn_with(db, |c| c.public_url = "https://shinian.example".into()).await;
+    for path in ["/", "/healthz", "/api/v1/stories", "/no-such-page"] {
+        let response = app.get(path).await;
+        assert_eq!(
+            header(response.headers(), "strict-transport-security"),
+            "max-age=31536000",
+            "{path}"
+        );
+    }
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn every_html_response_gets_a_fresh_nonce_even_from_the_page_cache(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    // More than a page of stories, so the timeline loads its island (infinite scroll).
+    server::generate::generate(&db, 25).await.unwrap();
+    // The page cache fills once its listener is up.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut nonces = Vec::new();
+    for path in ["/", "/", "/", "/submit", "/submit"] {
+        let response = app.get(path).await;
+        let nonce = assert_html_headers(path, response.headers());
+        let page = response.text().await.unwrap();
+        let scripts = assert_scripts_carry(path, &page, &nonce);
+        assert_eq!(scripts, 1, "{path}: the hydration script");
+        nonces.push(nonce);
+    }
+    let distinct: std::collections::HashSet<_> = nonces.iter().collect();
+    assert_eq!(distinct.len(), nonces.len(), "{nonces:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Statement timeout
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_search_over_its_time_limit_answers_a_localized_503(db: PgPool) {
+    let app = TestApp::spawn_with(db.clone(), |c| c.search_timeout_ms = 200).await;
+    server::generate::generate(&db, 5).await.unwrap();
+    // Another session holds the stories table: the search waits for it, and waiting counts
+    // against the statement timeout like working does.
+    let mut blocker = db.begin().await.unwrap();
+    sqlx::query("lock table stories in access exclusive mode")
+        .execute(&mut *blocker)
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let page = app.get("/?q=%E6%B8%A1%E8%88%B9").await;
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(header(page.headers(), "retry-after"), "5");
+    assert!(page.text().await.unwrap().contains("网站正忙"));
+
+    let english = app
+        .client
+        .get(app.url("/?q=%E6%B8%A1%E8%88%B9"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(english.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(english.text().await.unwrap().contains("narrow your search"));
+
+    let api = app
+        .client
+        .get(app.url("/api/v1/stories?q=%E6%B8%A1%E8%88%B9"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: serde_json::Value = api.json().await.unwrap();
+    assert_eq!(body["error"], "busy");
+
+    // The pool is not left hanging, and searching works again once the table is free.
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    blocker.rollback().await.unwrap();
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get("/?q=%E6%B8%A1%E8%88%B9").await.status(),
+        StatusCode::OK
+    );
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_serving_pool_stops_long_statements_and_the_task_pool_does_not(db: PgPool) {
+    let mut config = server::config::Config::for_database("postgres://unused");
+    config.database_statement_timeout_ms = 100;
+    let options = db.connect_options().as_ref().clone();
+    let serving = server::db::serving_pool(options, &config).await.unwrap();
+    let error = sqlx::query("select pg_sleep(1)")
+        .execute(&serving)
+        .await
+        .unwrap_err();
+    let code = error
+        .as_database_error()
+        .and_then(|e| e.code().map(|c| c.into_owned()));
+    assert_eq!(code.as_deref(), Some("57014"), "{error}");
+    // The connection is usable afterwards.
+    sqlx::query("select 1").execute(&serving).await.unwrap();
+    serving.close().await;
+
+    let options = db.connect_options();
+    config.database_url = format!(
+        "postgres://{}@{}:{}/{}",
+        options.get_username(),
+        options.get_host(),
+        options.get_port(),
+        options.get_database().unwrap_or_default()
+    );
+    let tasks = server::db::connect_for_tasks(&config).await.unwrap();
+    sqlx::query("select pg_sleep(0.3)")
+        .execute(&tasks)
+        .await
+        .unwrap();
+    tasks.close().await;
+}
