@@ -19,6 +19,7 @@ pub const MIN_AGE: Duration = Duration::from_secs(3600);
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Swept {
     pub expired_photos: u64,
+    /// Orphaned files and folders, plus photos whose queued files were deleted.
     pub files: usize,
 }
 
