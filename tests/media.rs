@@ -346,7 +346,7 @@ async fn media_urls_follow_the_story(db: PgPool) {
         .unwrap();
     let approved = app.get(&url).await;
     assert_eq!(approved.status(), StatusCode::OK);
-    assert_eq!(approved.headers()["cache-control"], "public, max-age=86400");
+    assert_eq!(approved.headers()["cache-control"], "public, max-age=300");
 
     for status in ["rejected", "unpublished"] {
         sqlx::query(&format!("update stories set status = '{status}'"))
@@ -370,15 +370,12 @@ async fn media_urls_follow_the_story(db: PgPool) {
     assert_eq!(withdraw.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.get(&url).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(photo_count(&app).await, 0, "withdrawal removes the photos");
-
+    // Their files go with the withdrawal itself, not with the next sweep.
+    assert_eq!(app.media_files(), Vec::<std::path::PathBuf>::new());
     let swept = server::media::sweep::run(&app.db, &app.media(), 30, std::time::Duration::ZERO)
         .await
         .unwrap();
-    assert!(
-        swept.files >= 2,
-        "original and derivative folder swept: {swept:?}"
-    );
-    assert_eq!(app.media_files(), Vec::<std::path::PathBuf>::new());
+    assert_eq!(swept.files, 0, "nothing left to sweep: {swept:?}");
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -416,4 +413,238 @@ async fn the_contributor_adds_and_removes_photos_while_pending(db: PgPool) {
         .await
         .unwrap();
     assert_eq!(slots, vec!["now"]);
+}
+
+/// Every media file whose path names one of `keys` (original keys and public keys).
+fn files_of(app: &TestApp, keys: &[String]) -> Vec<std::path::PathBuf> {
+    app.media_files()
+        .into_iter()
+        .filter(|p| {
+            p.components()
+                .any(|c| keys.iter().any(|k| c.as_os_str() == k.as_str()))
+        })
+        .collect()
+}
+
+/// The original and public keys of a story's photos.
+async fn keys_of(app: &TestApp, story: i64) -> Vec<String> {
+    sqlx::query!(
+        "select original_key, public_key from photos where story_id = $1",
+        story
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap()
+    .into_iter()
+    .flat_map(|r| [r.original_key, r.public_key])
+    .collect()
+}
+
+async fn latest_story(app: &TestApp) -> i64 {
+    sqlx::query_scalar!(r#"select max(id) as "id!" from stories"#)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn withdrawal_deletes_every_file_of_its_photos_at_once(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let files = [
+        (
+            "photo_then",
+            "a.jpg",
+            fixture("coffee_4032x3024_rot6_gps.jpg"),
+        ),
+        ("photo_now", "b.png", fixture("logo_alpha.png")),
+    ];
+    let fields = story_with_photos(&[("photo_then", "有定位的原图"), ("photo_now", "如今")]);
+    let track = location(&app.post_with_files("/submit", &fields, &files).await);
+    let withdrawn = latest_story(&app).await;
+    submit_one_photo(&app).await;
+    let other = latest_story(&app).await;
+    app.run_photo_jobs().await;
+    let gone = keys_of(&app, withdrawn).await;
+    let kept = keys_of(&app, other).await;
+    assert!(
+        files_of(&app, &gone).len() >= 4,
+        "originals and derivatives exist"
+    );
+    let kept_before = files_of(&app, &kept);
+    assert!(kept_before.len() >= 2);
+
+    let response = app
+        .post_form(&format!("{track}/withdraw"), &[("confirm", "yes".into())])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        files_of(&app, &gone),
+        Vec::<std::path::PathBuf>::new(),
+        "no original (GPS included) or derivative is left after the request"
+    );
+    assert_eq!(
+        files_of(&app, &kept),
+        kept_before,
+        "other stories keep theirs"
+    );
+    let queued = sqlx::query_scalar!(r#"select count(*) as "n!" from media_deletions"#)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(queued, 0, "nothing left for the workers");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn removing_a_photo_on_the_tracking_page_deletes_its_files_at_once(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let files = [
+        ("photo_then", "a.jpg", fixture("camera_gray.jpg")),
+        ("photo_now", "b.png", fixture("logo_alpha.png")),
+    ];
+    let fields = story_with_photos(&[("photo_then", "从前"), ("photo_now", "如今")]);
+    let track = location(&app.post_with_files("/submit", &fields, &files).await);
+    app.run_photo_jobs().await;
+    let photos = sqlx::query!(
+        r#"select id, original_key, public_key, slot::text as "slot!" from photos order by id"#
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let (removed, kept) = (&photos[0], &photos[1]);
+    let removed_keys = vec![removed.original_key.clone(), removed.public_key.clone()];
+    let kept_keys = vec![kept.original_key.clone(), kept.public_key.clone()];
+    let kept_before = files_of(&app, &kept_keys);
+    assert!(!files_of(&app, &removed_keys).is_empty());
+
+    let mut edit = valid_story();
+    edit.push(("remove_photo", removed.id.to_string()));
+    let response = app.post_multipart(&track, &edit).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        files_of(&app, &removed_keys),
+        Vec::<std::path::PathBuf>::new()
+    );
+    assert_eq!(files_of(&app, &kept_keys), kept_before);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn files_of_photos_removed_by_a_request_that_died_are_deleted_by_the_workers(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    submit_one_photo(&app).await;
+    submit_one_photo(&app).await;
+    app.run_photo_jobs().await;
+    let stories = sqlx::query_scalar!("select id from stories order by id")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    let gone = keys_of(&app, stories[0]).await;
+    let kept = keys_of(&app, stories[1]).await;
+    let kept_before = files_of(&app, &kept);
+    // Any removal (here a moderator's or an operator's) commits; its request never gets to
+    // delete the files.
+    sqlx::query!("delete from photos where story_id = $1", stories[0])
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert!(!files_of(&app, &gone).is_empty(), "still on disk");
+
+    let deleted = server::media::deletions::run_due(&app.db, &app.media())
+        .await
+        .unwrap();
+    assert_eq!(deleted, 1);
+    assert_eq!(files_of(&app, &gone), Vec::<std::path::PathBuf>::new());
+    assert_eq!(files_of(&app, &kept), kept_before);
+    assert_eq!(
+        server::media::deletions::run_due(&app.db, &app.media())
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn approved_photos_are_revalidated_so_a_withdrawal_reaches_caches(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let track = submit_one_photo(&app).await;
+    app.run_photo_jobs().await;
+    let url = media_url_in(&app.get(&track).await.text().await.unwrap());
+    sqlx::query!("update stories set status = 'approved'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let first = app.get(&url).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(first.headers()["cache-control"], "public, max-age=300");
+    assert!(first.headers().contains_key("last-modified"));
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(
+        etag.starts_with('"') && etag.ends_with('"') && etag.len() > 10,
+        "strong: {etag}"
+    );
+    let body = first.bytes().await.unwrap();
+    let again = app.get(&url).await;
+    assert_eq!(again.headers()["etag"], etag.as_str(), "stable");
+
+    let revalidate = |tag: String| {
+        app.client
+            .get(app.url(&url))
+            .header("if-none-match", tag)
+            .send()
+    };
+    let not_modified = revalidate(etag.clone()).await.unwrap();
+    assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(not_modified.headers()["etag"], etag.as_str());
+    assert_eq!(
+        not_modified.headers()["cache-control"],
+        "public, max-age=300"
+    );
+    assert!(not_modified.bytes().await.unwrap().is_empty());
+    let listed = revalidate(format!("\"nope\", {etag}")).await.unwrap();
+    assert_eq!(listed.status(), StatusCode::NOT_MODIFIED);
+    let changed = revalidate("\"nope\"".into()).await.unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_eq!(changed.bytes().await.unwrap(), body);
+
+    let withdraw = app
+        .post_form(&format!("{track}/withdraw"), &[("confirm", "yes".into())])
+        .await;
+    assert_eq!(withdraw.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        revalidate(etag).await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.get(&url).await.status(), StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn only_canonical_media_file_names_are_served(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    let track = submit_one_photo(&app).await;
+    app.run_photo_jobs().await;
+    let url = media_url_in(&app.get(&track).await.text().await.unwrap());
+    sqlx::query!("update stories set status = 'approved'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(app.get(&url).await.status(), StatusCode::OK);
+    let (folder, file) = url.rsplit_once('/').unwrap();
+    let (width, ext) = file.split_once('.').unwrap();
+    let aliases = [
+        format!("0{width}.{ext}"),
+        format!("00{width}.{ext}"),
+        format!("%2B{width}.{ext}"),
+        format!("+{width}.{ext}"),
+        format!("{width}.{}", ext.to_uppercase()),
+        format!("{width}.jpeg"),
+        format!("{width}.{ext}."),
+        format!("{width}.{ext}%20"),
+        format!("%20{width}.{ext}"),
+        format!("{width}.{ext}%00"),
+        format!("{width}.0.{ext}"),
+        width.to_string(),
+    ];
+    for alias in aliases {
+        let response = app.get(&format!("{folder}/{alias}")).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{alias}");
+    }
 }

@@ -877,3 +877,97 @@ async fn health_and_framework_errors_are_localized(db: PgPool) {
     );
     assert!(app.get("/").await.headers().contains_key("x-request-id"));
 }
+
+/// A browser (or kiosk) that keeps cookies, as the site's form is used.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_known_key_and_public_fields_do_not_reveal_the_tracking_link(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    // The victim leaves the private fields empty: everything they sent is public once approved.
+    let mut fields: Vec<_> = valid_story()
+        .into_iter()
+        .filter(|(n, _)| !["real_name", "contact"].contains(n))
+        .collect();
+    fields.push(("idempotency_key", "kiosk-1".into()));
+    let kiosk = browser();
+    let form = kiosk.get(app.url("/submit")).send().await.unwrap();
+    let cookie = form.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.starts_with("submitter=")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+            && cookie.contains("Path=/submit"),
+        "{cookie}"
+    );
+    let first = kiosk
+        .post(app.url("/submit"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let track = location(&first);
+    let token = track.strip_prefix("/track/").unwrap().to_owned();
+
+    // Someone else, with the key and every public field (no cookie, or their own).
+    for attacker in [app.client.clone(), browser()] {
+        let _ = attacker.get(app.url("/submit")).send().await.unwrap();
+        for json in [false, true] {
+            let mut request = attacker.post(app.url("/submit")).form(&fields);
+            if json {
+                request = request.header("accept", "application/json");
+            }
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::CONFLICT);
+            assert!(response.headers().get("location").is_none());
+            let body = response.text().await.unwrap();
+            assert!(!body.contains(&token), "the link leaked");
+            assert!(body.contains("已经收到"), "{body}");
+            if json {
+                let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+                assert_eq!(body["error"], "already_received");
+            }
+        }
+    }
+    assert_eq!(app.story_count().await, 1);
+
+    // The kiosk retrying the same form still lands on its tracking page.
+    let retry = kiosk
+        .post(app.url("/submit"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(retry.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&retry), track);
+    assert_eq!(app.story_count().await, 1);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn without_cookies_a_repeat_is_bound_to_the_address(db: PgPool) {
+    let app = TestApp::spawn_with(db, |c| c.trust_proxy = true).await;
+    let mut fields = valid_story();
+    fields.push(("idempotency_key", "script-42".into()));
+    let from = |ip: &'static str| {
+        app.client
+            .post(app.url("/submit"))
+            .header("x-forwarded-for", ip)
+            .form(&fields)
+            .send()
+    };
+    let first = from("2001:db8:1:2::10").await.unwrap();
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let other = from("2001:db8:9:9::10").await.unwrap();
+    assert_eq!(other.status(), StatusCode::CONFLICT);
+    assert!(other.headers().get("location").is_none());
+    let same_network = from("2001:db8:1:2::77").await.unwrap();
+    assert_eq!(location(&same_network), location(&first));
+    assert_eq!(app.story_count().await, 1);
+}

@@ -595,3 +595,74 @@ async fn nothing_private_leaks_into_any_public_response(db: PgPool) {
         "anonymous credit instead of the hidden name"
     );
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn sitemap_parts_are_cached_until_a_public_change(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let first = approved(&app, &[("title", "第一个进站点地图的故事")]).await;
+    // Wait until the listener is up, then fill the cache.
+    for _ in 0..50 {
+        let _ = app.get("/sitemaps/0.xml").await.text().await;
+        let _ = app.get("/sitemap.xml").await.text().await;
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    app.submit(&valid_story()).await;
+    let quiet = StoryId(
+        sqlx::query_scalar::<_, i64>("select max(id) from stories")
+            .fetch_one(&db)
+            .await
+            .unwrap(),
+    );
+    // Approved without telling anyone (triggers off): only a rebuild would show it.
+    let mut tx = db.begin().await.unwrap();
+    sqlx::query("set local session_replication_role = replica")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("update stories set status = 'approved', published_at = now() where id = $1")
+        .bind(quiet.0)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let loc = |id: StoryId| format!("/stories/{}</loc>", id.0);
+    for path in ["/sitemaps/0.xml", "/sitemap.xml"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/xml; charset=utf-8"
+        );
+        let body = response.text().await.unwrap();
+        assert!(body.contains(&loc(first)), "{path}");
+        assert!(
+            !body.contains(&loc(quiet)),
+            "{path} was rebuilt, not cached"
+        );
+    }
+    assert_eq!(
+        app.get("/sitemaps/1.xml").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/sitemaps/00.xml").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // An approval tells every instance: the next request rebuilds.
+    let announced = approved(&app, &[("title", "正式批准的故事")]).await;
+    let mut fresh = false;
+    for _ in 0..100 {
+        let part = app.get("/sitemaps/0.xml").await.text().await.unwrap();
+        let index = app.get("/sitemap.xml").await.text().await.unwrap();
+        if [part, index]
+            .iter()
+            .all(|b| b.contains(&loc(announced)) && b.contains(&loc(quiet)))
+        {
+            fresh = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(fresh, "the approval reached the sitemap cache");
+}

@@ -130,6 +130,11 @@ impl MediaFiles {
         result
     }
 
+    /// Removes a photo's derivative folder (nothing to do when it is already gone).
+    pub async fn remove_derivatives(&self, public_key: &str) -> io::Result<()> {
+        super::deletions::gone(tokio::fs::remove_dir_all(self.derivative_dir(public_key)).await)
+    }
+
     /// Keeps only `keep` in a photo's derivative folder (a re-made photo may have other
     /// widths). Files being written (`.…part`) are left alone.
     pub fn remove_other_derivatives(
@@ -153,11 +158,46 @@ impl MediaFiles {
 }
 
 pub fn derivative_file_name(width: u32, format: ImageFormat) -> String {
-    let extension = match format {
+    format!("{width}.{}", extension(format))
+}
+
+fn extension(format: ImageFormat) -> &'static str {
+    match format {
         ImageFormat::Jpeg => "jpg",
         ImageFormat::Webp => "webp",
-    };
-    format!("{width}.{extension}")
+    }
+}
+
+/// A derivative's file name as a URL names it: `{width}.{jpg|webp}`, written exactly as
+/// `derivative_file_name` writes it (no leading zeros or signs, lower-case extension), with a
+/// width the processing can make: one of `WIDTHS`, or below the smallest (a photo narrower
+/// than that gets one copy at its own width). Every other spelling is refused, so each file
+/// has one URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DerivativeName {
+    pub width: u32,
+    pub format: ImageFormat,
+}
+
+impl DerivativeName {
+    pub fn parse(file: &str) -> Option<DerivativeName> {
+        let (width, ext) = file.split_once('.')?;
+        let format = [ImageFormat::Jpeg, ImageFormat::Webp]
+            .into_iter()
+            .find(|f| extension(*f) == ext)?;
+        if width.is_empty() || width.len() > 5 || !width.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let width: u32 = width.parse().ok()?;
+        let smallest = super::process::WIDTHS[0];
+        let possible = super::process::WIDTHS.contains(&width) || (1..smallest).contains(&width);
+        let name = DerivativeName { width, format };
+        (possible && name.file_name() == file).then_some(name)
+    }
+
+    pub fn file_name(self) -> String {
+        derivative_file_name(self.width, self.format)
+    }
 }
 
 async fn sync_dir(dir: PathBuf) -> io::Result<()> {
@@ -201,6 +241,43 @@ impl Drop for StoredOriginal {
     fn drop(&mut self) {
         if let Some(path) = self.path.take() {
             let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_canonical_derivative_names_parse() {
+        for good in ["400.jpg", "800.webp", "1600.jpg", "399.webp", "1.jpg"] {
+            let name = DerivativeName::parse(good).unwrap_or_else(|| panic!("{good}"));
+            assert_eq!(name.file_name(), good);
+        }
+        for bad in [
+            "0400.jpg",
+            "+400.jpg",
+            "400.JPG",
+            "400.Jpg",
+            "400.jpeg",
+            "400.jpg.",
+            "400..jpg",
+            "400",
+            ".jpg",
+            "0.jpg",
+            "500.jpg",
+            "3200.jpg",
+            "400.webp ",
+            " 400.webp",
+            "400.webp/",
+            "４00.jpg",
+            "1e3.jpg",
+            "-400.jpg",
+            "99999.jpg",
+            "400.jpg%00",
+        ] {
+            assert_eq!(DerivativeName::parse(bad), None, "{bad}");
         }
     }
 }

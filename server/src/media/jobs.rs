@@ -182,6 +182,7 @@ pub async fn run_one(db: &PgPool, files: &MediaFiles) -> Result<bool, sqlx::Erro
         return Ok(false);
     };
     let (files, leased) = (files.clone(), job.clone());
+    let written = files.clone();
     let outcome = tokio::task::spawn_blocking(move || make_derivatives(&files, &leased))
         .await
         .unwrap_or_else(|panic| Err(format!("processing panicked: {panic}")));
@@ -198,16 +199,41 @@ pub async fn run_one(db: &PgPool, files: &MediaFiles) -> Result<bool, sqlx::Erro
             fail(db, &job, &error).await?;
         }
     }
+    remove_if_photo_gone(db, &written, &job).await?;
     Ok(true)
 }
 
+/// The photo may have been removed while it was being made: then nothing may keep the
+/// derivatives just written (its queued deletion may already have run).
+async fn remove_if_photo_gone(
+    db: &PgPool,
+    files: &MediaFiles,
+    job: &Job,
+) -> Result<(), sqlx::Error> {
+    let exists = sqlx::query_scalar!(
+        r#"select exists(select 1 from photos where id = $1) as "exists!""#,
+        job.photo_id
+    )
+    .fetch_one(db)
+    .await?;
+    if !exists && let Err(error) = files.remove_derivatives(&job.public_key).await {
+        tracing::warn!(%error, photo = job.photo_id, "removing a removed photo's derivatives failed");
+    }
+    Ok(())
+}
+
 /// Starts `count` workers (0: this instance only serves; others process). `wake` is notified
-/// when this instance queues a job; other instances' jobs are found by polling.
+/// when this instance queues a job; other instances' jobs are found by polling. Between jobs
+/// the workers also delete the files of removed photos that are still queued
+/// (`deletions::run_due`), so those are gone within seconds even after a crash.
 pub fn spawn_workers(db: PgPool, files: MediaFiles, count: usize, wake: Arc<Notify>) {
     for _ in 0..count {
         let (db, files, wake) = (db.clone(), files.clone(), wake.clone());
         tokio::spawn(async move {
             loop {
+                if let Err(error) = super::deletions::run_due(&db, &files).await {
+                    tracing::warn!(%error, "media deletion queue unavailable; retrying");
+                }
                 match run_one(&db, &files).await {
                     Ok(true) => continue,
                     Ok(false) => {}

@@ -2,6 +2,7 @@
 //! queue and its workers, serving derivatives, and the sweep that removes what is no longer
 //! wanted.
 
+pub mod deletions;
 pub mod files;
 pub mod inspect;
 pub mod jobs;

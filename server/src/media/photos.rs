@@ -1,6 +1,7 @@
 //! Photo rows: stored with their story in one transaction, each with its processing job, and
 //! read back as `PhotoView`s for the pages that may show them.
 
+use super::deletions::RemovedPhotos;
 use super::files::{StoredOriginal, random_key};
 use super::inspect::Inspected;
 use crate::web::AppError;
@@ -85,23 +86,33 @@ async fn next_positions(tx: &mut PgConnection, story: StoryId) -> Result<[i16; 2
     Ok([row.then, row.now])
 }
 
-/// Removes photos the contributor unticked on the tracking page (files are swept later).
-pub async fn remove(tx: &mut PgConnection, story: StoryId, ids: &[i64]) -> Result<(), AppError> {
-    sqlx::query!(
-        "delete from photos where story_id = $1 and id = any($2)",
+/// Removes photos the contributor unticked on the tracking page. Their files are queued for
+/// deletion in the same transaction (a trigger); delete them after the commit with
+/// `deletions::now`.
+pub async fn remove(
+    tx: &mut PgConnection,
+    story: StoryId,
+    ids: &[i64],
+) -> Result<RemovedPhotos, AppError> {
+    let keys = sqlx::query_scalar!(
+        "delete from photos where story_id = $1 and id = any($2) returning original_key",
         story.0,
         ids
     )
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
-    Ok(())
+    Ok(RemovedPhotos(keys))
 }
 
-pub async fn remove_all(tx: &mut PgConnection, story: StoryId) -> Result<(), AppError> {
-    sqlx::query!("delete from photos where story_id = $1", story.0)
-        .execute(&mut *tx)
-        .await?;
-    Ok(())
+/// Removes every photo of a story (withdrawal); files as for `remove`.
+pub async fn remove_all(tx: &mut PgConnection, story: StoryId) -> Result<RemovedPhotos, AppError> {
+    let keys = sqlx::query_scalar!(
+        "delete from photos where story_id = $1 returning original_key",
+        story.0
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(RemovedPhotos(keys))
 }
 
 /// A photo with its row id, as the contributor's tracking page lists it.

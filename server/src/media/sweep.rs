@@ -2,10 +2,10 @@
 //!
 //! - Uploads left in `tmp/` for over an hour (a request that died mid-way).
 //! - Originals and derivative folders that no committed row names, once over an hour old (a
-//!   crash between the rename and the commit; photos removed by an edit or a withdrawal).
+//!   crash between the rename and the commit).
 //! - Photos of stories rejected more than `PHOTO_RETENTION_DAYS` ago (default 30: a moderator
-//!   may reconsider). Withdrawn stories lose their photo rows at once, in the withdrawal
-//!   itself, so their files go with the next sweep.
+//!   may reconsider), and any file still queued in `media_deletions`. Photos removed by an
+//!   edit or a withdrawal do not wait for the sweep: see `deletions`.
 
 use super::files::MediaFiles;
 use sqlx::PgPool;
@@ -19,6 +19,7 @@ pub const MIN_AGE: Duration = Duration::from_secs(3600);
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Swept {
     pub expired_photos: u64,
+    /// Orphaned files and folders, plus photos whose queued files were deleted.
     pub files: usize,
 }
 
@@ -35,7 +36,8 @@ pub async fn run(
     )
     .execute(db)
     .await?;
-    let mut removed = remove_old(list(&files.tmp_dir(), min_age).await, false).await;
+    let mut removed = super::deletions::run_due(db, files).await?;
+    removed += remove_old(list(&files.tmp_dir(), min_age).await, false).await;
     let originals = list(&files.originals_dir(), min_age).await;
     let orphans = unknown(db, originals, Named::Original).await?;
     removed += remove_old(orphans, false).await;

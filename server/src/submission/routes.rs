@@ -1,5 +1,6 @@
-use super::store::{self, Submitted};
-use super::tokens::TrackingToken;
+use super::store::{self, Submitted, Submitter};
+use super::tokens::{SubmitterSecret, TrackingToken};
+use crate::media::deletions;
 use crate::media::photos::{self, KeptPhoto};
 use crate::media::upload::{self, keep_all, parse_photos};
 use crate::state::AppState;
@@ -18,14 +19,42 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use base64::Engine;
 use leptos::prelude::*;
 use serde::Deserialize;
 
 /// `GET /submit`: an empty form with a fresh idempotency key.
-pub async fn form(State(state): State<AppState>, RequestLocale(locale): RequestLocale) -> Response {
+pub async fn form(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    jar: CookieJar,
+) -> (CookieJar, Response) {
+    let (jar, _) = submitter_cookie(&state, jar);
     let page = submit_page(&state, locale, StoryDraft::default(), FormErrors::default());
-    private_html(StatusCode::OK, page)
+    (jar, private_html(StatusCode::OK, page))
+}
+
+/// The cookie holding this browser's (or kiosk's) `SubmitterSecret`; only a repeat carrying
+/// it lands on a story's tracking page again (docs/api.md, "Repeated submits").
+const SUBMITTER_COOKIE: &str = "submitter";
+/// Renewed on every visit of `/submit`, so it outlives the 24 hours a key is remembered.
+const SUBMITTER_COOKIE_DAYS: i64 = 7;
+
+/// The secret the request carried (if any), and the jar that keeps (or starts) it.
+fn submitter_cookie(state: &AppState, jar: CookieJar) -> (CookieJar, Option<SubmitterSecret>) {
+    let sent = jar
+        .get(SUBMITTER_COOKIE)
+        .and_then(|c| SubmitterSecret::parse(c.value()));
+    let kept = sent.clone().unwrap_or_else(SubmitterSecret::generate);
+    let cookie = Cookie::build((SUBMITTER_COOKIE, kept.encode()))
+        .path("/submit")
+        .max_age(time::Duration::days(SUBMITTER_COOKIE_DAYS))
+        .same_site(SameSite::Lax)
+        .http_only(true)
+        .secure(state.config.secure_cookies())
+        .build();
+    (jar.add(cookie), sent)
 }
 
 fn submit_page(
@@ -61,15 +90,32 @@ pub async fn submit(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
     ClientIp(ip): ClientIp,
+    jar: CookieJar,
     headers: HeaderMap,
     body: Body,
+) -> (CookieJar, Result<Response, AppError>) {
+    let (jar, secret) = submitter_cookie(&state, jar);
+    let submitter = Submitter {
+        ip,
+        secret: secret.as_ref(),
+    };
+    let answer = submit_story(&state, locale, &submitter, &headers, body).await;
+    (jar, answer)
+}
+
+async fn submit_story(
+    state: &AppState,
+    locale: Locale,
+    submitter: &Submitter<'_>,
+    headers: &HeaderMap,
+    body: Body,
 ) -> Result<Response, AppError> {
-    let mut posted = read_form_with_photos(&headers, body, &state.media).await?;
+    let mut posted = read_form_with_photos(headers, body, &state.media).await?;
     let draft = StoryDraft::from_pairs(posted.pairs());
     if !draft.website.is_empty() {
         return Err(AppError::Honeypot);
     }
-    let json = wants_json(&headers);
+    let json = wants_json(headers);
     let received = std::mem::take(&mut posted.photos);
     let parsed = parse_submission(&draft);
     let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
@@ -88,16 +134,17 @@ pub async fn submit(
         _ => {
             return Ok(private_html(
                 form_error_status(&errors),
-                submit_page(&state, locale, draft, errors),
+                submit_page(state, locale, draft, errors),
             ));
         }
     };
     let kept = keep_all(&state.media, new_photos).await?;
     let per_hour = state.config.submissions_per_hour_per_ip;
-    let submitted = store::submit(&state.db, &story, key.as_ref(), ip, per_hour, &kept).await?;
+    let submitted =
+        store::submit(&state.db, &story, key.as_ref(), submitter, per_hour, &kept).await?;
     let token = match submitted {
         Submitted::Created(token) => {
-            committed(&state, kept);
+            committed(state, kept);
             token
         }
         // Nothing new was stored: the kept files are removed as `kept` drops.
@@ -265,8 +312,9 @@ pub async fn edit(
         }
     };
     let kept = keep_all(&state.media, new_photos).await?;
-    store::edit(&state.db, &token, &story, &removed, &kept).await?;
+    let removed = store::edit(&state.db, &token, &story, &removed, &kept).await?;
     committed(&state, kept);
+    deletions::now(&state.db, &state.media, removed).await;
     Ok(see_other(&format!("{}?saved=1", token.path()), json))
 }
 
@@ -318,6 +366,7 @@ pub async fn withdraw(
         );
         return Ok(private_html(StatusCode::OK, page));
     }
-    store::withdraw(&state.db, &token).await?;
+    let removed = store::withdraw(&state.db, &token).await?;
+    deletions::now(&state.db, &state.media, removed).await;
     Ok(Redirect::to(&token.path()).into_response())
 }

@@ -1,8 +1,11 @@
 //! Storing, reading, editing and withdrawing stories. Every change happens in one transaction
 //! together with its consent records, revision and audit entry: a story is never half-written.
 
-use super::tokens::{TrackingToken, fingerprint, idempotency_key_hash, ip_hash};
+use super::tokens::{
+    ClientBinding, SubmitterSecret, TrackingToken, fingerprint, idempotency_key_hash, ip_hash,
+};
 use crate::audit::{Action, Entry};
+use crate::media::deletions::RemovedPhotos;
 use crate::media::photos::{self, KeptPhoto};
 use crate::web::AppError;
 use app::domain::{
@@ -19,8 +22,16 @@ pub const IDEMPOTENCY_HOURS: i32 = 24;
 
 pub enum Submitted {
     Created(TrackingToken),
-    /// The same key and content were sent before: nothing new was stored.
+    /// The same client sent the same key and content before: nothing new was stored.
     Repeated(TrackingToken),
+}
+
+/// Who is submitting: their address (rate limit) and the submitter cookie they sent, if any.
+/// A repeat is answered with the first story's tracking link only when it comes from the same
+/// client (see `ClientBinding`).
+pub struct Submitter<'a> {
+    pub ip: IpAddr,
+    pub secret: Option<&'a SubmitterSecret>,
 }
 
 /// The public content of a story at one version, kept for moderators' diffs and history.
@@ -57,18 +68,19 @@ pub async fn submit(
     db: &PgPool,
     story: &NewStory,
     key: Option<&IdempotencyKey>,
-    ip: IpAddr,
+    submitter: &Submitter<'_>,
     per_hour: u32,
     new_photos: &[KeptPhoto],
 ) -> Result<Submitted, AppError> {
     let print = fingerprint(story);
+    let candidates = ClientBinding::candidates(submitter.secret, submitter.ip);
     if let Some(key) = key
-        && let Some(token) = find_repeat(db, key, &print).await?
+        && let Some(token) = find_repeat(db, key, &print, &candidates).await?
     {
         return Ok(Submitted::Repeated(token));
     }
     let mut tx = db.begin().await?;
-    let ip = ip_hash(ip);
+    let ip = ip_hash(submitter.ip);
     check_rate(&mut tx, &ip, per_hour).await?;
     let token = TrackingToken::generate();
     let id = insert_story(&mut tx, story).await?;
@@ -86,12 +98,13 @@ pub async fn submit(
     )
     .execute(&mut *tx)
     .await?;
+    let client = ClientBinding::of(submitter.secret, submitter.ip);
     if let Some(key) = key
-        && !remember_key(&mut tx, key, &print, id, &token).await?
+        && !remember_key(&mut tx, key, &print, id, &token, &client).await?
     {
         // Another request with the same key committed first: answer with its story.
         tx.rollback().await?;
-        return find_repeat(db, key, &print)
+        return find_repeat(db, key, &print, &candidates)
             .await?
             .map(Submitted::Repeated)
             .ok_or(AppError::IdempotencyConflict);
@@ -101,25 +114,35 @@ pub async fn submit(
     Ok(Submitted::Created(token))
 }
 
+/// The first story's token when this is a repeat by the same client; `AlreadyReceived` when
+/// the same key and content come from another client (knowing a key and a story's content
+/// must not yield its tracking link); `IdempotencyConflict` for the same key with other content.
 async fn find_repeat(
     db: &PgPool,
     key: &IdempotencyKey,
     print: &[u8],
+    candidates: &[ClientBinding],
 ) -> Result<Option<TrackingToken>, AppError> {
     let row = sqlx::query!(
-        "select fingerprint, sealed_token from story_idempotency_keys
+        "select fingerprint, sealed_token, client_binding from story_idempotency_keys
          where key_hash = $1 and created_at > now() - make_interval(hours => $2)",
         idempotency_key_hash(key),
         IDEMPOTENCY_HOURS
     )
     .fetch_optional(db)
     .await?;
-    match row {
-        None => Ok(None),
-        Some(row) if row.fingerprint == print => {
-            Ok(TrackingToken::unseal(&row.sealed_token, key, print))
-        }
-        Some(_) => Err(AppError::IdempotencyConflict),
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    if row.fingerprint != print {
+        return Err(AppError::IdempotencyConflict);
+    }
+    let same_client = candidates
+        .iter()
+        .find(|c| row.client_binding.as_deref() == Some(c.hash().as_slice()));
+    match same_client {
+        Some(client) => Ok(TrackingToken::unseal(&row.sealed_token, key, print, client)),
+        None => Err(AppError::AlreadyReceived),
     }
 }
 
@@ -130,6 +153,7 @@ async fn remember_key(
     print: &[u8],
     id: StoryId,
     token: &TrackingToken,
+    client: &ClientBinding,
 ) -> Result<bool, AppError> {
     let key_hash = idempotency_key_hash(key);
     // An expired entry for the same key no longer protects anything.
@@ -141,12 +165,13 @@ async fn remember_key(
     .execute(&mut **tx)
     .await?;
     let inserted = sqlx::query!(
-        "insert into story_idempotency_keys (key_hash, fingerprint, story_id, sealed_token)
-         values ($1, $2, $3, $4) on conflict (key_hash) do nothing",
+        "insert into story_idempotency_keys (key_hash, fingerprint, story_id, sealed_token, client_binding)
+         values ($1, $2, $3, $4, $5) on conflict (key_hash) do nothing",
         key_hash,
         print,
         id.0,
-        token.seal(key, print)
+        token.seal(key, print, client),
+        client.hash()
     )
     .execute(&mut **tx)
     .await?;
@@ -430,14 +455,14 @@ async fn lock_by_token(
 
 /// The contributor's edit. Allowed while pending or changes-requested; either way the story
 /// goes (back) to pending and its version is bumped, so a moderator acting on the old version
-/// is stopped.
+/// is stopped. Returns the removed photos, whose files the caller deletes (`deletions::now`).
 pub async fn edit(
     db: &PgPool,
     token: &TrackingToken,
     story: &NewStory,
     removed_photos: &[i64],
     added_photos: &[KeptPhoto],
-) -> Result<(), AppError> {
+) -> Result<RemovedPhotos, AppError> {
     let mut tx = db.begin().await?;
     let current = lock_by_token(&mut tx, token).await?;
     if !current.status.editable_by_contributor() {
@@ -467,7 +492,7 @@ pub async fn edit(
     .await?;
     replace_themes(&mut tx, current.id, story.themes.as_slice()).await?;
     save_contributor(&mut tx, current.id, story).await?;
-    photos::remove(&mut tx, current.id, removed_photos).await?;
+    let removed = photos::remove(&mut tx, current.id, removed_photos).await?;
     photos::insert_all(&mut tx, current.id, added_photos).await?;
     let assisted = story.assisted_by.is_some();
     if current.show_name != story.consents.show_name {
@@ -500,17 +525,18 @@ pub async fn edit(
     .record(&mut tx)
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(removed)
 }
 
 /// Withdrawal: the story leaves every public place at once, and its content and the
 /// contributor's details are erased. What remains is the status (so the tracking page can say
 /// so), the years and licence, the consent history and an audit entry without personal data.
-pub async fn withdraw(db: &PgPool, token: &TrackingToken) -> Result<(), AppError> {
+/// Returns the removed photos, whose files the caller deletes at once (`deletions::now`).
+pub async fn withdraw(db: &PgPool, token: &TrackingToken) -> Result<RemovedPhotos, AppError> {
     let mut tx = db.begin().await?;
     let current = lock_by_token(&mut tx, token).await?;
     if current.status == StoryStatus::Withdrawn {
-        return Ok(());
+        return Ok(RemovedPhotos::default());
     }
     let id = current.id.0;
     sqlx::query!(
@@ -533,7 +559,7 @@ pub async fn withdraw(db: &PgPool, token: &TrackingToken) -> Result<(), AppError
     sqlx::query!("delete from story_idempotency_keys where story_id = $1", id)
         .execute(&mut *tx)
         .await?;
-    photos::remove_all(&mut tx, current.id).await?;
+    let removed = photos::remove_all(&mut tx, current.id).await?;
     record_consent(&mut tx, current.id, ConsentKind::Publish, false, false).await?;
     Entry::by_contributor(
         current.id,
@@ -545,5 +571,5 @@ pub async fn withdraw(db: &PgPool, token: &TrackingToken) -> Result<(), AppError
     .await?;
     tx.commit().await?;
     tracing::info!(story = id, "story withdrawn");
-    Ok(())
+    Ok(removed)
 }

@@ -31,18 +31,24 @@ impl TrackingToken {
         format!("/track/{}", URL_SAFE_NO_PAD.encode(self.0))
     }
 
-    /// The token masked with a pad only someone holding the idempotency key and the same
-    /// content can rebuild.
-    pub fn seal(&self, key: &IdempotencyKey, fingerprint: &[u8]) -> Vec<u8> {
-        xor(&self.0, &pad(key, fingerprint))
+    /// The token masked with a pad only someone holding the idempotency key, the same content
+    /// and the same client binding can rebuild.
+    pub fn seal(
+        &self,
+        key: &IdempotencyKey,
+        fingerprint: &[u8],
+        client: &ClientBinding,
+    ) -> Vec<u8> {
+        xor(&self.0, &pad(key, fingerprint, client))
     }
 
     pub fn unseal(
         sealed: &[u8],
         key: &IdempotencyKey,
         fingerprint: &[u8],
+        client: &ClientBinding,
     ) -> Option<TrackingToken> {
-        let bytes = xor(sealed, &pad(key, fingerprint));
+        let bytes = xor(sealed, &pad(key, fingerprint, client));
         Some(TrackingToken(bytes.try_into().ok()?))
     }
 }
@@ -53,13 +59,90 @@ impl std::fmt::Debug for TrackingToken {
     }
 }
 
-fn pad(key: &IdempotencyKey, fingerprint: &[u8]) -> [u8; 32] {
+fn pad(key: &IdempotencyKey, fingerprint: &[u8], client: &ClientBinding) -> [u8; 32] {
     let mut hasher = Sha256::new();
     hasher.update(b"shinian/idempotency-pad\0");
     hasher.update(key.as_str().as_bytes());
     hasher.update(b"\0");
     hasher.update(fingerprint);
+    hasher.update(b"\0");
+    hasher.update(&client.0);
     hasher.finalize().into()
+}
+
+/// The secret of the `submitter` cookie: 256 random bits the submitting browser or kiosk
+/// keeps, so that only it can land on a story's tracking page again by repeating a submit.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SubmitterSecret([u8; TOKEN_BYTES]);
+
+impl SubmitterSecret {
+    pub fn generate() -> SubmitterSecret {
+        SubmitterSecret(rand::random())
+    }
+
+    pub fn parse(text: &str) -> Option<SubmitterSecret> {
+        let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
+        Some(SubmitterSecret(bytes.try_into().ok()?))
+    }
+
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(self.0)
+    }
+}
+
+impl std::fmt::Debug for SubmitterSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SubmitterSecret(…)")
+    }
+}
+
+/// What a repeated submit must share with the first one to be answered with its tracking
+/// link: the submitter cookie's secret, or — for a client that sent no cookie — its address
+/// bucket (an IPv4 address, or the /64 of an IPv6 address). Stored only as `hash()`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientBinding(Vec<u8>);
+
+impl ClientBinding {
+    /// The binding a new submission records: the cookie when the client sent one.
+    pub fn of(secret: Option<&SubmitterSecret>, ip: IpAddr) -> ClientBinding {
+        secret.map_or_else(|| ClientBinding::address(ip), ClientBinding::cookie)
+    }
+
+    /// The bindings a repeat may prove: its cookie, and its address (which matches only a
+    /// first submit that came without a cookie).
+    pub fn candidates(secret: Option<&SubmitterSecret>, ip: IpAddr) -> Vec<ClientBinding> {
+        secret
+            .map(ClientBinding::cookie)
+            .into_iter()
+            .chain([ClientBinding::address(ip)])
+            .collect()
+    }
+
+    fn cookie(secret: &SubmitterSecret) -> ClientBinding {
+        ClientBinding([b"cookie\0".as_slice(), &secret.0].concat())
+    }
+
+    fn address(ip: IpAddr) -> ClientBinding {
+        ClientBinding(format!("address\0{}", address_bucket(ip)).into_bytes())
+    }
+
+    pub fn hash(&self) -> Vec<u8> {
+        let mut hasher = Sha256::new();
+        hasher.update(b"shinian/idempotency-client\0");
+        hasher.update(&self.0);
+        hasher.finalize().to_vec()
+    }
+}
+
+/// One bucket per IPv4 address or IPv6 /64 (one household or phone can rotate within it).
+pub fn address_bucket(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
 }
 
 fn xor(a: &[u8], b: &[u8]) -> Vec<u8> {
@@ -102,23 +185,42 @@ mod tests {
     }
 
     #[test]
-    fn seal_needs_the_same_key_and_content() {
+    fn seal_needs_the_same_key_content_and_client() {
         let token = TrackingToken::generate();
         let key = IdempotencyKey::parse("k1").unwrap().unwrap();
         let other = IdempotencyKey::parse("k2").unwrap().unwrap();
-        let sealed = token.seal(&key, b"content");
+        let ip: IpAddr = "203.0.113.7".parse().unwrap();
+        let secret = SubmitterSecret::generate();
+        let client = ClientBinding::of(Some(&secret), ip);
+        let sealed = token.seal(&key, b"content", &client);
         assert_ne!(sealed, token.0.to_vec());
         assert_eq!(
-            TrackingToken::unseal(&sealed, &key, b"content"),
+            TrackingToken::unseal(&sealed, &key, b"content", &client),
             Some(token.clone())
         );
         assert_ne!(
-            TrackingToken::unseal(&sealed, &other, b"content"),
+            TrackingToken::unseal(&sealed, &other, b"content", &client),
             Some(token.clone())
         );
         assert_ne!(
-            TrackingToken::unseal(&sealed, &key, b"changed"),
+            TrackingToken::unseal(&sealed, &key, b"changed", &client),
+            Some(token.clone())
+        );
+        let by_address = ClientBinding::of(None, ip);
+        assert_ne!(
+            TrackingToken::unseal(&sealed, &key, b"content", &by_address),
             Some(token)
         );
+    }
+
+    #[test]
+    fn ipv6_addresses_share_a_bucket_per_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(address_bucket(a), address_bucket(b));
+        assert_ne!(address_bucket(a), address_bucket(c));
+        let mapped: IpAddr = "::ffff:203.0.113.7".parse().unwrap();
+        assert_eq!(address_bucket(mapped), "203.0.113.7");
     }
 }

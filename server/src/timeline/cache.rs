@@ -16,6 +16,12 @@ pub const CHANNEL: &str = "public_changed";
 /// Bytes of pages kept (filters, cursors and any query string make many distinct URLs); the
 /// cache is emptied when it would grow past this, so odd URLs cannot make it grow without bound.
 const MAX_BYTES: usize = 16 * 1024 * 1024;
+/// Bytes of sitemap parts kept (a full part of 50,000 stories is about 4.3 MB, so this holds
+/// the parts of about 1.5 million stories). Parts are kept apart from pages, so a crawler
+/// cannot push pages out, and once the budget is full further parts are built per request
+/// instead of evicting the cached ones (a crawler reading every part in turn would otherwise
+/// evict each part before it is read again).
+const SITEMAP_MAX_BYTES: usize = 128 * 1024 * 1024;
 
 #[derive(Clone, Default)]
 pub struct PageCache {
@@ -31,6 +37,8 @@ struct Pages {
 #[derive(Default)]
 struct Inner {
     pages: Mutex<Pages>,
+    /// `/sitemap.xml` and `/sitemaps/{n}.xml`, until the next public change.
+    sitemaps: Mutex<Pages>,
     /// The place suggestions of the filter form (a grouped scan of every approved story).
     places: Mutex<Option<Vec<String>>>,
     listening: AtomicBool,
@@ -62,10 +70,34 @@ impl PageCache {
         }
     }
 
+    /// A cached sitemap file (`/sitemap.xml` or `/sitemaps/{n}.xml`).
+    pub fn sitemap(&self, path: &str) -> Option<Bytes> {
+        if !self.inner.listening.load(Ordering::Acquire) {
+            return None;
+        }
+        self.inner.sitemaps.lock().ok()?.by_key.get(path).cloned()
+    }
+
+    pub fn put_sitemap(&self, path: &str, body: Bytes) {
+        if !self.inner.listening.load(Ordering::Acquire) {
+            return;
+        }
+        if let Ok(mut sitemaps) = self.inner.sitemaps.lock() {
+            let size = path.len() + body.len();
+            if sitemaps.by_key.contains_key(path) || sitemaps.bytes + size > SITEMAP_MAX_BYTES {
+                return;
+            }
+            sitemaps.bytes += size;
+            sitemaps.by_key.insert(path.to_owned(), body);
+        }
+    }
+
     pub fn clear(&self) {
-        if let Ok(mut pages) = self.inner.pages.lock() {
-            pages.by_key.clear();
-            pages.bytes = 0;
+        for store in [&self.inner.pages, &self.inner.sitemaps] {
+            if let Ok(mut pages) = store.lock() {
+                pages.by_key.clear();
+                pages.bytes = 0;
+            }
         }
         if let Ok(mut places) = self.inner.places.lock() {
             *places = None;
@@ -148,5 +180,30 @@ mod tests {
         assert!(cache.get("/?n=39").is_some());
         cache.clear();
         assert_eq!(cache.get("/?n=39"), None);
+    }
+
+    #[test]
+    fn sitemaps_are_kept_until_cleared_and_within_their_budget() {
+        let cache = listening_cache();
+        cache.put_sitemap("/sitemaps/0.xml", Bytes::from_static(b"<urlset/>"));
+        assert_eq!(
+            cache.sitemap("/sitemaps/0.xml"),
+            Some(Bytes::from_static(b"<urlset/>"))
+        );
+        let part = Bytes::from(vec![b'x'; 5 * 1024 * 1024]);
+        for n in 1..40 {
+            cache.put_sitemap(&format!("/sitemaps/{n}.xml"), part.clone());
+            let bytes = cache.inner.sitemaps.lock().unwrap().bytes;
+            assert!(bytes <= SITEMAP_MAX_BYTES, "{bytes}");
+        }
+        assert!(
+            cache.sitemap("/sitemaps/0.xml").is_some(),
+            "kept, not evicted"
+        );
+        assert!(cache.sitemap("/sitemaps/1.xml").is_some());
+        assert!(cache.sitemap("/sitemaps/39.xml").is_none(), "over budget");
+        cache.clear();
+        assert_eq!(cache.sitemap("/sitemaps/0.xml"), None);
+        assert_eq!(cache.inner.sitemaps.lock().unwrap().bytes, 0);
     }
 }

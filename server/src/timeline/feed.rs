@@ -1,9 +1,12 @@
 //! `GET /feed.atom` (the 50 most recently published stories) and `GET /sitemap.xml` (one
-//! sitemap, or past 50,000 stories a sitemap index of `/sitemaps/{n}.xml` parts).
+//! sitemap, or past 50,000 stories a sitemap index of `/sitemaps/{n}.xml` parts). Sitemap
+//! files are kept in the page cache until the next public change (a full part is 4.3 MB and
+//! takes a scan of 50,000 rows to build).
 
 use crate::state::AppState;
 use crate::web::AppError;
 use app::locale::{self, Locale};
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -87,7 +90,42 @@ pub async fn atom(State(state): State<AppState>) -> Result<Response, AppError> {
     Ok(xml("application/atom+xml; charset=utf-8", out))
 }
 
+const SITEMAP_TYPE: &str = "application/xml; charset=utf-8";
+
 pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError> {
+    cached_sitemap(&state, "/sitemap.xml", build_sitemap(&state)).await
+}
+
+/// The cached file at `path`, or the one `build` makes (then cached). A part past the last
+/// is cached as empty and answers 404, so asking for it again costs no scan either.
+async fn cached_sitemap(
+    state: &AppState,
+    path: &str,
+    build: impl Future<Output = Result<String, AppError>>,
+) -> Result<Response, AppError> {
+    let body = match state.pages.sitemap(path) {
+        Some(body) => body,
+        None => {
+            let body = match build.await {
+                Ok(body) => Bytes::from(body),
+                Err(AppError::NotFound) => Bytes::new(),
+                Err(error) => return Err(error),
+            };
+            state.pages.put_sitemap(path, body.clone());
+            body
+        }
+    };
+    if body.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let mut response = (StatusCode::OK, body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(SITEMAP_TYPE));
+    Ok(response)
+}
+
+async fn build_sitemap(state: &AppState) -> Result<String, AppError> {
     let count = sqlx::query_scalar!(
         r#"select count(*) as "count!" from stories where status = 'approved'"#
     )
@@ -95,7 +133,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError
     .await?;
     let base = &state.config.public_url;
     if count <= SITEMAP_URLS {
-        return sitemap_of(&state, 0).await;
+        return sitemap_of(state, 0).await;
     }
     let parts = (count + SITEMAP_URLS - 1) / SITEMAP_URLS;
     let mut out = String::from(
@@ -105,7 +143,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError
         out += &format!("<sitemap><loc>{base}/sitemaps/{n}.xml</loc></sitemap>\n");
     }
     out += "</sitemapindex>\n";
-    Ok(xml("application/xml; charset=utf-8", out))
+    Ok(out)
 }
 
 /// `GET /sitemaps/{n}.xml`: the n-th 50,000 approved stories in id order.
@@ -115,13 +153,14 @@ pub async fn sitemap_part(
 ) -> Result<Response, AppError> {
     let n: i64 = file
         .strip_suffix(".xml")
-        .and_then(|n| n.parse().ok())
+        .and_then(|n| n.parse().ok().filter(|p: &i64| p.to_string() == n))
         .filter(|n| *n >= 0 && *n < 1_000)
         .ok_or(AppError::NotFound)?;
-    sitemap_of(&state, n).await
+    let path = format!("/sitemaps/{n}.xml");
+    cached_sitemap(&state, &path, sitemap_of(&state, n)).await
 }
 
-async fn sitemap_of(state: &AppState, part: i64) -> Result<Response, AppError> {
+async fn sitemap_of(state: &AppState, part: i64) -> Result<String, AppError> {
     // OFFSET is fine here: crawlers fetch each part rarely, and a part is one index range.
     let rows = sqlx::query!(
         r#"select id, updated_at from stories where status = 'approved'
@@ -148,5 +187,5 @@ async fn sitemap_of(state: &AppState, part: i64) -> Result<Response, AppError> {
         );
     }
     out += "</urlset>\n";
-    Ok(xml("application/xml; charset=utf-8", out))
+    Ok(out)
 }

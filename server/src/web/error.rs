@@ -31,6 +31,8 @@ pub enum AppError {
     RateLimited { limit: u32, retry_after_secs: u64 },
     #[error("idempotency key reused with different content")]
     IdempotencyConflict,
+    #[error("story already received from another client")]
+    AlreadyReceived,
     #[error("story can no longer be edited")]
     NotEditable,
     #[error("not found")]
@@ -71,6 +73,7 @@ pub enum ErrorKind {
         retry_after_secs: u64,
     },
     IdempotencyConflict,
+    AlreadyReceived,
     NotEditable,
     NotFound,
     Forbidden,
@@ -117,6 +120,7 @@ impl AppError {
                 retry_after_secs: *retry_after_secs,
             },
             AppError::IdempotencyConflict => ErrorKind::IdempotencyConflict,
+            AppError::AlreadyReceived => ErrorKind::AlreadyReceived,
             AppError::NotEditable => ErrorKind::NotEditable,
             AppError::NotFound => ErrorKind::NotFound,
             // Answered with a redirect before a kind is needed (see `into_response`).
@@ -173,6 +177,7 @@ impl ErrorKind {
                 StatusCode::TOO_MANY_REQUESTS
             }
             ErrorKind::IdempotencyConflict
+            | ErrorKind::AlreadyReceived
             | ErrorKind::NotEditable
             | ErrorKind::AlreadyHandled { .. }
             | ErrorKind::BeingReviewed { .. }
@@ -196,6 +201,7 @@ impl ErrorKind {
             ErrorKind::Honeypot => "honeypot",
             ErrorKind::RateLimited { .. } => "rate_limited",
             ErrorKind::IdempotencyConflict => "idempotency_conflict",
+            ErrorKind::AlreadyReceived => "already_received",
             ErrorKind::NotEditable => "not_editable",
             ErrorKind::NotFound => "not_found",
             ErrorKind::Forbidden => "forbidden",
@@ -232,6 +238,9 @@ impl ErrorKind {
             }
             ErrorKind::IdempotencyConflict => {
                 td_string!(locale, common.request_error.idempotency_conflict).to_owned()
+            }
+            ErrorKind::AlreadyReceived => {
+                td_string!(locale, common.request_error.already_received).to_owned()
             }
             ErrorKind::NotEditable => {
                 td_string!(locale, common.request_error.not_editable).to_owned()

@@ -1,0 +1,112 @@
+//! Deleting the files of removed photos. A trigger queues the files of every deleted photo row
+//! in `media_deletions`, in the deleting transaction (migration `…_media_deletions.sql`). The
+//! request that removed the photos deletes their files right after its commit (`now`); the
+//! photo workers delete whatever is left — after a crash between commit and delete — every
+//! few seconds (`run_due`), and so does the periodic sweep. Rows are taken with `FOR UPDATE
+//! SKIP LOCKED`, so several instances share the queue.
+
+use super::files::{MediaFiles, is_valid_key};
+use sqlx::PgPool;
+use std::io;
+
+/// Rows taken per transaction.
+const BATCH: i64 = 100;
+/// A deletion that failed (for example a read-only disk) is tried again after this long.
+const RETRY_SECONDS: f64 = 60.0;
+
+/// The originals of the photos a transaction removed; their files are deleted by `now`.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[must_use = "delete the files once the transaction committed (deletions::now)"]
+pub struct RemovedPhotos(pub Vec<String>);
+
+struct Queued {
+    id: i64,
+    original_key: String,
+    public_key: String,
+}
+
+/// Deletes the files of photos the current request removed (its transaction committed).
+/// Errors are logged: the workers retry.
+pub async fn now(db: &PgPool, files: &MediaFiles, removed: RemovedPhotos) {
+    if removed.0.is_empty() {
+        return;
+    }
+    if let Err(error) = take(db, files, Some(&removed.0)).await {
+        tracing::warn!(%error, "deleting removed photos' files failed; workers will retry");
+    }
+}
+
+/// Deletes every queued file that is due. Returns how many photos' files were deleted.
+pub async fn run_due(db: &PgPool, files: &MediaFiles) -> Result<usize, sqlx::Error> {
+    let mut done = 0;
+    loop {
+        let (deleted, taken) = take(db, files, None).await?;
+        done += deleted;
+        if taken < BATCH as usize {
+            return Ok(done);
+        }
+    }
+}
+
+/// One batch: the queued rows of `only` (or any due rows), their files deleted, the rows
+/// removed. Returns (deleted, taken).
+async fn take(
+    db: &PgPool,
+    files: &MediaFiles,
+    only: Option<&[String]>,
+) -> Result<(usize, usize), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let rows = sqlx::query_as!(
+        Queued,
+        "select id, original_key, public_key from media_deletions
+         where case when $1::text[] is null then run_after <= now() else original_key = any($1) end
+         order by id limit $2 for update skip locked",
+        only as Option<&[String]>,
+        BATCH
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let taken = rows.len();
+    let (mut deleted, mut failed) = (Vec::new(), Vec::new());
+    for row in rows {
+        match delete_files(files, &row).await {
+            Ok(()) => deleted.push(row.id),
+            Err(error) => {
+                tracing::warn!(%error, key = row.public_key, "deleting a removed photo's files failed");
+                failed.push(row.id);
+            }
+        }
+    }
+    sqlx::query!("delete from media_deletions where id = any($1)", &deleted)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!(
+        "update media_deletions set attempts = attempts + 1, last_error = 'file system',
+                run_after = now() + make_interval(secs => $2)
+         where id = any($1)",
+        &failed,
+        RETRY_SECONDS
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok((deleted.len(), taken))
+}
+
+async fn delete_files(files: &MediaFiles, row: &Queued) -> io::Result<()> {
+    if is_valid_key(&row.original_key) {
+        gone(tokio::fs::remove_file(files.original_path(&row.original_key)).await)?;
+    }
+    if is_valid_key(&row.public_key) {
+        files.remove_derivatives(&row.public_key).await?;
+    }
+    Ok(())
+}
+
+/// A file that is already gone counts as deleted.
+pub(super) fn gone(result: io::Result<()>) -> io::Result<()> {
+    match result {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
+        _ => Ok(()),
+    }
+}
