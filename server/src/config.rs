@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -31,6 +32,13 @@ pub struct Config {
     pub require_photo_pair: bool,
     /// `PHOTO_RETENTION_DAYS`, default 30: photos of rejected stories are deleted after this.
     pub photo_retention_days: i32,
+    /// `PASSWORD_HASH_CONCURRENCY`, default 2 (1 on one core): password hashes computed at
+    /// once; each holds one reused 19 MiB block, so hashing never holds more than N × 19 MiB
+    /// (the default keeps a sign-in flood under 64 MB; staff sign-ins are few).
+    pub password_hash_concurrency: usize,
+    /// `SESSION_ABSOLUTE_HOURS`, default 12: a staff session ends this long after its sign-in,
+    /// however active (besides ending after 2 hours unused).
+    pub session_absolute_lifetime: Duration,
 }
 
 fn cores() -> usize {
@@ -62,6 +70,8 @@ impl Config {
             worker_concurrency: parsed("WORKER_CONCURRENCY", cores())?,
             require_photo_pair: flag("REQUIRE_PHOTO_PAIR")?,
             photo_retention_days: parsed("PHOTO_RETENTION_DAYS", 30)?,
+            password_hash_concurrency: parsed("PASSWORD_HASH_CONCURRENCY", cores().min(2))?,
+            session_absolute_lifetime: hours(parsed("SESSION_ABSOLUTE_HOURS", 12)?),
         })
     }
 
@@ -80,12 +90,18 @@ impl Config {
             worker_concurrency: 1,
             require_photo_pair: false,
             photo_retention_days: 30,
+            password_hash_concurrency: cores().min(2),
+            session_absolute_lifetime: hours(12),
         }
     }
 
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+}
+
+fn hours(hours: u64) -> Duration {
+    Duration::from_secs(hours.saturating_mul(3600))
 }
 
 fn text(name: &'static str, default: &str) -> String {
