@@ -164,6 +164,7 @@ pub fn normalize_password(input: &str) -> String {
 /// Characters that print nothing: format characters (zero-width spaces and joiners, bidi
 /// marks, the byte-order mark, soft hyphen, word joiner…), variation selectors and the
 /// Hangul and Braille blanks.
+#[cfg(feature = "ssr")]
 fn is_invisible(c: char) -> bool {
     matches!(
         c,
