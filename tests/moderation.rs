@@ -665,21 +665,16 @@ async fn sign_in_is_generic_throttled_and_rotates_the_session(db: PgPool) {
     );
     assert!(a.contains("邮箱或密码不正确") && b.contains("邮箱或密码不正确"));
 
-    // 10 failures for one account within 15 minutes: even the right password waits.
+    // 10 failures for one account within 15 minutes from other addresses slow it down but
+    // never lock the owner out (tests/accounts.rs has the rest).
     for n in 0..9 {
         let status = attempt(10 + n, "MOD@example.org", "still wrong")
             .await
             .status();
         assert_eq!(status, StatusCode::UNAUTHORIZED, "failure {}", n + 2);
     }
-    let throttled = attempt(50, "mod@example.org", PASSWORD).await;
-    assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(throttled.headers().contains_key("retry-after"));
-    assert!(throttled.text().await.unwrap().contains("登录失败次数太多"));
-    sqlx::query("update login_failures set at = now() - interval '16 minutes'")
-        .execute(&db)
-        .await
-        .unwrap();
+    let owner = attempt(50, "mod@example.org", PASSWORD).await;
+    assert_eq!(owner.status(), StatusCode::SEE_OTHER);
 
     // Signing in sets an HttpOnly, SameSite=Lax cookie; signing in again issues a new id and
     // the old one stops working.
@@ -896,7 +891,11 @@ async fn admins_manage_accounts_and_deactivation_ends_sessions_at_once(db: PgPoo
         .send()
         .await
         .unwrap();
-    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        refused.status(),
+        StatusCode::UNAUTHORIZED,
+        "like a wrong password"
+    );
 
     admin
         .post(app.url(&format!("/admin/accounts/{id}/activate")))

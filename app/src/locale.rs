@@ -80,6 +80,8 @@ pub fn field_error(locale: Locale, error: FieldError) -> String {
         FieldError::ConsentRequired => {
             td_string!(locale, common.error.consent_required).to_string()
         }
+        FieldError::PasswordBlank => td_string!(locale, common.error.password_blank).to_string(),
+        FieldError::PasswordWeak => td_string!(locale, common.error.password_weak).to_string(),
         FieldError::PhotoPairRequired => {
             td_string!(locale, common.error.photo_pair_required).to_string()
         }

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -46,6 +47,13 @@ pub struct Config {
     pub database_statement_timeout_ms: u64,
     /// `SEARCH_TIMEOUT_MS`, default 1500: the longest timeline search query.
     pub search_timeout_ms: u64,
+    /// `PASSWORD_HASH_CONCURRENCY`, default 2 (1 on one core): password hashes computed at
+    /// once; each holds one reused 19 MiB block, so hashing never holds more than N × 19 MiB
+    /// (the default keeps a sign-in flood under 64 MB; staff sign-ins are few).
+    pub password_hash_concurrency: usize,
+    /// `SESSION_ABSOLUTE_HOURS`, default 12: a staff session ends this long after its sign-in,
+    /// however active (besides ending after 2 hours unused).
+    pub session_absolute_lifetime: Duration,
 }
 
 fn cores() -> usize {
@@ -83,6 +91,8 @@ impl Config {
             body_min_bytes: parsed("BODY_MIN_BYTES", 4096)?,
             database_statement_timeout_ms: parsed("DATABASE_STATEMENT_TIMEOUT_MS", 5000)?,
             search_timeout_ms: parsed("SEARCH_TIMEOUT_MS", 1500)?,
+            password_hash_concurrency: parsed("PASSWORD_HASH_CONCURRENCY", cores().min(2))?,
+            session_absolute_lifetime: hours(parsed("SESSION_ABSOLUTE_HOURS", 12)?),
         })
     }
 
@@ -106,12 +116,18 @@ impl Config {
             body_min_bytes: 4096,
             database_statement_timeout_ms: 5000,
             search_timeout_ms: 1500,
+            password_hash_concurrency: cores().min(2),
+            session_absolute_lifetime: hours(12),
         }
     }
 
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+}
+
+fn hours(hours: u64) -> Duration {
+    Duration::from_secs(hours.saturating_mul(3600))
 }
 
 fn text(name: &'static str, default: &str) -> String {

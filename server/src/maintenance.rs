@@ -31,7 +31,7 @@ pub async fn run_once(state: &AppState) -> Result<(), sqlx::Error> {
     .execute(&state.db)
     .await?;
     let login_failures = sqlx::query!(
-        "delete from login_failures where at <= now() - make_interval(mins => $1)",
+        "delete from login_attempts where window_started <= now() - make_interval(mins => $1)",
         app::domain::moderation_limits::LOGIN_WINDOW_MINUTES
     )
     .execute(&state.db)

@@ -21,6 +21,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: Config, db: PgPool) -> AppState {
+        crate::accounts::password::set_concurrency(config.password_hash_concurrency);
         let leptos = LeptosOptions::builder()
             .output_name("shinian")
             .site_root(config.site_root.to_string_lossy().into_owned())

@@ -10,7 +10,7 @@ use sqlx::PgPool;
 pub const PASSWORD: &str = "a long test password 长";
 
 pub async fn create_account(db: &PgPool, email: &str, name: &str, role: AccountRole) -> AccountId {
-    let password = NewPassword::parse(PASSWORD).expect("valid password");
+    let password = NewPassword::parse(PASSWORD, &[]).expect("valid password");
     let hash = server::accounts::password::hash(&password)
         .await
         .expect("hash");

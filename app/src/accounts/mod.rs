@@ -9,9 +9,9 @@ use leptos_i18n::{td, td_string};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoginFailure {
-    /// Deliberately one message for an unknown email and a wrong password.
+    /// Deliberately one message for an unknown email, a wrong password and a deactivated
+    /// account: the answer must not confirm that a password is right.
     WrongCredentials,
-    Deactivated,
 }
 
 #[component]
@@ -24,7 +24,6 @@ pub fn LoginPage(email: String, next: String, failure: Option<LoginFailure>) -> 
     };
     let message = failure.map(|f| match f {
         LoginFailure::WrongCredentials => td_string!(locale, moderation.login.wrong),
-        LoginFailure::Deactivated => td_string!(locale, moderation.login.deactivated),
     });
     view! {
         <Document meta>

@@ -94,6 +94,10 @@ pub enum FieldError {
     UnknownChoice,
     ContactFormat,
     ConsentRequired,
+    /// A new password of only blanks or invisible characters.
+    PasswordBlank,
+    /// A new password that is easy to guess (zxcvbn score below 3).
+    PasswordWeak,
     /// `REQUIRE_PHOTO_PAIR=true` and a side of the pair has no photo.
     PhotoPairRequired,
     /// One photo's file or detail; `index` counts from 1 on its side of the pair.

@@ -20,7 +20,7 @@ pub use errors::{Field, FieldError, FormErrors, PhotoProblem, TextProblem};
 pub use ids::StoryId;
 pub use moderation::{
     AccountId, AccountRole, AuditAction, Decision, DisplayName, Email, ModeratorMessage,
-    NewPassword, RejectReason, moderation_limits,
+    NewPassword, RejectReason, moderation_limits, normalize_password,
 };
 pub use new_story::{
     AssistedBy, CONSENT_TEXT_VERSION, Consents, Contact, IdempotencyKey, NarratorName, NewStory,

@@ -14,9 +14,14 @@ pub mod moderation_limits {
     pub const PASSWORD: (usize, usize) = (12, 256);
     /// How long opening an item keeps it "being reviewed by …", in minutes.
     pub const CLAIM_MINUTES: i32 = 15;
-    /// Sign-in failures allowed per account and per address within `LOGIN_WINDOW_MINUTES`.
-    pub const LOGIN_FAILURES: i64 = 10;
+    /// Failed sign-ins allowed per client address (IPv6: per /64) within
+    /// `LOGIN_WINDOW_MINUTES`; further tries are refused (429) without checking the password.
+    pub const LOGIN_FAILURES: i32 = 10;
     pub const LOGIN_WINDOW_MINUTES: i32 = 15;
+    /// Once an account has had `LOGIN_FAILURES` failed tries (from any addresses) within the
+    /// window, every further try waits this long before its password is checked. It slows
+    /// guessing down; it never refuses the owner's right password (docs/moderation.md).
+    pub const LOGIN_SLOWDOWN_SECS: u64 = 2;
     /// Stories one bulk action may touch.
     pub const BULK_MAX: usize = 100;
 }
@@ -64,20 +69,30 @@ impl AccountRole {
     }
 }
 
-/// A sign-in address, compared without regard to case.
+/// A sign-in address in its one normalized form, used for lookup, uniqueness and the sign-in
+/// throttle: NFKC, then lower case (`str::to_lowercase`, close to Unicode case folding for
+/// addresses), then NFKC again so the result is stable. Full-width `ａｄｍｉｎ` is `admin`;
+/// `İ` (U+0130) lower-cases to `i` + U+0307, which is another address than `i`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
 
 impl Email {
     pub fn parse(input: &str) -> Result<Email, FieldError> {
-        let text = required(input, Lines::Single, (3, limits::EMAIL_MAX))?;
+        let normalized = normalize_email(input);
+        let text = required(&normalized, Lines::Single, (3, limits::EMAIL_MAX))?;
         let valid = text.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty() && !domain.is_empty() && !domain.contains('@')
         }) && !text.chars().any(char::is_whitespace);
         if !valid {
             return Err(FieldError::ContactFormat);
         }
-        Ok(Email(text.to_lowercase()))
+        Ok(Email(text))
+    }
+
+    /// What someone typed to sign in, normalized like `parse` but not checked: a malformed
+    /// address simply finds no account, and is still counted by the throttle.
+    pub fn for_sign_in(input: &str) -> Email {
+        Email(normalize_email(input).trim().to_owned())
     }
 
     pub fn as_str(&self) -> &str {
@@ -85,15 +100,27 @@ impl Email {
     }
 }
 
-/// A new password as typed: 12 to 256 characters, nothing else imposed.
+fn normalize_email(input: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let folded = input.nfkc().collect::<String>().to_lowercase();
+    folded.nfkc().collect()
+}
+
+/// A new password, NFKC-normalized (what is hashed and what sign-in compares): 12 to 256
+/// characters, not only blanks or invisible characters, and hard to guess (zxcvbn score 3 or
+/// more, about 10^10 guesses, counting the account's own e-mail and name as known words).
 #[derive(Clone, PartialEq, Eq)]
 pub struct NewPassword(String);
 
 impl NewPassword {
-    pub fn parse(input: &str) -> Result<NewPassword, FieldError> {
-        let count = input.chars().count();
+    /// The strength estimate needs zxcvbn's dictionaries, kept out of the WebAssembly bundle:
+    /// only the server parses new passwords.
+    #[cfg(feature = "ssr")]
+    pub fn parse(input: &str, user_inputs: &[&str]) -> Result<NewPassword, FieldError> {
+        let text = normalize_password(input);
+        let count = text.chars().count();
         let (min, max) = limits::PASSWORD;
-        if input.is_empty() {
+        if text.is_empty() {
             return Err(FieldError::Required);
         }
         if count < min {
@@ -102,15 +129,64 @@ impl NewPassword {
         if count > max {
             return Err(FieldError::TooLong { max, actual: count });
         }
-        if input.chars().any(char::is_control) {
+        if text.chars().any(char::is_control) {
             return Err(FieldError::ControlCharacter);
         }
-        Ok(NewPassword(input.to_owned()))
+        if text.chars().all(|c| c.is_whitespace() || is_invisible(c)) {
+            return Err(FieldError::PasswordBlank);
+        }
+        let mut words: Vec<&str> = Vec::new();
+        for input in user_inputs {
+            words.push(input);
+            words.extend(
+                input
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| w.len() > 2),
+            );
+        }
+        if zxcvbn::zxcvbn(&text, &words).score() < zxcvbn::Score::Three {
+            return Err(FieldError::PasswordWeak);
+        }
+        Ok(NewPassword(text))
     }
 
     pub fn expose(&self) -> &str {
         &self.0
     }
+}
+
+/// The form of a password that is hashed and compared (NIST SP 800-63B: NFKC).
+pub fn normalize_password(input: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    input.nfkc().collect()
+}
+
+/// Characters that print nothing: format characters (zero-width spaces and joiners, bidi
+/// marks, the byte-order mark, soft hyphen, word joiner…), variation selectors and the
+/// Hangul and Braille blanks.
+#[cfg(feature = "ssr")]
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
 }
 
 impl std::fmt::Debug for NewPassword {
@@ -335,11 +411,44 @@ mod tests {
     }
 
     #[test]
-    fn passwords_are_12_to_256_characters() {
-        assert!(NewPassword::parse(&"x".repeat(11)).is_err());
-        assert!(NewPassword::parse(&"x".repeat(12)).is_ok());
-        assert!(NewPassword::parse(&"长".repeat(256)).is_ok());
-        assert!(NewPassword::parse(&"长".repeat(257)).is_err());
+    fn emails_have_one_normalized_form() {
+        let plain = Email::parse("admin@example.org").unwrap();
+        assert_eq!(
+            Email::parse("ａｄｍｉｎ＠ＥＸＡＭＰＬＥ.ORG").unwrap(),
+            plain
+        );
+        assert_eq!(Email::for_sign_in(" ADMIN@example.org "), plain);
+        assert_ne!(Email::for_sign_in("admİn@example.org"), plain);
+        let dotted = Email::for_sign_in("admİn@example.org");
+        assert_eq!(Email::for_sign_in(dotted.as_str()), dotted, "stable");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn new_passwords_are_long_visible_and_hard_to_guess() {
+        let strong = "violet tractor harbour 1987";
+        assert!(NewPassword::parse("x7#kQ9!v2L", &[]).is_err(), "too short");
+        assert_eq!(
+            NewPassword::parse(&" ".repeat(12), &[]),
+            Err(FieldError::PasswordBlank)
+        );
+        assert_eq!(
+            NewPassword::parse(&"\u{200B}".repeat(12), &[]),
+            Err(FieldError::PasswordBlank)
+        );
+        assert_eq!(
+            NewPassword::parse("password1234", &[]),
+            Err(FieldError::PasswordWeak)
+        );
+        assert_eq!(
+            NewPassword::parse("wangxiaoming@example.org", &["wangxiaoming@example.org"]),
+            Err(FieldError::PasswordWeak)
+        );
+        assert!(NewPassword::parse(strong, &[]).is_ok());
+        assert!(NewPassword::parse(&"长".repeat(257), &[]).is_err());
+        // Full-width letters are hashed as their NFKC form.
+        let wide = NewPassword::parse("ｖｉｏｌｅｔ tractor harbour 1987", &[]).unwrap();
+        assert_eq!(wide.expose(), strong);
     }
 
     #[test]

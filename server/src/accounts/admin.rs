@@ -101,7 +101,10 @@ pub async fn create(
     let email = Email::parse(&draft.email);
     let name = DisplayName::parse(&draft.display_name);
     let role = AccountRole::parse(&draft.role);
-    let new_password = NewPassword::parse(posted.get("password").unwrap_or(""));
+    let new_password = NewPassword::parse(
+        posted.get("password").unwrap_or(""),
+        &[&draft.email, &draft.display_name],
+    );
     let mut errors = Vec::new();
     let parsed = match (email, name, role, new_password) {
         (Ok(e), Ok(n), Ok(r), Ok(p)) => Some((e, n, r, p)),
@@ -181,7 +184,11 @@ pub async fn reset_password(
     body: Body,
 ) -> Result<Response, AppError> {
     let posted: PostedForm = read_form(&headers, body).await?;
-    match NewPassword::parse(posted.get("password").unwrap_or("")) {
+    let account = store::find(&state.db, AccountId(id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let known = [account.email.as_str(), account.display_name.as_str()];
+    match NewPassword::parse(posted.get("password").unwrap_or(""), &known) {
         Ok(new_password) => {
             let hash = password::hash(&new_password).await?;
             if !store::set_password(&state.db, AccountId(id), &hash).await? {

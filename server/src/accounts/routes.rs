@@ -11,6 +11,7 @@ use crate::web::redirect::LocalPath;
 use crate::web::render::{private_html, render_page};
 use crate::web::{AppError, RequestLocale};
 use app::accounts::{LoginFailure, LoginPage};
+use app::domain::{Email, moderation_limits};
 use app::locale::Locale;
 use axum::body::Body;
 use axum::extract::State;
@@ -18,6 +19,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
+use std::time::Duration;
 use tower_sessions::Session;
 
 #[derive(Deserialize)]
@@ -40,7 +42,7 @@ pub async fn form(
     Query(query): Query<NextQuery>,
 ) -> Result<Response, AppError> {
     let next = safe_next(&query.next);
-    if current_account(&session, &state.db).await?.is_some() {
+    if current_account(&session, &state).await?.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
     Ok(login_page(
@@ -67,6 +69,12 @@ fn login_page(
     private_html(status, page)
 }
 
+/// `POST /login`. Per address (IPv6: per /64) at most `LOGIN_FAILURES` failures within the
+/// window; the attempt is counted before the password is checked, so parallel tries cannot
+/// pass the limit, and refused tries are never checked. Failures against one account from
+/// anywhere only slow its further tries down (`LOGIN_SLOWDOWN_SECS`): the owner with the right
+/// password from a clean address still signs in. Unknown e-mail, wrong password and
+/// deactivated account answer alike, after the same password check.
 pub async fn login(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -76,47 +84,43 @@ pub async fn login(
     body: Body,
 ) -> Result<Response, AppError> {
     let posted = read_form(&headers, body).await?;
-    let email = posted.get("email").unwrap_or("").trim().to_owned();
+    let typed_email = posted.get("email").unwrap_or("").trim().to_owned();
     let typed = posted.get("password").unwrap_or("").to_owned();
     let next = safe_next(posted.get("next").unwrap_or(""));
-    let email_hash = store::email_hash(&email);
-    let ip_hash = ip_hash(ip);
-    if let Some(retry_after_secs) = store::login_throttled(&state.db, &email_hash, &ip_hash).await?
+    let email = Email::for_sign_in(&typed_email);
+    let keys = vec![ip_hash(ip), store::account_key(&email)];
+    let limit = Some(moderation_limits::LOGIN_FAILURES);
+    if store::reserve_attempt(&state.db, &keys[0], limit)
+        .await?
+        .is_none()
     {
+        let retry_after_secs = store::retry_after(&state.db, &keys[0]).await?;
         return Err(AppError::LoginThrottled { retry_after_secs });
     }
-    let found = store::find_for_login(&state.db, &email).await?;
-    let (account, hash) = match found {
+    let on_account = store::reserve_attempt(&state.db, &keys[1], None).await?;
+    if on_account.unwrap_or(0) > moderation_limits::LOGIN_FAILURES {
+        tokio::time::sleep(Duration::from_secs(moderation_limits::LOGIN_SLOWDOWN_SECS)).await;
+    }
+    let (account, hash) = match store::find_for_login(&state.db, &email).await? {
         Some((account, hash)) => (Some(account), Some(hash)),
         None => (None, None),
     };
     let matches = password::verify(typed, hash).await;
     match account {
         Some(account) if matches && account.active => {
-            store::clear_login_failures(&state.db, &email_hash).await?;
+            store::release_attempt(&state.db, &keys).await?;
             sign_in(&session, &account).await?;
             tracing::info!(account = %account.id, "signed in");
             Ok(Redirect::to(&next).into_response())
         }
-        Some(_) if matches => Ok(login_page(
+        _ => Ok(login_page(
             &state,
             locale,
-            email,
+            typed_email,
             next,
-            Some(LoginFailure::Deactivated),
-            StatusCode::FORBIDDEN,
+            Some(LoginFailure::WrongCredentials),
+            StatusCode::UNAUTHORIZED,
         )),
-        _ => {
-            store::record_login_failure(&state.db, &email_hash, &ip_hash).await?;
-            Ok(login_page(
-                &state,
-                locale,
-                email,
-                next,
-                Some(LoginFailure::WrongCredentials),
-                StatusCode::UNAUTHORIZED,
-            ))
-        }
     }
 }
 

@@ -10,19 +10,25 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
+use time::OffsetDateTime;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
 const SIGNED_IN: &str = "signed_in";
 pub const COOKIE_NAME: &str = "shinian_session";
-/// A session unused for this long ends; each request within it extends it.
+/// A session unused for this long ends; each request within it extends it. Besides, every
+/// session ends `SESSION_ABSOLUTE_HOURS` after its sign-in however much it is used.
 pub const IDLE_MINUTES: i64 = 120;
 
 #[derive(Serialize, Deserialize)]
 struct SignedIn {
     account: i64,
     epoch: i32,
+    /// When this session signed in (Unix seconds). Sessions from before it was stored read 0:
+    /// they have ended.
+    #[serde(default)]
+    signed_in_at: i64,
 }
 
 pub fn layer(db: PgPool, secure: bool) -> SessionManagerLayer<PostgresStore> {
@@ -46,6 +52,7 @@ pub async fn sign_in(session: &Session, account: &Account) -> Result<(), AppErro
     let value = SignedIn {
         account: account.id.0,
         epoch: account.session_epoch,
+        signed_in_at: OffsetDateTime::now_utc().unix_timestamp(),
     };
     session
         .insert(SIGNED_IN, value)
@@ -58,7 +65,10 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
 }
 
 /// The active account behind this request's session, if any.
-pub async fn current_account(session: &Session, db: &PgPool) -> Result<Option<Account>, AppError> {
+pub async fn current_account(
+    session: &Session,
+    state: &AppState,
+) -> Result<Option<Account>, AppError> {
     let Some(signed) = session
         .get::<SignedIn>(SIGNED_IN)
         .await
@@ -66,7 +76,14 @@ pub async fn current_account(session: &Session, db: &PgPool) -> Result<Option<Ac
     else {
         return Ok(None);
     };
-    match store::find(db, AccountId(signed.account)).await? {
+    let age = OffsetDateTime::now_utc().unix_timestamp() - signed.signed_in_at;
+    let lifetime =
+        i64::try_from(state.config.session_absolute_lifetime.as_secs()).unwrap_or(i64::MAX);
+    if !(0..lifetime).contains(&age) {
+        sign_out(session).await?;
+        return Ok(None);
+    }
+    match store::find(&state.db, AccountId(signed.account)).await? {
         Some(account) if account.active && account.session_epoch == signed.epoch => {
             Ok(Some(account))
         }
@@ -87,7 +104,7 @@ async fn required_account(parts: &mut Parts, state: &AppState) -> Result<Account
     } else {
         "/moderate".to_owned()
     };
-    current_account(&session, &state.db)
+    current_account(&session, state)
         .await?
         .ok_or(AppError::LoginRequired { next })
 }

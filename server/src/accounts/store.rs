@@ -35,16 +35,16 @@ pub async fn find(db: &PgPool, id: AccountId) -> Result<Option<Account>, AppErro
     .await?)
 }
 
-/// The account with this email and its password hash.
+/// The account with this (normalized) email and its password hash.
 pub async fn find_for_login(
     db: &PgPool,
-    email: &str,
+    email: &Email,
 ) -> Result<Option<(Account, String)>, AppError> {
     let row = sqlx::query!(
         r#"select id as "id: AccountId", email, display_name, role as "role: AccountRole", active,
                   session_epoch, created_at, password_hash
-           from accounts where lower(email) = lower($1)"#,
-        email
+           from accounts where email = $1"#,
+        email.as_str()
     )
     .fetch_optional(db)
     .await?;
@@ -89,7 +89,7 @@ pub async fn create(
 ) -> Result<Created, AppError> {
     let id = sqlx::query_scalar!(
         "insert into accounts (email, display_name, role, password_hash) values ($1, $2, $3, $4)
-         on conflict (lower(email)) do nothing returning id",
+         on conflict (email) do nothing returning id",
         email.as_str(),
         name.as_str(),
         role as _,
@@ -134,7 +134,7 @@ pub async fn upsert_admin(
 ) -> Result<AccountId, AppError> {
     let id = sqlx::query_scalar!(
         "insert into accounts (email, display_name, role, password_hash) values ($1, $2, 'admin', $3)
-         on conflict (lower(email)) do update
+         on conflict (email) do update
          set role = 'admin', active = true, password_hash = excluded.password_hash,
              session_epoch = accounts.session_epoch + 1, updated_at = now()
          returning id",
@@ -147,61 +147,63 @@ pub async fn upsert_admin(
     Ok(AccountId(id))
 }
 
-pub fn email_hash(email: &str) -> Vec<u8> {
+/// The throttle key of an account: a hash of its normalized e-mail (whether or not an account
+/// has it, so the answer does not tell).
+pub fn account_key(email: &Email) -> Vec<u8> {
     let mut hasher = Sha256::new();
     hasher.update(b"shinian login email\0");
-    hasher.update(email.trim().to_lowercase().as_bytes());
+    hasher.update(email.as_str().as_bytes());
     hasher.finalize().to_vec()
 }
 
-/// Seconds until another attempt is allowed, when this account or address has had
-/// `LOGIN_FAILURES` failures within the window.
-pub async fn login_throttled(
+/// Counts an attempt under `key` before its password is checked, in one statement (the
+/// conflicting row is locked, so parallel attempts count one after the other). With a `limit`,
+/// an attempt that would pass it is not counted and `None` is returned; otherwise the count
+/// including this attempt.
+pub async fn reserve_attempt(
     db: &PgPool,
-    email_hash: &[u8],
-    ip_hash: &[u8],
-) -> Result<Option<u64>, AppError> {
+    key: &[u8],
+    limit: Option<i32>,
+) -> Result<Option<i32>, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"insert into login_attempts as a (key, attempts) values ($1, 1)
+           on conflict (key) do update set
+             attempts = case when a.window_started <= now() - make_interval(mins => $2)
+                             then 1 else a.attempts + 1 end,
+             window_started = case when a.window_started <= now() - make_interval(mins => $2)
+                                   then now() else a.window_started end
+           where a.window_started <= now() - make_interval(mins => $2)
+              or $3::int is null or a.attempts < $3
+           returning attempts"#,
+        key,
+        moderation_limits::LOGIN_WINDOW_MINUTES,
+        limit
+    )
+    .fetch_optional(db)
+    .await?)
+}
+
+/// Seconds until the window of `key` ends.
+pub async fn retry_after(db: &PgPool, key: &[u8]) -> Result<u64, AppError> {
     let window = moderation_limits::LOGIN_WINDOW_MINUTES;
-    let row = sqlx::query!(
-        r#"select
-             (select count(*) from login_failures where email_hash = $1 and at > now() - make_interval(mins => $3)) as "by_email!",
-             (select count(*) from login_failures where ip_hash = $2 and at > now() - make_interval(mins => $3)) as "by_ip!",
-             (select extract(epoch from min(at) + make_interval(mins => $3) - now())::bigint from login_failures
-               where (email_hash = $1 or ip_hash = $2) and at > now() - make_interval(mins => $3)) as retry_after"#,
-        email_hash,
-        ip_hash,
+    let secs = sqlx::query_scalar!(
+        r#"select ceil(extract(epoch from window_started + make_interval(mins => $2) - now()))::bigint as "secs!"
+           from login_attempts where key = $1"#,
+        key,
         window
     )
-    .fetch_one(db)
+    .fetch_optional(db)
     .await?;
-    let limit = moderation_limits::LOGIN_FAILURES;
-    if row.by_email >= limit || row.by_ip >= limit {
-        let max = i64::from(window) * 60;
-        return Ok(Some(row.retry_after.unwrap_or(max).clamp(1, max) as u64));
-    }
-    Ok(None)
+    let max = i64::from(window) * 60;
+    Ok(secs.unwrap_or(max).clamp(1, max).unsigned_abs())
 }
 
-pub async fn record_login_failure(
-    db: &PgPool,
-    email_hash: &[u8],
-    ip_hash: &[u8],
-) -> Result<(), AppError> {
+/// A successful sign-in was no failure: its reservations are given back. Failures of others
+/// stay counted.
+pub async fn release_attempt(db: &PgPool, keys: &[Vec<u8>]) -> Result<(), AppError> {
     sqlx::query!(
-        "insert into login_failures (email_hash, ip_hash) values ($1, $2)",
-        email_hash,
-        ip_hash
-    )
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-/// A successful sign-in forgives the account's earlier failures (not the address's).
-pub async fn clear_login_failures(db: &PgPool, email_hash: &[u8]) -> Result<(), AppError> {
-    sqlx::query!(
-        "delete from login_failures where email_hash = $1",
-        email_hash
+        "update login_attempts set attempts = greatest(attempts - 1, 0) where key = any($1)",
+        keys
     )
     .execute(db)
     .await?;

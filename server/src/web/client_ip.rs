@@ -1,4 +1,4 @@
-//! The address a request came from, for the submission rate limit. Behind a reverse proxy
+//! The address a request came from, for the per-address limits (sign-in, submissions). Behind a reverse proxy
 //! (`TRUST_PROXY=true`) it is the last address in `X-Forwarded-For` — the one the proxy itself
 //! saw; addresses further left are whatever the client claimed and are ignored.
 
@@ -7,7 +7,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use std::convert::Infallible;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
@@ -29,6 +29,19 @@ impl FromRequestParts<AppState> for ClientIp {
             .then(|| last_forwarded(&parts.headers))
             .flatten();
         Ok(ClientIp(forwarded.unwrap_or(peer)))
+    }
+}
+
+/// The address every per-address limit counts under: an IPv4 address as it is, an IPv6
+/// address by its /64 (one subscriber's network: rotating addresses within it must not bypass
+/// a limit). IPv4-mapped IPv6 addresses count as IPv4.
+pub fn limit_bucket(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => {
+            let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(Ipv6Addr::from(prefix))
+        }
     }
 }
 
@@ -56,5 +69,15 @@ mod tests {
             Some("203.0.113.7".parse().unwrap())
         );
         assert_eq!(last_forwarded(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn ipv6_counts_by_its_64() {
+        let bucket = |s: &str| limit_bucket(s.parse().unwrap()).to_string();
+        assert_eq!(bucket("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::");
+        assert_eq!(bucket("2001:db8:1:2:ffff:1:2:3"), "2001:db8:1:2::");
+        assert_ne!(bucket("2001:db8:1:3::1"), bucket("2001:db8:1:2::1"));
+        assert_eq!(bucket("203.0.113.7"), "203.0.113.7");
+        assert_eq!(bucket("::ffff:203.0.113.7"), "203.0.113.7");
     }
 }

@@ -1,0 +1,373 @@
+//! Sign-in under attack, against real PostgreSQL over real HTTP: bounded hashing memory,
+//! atomic failure counting, per-address limits that never lock the owner out, one form of
+//! every e-mail, deactivated accounts that look like wrong passwords.
+
+use app::domain::AccountRole;
+use futures::StreamExt;
+use reqwest::StatusCode;
+use sqlx::PgPool;
+use std::time::{Duration, Instant};
+use tests::TestApp;
+use tests::staff::{PASSWORD, browser_like_client, create_account};
+use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+/// The memory test measures the whole process, so it runs alone: it takes this lock for
+/// writing, every other test of this file for reading.
+static PROCESS: RwLock<()> = RwLock::const_new(());
+
+async fn shared() -> RwLockReadGuard<'static, ()> {
+    PROCESS.read().await
+}
+
+async fn exclusive() -> RwLockWriteGuard<'static, ()> {
+    PROCESS.write().await
+}
+
+async fn spawn(db: &PgPool) -> TestApp {
+    TestApp::spawn_with(db.clone(), |c| c.trust_proxy = true).await
+}
+
+/// One sign-in attempt from `address` (behind the trusted proxy).
+async fn attempt(app: &TestApp, address: &str, email: &str, password: &str) -> reqwest::Response {
+    browser_like_client()
+        .post(app.url("/login"))
+        .header("x-forwarded-for", address)
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .expect("POST /login")
+}
+
+/// A field of /proc/self/status, in kB.
+fn proc_status_kb(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_else(|| panic!("{field} in /proc/self/status"))
+}
+
+const MIB: u64 = 1024;
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn wrong_sign_ins_from_many_addresses_keep_memory_bounded(db: PgPool) {
+    let _alone = exclusive().await;
+    let app = spawn(&db).await;
+    // Warm the router and the database pool, not the password hashing.
+    assert_eq!(app.get("/login").await.status(), StatusCode::OK);
+    // Resets VmHWM to the current RSS (Linux 4.0+), so the peak is this test's.
+    std::fs::write("/proc/self/clear_refs", "5").expect("reset the peak RSS");
+    let baseline = proc_status_kb("VmRSS");
+    let started = Instant::now();
+    let statuses: Vec<StatusCode> = futures::stream::iter(0..200u32)
+        .map(|i| {
+            let app = &app;
+            async move {
+                let address = format!("10.{}.{}.7", i / 200, i % 200);
+                let email = format!("nobody{i}@example.org");
+                attempt(app, &address, &email, "not the password")
+                    .await
+                    .status()
+            }
+        })
+        .buffer_unordered(20)
+        .collect()
+        .await;
+    let elapsed = started.elapsed();
+    let peak = proc_status_kb("VmHWM");
+    let after = proc_status_kb("VmRSS");
+    eprintln!(
+        "200 wrong sign-ins, 20 at a time, in {elapsed:?}: RSS {} MiB before, peak {} MiB, {} MiB after",
+        baseline / MIB,
+        peak / MIB,
+        after / MIB
+    );
+    assert!(statuses.iter().all(|s| *s == StatusCode::UNAUTHORIZED));
+    assert!(
+        peak.saturating_sub(baseline) <= 64 * MIB,
+        "peak RSS grew by {} MiB",
+        (peak - baseline) / MIB
+    );
+    assert!(
+        after.saturating_sub(baseline) <= 64 * MIB,
+        "RSS stayed {} MiB above its baseline",
+        (after - baseline) / MIB
+    );
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn parallel_wrong_tries_from_one_address_verify_at_most_the_limit(db: PgPool) {
+    let _shared = shared().await;
+    let app = spawn(&db).await;
+    create_account(&db, "mod@example.org", "审核员", AccountRole::Moderator).await;
+    let statuses: Vec<StatusCode> = futures::future::join_all((0..50).map(|_| async {
+        attempt(&app, "203.0.113.9", "mod@example.org", "a wrong guess")
+            .await
+            .status()
+    }))
+    .await;
+    let verified = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(verified + refused, 50, "{statuses:?}");
+    assert!(
+        (1..=10).contains(&verified),
+        "{verified} guesses verified, {refused} refused"
+    );
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn others_failures_do_not_lock_the_owner_out(db: PgPool) {
+    let _shared = shared().await;
+    let app = spawn(&db).await;
+    create_account(&db, "admin@example.org", "管理员", AccountRole::Admin).await;
+    // One address spends its 10 failures on the account, two more add theirs.
+    for _ in 0..10 {
+        let r = attempt(&app, "198.51.100.66", "admin@example.org", "guess").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    for address in ["198.51.100.67", "198.51.100.68"] {
+        let r = attempt(&app, address, "admin@example.org", "guess").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let attacker = attempt(&app, "198.51.100.66", "admin@example.org", PASSWORD).await;
+    assert_eq!(attacker.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(attacker.headers().contains_key("retry-after"));
+
+    // The owner, from a clean address, with the right password: slowed down, not refused.
+    let started = Instant::now();
+    let owner = attempt(&app, "192.0.2.10", "admin@example.org", PASSWORD).await;
+    assert_eq!(owner.status(), StatusCode::SEE_OTHER);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "an account under attack answers slowly"
+    );
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn e_mail_variants_share_the_accounts_count(db: PgPool) {
+    let _shared = shared().await;
+    let app = spawn(&db).await;
+    create_account(&db, "admin@example.org", "管理员", AccountRole::Admin).await;
+    // Full-width letters are the same address once normalized (NFKC): same account.
+    let full_width = "ａｄｍｉｎ＠ＥＸＡＭＰＬＥ.org";
+    let r = attempt(&app, "192.0.2.1", full_width, PASSWORD).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "full-width finds the account"
+    );
+    // `İ` (U+0130) lower-cases to `i̇`, another address: it must not find the account (it
+    // would have a count of its own).
+    let dotted = "admİn@example.org";
+    let r = attempt(&app, "192.0.2.2", dotted, PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "İ is another address");
+
+    // Failures through a variant count for the account: the owner is then slowed down.
+    for i in 0..10 {
+        let r = attempt(&app, &format!("192.0.2.{}", 20 + i), full_width, "guess").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let counted: i32 = sqlx::query_scalar("select attempts from login_attempts where key = $1")
+        .bind(server::accounts::store::account_key(
+            &app::domain::Email::parse("admin@example.org").unwrap(),
+        ))
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(counted, 10);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_deactivated_account_answers_like_a_wrong_password(db: PgPool) {
+    let _shared = shared().await;
+    let app = spawn(&db).await;
+    let id = create_account(
+        &db,
+        "gone@example.org",
+        "离职审核员",
+        AccountRole::Moderator,
+    )
+    .await;
+    server::accounts::store::set_active(&db, id, false)
+        .await
+        .unwrap();
+    let right = attempt(&app, "192.0.2.1", "gone@example.org", PASSWORD).await;
+    let wrong = attempt(&app, "192.0.2.2", "gone@example.org", "not the password").await;
+    assert_eq!(right.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let (right, wrong) = (right.text().await.unwrap(), wrong.text().await.unwrap());
+    assert!(right.contains("邮箱或密码不正确"), "{right}");
+    assert!(!right.contains("停用"), "nothing tells the account apart");
+    assert_eq!(strip_nonces(&right), strip_nonces(&wrong));
+}
+
+/// The page without per-response values (script nonces), to compare two answers.
+fn strip_nonces(page: &str) -> String {
+    page.split("nonce=\"")
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part
+            } else {
+                part.split_once('"').map_or(part, |(_, rest)| rest)
+            }
+        })
+        .collect()
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn ipv6_addresses_are_limited_by_their_64(db: PgPool) {
+    let _shared = shared().await;
+    let app = TestApp::spawn_with(db.clone(), |c| {
+        c.trust_proxy = true;
+        c.submissions_per_hour_per_ip = 2;
+    })
+    .await;
+    // Sign-in: ten failures from ten addresses of one /64 use up that network's tries.
+    for i in 0..10 {
+        let address = format!("2001:db8:5:6::{:x}", 0x100 + i);
+        let r = attempt(&app, &address, &format!("guess{i}@example.org"), "x").await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let same_64 = attempt(&app, "2001:db8:5:6:ffff::1", "other@example.org", "x").await;
+    assert_eq!(same_64.status(), StatusCode::TOO_MANY_REQUESTS);
+    let next_64 = attempt(&app, "2001:db8:5:7::1", "other@example.org", "x").await;
+    assert_eq!(next_64.status(), StatusCode::UNAUTHORIZED);
+
+    // Submissions: the hourly limit counts the /64 too.
+    let app = &app;
+    let submit = |address: &'static str| {
+        let url = app.url("/submit");
+        async move {
+            app.client
+                .post(url)
+                .header("x-forwarded-for", address)
+                .form(&tests::valid_story())
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(submit("2001:db8:9:9::1").await, StatusCode::SEE_OTHER);
+    assert_eq!(submit("2001:db8:9:9::2").await, StatusCode::SEE_OTHER);
+    assert_eq!(
+        submit("2001:db8:9:9:abcd::3").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(submit("2001:db8:9:a::1").await, StatusCode::SEE_OTHER);
+}
+
+const WEAK: [(&str, &str); 3] = [
+    ("            ", "密码不能只有空格或看不见的字符"),
+    ("password1234", "这个密码太容易被猜到"),
+    (
+        "\u{200B}\u{200B}\u{200B}\u{200B}\u{200B}\u{200B}\u{200B}\u{200B}\u{200B}\u{200B}\u{200B}\u{200B}",
+        "密码不能只有空格或看不见的字符",
+    ),
+];
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn weak_new_passwords_are_refused_with_a_reason(db: PgPool) {
+    let _shared = shared().await;
+    let app = spawn(&db).await;
+    let target = create_account(&db, "mod@example.org", "审核员", AccountRole::Moderator).await;
+    create_account(&db, "admin@example.org", "管理员", AccountRole::Admin).await;
+    let admin = app.login_as("admin@example.org").await;
+    let create = |password: &str| {
+        admin
+            .post(app.url("/admin/accounts"))
+            .form(&[
+                ("email", "new@example.org"),
+                ("display_name", "新审核员"),
+                ("role", "moderator"),
+                ("password", password),
+            ])
+            .send()
+    };
+    let reset = |password: &str| {
+        admin
+            .post(app.url(&format!("/admin/accounts/{target}/password")))
+            .form(&[("password", password)])
+            .send()
+    };
+    for (password, reason) in WEAK {
+        for response in [create(password).await, reset(password).await] {
+            let response = response.unwrap();
+            assert_eq!(
+                response.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{password:?}"
+            );
+            assert!(
+                response.text().await.unwrap().contains(reason),
+                "{password:?}"
+            );
+        }
+        let cli = server::accounts::cli::create_admin_with_password(
+            &db,
+            "root@example.org",
+            None,
+            password,
+        )
+        .await;
+        assert!(cli.is_err(), "create-admin refuses {password:?}");
+    }
+    let en = admin
+        .post(app.url(&format!("/admin/accounts/{target}/password")))
+        .header("accept-language", "en")
+        .form(&[("password", "password1234")])
+        .send()
+        .await
+        .unwrap();
+    assert!(en.text().await.unwrap().contains("too easy to guess"));
+    // The account's own e-mail is a known word, not a strong password.
+    assert_eq!(
+        reset("mod@example.org 2024").await.unwrap().status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    let strong = "violet tractor harbour 1987";
+    let created = create(strong).await.unwrap();
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    assert_eq!(reset(strong).await.unwrap().status(), StatusCode::SEE_OTHER);
+    // The passwords of the browser tests and of dev.sh's demo admin (random base64).
+    for password in ["browser test admin password", "q3ZkV9xTb7LmN2pR4sWd8yHc"] {
+        server::accounts::cli::create_admin_with_password(&db, "root@example.org", None, password)
+            .await
+            .unwrap_or_else(|e| panic!("{password}: {e}"));
+    }
+    let r = attempt(
+        &app,
+        "192.0.2.9",
+        "root@example.org",
+        "q3ZkV9xTb7LmN2pR4sWd8yHc",
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn sessions_end_after_their_absolute_lifetime(db: PgPool) {
+    let _shared = shared().await;
+    let app = TestApp::spawn_with(db.clone(), |c| {
+        c.session_absolute_lifetime = Duration::from_secs(3);
+    })
+    .await;
+    create_account(&db, "mod@example.org", "审核员", AccountRole::Moderator).await;
+    let client = app.login_as("mod@example.org").await;
+    let moderate = || client.get(app.url("/moderate")).send();
+    // Used all the time (the idle expiry never strikes), yet over after its lifetime.
+    assert_eq!(moderate().await.unwrap().status(), StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(moderate().await.unwrap().status(), StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    assert!(tests::staff::redirects_to_login(&moderate().await.unwrap()));
+}
