@@ -132,7 +132,7 @@ impl NewPassword {
         if text.chars().any(char::is_control) {
             return Err(FieldError::ControlCharacter);
         }
-        if text.chars().all(|c| c.is_whitespace() || is_invisible(c)) {
+        if !text.chars().any(super::text::is_visible) {
             return Err(FieldError::PasswordBlank);
         }
         let mut words: Vec<&str> = Vec::new();
@@ -159,34 +159,6 @@ impl NewPassword {
 pub fn normalize_password(input: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     input.nfkc().collect()
-}
-
-/// Characters that print nothing: format characters (zero-width spaces and joiners, bidi
-/// marks, the byte-order mark, soft hyphen, word joiner…), variation selectors and the
-/// Hangul and Braille blanks.
-#[cfg(feature = "ssr")]
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{034F}'
-            | '\u{061C}'
-            | '\u{115F}'
-            | '\u{1160}'
-            | '\u{17B4}'
-            | '\u{17B5}'
-            | '\u{180B}'..='\u{180F}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}'
-            | '\u{2800}'
-            | '\u{3164}'
-            | '\u{FE00}'..='\u{FE0F}'
-            | '\u{FEFF}'
-            | '\u{FFA0}'
-            | '\u{1D173}'..='\u{1D17A}'
-            | '\u{E0000}'..='\u{E0FFF}'
-    )
 }
 
 impl std::fmt::Debug for NewPassword {

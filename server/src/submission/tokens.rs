@@ -1,6 +1,7 @@
 //! The contributor's private tracking token, and the hashes that let the database hold it
 //! (and client addresses, and idempotency keys) without holding them in the clear.
 
+use crate::web::client_ip::limit_bucket;
 use app::domain::{IdempotencyKey, NewStory};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -123,7 +124,7 @@ impl ClientBinding {
     }
 
     fn address(ip: IpAddr) -> ClientBinding {
-        ClientBinding(format!("address\0{}", address_bucket(ip)).into_bytes())
+        ClientBinding(format!("address\0{}", limit_bucket(ip)).into_bytes())
     }
 
     pub fn hash(&self) -> Vec<u8> {
@@ -131,17 +132,6 @@ impl ClientBinding {
         hasher.update(b"shinian/idempotency-client\0");
         hasher.update(&self.0);
         hasher.finalize().to_vec()
-    }
-}
-
-/// One bucket per IPv4 address or IPv6 /64 (one household or phone can rotate within it).
-pub fn address_bucket(ip: IpAddr) -> String {
-    match ip.to_canonical() {
-        IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => {
-            let s = v6.segments();
-            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-        }
     }
 }
 
@@ -167,11 +157,7 @@ pub fn fingerprint(story: &NewStory) -> Vec<u8> {
 pub fn ip_hash(ip: IpAddr) -> Vec<u8> {
     let mut hasher = Sha256::new();
     hasher.update(b"shinian/client-ip\0");
-    hasher.update(
-        crate::web::client_ip::limit_bucket(ip)
-            .to_string()
-            .as_bytes(),
-    );
+    hasher.update(limit_bucket(ip).to_string().as_bytes());
     hasher.finalize().to_vec()
 }
 
@@ -216,16 +202,5 @@ mod tests {
             TrackingToken::unseal(&sealed, &key, b"content", &by_address),
             Some(token)
         );
-    }
-
-    #[test]
-    fn ipv6_addresses_share_a_bucket_per_64() {
-        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
-        let b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
-        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
-        assert_eq!(address_bucket(a), address_bucket(b));
-        assert_ne!(address_bucket(a), address_bucket(c));
-        let mapped: IpAddr = "::ffff:203.0.113.7".parse().unwrap();
-        assert_eq!(address_bucket(mapped), "203.0.113.7");
     }
 }
