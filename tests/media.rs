@@ -565,13 +565,7 @@ async fn files_of_photos_removed_by_a_request_that_died_are_deleted_by_the_worke
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn approved_photos_are_revalidated_so_a_withdrawal_reaches_caches(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    let track = submit_one_photo(&app).await;
-    app.run_photo_jobs().await;
-    let url = media_url_in(&app.get(&track).await.text().await.unwrap());
-    sqlx::query!("update stories set status = 'approved'")
-        .execute(&app.db)
-        .await
-        .unwrap();
+    let (track, url) = approved_photo(&app).await;
     let first = app.get(&url).await;
     assert_eq!(first.status(), StatusCode::OK);
     assert_eq!(first.headers()["cache-control"], "public, max-age=300");
@@ -619,13 +613,7 @@ async fn approved_photos_are_revalidated_so_a_withdrawal_reaches_caches(db: PgPo
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn only_canonical_media_file_names_are_served(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    let track = submit_one_photo(&app).await;
-    app.run_photo_jobs().await;
-    let url = media_url_in(&app.get(&track).await.text().await.unwrap());
-    sqlx::query!("update stories set status = 'approved'")
-        .execute(&app.db)
-        .await
-        .unwrap();
+    let (_, url) = approved_photo(&app).await;
     assert_eq!(app.get(&url).await.status(), StatusCode::OK);
     let (folder, file) = url.rsplit_once('/').unwrap();
     let (width, ext) = file.split_once('.').unwrap();
@@ -647,4 +635,17 @@ async fn only_canonical_media_file_names_are_served(db: PgPool) {
         let response = app.get(&format!("{folder}/{alias}")).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{alias}");
     }
+}
+
+/// Submits a story with one photo, processes it and approves the story: its tracking path and
+/// the photo's first public URL.
+async fn approved_photo(app: &TestApp) -> (String, String) {
+    let track = submit_one_photo(app).await;
+    app.run_photo_jobs().await;
+    let url = media_url_in(&app.get(&track).await.text().await.unwrap());
+    sqlx::query!("update stories set status = 'approved'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    (track, url)
 }

@@ -22,8 +22,9 @@ const HTML_POLICY: &str = "default-src 'self'; script-src 'self' 'nonce-{nonce}'
 style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; \
 connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-/// JSON, feeds, media and assets never run anything when opened directly.
-const OTHER_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
+/// JSON, feeds, media and assets never run anything when opened directly. Inline styles are
+/// allowed so the browser's own XML viewer (feeds, sitemaps) can style its tree; they run nothing.
+const OTHER_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
 const PERMISSIONS_POLICY: &str = "camera=(self), microphone=(self), geolocation=()";
 const HSTS: &str = "max-age=31536000";
