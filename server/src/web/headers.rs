@@ -23,8 +23,9 @@ style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; me
 connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// JSON, feeds, media and assets never run anything when opened directly. Inline styles are
-/// allowed so the browser's own XML viewer (feeds, sitemaps) can style its tree; they run nothing.
-const OTHER_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+/// allowed, and data: images, so the browser's own XML viewer (feeds, sitemaps) can draw its tree.
+const OTHER_POLICY: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
 
 const PERMISSIONS_POLICY: &str = "camera=(self), microphone=(self), geolocation=()";
 const HSTS: &str = "max-age=31536000";
