@@ -820,3 +820,75 @@ async fn story_pages_are_cached_until_a_story_is_approved_or_withdrawn(db: PgPoo
     }
     assert!(gone, "the withdrawal reached the story page cache");
 }
+
+/// The ids of the stories a story page links to, in order, without the story itself.
+async fn related_ids(app: &TestApp, story: StoryId) -> Vec<i64> {
+    let html = app
+        .get(&format!("/stories/{}", story.0))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for part in html.split("/stories/").skip(1) {
+        let digits: String = part.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if let Ok(id) = digits.parse::<i64>()
+            && id != story.0
+            && !ids.contains(&id)
+        {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn related_stories_are_the_same_place_first_then_shared_themes_newest_first(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let story = approved(&app, &[]).await;
+    let same_place = approved(
+        &app,
+        &[
+            ("themes", "housing"),
+            ("year_then", "2000"),
+            ("year_now", "2005"),
+        ],
+    )
+    .await;
+    let mut by_theme = Vec::new();
+    for year_now in ["2019", "2020", "2021", "2023", "2024"] {
+        by_theme.push(
+            approved(&app, &[("place", "银杏路"), ("year_now", year_now)])
+                .await
+                .0,
+        );
+    }
+    approved(&app, &[("place", "银杏路"), ("themes", "housing")]).await;
+    let [a, b, c, d, e] = by_theme[..] else {
+        unreachable!()
+    };
+    assert_eq!(related_ids(&app, story).await, [same_place.0, e, d, c]);
+
+    // Unpublished and moved in time: the index's copies follow (and the cached page is cleared).
+    for id in [same_place.0, e] {
+        sqlx::query("update stories set status = 'unpublished' where id = $1")
+            .bind(id)
+            .execute(&db)
+            .await
+            .unwrap();
+    }
+    sqlx::query("update stories set year_then = 2000, year_now = 2001 where id = $1")
+        .bind(d)
+        .execute(&db)
+        .await
+        .unwrap();
+    let mut related = Vec::new();
+    for _ in 0..100 {
+        related = related_ids(&app, story).await;
+        if related == [c, b, a, d] {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(related, [c, b, a, d]);
+}
