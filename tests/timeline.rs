@@ -666,3 +666,229 @@ async fn sitemap_parts_are_cached_until_a_public_change(db: PgPool) {
     }
     assert!(fresh, "the approval reached the sitemap cache");
 }
+
+/// Runs `sql` (with `$1` = `id`) without firing any trigger: no `public_changed` notification,
+/// so only a page rendered afresh can show the change.
+async fn quietly(db: &PgPool, sql: &str, id: StoryId) {
+    let mut tx = db.begin().await.unwrap();
+    sqlx::query("set local session_replication_role = replica")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query(sql).bind(id.0).execute(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// Submits a story and approves it without telling the page cache.
+async fn quietly_approved(app: &TestApp, title: &str) -> StoryId {
+    app.submit(&story_with("title", Some(title))).await;
+    let id = StoryId(
+        sqlx::query_scalar::<_, i64>("select max(id) from stories")
+            .fetch_one(&app.db)
+            .await
+            .unwrap(),
+    );
+    quietly(
+        &app.db,
+        "update stories set status = 'approved', published_at = now() where id = $1",
+        id,
+    )
+    .await;
+    id
+}
+
+/// Requests `path` until the page cache's listener is up and the page is cached.
+async fn warm(app: &TestApp, path: &str) {
+    for _ in 0..50 {
+        let _ = app.get(path).await.text().await;
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn cache_keys_ignore_unknown_parameters_and_their_order(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    approved(&app, &[("title", "按主题缓存的故事")]).await;
+    warm(&app, "/?theme=transport").await;
+    quietly_approved(&app, "悄悄批准的交通故事").await;
+    for path in [
+        "/?theme=transport",
+        "/?x=1&theme=transport",
+        "/?theme=transport&x=2&utm_source=wechat",
+        "/?theme=%20transport%20&from=abc&cursor=junk",
+    ] {
+        let html = app.get(path).await.text().await.unwrap();
+        assert!(html.contains("按主题缓存的故事"), "{path}");
+        assert!(
+            !html.contains("悄悄批准的交通故事"),
+            "{path} was not cached"
+        );
+        assert!(
+            !html.contains("x=1") && !html.contains("utm_source") && !html.contains("junk"),
+            "{path}: the raw query string is not part of the page"
+        );
+    }
+    // A parameter the page uses is a different page, rendered afresh.
+    let other = app.get("/?from=2000&theme=transport").await;
+    assert!(other.text().await.unwrap().contains("悄悄批准的交通故事"));
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_flood_of_unique_urls_does_not_evict_the_cached_home_page(db: PgPool) {
+    use futures::StreamExt;
+    let app = TestApp::spawn(db.clone()).await;
+    approved(&app, &[("title", "首页上缓存的故事")]).await;
+    // Full pages, so that the flood is well past the cache's 16 MB.
+    server::generate::generate(&db, 40).await.unwrap();
+    warm(&app, "/").await;
+    quietly_approved(&app, "洪水之后仍未显示的故事").await;
+    let bytes: usize = futures::stream::iter(0..2000)
+        .map(|i| {
+            let app = &app;
+            async move {
+                // `/` stays hot: asked for among the odd URLs (see `timeline::cache`).
+                if i % 10 == 0 {
+                    let html = app.get("/").await.text().await.unwrap();
+                    assert!(
+                        !html.contains("洪水之后仍未显示的故事"),
+                        "the cached / was evicted after {i} odd URLs"
+                    );
+                }
+                let response = app.get(&format!("/?cursor=2030.2000.{i}")).await;
+                assert_eq!(response.status(), StatusCode::OK);
+                response.bytes().await.unwrap().len()
+            }
+        })
+        .buffer_unordered(8)
+        .fold(0, |total, len| async move { total + len })
+        .await;
+    assert!(
+        bytes > 16 * 1024 * 1024,
+        "the flood exceeds the budget: {bytes}"
+    );
+    let html = app.get("/").await.text().await.unwrap();
+    assert!(html.contains("首页上缓存的故事"));
+    assert!(
+        !html.contains("洪水之后仍未显示的故事"),
+        "the cached / was evicted and rendered again"
+    );
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn story_pages_are_cached_until_a_story_is_approved_or_withdrawn(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let story = approved(&app, &[("title", "缓存的故事页")]).await;
+    let path = format!("/stories/{}", story.0);
+    warm(&app, &path).await;
+    quietly(
+        &db,
+        "update stories set title = '悄悄改过的标题' where id = $1",
+        story,
+    )
+    .await;
+    for path in [path.clone(), format!("{path}-a-slug")] {
+        let html = app.get(&path).await.text().await.unwrap();
+        assert!(html.contains("缓存的故事页"), "{path} was cached");
+        assert!(!html.contains("悄悄改过的标题"), "{path} was cached");
+    }
+
+    // Another story's approval clears the cache: the page is rendered again.
+    approved(&app, &[("title", "另一个批准的故事")]).await;
+    let mut fresh = false;
+    for _ in 0..100 {
+        let html = app.get(&path).await.text().await.unwrap();
+        if html.contains("悄悄改过的标题") {
+            fresh = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(fresh, "the approval reached the story page cache");
+
+    sqlx::query("update stories set status = 'withdrawn', withdrawn_at = now() where id = $1")
+        .bind(story.0)
+        .execute(&db)
+        .await
+        .unwrap();
+    let mut gone = false;
+    for _ in 0..100 {
+        if app.get(&path).await.status() == StatusCode::NOT_FOUND {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(gone, "the withdrawal reached the story page cache");
+}
+
+/// The ids of the stories a story page links to, in order, without the story itself.
+async fn related_ids(app: &TestApp, story: StoryId) -> Vec<i64> {
+    let html = app
+        .get(&format!("/stories/{}", story.0))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for part in html.split("/stories/").skip(1) {
+        let digits: String = part.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if let Ok(id) = digits.parse::<i64>()
+            && id != story.0
+            && !ids.contains(&id)
+        {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn related_stories_are_the_same_place_first_then_shared_themes_newest_first(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let story = approved(&app, &[]).await;
+    let same_place = approved(
+        &app,
+        &[
+            ("themes", "housing"),
+            ("year_then", "2000"),
+            ("year_now", "2005"),
+        ],
+    )
+    .await;
+    let mut by_theme = Vec::new();
+    for year_now in ["2019", "2020", "2021", "2023", "2024"] {
+        by_theme.push(
+            approved(&app, &[("place", "银杏路"), ("year_now", year_now)])
+                .await
+                .0,
+        );
+    }
+    approved(&app, &[("place", "银杏路"), ("themes", "housing")]).await;
+    let [a, b, c, d, e] = by_theme[..] else {
+        unreachable!()
+    };
+    assert_eq!(related_ids(&app, story).await, [same_place.0, e, d, c]);
+
+    // Unpublished and moved in time: the index's copies follow (and the cached page is cleared).
+    for id in [same_place.0, e] {
+        sqlx::query("update stories set status = 'unpublished' where id = $1")
+            .bind(id)
+            .execute(&db)
+            .await
+            .unwrap();
+    }
+    sqlx::query("update stories set year_then = 2000, year_now = 2001 where id = $1")
+        .bind(d)
+        .execute(&db)
+        .await
+        .unwrap();
+    let mut related = Vec::new();
+    for _ in 0..100 {
+        related = related_ids(&app, story).await;
+        if related == [c, b, a, d] {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(related, [c, b, a, d]);
+}

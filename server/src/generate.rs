@@ -535,6 +535,14 @@ pub async fn generate(db: &PgPool, stories: u64) -> Result<u64, sqlx::Error> {
             started.elapsed().as_secs_f64()
         );
     }
+    // The themes were inserted by the statement that inserted their stories, so the copies
+    // the related-stories index needs (see the migration) could not be made by the trigger.
+    sqlx::query(
+        "update story_themes t set approved = true, year_now = s.year_now, year_then = s.year_then
+         from stories s where s.id = t.story_id and s.status = 'approved' and not t.approved",
+    )
+    .execute(&mut conn)
+    .await?;
     sqlx::query("analyze stories, story_themes")
         .execute(&mut conn)
         .await?;

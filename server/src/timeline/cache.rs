@@ -5,6 +5,8 @@
 //! connected nothing is cached.
 
 use axum::body::Bytes;
+use moka::policy::EvictionPolicy;
+use moka::sync::Cache;
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 use std::collections::HashMap;
@@ -13,9 +15,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub const CHANNEL: &str = "public_changed";
-/// Bytes of pages kept (filters, cursors and any query string make many distinct URLs); the
-/// cache is emptied when it would grow past this, so odd URLs cannot make it grow without bound.
-const MAX_BYTES: usize = 16 * 1024 * 1024;
+/// Bytes of pages kept (keys and bodies). Keys are built from the normalized parameters a page
+/// uses, so only real filters and cursors make new entries; past the budget TinyLFU admits a new
+/// page only if it is asked for more often than the page it would evict, so a flood of one-off
+/// URLs cannot push out `/`.
+const MAX_BYTES: u64 = 16 * 1024 * 1024;
 /// Bytes of sitemap parts kept (a full part of 50,000 stories is about 4.3 MB, so this holds
 /// the parts of about 1.5 million stories). Parts are kept apart from pages, so a crawler
 /// cannot push pages out, and once the budget is full further parts are built per request
@@ -23,9 +27,28 @@ const MAX_BYTES: usize = 16 * 1024 * 1024;
 /// evict each part before it is read again).
 const SITEMAP_MAX_BYTES: usize = 128 * 1024 * 1024;
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct PageCache {
     inner: Arc<Inner>,
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        PageCache {
+            inner: Arc::new(Inner {
+                pages: Cache::builder()
+                    .max_capacity(MAX_BYTES)
+                    .weigher(|key: &String, page: &Bytes| {
+                        u32::try_from(key.len() + page.len()).unwrap_or(u32::MAX)
+                    })
+                    .eviction_policy(EvictionPolicy::tiny_lfu())
+                    .build(),
+                sitemaps: Mutex::default(),
+                places: Mutex::default(),
+                listening: AtomicBool::default(),
+            }),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -34,9 +57,9 @@ struct Pages {
     bytes: usize,
 }
 
-#[derive(Default)]
 struct Inner {
-    pages: Mutex<Pages>,
+    /// Rendered pages by `locale|normalized path`.
+    pages: Cache<String, Bytes>,
     /// `/sitemap.xml` and `/sitemaps/{n}.xml`, until the next public change.
     sitemaps: Mutex<Pages>,
     /// The place suggestions of the filter form (a grouped scan of every approved story).
@@ -49,25 +72,14 @@ impl PageCache {
         if !self.inner.listening.load(Ordering::Acquire) {
             return None;
         }
-        self.inner.pages.lock().ok()?.by_key.get(key).cloned()
+        self.inner.pages.get(key)
     }
 
     pub fn put(&self, key: String, page: Bytes) {
         if !self.inner.listening.load(Ordering::Acquire) {
             return;
         }
-        if let Ok(mut pages) = self.inner.pages.lock() {
-            let key_len = key.len();
-            let size = key_len + page.len();
-            if pages.bytes + size > MAX_BYTES {
-                pages.by_key.clear();
-                pages.bytes = 0;
-            }
-            pages.bytes += size;
-            if let Some(old) = pages.by_key.insert(key, page) {
-                pages.bytes -= key_len + old.len();
-            }
-        }
+        self.inner.pages.insert(key, page);
     }
 
     /// A cached sitemap file (`/sitemap.xml` or `/sitemaps/{n}.xml`).
@@ -93,11 +105,10 @@ impl PageCache {
     }
 
     pub fn clear(&self) {
-        for store in [&self.inner.pages, &self.inner.sitemaps] {
-            if let Ok(mut pages) = store.lock() {
-                pages.by_key.clear();
-                pages.bytes = 0;
-            }
+        self.inner.pages.invalidate_all();
+        if let Ok(mut sitemaps) = self.inner.sitemaps.lock() {
+            sitemaps.by_key.clear();
+            sitemaps.bytes = 0;
         }
         if let Ok(mut places) = self.inner.places.lock() {
             *places = None;
@@ -165,21 +176,26 @@ mod tests {
     }
 
     #[test]
-    fn the_cache_stays_under_its_byte_budget() {
+    fn the_cache_stays_under_its_byte_budget_and_keeps_hot_pages() {
         let cache = listening_cache();
-        let page = Bytes::from(vec![b'x'; 1024 * 1024]);
-        for i in 0..40 {
-            cache.put(format!("/?n={i}"), page.clone());
-            let bytes = cache.inner.pages.lock().unwrap().bytes;
-            assert!(bytes <= MAX_BYTES, "{bytes}");
+        let page = Bytes::from(vec![b'x'; 64 * 1024]);
+        cache.put("/".into(), page.clone());
+        // Hot: still asked for while the odd URLs arrive (moka counts frequencies only once
+        // the cache is half full).
+        for i in 0..2000 {
+            let key = format!("/?n={i}");
+            assert_eq!(cache.get(&key), None);
+            cache.put(key, page.clone());
+            if i % 10 == 0 {
+                assert!(cache.get("/").is_some(), "evicted after {i} pages");
+            }
         }
-        // Replacing a page does not count it twice.
-        let before = cache.inner.pages.lock().unwrap().bytes;
-        cache.put("/?n=39".into(), page.clone());
-        assert_eq!(cache.inner.pages.lock().unwrap().bytes, before);
-        assert!(cache.get("/?n=39").is_some());
+        cache.inner.pages.run_pending_tasks();
+        let bytes = cache.inner.pages.weighted_size();
+        assert!(bytes <= MAX_BYTES, "{bytes}");
+        assert!(cache.get("/").is_some(), "the hot page was evicted");
         cache.clear();
-        assert_eq!(cache.get("/?n=39"), None);
+        assert_eq!(cache.get("/"), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use app::locale::{self, Locale};
 use app::timeline::{HomePage, RelatedStory, StoryCard, StoryPage, StoryView, TimelineFilters};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -61,6 +61,31 @@ impl TimelineQuery {
 
     /// The same filters with another cursor, as a root-relative URL of `path`.
     pub fn with_cursor(&self, path: &str, cursor: Cursor) -> String {
+        self.href(path, Some(cursor))
+    }
+
+    /// The parameters the timeline page uses, in one canonical form: unknown parameters, their
+    /// order, surrounding spaces and values that do not parse all come out the same, so they
+    /// make neither a new cache entry nor a different page.
+    pub fn normalized(&self) -> TimelineQuery {
+        let filters = self.filters();
+        let text = |value: Option<i32>| value.map(|y| y.to_string()).unwrap_or_default();
+        TimelineQuery {
+            theme: filters
+                .theme
+                .map(|t| t.slug().to_owned())
+                .unwrap_or_default(),
+            place: filters.place.unwrap_or_default(),
+            from: text(filters.from),
+            to: text(filters.to),
+            q: self.q.trim().to_owned(),
+            cursor: self.cursor().map(|c| c.to_string()).unwrap_or_default(),
+            fragment: self.fragment.clone(),
+        }
+    }
+
+    /// The filters (and `cursor`) as a root-relative URL of `path`, in a fixed order.
+    fn href(&self, path: &str, cursor: Option<Cursor>) -> String {
         let mut pairs = form_urlencoded::Serializer::new(String::new());
         for (name, value) in [
             ("theme", &self.theme),
@@ -73,8 +98,15 @@ impl TimelineQuery {
                 pairs.append_pair(name, value.trim());
             }
         }
-        pairs.append_pair("cursor", &cursor.to_string());
-        format!("{path}?{}", pairs.finish())
+        if let Some(cursor) = cursor {
+            pairs.append_pair("cursor", &cursor.to_string());
+        }
+        let query = pairs.finish();
+        if query.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{query}")
+        }
     }
 }
 
@@ -85,14 +117,16 @@ pub fn credit(locale: Locale, story: &PublicStory) -> String {
         .unwrap_or_else(|| locale::anonymous_credit(locale, &story.place))
 }
 
-/// `GET /`: answered from the page cache when it can be.
+/// `GET /`: answered from the page cache when it can be. The page is rendered from the
+/// normalized parameters alone, so it can be cached under them.
 pub async fn home(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
-    uri: Uri,
     Query(query): Query<TimelineQuery>,
 ) -> Result<Response, AppError> {
-    let key = format!("{}|{}", locale::tag(locale), uri);
+    let query = query.normalized();
+    let path = query.href("/", query.cursor());
+    let key = format!("{}|{}", locale::tag(locale), path);
     if let Some(page) = state.pages.get(&key).filter(|_| query.fragment.is_empty()) {
         return Ok(cached_html(page));
     }
@@ -149,18 +183,17 @@ pub async fn home(
     };
     let typed = TimelineFilters {
         theme: filters.theme,
-        place: query.place.trim().to_owned(),
-        from: query.from.trim().to_owned(),
-        to: query.to.trim().to_owned(),
-        q: query.q.trim().to_owned(),
-        search_too_short: !query.q.trim().is_empty() && filters.search.is_none(),
+        search_too_short: !query.q.is_empty() && filters.search.is_none(),
         active: filters.theme.is_some()
             || filters.place.is_some()
             || filters.from.is_some()
             || filters.to.is_some()
-            || !query.q.trim().is_empty(),
+            || !query.q.is_empty(),
+        place: query.place,
+        from: query.from,
+        to: query.to,
+        q: query.q,
     };
-    let path = uri.to_string();
     let html = render_page(&state, locale, &path, move || {
         view! { <HomePage stories=cards filters=typed places more_href latest_year /> }
     });
@@ -189,7 +222,7 @@ fn cached_html(body: Bytes) -> Response {
     response
 }
 
-/// `GET /stories/{id}`: 404 unless approved.
+/// `GET /stories/{id}`: 404 unless approved; answered from the page cache when it can be.
 pub async fn story(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -201,6 +234,11 @@ pub async fn story(
         .next()
         .and_then(|n| n.parse::<i64>().ok())
         .ok_or(AppError::NotFound)?;
+    let path = format!("/stories/{id}");
+    let key = format!("{}|{}", locale::tag(locale), path);
+    if let Some(page) = state.pages.get(&key) {
+        return Ok(cached_html(page));
+    }
     let story = store::find(&state.db, StoryId(id))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -237,11 +275,12 @@ pub async fn story(
         published_on: display_date(locale, story.published_at, offset),
         photos,
     };
-    let path = format!("/stories/{id}");
     let html = render_page(&state, locale, &path, move || {
         view! { <StoryPage story=view_model related permalink qr_svg share_image /> }
     });
-    Ok(public_html(StatusCode::OK, html))
+    let html = Bytes::from(html);
+    state.pages.put(key, html.clone());
+    Ok(cached_html(html))
 }
 
 /// The permalink as an SVG QR code (for printed posters and WeChat).

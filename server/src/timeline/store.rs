@@ -208,19 +208,33 @@ pub async fn find(db: &PgPool, id: StoryId) -> Result<Option<PublicStory>, AppEr
     Ok(row.map(PublicStory::from))
 }
 
-/// Up to `limit` other approved stories from the same place or sharing a theme, newest first.
+/// Up to `limit` other approved stories from the same place or sharing a theme: those from the
+/// same place first, each group newest first. The newest `limit` of the place and of each theme
+/// are read from an index (O(limit) rows per theme, whatever the collection's size), then merged.
 pub async fn related(
     db: &PgPool,
     story: &PublicStory,
     limit: i64,
 ) -> Result<Vec<(StoryId, String, String)>, AppError> {
     let rows = sqlx::query!(
-        r#"select s.id, s.title as "title!", s.place as "place!"
-           from stories s
-           where s.status = 'approved' and s.id <> $1
-             and (s.place = $2 or exists (select 1 from story_themes t
-                                           where t.story_id = s.id and t.theme = any($3::theme[])))
-           order by (s.place = $2) desc, s.year_now desc, s.year_then desc, s.id desc
+        r#"with candidates as (
+               (select s.id, s.title, s.place, s.year_now, s.year_then
+                from stories s
+                where s.status = 'approved' and s.place = $2 and s.id <> $1
+                order by s.year_now desc, s.year_then desc, s.id desc
+                limit $4)
+               union
+               (select s.id, s.title, s.place, s.year_now, s.year_then
+                from unnest($3::theme[]) as th(theme)
+                cross join lateral (
+                    select t.story_id from story_themes t
+                    where t.theme = th.theme and t.approved and t.story_id <> $1
+                    order by t.year_now desc, t.year_then desc, t.story_id desc
+                    limit $4) as t
+                join stories s on s.id = t.story_id and s.status = 'approved')
+           )
+           select id as "id!", title as "title!", place as "place!" from candidates
+           order by (place = $2) desc, year_now desc, year_then desc, id desc
            limit $4"#,
         story.id.0,
         story.place,
