@@ -892,3 +892,23 @@ async fn related_stories_are_the_same_place_first_then_shared_themes_newest_firs
     }
     assert_eq!(related, [c, b, a, d]);
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn without_a_page_cache_every_page_is_rendered_afresh(db: PgPool) {
+    let app = TestApp::spawn_with(db.clone(), |config| config.page_cache_mb = 0).await;
+    let story = approved(&app, &[("title", "不缓存的故事页")]).await;
+    let path = format!("/stories/{}", story.0);
+    // Long enough for the listener to come up: a cache would now hold both pages.
+    warm(&app, &path).await;
+    warm(&app, "/").await;
+    quietly(
+        &db,
+        "update stories set title = '悄悄改过的标题' where id = $1",
+        story,
+    )
+    .await;
+    for path in [path.as_str(), "/"] {
+        let html = app.get(path).await.text().await.unwrap();
+        assert!(html.contains("悄悄改过的标题"), "{path} came from a cache");
+    }
+}

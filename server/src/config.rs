@@ -54,6 +54,9 @@ pub struct Config {
     /// `SESSION_ABSOLUTE_HOURS`, default 12: a staff session ends this long after its sign-in,
     /// however active (besides ending after 2 hours unused).
     pub session_absolute_lifetime: Duration,
+    /// `PAGE_CACHE_MB`, default 16: memory for rendered public pages; 0 renders every page
+    /// afresh (for measuring uncached pages; sitemap parts are still cached).
+    pub page_cache_mb: u64,
 }
 
 fn cores() -> usize {
@@ -93,6 +96,7 @@ impl Config {
             search_timeout_ms: parsed("SEARCH_TIMEOUT_MS", 1500)?,
             password_hash_concurrency: parsed("PASSWORD_HASH_CONCURRENCY", cores().min(2))?,
             session_absolute_lifetime: hours(parsed("SESSION_ABSOLUTE_HOURS", 12)?),
+            page_cache_mb: parsed("PAGE_CACHE_MB", 16)?,
         })
     }
 
@@ -118,6 +122,7 @@ impl Config {
             search_timeout_ms: 1500,
             password_hash_concurrency: cores().min(2),
             session_absolute_lifetime: hours(12),
+            page_cache_mb: 16,
         }
     }
 

@@ -30,7 +30,9 @@ impl AppState {
         AppState {
             media: MediaFiles::new(&config.media_dir),
             jobs_queued: Arc::new(Notify::new()),
-            pages: crate::timeline::cache::PageCache::default(),
+            pages: crate::timeline::cache::PageCache::new(
+                config.page_cache_mb.saturating_mul(1024 * 1024),
+            ),
             config: Arc::new(config),
             db,
             leptos,

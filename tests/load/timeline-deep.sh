@@ -9,9 +9,9 @@
 #  - a two-character Chinese search, `/?q=地铁` and `/api/v1/stories?q=地铁`: median and p95 of
 #    SEARCHES sequential requests (default 50); target under 200 ms.
 # The site keeps rendered pages in memory until a public story changes, so the HTML pages are
-# measured twice: repeating the URL (cache hits, what most readers get) and with a unique
-# ignored parameter per request (cache misses: the database query and the rendering). The
-# search is measured with cache misses only; the API is not cached.
+# measured twice: on a server with that cache (cache hits, what most readers get) and on a
+# second one started with PAGE_CACHE_MB=0 (every page queried and rendered: the database query
+# and the rendering). The search is measured without the cache only; the API is not cached.
 #
 # Needs DATABASE_URL, a release build (cargo leptos build --release) and wrk. Generating a
 # million stories takes minutes: BENCH_DB=name keeps the database for the next run.
@@ -29,6 +29,7 @@ query_encoded=$(node -e 'console.log(encodeURIComponent(process.argv[1]))' "$que
 prepare_database "$stories_wanted"
 [ "$stories" -gt "$depth" ] || { echo "$stories stories: not $depth deep" >&2; exit 1; }
 start_app
+start_uncached_app
 
 order="order by year_now desc, year_then desc, id desc"
 # The last story before the deep page, and the first one on it.
@@ -73,20 +74,20 @@ else
   failures+=("GET /api/v1/stories?cursor= answered $api_code")
 fi
 
-# compare LABEL FIRST_URL DEEP_URL MODE TARGET: wrk on first, deep, first, deep (MODE "same" or
-# "unique", see wrk-summary.lua); with TARGET "target", the ratio of the mean p95s must stay
-# ≤ 1.5. (Cache hits take a fraction of a millisecond: their p95 ratio is scheduling noise on
-# a small machine, so it is shown but not held to the target.)
+# compare LABEL FIRST_URL DEEP_URL TARGET: wrk on first, deep, first, deep; with TARGET
+# "target", the ratio of the mean p95s must stay ≤ 1.5. (Cache hits take a fraction of a
+# millisecond: their p95 ratio is scheduling noise on a small machine, so it is shown but not
+# held to the target.)
 compare() {
-  local label=$1 first=$2 deep=$3 mode=$4 target=$5 run rps p50 p95 p99 first_p95 deep_p95 r
+  local label=$1 first=$2 deep=$3 target=$4 run rps p50 p95 p99 first_p95 deep_p95 r
   echo
   echo "$label — wrk -t$wrk_threads -c$wrk_connections -d$wrk_duration: first, deep, first, deep"
   warm "$first"
   warm "$deep"
-  wrk_measure first1 "$first" "$mode"
-  wrk_measure deep1 "$deep" "$mode"
-  wrk_measure first2 "$first" "$mode"
-  wrk_measure deep2 "$deep" "$mode"
+  wrk_measure first1 "$first"
+  wrk_measure deep1 "$deep"
+  wrk_measure first2 "$first"
+  wrk_measure deep2 "$deep"
   printf '  %-8s %12s %9s %9s %9s\n' "run" "requests/s" "p50 ms" "p95 ms" "p99 ms"
   for run in first1 deep1 first2 deep2; do
     rps=${run}_rps p50=${run}_p50 p95=${run}_p95 p99=${run}_p99
@@ -104,25 +105,25 @@ compare() {
 }
 
 if $deep_ok; then
-  compare "HTML, page cache missed (a unique nocache= parameter per request)" "$first_url" "$deep_url" unique target
-  compare "HTML, page cache hits (the same URL again and again)" "$first_url" "$deep_url" same info
+  compare "HTML, no page cache (PAGE_CACHE_MB=0)" "$uncached_url/" "$uncached_url/?cursor=$cursor" target
+  compare "HTML, page cache hits (the same URL again and again)" "$first_url" "$deep_url" info
 fi
 if [ "$api_code" = 200 ]; then
-  compare "API /api/v1/stories (not cached)" "$app_url/api/v1/stories" "$app_url/api/v1/stories?cursor=$cursor" same target
+  compare "API /api/v1/stories (not cached)" "$app_url/api/v1/stories" "$app_url/api/v1/stories?cursor=$cursor" target
 fi
 
-# search NAME PATH: SEARCHES sequential requests, each with its own nocache= parameter (so
-# the page cache never answers), after two warm-ups; median and p95 in ms.
+# search NAME PATH: SEARCHES sequential requests to the server without a page cache, after two
+# warm-ups; median and p95 in ms.
 search() {
-  local name=$1 url="$app_url$2" code i median p95
+  local name=$1 url="$uncached_url$2" code i median p95
   code=$(curl -sS -o "$work/search.$name" -w '%{http_code}' "$url")
   if [ "$code" != 200 ]; then
     failures+=("GET $2 answered $code: search not measured")
     return 0
   fi
-  for i in 1 2; do curl -sS -o /dev/null "$url&nocache=warm$i"; done
+  for i in 1 2; do curl -sS -o /dev/null "$url"; done
   for i in $(seq 1 "$searches"); do
-    curl -sS -o /dev/null -w '%{time_total}\n' "$url&nocache=$i"
+    curl -sS -o /dev/null -w '%{time_total}\n' "$url"
   done | sort -n >"$work/times.$name"
   median=$(awk '{t[NR] = $1} END {print t[int((NR + 1) / 2)] * 1000}' "$work/times.$name")
   p95=$(awk '{t[NR] = $1} END {i = int(NR * 0.95 + 0.999); print t[i] * 1000}' "$work/times.$name")

@@ -83,29 +83,37 @@ wait_for() {
   return 1
 }
 
-# start_app: the release server on the database, photo workers off; sets app_url.
+# start_app [VAR [NAME=VALUE …]]: the release server on the database, photo workers off, with
+# any extra settings; sets VAR (default app_url) to its address. Several may run at once.
 start_app() {
-  local port
+  local var=${1:-app_url} port log
+  [ "$#" -eq 0 ] || shift
   port=$(free_port)
-  DATABASE_URL="$db_url" BIND_ADDR="127.0.0.1:$port" MEDIA_DIR="$work/media" \
-    SITE_ROOT="$root/target/site" WORKER_CONCURRENCY=0 RUST_LOG=warn \
-    "$server_bin" >"$work/server.log" 2>&1 &
+  log="$work/server.$port.log"
+  env DATABASE_URL="$db_url" BIND_ADDR="127.0.0.1:$port" MEDIA_DIR="$work/media" \
+    SITE_ROOT="$root/target/site" WORKER_CONCURRENCY=0 RUST_LOG=warn "$@" \
+    "$server_bin" >"$log" 2>&1 &
   pids+=($!)
-  app_url="http://127.0.0.1:$port"
-  wait_for "$app_url/healthz" || { tail -20 "$work/server.log" >&2; exit 1; }
+  printf -v "$var" '%s' "http://127.0.0.1:$port"
+  wait_for "http://127.0.0.1:$port/healthz" || { tail -20 "$log" >&2; exit 1; }
+}
+
+# start_uncached_app: a second server without a rendered-page cache (PAGE_CACHE_MB=0), so every
+# page it serves is queried and rendered afresh; sets uncached_url.
+start_uncached_app() {
+  start_app uncached_url PAGE_CACHE_MB=0
 }
 
 wrk_threads=${WRK_THREADS:-2}
 wrk_connections=${WRK_CONNECTIONS:-32}
 wrk_duration=${WRK_DURATION:-10s}
 
-# wrk_measure NAME URL [unique]: runs wrk and sets NAME_rps, NAME_p50, NAME_p95 and NAME_p99
-# (ms). With "unique", every request misses the app's page cache (see wrk-summary.lua).
+# wrk_measure NAME URL: runs wrk and sets NAME_rps, NAME_p50, NAME_p95 and NAME_p99 (ms).
 # Requests that fail, time out (10 s) or answer other than 2xx/3xx are added to the failures.
 wrk_measure() {
   local name=$1 url=$2 out="$work/wrk.$1.$RANDOM" key value
   wrk -t"$wrk_threads" -c"$wrk_connections" -d"$wrk_duration" --timeout 10s --latency \
-    -s "$root/tests/load/wrk-summary.lua" "$url" -- "${3:-same}" >"$out"
+    -s "$root/tests/load/wrk-summary.lua" "$url" >"$out"
   while read -r key value; do
     case $key in
       requests_per_sec) printf -v "${name}_rps" '%s' "$value" ;;
@@ -115,7 +123,7 @@ wrk_measure() {
       errors | bad_status)
         if [ "$value" -ne 0 ]; then
           echo "warning: wrk $url: $value requests with $key" >&2
-          failures+=("wrk $url ${3:-}: $value requests with $key")
+          failures+=("wrk $url: $value requests with $key")
         fi
         ;;
     esac

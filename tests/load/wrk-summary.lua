@@ -1,29 +1,5 @@
 -- wrk script of the timeline benchmarks: reports one "result key value" line per figure,
 -- parsed by tests/load/timeline-lib.sh (wrk_measure); latencies in milliseconds.
--- With the argument "unique" (wrk … URL -- unique) every request gets its own query parameter
--- nocache=THREAD-N, which the app ignores but which misses its rendered-page cache (keyed on
--- the URI): the cost of rendering from the database.
-local threads = {}
-
-function setup(thread)
-  thread:set("id", #threads + 1)
-  table.insert(threads, thread)
-end
-
-function init(args)
-  unique = args[1] == "unique"
-  counter = 0
-  separator = string.find(wrk.path, "?", 1, true) and "&" or "?"
-end
-
-function request()
-  if unique then
-    counter = counter + 1
-    return wrk.format(nil, wrk.path .. separator .. "nocache=" .. id .. "-" .. counter)
-  end
-  return wrk.format()
-end
-
 function done(summary, latency, requests)
   local seconds = summary.duration / 1e6
   local e = summary.errors

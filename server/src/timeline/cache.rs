@@ -15,10 +15,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub const CHANNEL: &str = "public_changed";
-/// Bytes of pages kept (keys and bodies). Keys are built from the normalized parameters a page
-/// uses, so only real filters and cursors make new entries; past the budget TinyLFU admits a new
-/// page only if it is asked for more often than the page it would evict, so a flood of one-off
-/// URLs cannot push out `/`.
+/// The default budget of `PAGE_CACHE_MB` (16), for tests.
+#[cfg(test)]
 const MAX_BYTES: u64 = 16 * 1024 * 1024;
 /// Bytes of sitemap parts kept (a full part of 50,000 stories is about 4.3 MB, so this holds
 /// the parts of about 1.5 million stories). Parts are kept apart from pages, so a crawler
@@ -32,17 +30,32 @@ pub struct PageCache {
     inner: Arc<Inner>,
 }
 
+#[cfg(test)]
 impl Default for PageCache {
     fn default() -> Self {
+        PageCache::new(MAX_BYTES)
+    }
+}
+
+impl PageCache {
+    /// A cache keeping at most `max_bytes` of rendered pages (keys and bodies); 0 renders every
+    /// page afresh (sitemap parts and place suggestions are still kept). Keys are built from the
+    /// normalized parameters a page uses, so only real filters and cursors make new entries;
+    /// past the budget TinyLFU admits a new page only if it is asked for more often than the
+    /// page it would evict, so a flood of one-off URLs cannot push out `/`.
+    pub fn new(max_bytes: u64) -> PageCache {
+        let pages = (max_bytes > 0).then(|| {
+            Cache::builder()
+                .max_capacity(max_bytes)
+                .weigher(|key: &String, page: &Bytes| {
+                    u32::try_from(key.len() + page.len()).unwrap_or(u32::MAX)
+                })
+                .eviction_policy(EvictionPolicy::tiny_lfu())
+                .build()
+        });
         PageCache {
             inner: Arc::new(Inner {
-                pages: Cache::builder()
-                    .max_capacity(MAX_BYTES)
-                    .weigher(|key: &String, page: &Bytes| {
-                        u32::try_from(key.len() + page.len()).unwrap_or(u32::MAX)
-                    })
-                    .eviction_policy(EvictionPolicy::tiny_lfu())
-                    .build(),
+                pages,
                 sitemaps: Mutex::default(),
                 places: Mutex::default(),
                 listening: AtomicBool::default(),
@@ -58,8 +71,8 @@ struct Pages {
 }
 
 struct Inner {
-    /// Rendered pages by `locale|normalized path`.
-    pages: Cache<String, Bytes>,
+    /// Rendered pages by `locale|normalized path`; `None` when the budget is 0.
+    pages: Option<Cache<String, Bytes>>,
     /// `/sitemap.xml` and `/sitemaps/{n}.xml`, until the next public change.
     sitemaps: Mutex<Pages>,
     /// The place suggestions of the filter form (a grouped scan of every approved story).
@@ -72,14 +85,16 @@ impl PageCache {
         if !self.inner.listening.load(Ordering::Acquire) {
             return None;
         }
-        self.inner.pages.get(key)
+        self.inner.pages.as_ref()?.get(key)
     }
 
     pub fn put(&self, key: String, page: Bytes) {
         if !self.inner.listening.load(Ordering::Acquire) {
             return;
         }
-        self.inner.pages.insert(key, page);
+        if let Some(pages) = &self.inner.pages {
+            pages.insert(key, page);
+        }
     }
 
     /// A cached sitemap file (`/sitemap.xml` or `/sitemaps/{n}.xml`).
@@ -105,7 +120,9 @@ impl PageCache {
     }
 
     pub fn clear(&self) {
-        self.inner.pages.invalidate_all();
+        if let Some(pages) = &self.inner.pages {
+            pages.invalidate_all();
+        }
         if let Ok(mut sitemaps) = self.inner.sitemaps.lock() {
             sitemaps.by_key.clear();
             sitemaps.bytes = 0;
@@ -163,9 +180,22 @@ mod tests {
     use super::*;
 
     fn listening_cache() -> PageCache {
-        let cache = PageCache::default();
+        listening(PageCache::default())
+    }
+
+    fn listening(cache: PageCache) -> PageCache {
         cache.inner.listening.store(true, Ordering::Release);
         cache
+    }
+
+    #[test]
+    fn a_zero_budget_cache_stores_no_page() {
+        let cache = listening(PageCache::new(0));
+        cache.put("/".into(), Bytes::from_static(b"page"));
+        assert_eq!(cache.get("/"), None);
+        // Sitemap parts are kept all the same.
+        cache.put_sitemap("/sitemap.xml", Bytes::from_static(b"<sitemapindex/>"));
+        assert!(cache.sitemap("/sitemap.xml").is_some());
     }
 
     #[test]
@@ -190,8 +220,9 @@ mod tests {
                 assert!(cache.get("/").is_some(), "evicted after {i} pages");
             }
         }
-        cache.inner.pages.run_pending_tasks();
-        let bytes = cache.inner.pages.weighted_size();
+        let pages = cache.inner.pages.as_ref().unwrap();
+        pages.run_pending_tasks();
+        let bytes = pages.weighted_size();
         assert!(bytes <= MAX_BYTES, "{bytes}");
         assert!(cache.get("/").is_some(), "the hot page was evicted");
         cache.clear();
