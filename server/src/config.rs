@@ -27,7 +27,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// `DISPLAY_UTC_OFFSET_HOURS`, default 8 (China Standard Time): dates shown to people.
     pub display_utc_offset_hours: i8,
-    /// `WORKER_CONCURRENCY`, default the number of cores: photos processed at once.
+    /// `WORKER_CONCURRENCY`, default one less than the number of cores (at least 1): photos
+    /// processed at once, leaving a core for answering requests.
     pub worker_concurrency: usize,
     /// `REQUIRE_PHOTO_PAIR`, default false: a story must have a then and a now photo.
     pub require_photo_pair: bool,
@@ -54,6 +55,9 @@ pub struct Config {
     /// `SESSION_ABSOLUTE_HOURS`, default 12: a staff session ends this long after its sign-in,
     /// however active (besides ending after 2 hours unused).
     pub session_absolute_lifetime: Duration,
+    /// `WORKER_NICE`, default 10: the nice value (0–19, higher yields more) of the threads
+    /// that make photos, so request serving goes first when cores are short.
+    pub worker_nice: i32,
 }
 
 fn cores() -> usize {
@@ -83,7 +87,7 @@ impl Config {
             submissions_per_hour_per_ip: parsed("SUBMISSIONS_PER_HOUR_PER_IP", 10)?,
             trust_proxy: flag("TRUST_PROXY")?,
             display_utc_offset_hours: parsed("DISPLAY_UTC_OFFSET_HOURS", 8)?,
-            worker_concurrency: parsed("WORKER_CONCURRENCY", cores())?,
+            worker_concurrency: parsed("WORKER_CONCURRENCY", cores().saturating_sub(1).max(1))?,
             require_photo_pair: flag("REQUIRE_PHOTO_PAIR")?,
             photo_retention_days: parsed("PHOTO_RETENTION_DAYS", 30)?,
             header_read_timeout_secs: parsed("HEADER_READ_TIMEOUT_SECS", 10)?,
@@ -93,6 +97,7 @@ impl Config {
             search_timeout_ms: parsed("SEARCH_TIMEOUT_MS", 1500)?,
             password_hash_concurrency: parsed("PASSWORD_HASH_CONCURRENCY", cores().min(2))?,
             session_absolute_lifetime: hours(parsed("SESSION_ABSOLUTE_HOURS", 12)?),
+            worker_nice: parsed("WORKER_NICE", 10)?,
         })
     }
 
@@ -118,6 +123,7 @@ impl Config {
             search_timeout_ms: 1500,
             password_hash_concurrency: cores().min(2),
             session_absolute_lifetime: hours(12),
+            worker_nice: 10,
         }
     }
 
