@@ -326,6 +326,39 @@ async fn a_job_whose_worker_died_completes_exactly_once(db: PgPool) {
     assert_eq!(app.run_photo_jobs().await, 0);
 }
 
+/// `server worker` runs only the workers: a photo queued by a web instance that processes
+/// nothing (`WORKER_CONCURRENCY=0`) is made by them.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_worker_role_processes_a_queued_photo(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    submit_one_photo(&app).await;
+    let started = server::media::worker::start(&app.config, app.db.clone())
+        .await
+        .unwrap();
+    assert_eq!(started, 1);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let photo = sqlx::query!(r#"select state::text as "state!", processed_at from photos"#)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+        if photo.state == "ready" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still {}",
+            photo.state
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let jobs = sqlx::query_scalar!(r#"select count(*) as "n!" from photo_jobs"#)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(jobs, 0, "the job is done");
+}
+
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn media_urls_follow_the_story(db: PgPool) {
     let app = TestApp::spawn(db).await;

@@ -27,7 +27,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// `DISPLAY_UTC_OFFSET_HOURS`, default 8 (China Standard Time): dates shown to people.
     pub display_utc_offset_hours: i8,
-    /// `WORKER_CONCURRENCY`, default the number of cores: photos processed at once.
+    /// `WORKER_CONCURRENCY`, default one less than the number of cores (at least 1): photos
+    /// processed at once, leaving a core for answering requests.
     pub worker_concurrency: usize,
     /// `REQUIRE_PHOTO_PAIR`, default false: a story must have a then and a now photo.
     pub require_photo_pair: bool,
@@ -57,6 +58,9 @@ pub struct Config {
     /// `PAGE_CACHE_MB`, default 16: memory for rendered public pages; 0 renders every page
     /// afresh (for measuring uncached pages; sitemap parts are still cached).
     pub page_cache_mb: u64,
+    /// `WORKER_NICE`, default 10: the nice value (0–19, higher yields more) of the threads
+    /// that make photos, so request serving goes first when cores are short.
+    pub worker_nice: i32,
 }
 
 fn cores() -> usize {
@@ -86,7 +90,7 @@ impl Config {
             submissions_per_hour_per_ip: parsed("SUBMISSIONS_PER_HOUR_PER_IP", 10)?,
             trust_proxy: flag("TRUST_PROXY")?,
             display_utc_offset_hours: parsed("DISPLAY_UTC_OFFSET_HOURS", 8)?,
-            worker_concurrency: parsed("WORKER_CONCURRENCY", cores())?,
+            worker_concurrency: parsed("WORKER_CONCURRENCY", cores().saturating_sub(1).max(1))?,
             require_photo_pair: flag("REQUIRE_PHOTO_PAIR")?,
             photo_retention_days: parsed("PHOTO_RETENTION_DAYS", 30)?,
             header_read_timeout_secs: parsed("HEADER_READ_TIMEOUT_SECS", 10)?,
@@ -97,6 +101,7 @@ impl Config {
             password_hash_concurrency: parsed("PASSWORD_HASH_CONCURRENCY", cores().min(2))?,
             session_absolute_lifetime: hours(parsed("SESSION_ABSOLUTE_HOURS", 12)?),
             page_cache_mb: parsed("PAGE_CACHE_MB", 16)?,
+            worker_nice: parsed("WORKER_NICE", 10)?,
         })
     }
 
@@ -123,6 +128,7 @@ impl Config {
             password_hash_concurrency: cores().min(2),
             session_absolute_lifetime: hours(12),
             page_cache_mb: 16,
+            worker_nice: 10,
         }
     }
 

@@ -18,6 +18,9 @@ struct Cli {
 enum Command {
     /// Serve the site on BIND_ADDR (the default).
     Serve,
+    /// Run only the photo workers and media deletions, no HTTP (WORKER_CONCURRENCY of them,
+    /// at least one), until stopped; the web instances then run with WORKER_CONCURRENCY=0.
+    Worker,
     /// Run database migrations and exit.
     Migrate,
     /// Load the demo stories, unless the database already holds a story.
@@ -65,6 +68,12 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let pool = db::connect(&config).await?;
             run_server(AppState::new(config, pool)).await
         }
+        Command::Worker => {
+            let count = server::media::worker::start(&config, pool).await?;
+            tracing::info!("{count} photo workers running; no HTTP");
+            shutdown_signal().await;
+            Ok(())
+        }
         Command::Migrate => Ok(()),
         Command::SeedDemo => seed_demo(&pool).await,
         Command::CreateAdmin { email, name } => {
@@ -92,8 +101,9 @@ async fn run_server(state: AppState) -> Result<(), Box<dyn std::error::Error>> {
         state.db.clone(),
         state.media.clone(),
         state.config.worker_concurrency,
+        state.config.worker_nice,
         state.jobs_queued.clone(),
-    );
+    )?;
     let timeouts = Timeouts::from_config(&state.config);
     serve::serve(listener, server::router(state), timeouts, shutdown_signal()).await;
     Ok(())

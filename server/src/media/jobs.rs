@@ -8,6 +8,7 @@ use super::files::MediaFiles;
 use super::inspect::SourceFormat;
 use super::photos::DerivativeEntry;
 use super::process::{self, Processed};
+use super::worker::PhotoThread;
 use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::Duration;
@@ -176,16 +177,29 @@ pub async fn requeue(tx: &mut sqlx::PgConnection, photo_id: i64) -> Result<(), s
     Ok(())
 }
 
-/// Takes and runs one job. Returns whether there was one.
+/// Takes and runs one job on tokio's blocking pool (for tests and tools; the workers use
+/// their own lower-priority thread). Returns whether there was one.
 pub async fn run_one(db: &PgPool, files: &MediaFiles) -> Result<bool, sqlx::Error> {
+    run_one_on(db, files, None).await
+}
+
+/// Takes and runs one job, making the photo on `thread` if given. Returns whether there was one.
+async fn run_one_on(
+    db: &PgPool,
+    files: &MediaFiles,
+    thread: Option<&PhotoThread>,
+) -> Result<bool, sqlx::Error> {
     let Some(job) = claim(db).await? else {
         return Ok(false);
     };
     let (files, leased) = (files.clone(), job.clone());
     let written = files.clone();
-    let outcome = tokio::task::spawn_blocking(move || make_derivatives(&files, &leased))
-        .await
-        .unwrap_or_else(|panic| Err(format!("processing panicked: {panic}")));
+    let work = move || make_derivatives(&files, &leased);
+    let outcome = match thread {
+        Some(thread) => thread.run(work).await,
+        None => tokio::task::spawn_blocking(work).await.ok(),
+    }
+    .unwrap_or_else(|| Err("processing panicked".to_owned()));
     match outcome {
         Ok((entries, processed)) => {
             if complete(db, &job, &entries, &processed).await? {
@@ -222,19 +236,27 @@ async fn remove_if_photo_gone(
     Ok(())
 }
 
-/// Starts `count` workers (0: this instance only serves; others process). `wake` is notified
+/// Starts `count` workers (0: this instance only serves; others process), each making its
+/// photos on its own thread at nice value `nice` (see `worker`). `wake` is notified
 /// when this instance queues a job; other instances' jobs are found by polling. Between jobs
 /// the workers also delete the files of removed photos that are still queued
 /// (`deletions::run_due`), so those are gone within seconds even after a crash.
-pub fn spawn_workers(db: PgPool, files: MediaFiles, count: usize, wake: Arc<Notify>) {
+pub fn spawn_workers(
+    db: PgPool,
+    files: MediaFiles,
+    count: usize,
+    nice: i32,
+    wake: Arc<Notify>,
+) -> std::io::Result<()> {
     for _ in 0..count {
         let (db, files, wake) = (db.clone(), files.clone(), wake.clone());
+        let thread = PhotoThread::start(nice)?;
         tokio::spawn(async move {
             loop {
                 if let Err(error) = super::deletions::run_due(&db, &files).await {
                     tracing::warn!(%error, "media deletion queue unavailable; retrying");
                 }
-                match run_one(&db, &files).await {
+                match run_one_on(&db, &files, Some(&thread)).await {
                     Ok(true) => continue,
                     Ok(false) => {}
                     Err(error) => tracing::warn!(%error, "photo queue unavailable; retrying"),
@@ -243,4 +265,5 @@ pub fn spawn_workers(db: PgPool, files: MediaFiles, count: usize, wake: Arc<Noti
             }
         });
     }
+    Ok(())
 }

@@ -11,3 +11,4 @@ pub mod process;
 pub mod routes;
 pub mod sweep;
 pub mod upload;
+pub mod worker;
