@@ -54,6 +54,10 @@ pub struct Config {
     /// `SESSION_ABSOLUTE_HOURS`, default 12: a staff session ends this long after its sign-in,
     /// however active (besides ending after 2 hours unused).
     pub session_absolute_lifetime: Duration,
+    /// `SEARCH_MAX_CANDIDATES`, default 1000: the most stories one timeline search examines
+    /// (those holding every character pair of its words, newest first); past it the page asks
+    /// for another word or a filter.
+    pub search_max_candidates: u32,
 }
 
 fn cores() -> usize {
@@ -93,6 +97,7 @@ impl Config {
             search_timeout_ms: parsed("SEARCH_TIMEOUT_MS", 1500)?,
             password_hash_concurrency: parsed("PASSWORD_HASH_CONCURRENCY", cores().min(2))?,
             session_absolute_lifetime: hours(parsed("SESSION_ABSOLUTE_HOURS", 12)?),
+            search_max_candidates: parsed("SEARCH_MAX_CANDIDATES", 1000)?,
         })
     }
 
@@ -118,6 +123,7 @@ impl Config {
             search_timeout_ms: 1500,
             password_hash_concurrency: cores().min(2),
             session_absolute_lifetime: hours(12),
+            search_max_candidates: 1000,
         }
     }
 

@@ -72,6 +72,11 @@ fn json<T: Serialize>(value: &T) -> Response {
 struct ListAnswer {
     stories: Vec<ApiStory>,
     next_cursor: Option<String>,
+    /// A search stopped at its candidate bound before it filled the page.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    truncated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
 }
 
 /// `GET /api/v1/stories?cursor=&theme=&place=&from=&to=&q=`: 20 per page, the timeline's order.
@@ -79,12 +84,13 @@ pub async fn list(
     State(state): State<AppState>,
     Query(query): Query<TimelineQuery>,
 ) -> Result<Response, AppError> {
+    let limits = store::SearchLimits::from(&*state.config);
     let page = store::page(
         &state.db,
         &query.filters(),
         query.cursor(),
         PAGE_SIZE,
-        state.config.search_timeout_ms,
+        limits,
     )
     .await?;
     let ids: Vec<StoryId> = page.stories.iter().map(|s| s.id).collect();
@@ -105,6 +111,13 @@ pub async fn list(
     Ok(json(&ListAnswer {
         stories,
         next_cursor: page.next.map(|c| c.to_string()),
+        truncated: page.truncated,
+        message: page.truncated.then(|| {
+            format!(
+                "more than {} stories contain these words: add a word or a filter",
+                limits.max_candidates
+            )
+        }),
     }))
 }
 
