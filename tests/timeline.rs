@@ -911,8 +911,12 @@ async fn a_search_past_its_candidate_bound_asks_for_another_word(db: PgPool) {
     let answer = |q: &'static str| {
         let app = &app;
         async move {
-            app.get(&format!("/api/v1/stories?q={}", urlencode(q)))
+            app.client
+                .get(app.url(&format!("/api/v1/stories?q={}", urlencode(q))))
+                .header("accept-language", "en")
+                .send()
                 .await
+                .unwrap()
                 .json::<Value>()
                 .await
                 .unwrap()
@@ -922,7 +926,7 @@ async fn a_search_past_its_candidate_bound_asks_for_another_word(db: PgPool) {
     assert_eq!(miss["stories"].as_array().map(Vec::len), Some(0));
     assert_eq!(miss["truncated"], Value::Bool(true));
     let message = miss["message"].as_str().unwrap_or_default();
-    assert!(message.contains("more than 3 stories"), "{message}");
+    assert!(message.contains("More than 3 stories"), "{message}");
 
     let html = app
         .get(&format!("/?q={}", urlencode("很多了")))

@@ -3,14 +3,15 @@
 use super::pages::TimelineQuery;
 use super::store::{self, PAGE_SIZE, PublicStory};
 use crate::state::AppState;
-use crate::web::AppError;
 use crate::web::query::Query;
+use crate::web::{AppError, RequestLocale};
 use app::domain::StoryId;
 use app::media::PhotoView;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use leptos_i18n::td_string;
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 
@@ -82,6 +83,7 @@ struct ListAnswer {
 /// `GET /api/v1/stories?cursor=&theme=&place=&from=&to=&q=`: 20 per page, the timeline's order.
 pub async fn list(
     State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
     Query(query): Query<TimelineQuery>,
 ) -> Result<Response, AppError> {
     let limits = store::SearchLimits::from(&*state.config);
@@ -113,10 +115,8 @@ pub async fn list(
         next_cursor: page.next.map(|c| c.to_string()),
         truncated: page.truncated,
         message: page.truncated.then(|| {
-            format!(
-                "more than {} stories contain these words: add a word or a filter",
-                limits.max_candidates
-            )
+            let n = limits.max_candidates;
+            td_string!(locale, timeline.results.truncated, n).to_string()
         }),
     }))
 }
