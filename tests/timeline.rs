@@ -912,3 +912,62 @@ async fn without_a_page_cache_every_page_is_rendered_afresh(db: PgPool) {
         assert!(html.contains("悄悄改过的标题"), "{path} came from a cache");
     }
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_search_past_its_candidate_bound_asks_for_another_word(db: PgPool) {
+    let app = TestApp::spawn_with(db.clone(), |config| config.search_max_candidates = 3).await;
+    // Each has the pairs 很多 and 多了 but never 很多了: a candidate that fails the check.
+    for place in ["临江街道", "银杏路", "城南街道", "老码头"] {
+        approved(&app, &[
+            ("title", &format!("{place}的很多老邻居")),
+            ("story", "小区改造以后，很多老邻居搬走了。大家见面少了，话也说多了几句，逢年过节还会在新建的广场上聚一聚，聊聊以前的日子。"),
+        ]).await;
+    }
+    let market = approved(&app, &[
+        ("title", "菜市场搬进了新大楼"),
+        ("story", "以前的菜市场是露天的，下雨天满地泥水。后来菜市场搬进了新大楼，有了空调和电子秤，摊主们也都用上了扫码付款。"),
+    ]).await;
+
+    let answer = |q: &'static str| {
+        let app = &app;
+        async move {
+            app.client
+                .get(app.url(&format!("/api/v1/stories?q={}", urlencode(q))))
+                .header("accept-language", "en")
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let miss = answer("很多了").await;
+    assert_eq!(miss["stories"].as_array().map(Vec::len), Some(0));
+    assert_eq!(miss["truncated"], Value::Bool(true));
+    let message = miss["message"].as_str().unwrap_or_default();
+    assert!(message.contains("More than 3 stories"), "{message}");
+
+    let html = app
+        .get(&format!("/?q={}", urlencode("很多了")))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("含有这些字的故事超过 3 篇"),
+        "the page asks for another word"
+    );
+    assert!(!html.contains("没有找到符合条件的故事"));
+
+    let found = answer("菜市场").await;
+    assert_eq!(found["stories"][0]["id"].as_i64(), Some(market.0));
+    assert_eq!(found["truncated"], Value::Null, "under the bound: no flag");
+    assert_eq!(
+        api_ids(&app, &format!("?q={}", urlencode("很多老邻居")))
+            .await
+            .len(),
+        3,
+        "the first 3 candidates, newest first, are checked"
+    );
+}

@@ -61,6 +61,10 @@ pub struct Config {
     /// `WORKER_NICE`, default 10: the nice value (0–19, higher yields more) of the threads
     /// that make photos, so request serving goes first when cores are short.
     pub worker_nice: i32,
+    /// `SEARCH_MAX_CANDIDATES`, default 1000: the most stories one timeline search examines
+    /// (those holding every character pair of its words, newest first); past it the page asks
+    /// for another word or a filter.
+    pub search_max_candidates: u32,
 }
 
 fn cores() -> usize {
@@ -102,6 +106,7 @@ impl Config {
             session_absolute_lifetime: hours(parsed("SESSION_ABSOLUTE_HOURS", 12)?),
             page_cache_mb: parsed("PAGE_CACHE_MB", 16)?,
             worker_nice: parsed("WORKER_NICE", 10)?,
+            search_max_candidates: parsed("SEARCH_MAX_CANDIDATES", 1000)?,
         })
     }
 
@@ -129,6 +134,7 @@ impl Config {
             session_absolute_lifetime: hours(12),
             page_cache_mb: 16,
             worker_nice: 10,
+            search_max_candidates: 1000,
         }
     }
 

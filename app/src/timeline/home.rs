@@ -39,6 +39,8 @@ pub struct TimelineFilters {
     /// A search was typed but had no word of two characters.
     pub search_too_short: bool,
     pub active: bool,
+    /// The search stopped at this many candidates before it filled the page.
+    pub truncated_at: Option<u32>,
 }
 
 /// The years the span bars are drawn against.
@@ -61,7 +63,8 @@ pub fn HomePage(
         alternate: Some(("application/atom+xml", "/feed.atom".to_owned())),
         ..PageMeta::default()
     };
-    let empty = stories.is_empty();
+    let truncated_at = filters.truncated_at;
+    let empty = stories.is_empty() && truncated_at.is_none();
     view! {
         <Document meta>
             <section class="hero">
@@ -71,6 +74,9 @@ pub fn HomePage(
             </section>
             <FilterForm filters places />
             {empty.then(|| view! { <p class="empty">{td!(locale, timeline.results.empty)}</p> })}
+            {truncated_at.map(|n| view! {
+                <p class="empty truncated">{td_string!(locale, timeline.results.truncated, n = n).to_string()}</p>
+            })}
             <ol class="timeline" id="timeline">
                 <StoryCards stories latest_year />
             </ol>

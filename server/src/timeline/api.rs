@@ -3,14 +3,15 @@
 use super::pages::TimelineQuery;
 use super::store::{self, PAGE_SIZE, PublicStory};
 use crate::state::AppState;
-use crate::web::AppError;
 use crate::web::query::Query;
+use crate::web::{AppError, RequestLocale};
 use app::domain::StoryId;
 use app::media::PhotoView;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use leptos_i18n::td_string;
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 
@@ -72,19 +73,26 @@ fn json<T: Serialize>(value: &T) -> Response {
 struct ListAnswer {
     stories: Vec<ApiStory>,
     next_cursor: Option<String>,
+    /// A search stopped at its candidate bound before it filled the page.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    truncated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
 }
 
 /// `GET /api/v1/stories?cursor=&theme=&place=&from=&to=&q=`: 20 per page, the timeline's order.
 pub async fn list(
     State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
     Query(query): Query<TimelineQuery>,
 ) -> Result<Response, AppError> {
+    let limits = store::SearchLimits::from(&*state.config);
     let page = store::page(
         &state.db,
         &query.filters(),
         query.cursor(),
         PAGE_SIZE,
-        state.config.search_timeout_ms,
+        limits,
     )
     .await?;
     let ids: Vec<StoryId> = page.stories.iter().map(|s| s.id).collect();
@@ -105,6 +113,11 @@ pub async fn list(
     Ok(json(&ListAnswer {
         stories,
         next_cursor: page.next.map(|c| c.to_string()),
+        truncated: page.truncated,
+        message: page.truncated.then(|| {
+            let n = limits.max_candidates;
+            td_string!(locale, timeline.results.truncated, n).to_string()
+        }),
     }))
 }
 

@@ -136,7 +136,7 @@ pub async fn home(
         &filters,
         query.cursor(),
         PAGE_SIZE,
-        state.config.search_timeout_ms,
+        store::SearchLimits::from(&*state.config),
     )
     .await?;
     let ids: Vec<StoryId> = page.stories.iter().map(|s| s.id).collect();
@@ -193,6 +193,7 @@ pub async fn home(
         from: query.from,
         to: query.to,
         q: query.q,
+        truncated_at: page.truncated.then_some(state.config.search_max_candidates),
     };
     let html = render_page(&state, locale, &path, move || {
         view! { <HomePage stories=cards filters=typed places more_href latest_year /> }

@@ -115,25 +115,34 @@ impl From<PublicRow> for PublicStory {
 pub struct Page {
     pub stories: Vec<PublicStory>,
     pub next: Option<Cursor>,
+    /// A search stopped at its candidate bound before it filled the page: more stories hold
+    /// the words' character pairs than it examines, so the page may miss some.
+    pub truncated: bool,
 }
 
 /// One page of the timeline: keyset pagination on the partial index `stories_timeline`, so a
-/// page a hundred thousand stories deep costs what the first does. A search runs under its
-/// own, tighter statement timeout (`SEARCH_TIMEOUT_MS`): its cost depends on the words.
+/// page a hundred thousand stories deep costs what the first does. A search examines at most
+/// `max_candidates` stories (the first that hold every character pair of the words, in the
+/// timeline's order) and runs under its own, tighter statement timeout (`SEARCH_TIMEOUT_MS`).
 pub async fn page(
     db: &PgPool,
     filters: &Filters,
     after: Option<Cursor>,
     size: i64,
-    search_timeout_ms: u64,
+    search: SearchLimits,
 ) -> Result<Page, AppError> {
-    let rows = if filters.search.is_some() {
-        let mut tx = crate::db::begin_with_timeout(db, search_timeout_ms).await?;
-        let rows = page_rows(&mut *tx, filters, after, size).await?;
-        tx.commit().await?;
-        rows
-    } else {
-        page_rows(db, filters, after, size).await?
+    let (rows, truncated) = match &filters.search {
+        Some(text) => {
+            let mut tx = crate::db::begin_with_timeout(db, search.timeout_ms).await?;
+            let rows =
+                search_rows(&mut *tx, filters, text, after, size, search.max_candidates).await?;
+            let truncated = rows.len() as i64 <= size
+                && candidates(&mut *tx, filters, text, after, search.max_candidates).await?
+                    >= search.max_candidates;
+            tx.commit().await?;
+            (rows, truncated)
+        }
+        None => (page_rows(db, filters, after, size).await?, false),
     };
     let mut stories: Vec<PublicStory> = rows.into_iter().map(PublicStory::from).collect();
     let next = if stories.len() as i64 > size {
@@ -142,7 +151,29 @@ pub async fn page(
     } else {
         None
     };
-    Ok(Page { stories, next })
+    Ok(Page {
+        stories,
+        next,
+        truncated,
+    })
+}
+
+/// What one search may cost.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchLimits {
+    /// `SEARCH_TIMEOUT_MS`.
+    pub timeout_ms: u64,
+    /// `SEARCH_MAX_CANDIDATES`.
+    pub max_candidates: i64,
+}
+
+impl From<&crate::config::Config> for SearchLimits {
+    fn from(config: &crate::config::Config) -> SearchLimits {
+        SearchLimits {
+            timeout_ms: config.search_timeout_ms,
+            max_candidates: i64::from(config.search_max_candidates),
+        }
+    }
 }
 
 async fn page_rows<'e>(
@@ -151,12 +182,6 @@ async fn page_rows<'e>(
     after: Option<Cursor>,
     size: i64,
 ) -> Result<Vec<PublicRow>, sqlx::Error> {
-    let words: Vec<String> = filters
-        .search
-        .as_ref()
-        .map(|s| s.words().to_vec())
-        .unwrap_or_default();
-    let indexed = filters.search.as_ref().map(SearchText::indexed);
     sqlx::query_as!(
         PublicRow,
         r#"select s.id, s.title as "title!", s.body as "body!", s.place as "place!",
@@ -170,25 +195,107 @@ async fn page_rows<'e>(
              and ($2::text is null or s.place = $2)
              and ($3::int is null or s.year_now >= $3)
              and ($4::int is null or s.year_then <= $4)
-             and ($5::text is null or (
-                   s.search_terms @@ bigram_query($5)
-                   and not exists (select 1 from unnest($6::text[]) w
-                                   where strpos(lower(s.title || ' ' || s.body), w) = 0)))
-             and ($7::smallint is null or (s.year_now, s.year_then, s.id) < ($7, $8, $9))
+             and ($5::smallint is null or (s.year_now, s.year_then, s.id) < ($5, $6, $7))
            order by s.year_now desc, s.year_then desc, s.id desc
-           limit $10"#,
+           limit $8"#,
         filters.theme as _,
         filters.place.as_deref(),
         filters.from,
         filters.to,
-        indexed,
-        &words,
         after.map(|c| c.year_now),
         after.map(|c| c.year_then),
         after.map(|c| c.id),
         size + 1
     )
     .fetch_all(db)
+    .await
+}
+
+/// A search's page: the candidates are the first `max` stories (timeline order) whose bigrams
+/// hold the query's; only those have their text checked for the words. The outer query reads
+/// the candidates in order and stops after `size + 1` matches, so a frequent word checks about
+/// a page of stories, and a word whose pairs are common but never adjacent checks at most `max`.
+async fn search_rows<'e>(
+    db: impl sqlx::PgExecutor<'e>,
+    filters: &Filters,
+    text: &SearchText,
+    after: Option<Cursor>,
+    size: i64,
+    max: i64,
+) -> Result<Vec<PublicRow>, sqlx::Error> {
+    sqlx::query_as!(
+        PublicRow,
+        r#"select c.id as "id!", c.title as "title!", c.body as "body!", c.place as "place!",
+                  c.narrator, c.role, c.year_then as "year_then!",
+                  c.year_then_approx as "year_then_approx!", c.year_now as "year_now!",
+                  c.licence as "licence!: Licence", c.featured as "featured!",
+                  c.published_at as "published_at!",
+                  array(select t.theme from story_themes t where t.story_id = c.id order by t.theme) as "themes!: Vec<Theme>"
+           from (select s.id, s.title, s.body, s.place,
+                        case when s.show_name then s.narrator_name end as narrator, s.role,
+                        s.year_then, s.year_then_approx, s.year_now, s.licence, s.featured,
+                        s.published_at
+                 from stories s
+                 where s.status = 'approved'
+                   and ($1::theme is null or exists (select 1 from story_themes t where t.story_id = s.id and t.theme = $1))
+                   and ($2::text is null or s.place = $2)
+                   and ($3::int is null or s.year_now >= $3)
+                   and ($4::int is null or s.year_then <= $4)
+                   and s.search_terms @@ bigram_query($5)
+                   and ($7::smallint is null or (s.year_now, s.year_then, s.id) < ($7, $8, $9))
+                 order by s.year_now desc, s.year_then desc, s.id desc
+                 limit $11) c
+           where not exists (select 1 from unnest($6::text[]) w
+                             where strpos(lower(c.title || ' ' || c.body), w) = 0)
+           order by c.year_now desc, c.year_then desc, c.id desc
+           limit $10"#,
+        filters.theme as _,
+        filters.place.as_deref(),
+        filters.from,
+        filters.to,
+        text.indexed(),
+        text.words(),
+        after.map(|c| c.year_now),
+        after.map(|c| c.year_then),
+        after.map(|c| c.id),
+        size + 1,
+        max
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// How many candidates a search had, counting no further than `max`: in any order, so it
+/// stops after `max` index matches.
+async fn candidates<'e>(
+    db: impl sqlx::PgExecutor<'e>,
+    filters: &Filters,
+    text: &SearchText,
+    after: Option<Cursor>,
+    max: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!" from (
+               select 1 from stories s
+               where s.status = 'approved'
+                 and ($1::theme is null or exists (select 1 from story_themes t where t.story_id = s.id and t.theme = $1))
+                 and ($2::text is null or s.place = $2)
+                 and ($3::int is null or s.year_now >= $3)
+                 and ($4::int is null or s.year_then <= $4)
+                 and s.search_terms @@ bigram_query($5)
+                 and ($6::smallint is null or (s.year_now, s.year_then, s.id) < ($6, $7, $8))
+               limit $9) c"#,
+        filters.theme as _,
+        filters.place.as_deref(),
+        filters.from,
+        filters.to,
+        text.indexed(),
+        after.map(|c| c.year_now),
+        after.map(|c| c.year_then),
+        after.map(|c| c.id),
+        max
+    )
+    .fetch_one(db)
     .await
 }
 
