@@ -41,18 +41,27 @@ readers() {
   done < <(awk '$1 == "result" {print $2, $3}' "$out")
 }
 
-# upload_loop: submits stories with the photo until the stop file appears; one line per answer.
-upload_loop() {
-  local n=0
-  while [ ! -e "$work/stop" ]; do
-    n=$((n + 1))
+# upload_once: submits one story with the photo; prints the answer's status.
+upload_once() {
     curl -s -o /dev/null -w '%{http_code}\n' --max-time 120 "$app_url/submit" \
-      -F "title=上传压力测试 $BASHPID-$n" -F "place=江边码头" -F "year_then=2014" -F "year_now=2024" \
-      -F "story=十年前码头边还是一排旧仓库，堆满了木箱和渔网，如今改成了江边步道和社区图书馆，傍晚散步的人很多。" \
+      -F "title=上传压力测试 $BASHPID-$RANDOM-$RANDOM" -F "place=江边码头" -F "year_then=2014" -F "year_now=2024" \
+      -F "story=十年前码头边还是一排旧仓库，堆满了木箱和渔网，夜里只有几盏昏黄的路灯。如今改成了江边步道和社区图书馆，傍晚散步的人很多。" \
       -F "themes=community" -F "consent_publish=on" -F "licence=cc-by-4.0" \
       -F "photo_then=@$photo;type=image/jpeg" -F "photo_then_alt=江边的旧仓库" || echo 000
-  done
 }
+
+# upload_loop: uploads until the stop file appears; one line per answer.
+upload_loop() {
+  while [ ! -e "$work/stop" ]; do upload_once; done
+}
+
+# One upload first: a refused one would measure nothing.
+first=$(upload_once)
+[ "$first" = 303 ] || { echo "a test upload answered $first, not 303" >&2; exit 1; }
+for _ in $(seq 1 60); do
+  [ "$(sql "select count(*) from photos where state = 'processing'")" -eq 0 ] && break
+  sleep 1
+done
 
 rss_mb() { awk -v key="$1:" '$1 == key { print int($2 / 1024) }' "/proc/$server_pid/status"; }
 
@@ -75,6 +84,7 @@ echo
 printf '%-22s %10s %10s %10s %8s\n' phase "req/s" "p50 ms" "p99 ms" errors
 printf '%-22s %10s %10s %10s %8s\n' "readers alone" "$alone_rps" "$alone_p50" "$alone_p99" "$((alone_errors + alone_bad_status))"
 printf '%-22s %10s %10s %10s %8s\n' "readers + uploads" "$busy_rps" "$busy_p50" "$busy_p99" "$((busy_errors + busy_bad_status))"
+echo "upload answers: $(sort "$work/uploads" | uniq -c | awk '{printf "%s×%s ", $1, $2}')"
 echo "uploads accepted: $accepted (other answers: $refused); photos processed during the run: $processed; server peak RSS: ${peak} MB"
 p8=$(ratio "$busy_p99" "$alone_p99")
 echo "P8: p99 with uploads / p99 alone = $p8 (target ≤ 2.0)"
