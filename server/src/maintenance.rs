@@ -30,7 +30,7 @@ pub async fn run_once(state: &AppState) -> Result<(), sqlx::Error> {
     )
     .execute(&state.db)
     .await?;
-    let login_failures = sqlx::query!(
+    let login_attempts = sqlx::query!(
         "delete from login_attempts where window_started <= now() - make_interval(mins => $1)",
         app::domain::moderation_limits::LOGIN_WINDOW_MINUTES
     )
@@ -49,7 +49,7 @@ pub async fn run_once(state: &AppState) -> Result<(), sqlx::Error> {
     tracing::debug!(
         keys = keys.rows_affected(),
         events = events.rows_affected(),
-        login_failures = login_failures.rows_affected(),
+        login_attempts = login_attempts.rows_affected(),
         sessions = sessions.rows_affected(),
         expired_photos = media.expired_photos,
         files = media.files,

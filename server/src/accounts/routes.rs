@@ -88,16 +88,17 @@ pub async fn login(
     let typed = posted.get("password").unwrap_or("").to_owned();
     let next = safe_next(posted.get("next").unwrap_or(""));
     let email = Email::for_sign_in(&typed_email);
-    let keys = vec![ip_hash(ip), store::account_key(&email)];
+    let address_key = ip_hash(ip);
+    let account_key = store::account_key(&email);
     let limit = Some(moderation_limits::LOGIN_FAILURES);
-    if store::reserve_attempt(&state.db, &keys[0], limit)
+    if store::reserve_attempt(&state.db, &address_key, limit)
         .await?
         .is_none()
     {
-        let retry_after_secs = store::retry_after(&state.db, &keys[0]).await?;
+        let retry_after_secs = store::retry_after(&state.db, &address_key).await?;
         return Err(AppError::LoginThrottled { retry_after_secs });
     }
-    let on_account = store::reserve_attempt(&state.db, &keys[1], None).await?;
+    let on_account = store::reserve_attempt(&state.db, &account_key, None).await?;
     if on_account.unwrap_or(0) > moderation_limits::LOGIN_FAILURES {
         tokio::time::sleep(Duration::from_secs(moderation_limits::LOGIN_SLOWDOWN_SECS)).await;
     }
@@ -108,7 +109,7 @@ pub async fn login(
     let matches = password::verify(typed, hash).await;
     match account {
         Some(account) if matches && account.active => {
-            store::release_attempt(&state.db, &keys).await?;
+            store::release_attempt(&state.db, &[address_key, account_key]).await?;
             sign_in(&session, &account).await?;
             tracing::info!(account = %account.id, "signed in");
             Ok(Redirect::to(&next).into_response())

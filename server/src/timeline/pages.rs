@@ -126,7 +126,7 @@ pub async fn home(
 ) -> Result<Response, AppError> {
     let query = query.normalized();
     let path = query.href("/", query.cursor());
-    let key = format!("{}|{}", locale::tag(locale), path);
+    let key = cache_key(locale, &path);
     if let Some(page) = state.pages.get(&key).filter(|_| query.fragment.is_empty()) {
         return Ok(cached_html(page));
     }
@@ -214,6 +214,11 @@ fn render_fragment(
     })
 }
 
+/// A rendered page's place in the page cache: its language and canonical path.
+fn cache_key(locale: Locale, path: &str) -> String {
+    format!("{}|{path}", locale::tag(locale))
+}
+
 fn cached_html(body: Bytes) -> Response {
     let mut response = (StatusCode::OK, body).into_response();
     response.headers_mut().insert(
@@ -236,7 +241,7 @@ pub async fn story(
         .and_then(|n| n.parse::<i64>().ok())
         .ok_or(AppError::NotFound)?;
     let path = format!("/stories/{id}");
-    let key = format!("{}|{}", locale::tag(locale), path);
+    let key = cache_key(locale, &path);
     if let Some(page) = state.pages.get(&key) {
         return Ok(cached_html(page));
     }
