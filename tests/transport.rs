@@ -1,7 +1,7 @@
 //! The transport against a real server: slow clients are cut off within the documented limits
 //! while a steady upload goes through; every response carries the security headers, with a
 //! fresh script nonce per HTML response (cached pages included); a query over its time limit
-//! answers a localized 503.
+//! answers a localized 503; uploads wait for a turn to be received and give up with a 503.
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -218,6 +218,99 @@ async fn a_steady_25_mb_upload_goes_through(db: PgPool) {
     let response = String::from_utf8_lossy(&response[..n]);
     assert!(response.starts_with("HTTP/1.1 303"), "{response}");
     assert_eq!(app.story_count().await, 1);
+}
+
+/// Sends the head and the first `sent` bytes of an upload, so it holds a turn to be received.
+async fn start_upload(app: &TestApp, body: &[u8], boundary: &str, sent: usize) -> TcpStream {
+    let mut stream = TcpStream::connect(app.addr).await.unwrap();
+    let head = post_head(
+        &format!("multipart/form-data; boundary={boundary}"),
+        body.len(),
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&body[..sent]).await.unwrap();
+    stream
+}
+
+/// Sends the rest of an upload begun with `start_upload` and reads the answer's head.
+async fn finish_upload(mut stream: TcpStream, body: &[u8], sent: usize) -> String {
+    stream.write_all(&body[sent..]).await.unwrap();
+    read_answer(&mut stream).await
+}
+
+async fn read_answer(stream: &mut TcpStream) -> String {
+    let mut response = vec![0u8; 16 * 1024];
+    let n = tokio::time::timeout(Duration::from_secs(20), stream.read(&mut response))
+        .await
+        .expect("an answer")
+        .unwrap();
+    String::from_utf8_lossy(&response[..n]).into_owned()
+}
+
+/// With one turn (`UPLOAD_CONCURRENCY=1`), a second upload waits while the first is read, goes
+/// through when the turn frees up within `UPLOAD_WAIT_SECS`, and is answered a localized 503
+/// with Retry-After (nothing kept) when it does not.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn uploads_wait_for_their_turn_and_give_up_with_a_localized_503(db: PgPool) {
+    let app = TestApp::spawn_with(db, |c| {
+        c.upload_concurrency = 1;
+        c.upload_wait_secs = 3;
+    })
+    .await;
+    let boundary = "turn-test-boundary";
+    let body = multipart_story_with_photo(boundary, 256 * 1024);
+    let half = body.len() / 2;
+
+    let first = start_upload(&app, &body, boundary, half).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let waiting = tokio::spawn({
+        let (app_addr, body) = (app.addr, body.clone());
+        async move {
+            let mut stream = TcpStream::connect(app_addr).await.unwrap();
+            let head = post_head(
+                &format!("multipart/form-data; boundary={boundary}"),
+                body.len(),
+            );
+            stream.write_all(head.as_bytes()).await.unwrap();
+            stream.write_all(&body).await.unwrap();
+            let started = Instant::now();
+            (read_answer(&mut stream).await, started.elapsed())
+        }
+    });
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let answer = finish_upload(first, &body, half).await;
+    assert!(answer.starts_with("HTTP/1.1 303"), "{answer}");
+    let (answer, waited) = waiting.await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 303"), "{answer}");
+    assert!(waited >= Duration::from_millis(500), "it waited its turn: {waited:?}");
+    assert_eq!(app.story_count().await, 2);
+
+    let holder = start_upload(&app, &body, boundary, half).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let files_before = app.media_files();
+    let mut refused = TcpStream::connect(app.addr).await.unwrap();
+    let head = post_head(
+        &format!("multipart/form-data; boundary={boundary}"),
+        body.len(),
+    );
+    refused.write_all(head.as_bytes()).await.unwrap();
+    refused.write_all(&body).await.unwrap();
+    let started = Instant::now();
+    let answer = read_answer(&mut refused).await;
+    assert!(
+        started.elapsed() >= Duration::from_secs(2) && started.elapsed() <= Duration::from_secs(3) + SLACK,
+        "refused after the wait: {:?}",
+        started.elapsed()
+    );
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.to_ascii_lowercase().contains("retry-after: 30"), "{answer}");
+    assert!(answer.contains("现在上传照片的人很多"), "a localized page: {answer}");
+    assert_eq!(app.media_files(), files_before, "nothing of the refused upload kept");
+    assert_eq!(app.story_count().await, 2);
+
+    let answer = finish_upload(holder, &body, half).await;
+    assert!(answer.starts_with("HTTP/1.1 303"), "{answer}");
+    assert_eq!(app.story_count().await, 3);
 }
 
 // ---------------------------------------------------------------------------------------

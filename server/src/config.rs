@@ -65,6 +65,12 @@ pub struct Config {
     /// (those holding every character pair of its words, newest first); past it the page asks
     /// for another word or a filter.
     pub search_max_candidates: u32,
+    /// `UPLOAD_CONCURRENCY`, default half the cores (at least 1): forms with photos whose
+    /// bodies are read at the same time; more wait their turn, their bytes held back by TCP.
+    pub upload_concurrency: usize,
+    /// `UPLOAD_WAIT_SECS`, default 60: how long an upload waits for its turn before it is
+    /// answered 503 "busy, try again" (nothing kept).
+    pub upload_wait_secs: u64,
 }
 
 fn cores() -> usize {
@@ -107,6 +113,8 @@ impl Config {
             page_cache_mb: parsed("PAGE_CACHE_MB", 16)?,
             worker_nice: parsed("WORKER_NICE", 10)?,
             search_max_candidates: parsed("SEARCH_MAX_CANDIDATES", 1000)?,
+            upload_concurrency: parsed("UPLOAD_CONCURRENCY", (cores() / 2).max(1))?,
+            upload_wait_secs: parsed("UPLOAD_WAIT_SECS", 60)?,
         })
     }
 
@@ -135,6 +143,8 @@ impl Config {
             page_cache_mb: 16,
             worker_nice: 10,
             search_max_candidates: 1000,
+            upload_concurrency: 2,
+            upload_wait_secs: 60,
         }
     }
 

@@ -17,6 +17,8 @@ pub struct AppState {
     pub jobs_queued: Arc<Notify>,
     /// Rendered public pages, dropped whenever public content changes (any instance).
     pub pages: crate::timeline::cache::PageCache,
+    /// Turns for receiving photos (`UPLOAD_CONCURRENCY`).
+    pub uploads: crate::media::upload::UploadGate,
 }
 
 impl AppState {
@@ -32,6 +34,10 @@ impl AppState {
             jobs_queued: Arc::new(Notify::new()),
             pages: crate::timeline::cache::PageCache::new(
                 config.page_cache_mb.saturating_mul(1024 * 1024),
+            ),
+            uploads: crate::media::upload::UploadGate::new(
+                config.upload_concurrency,
+                std::time::Duration::from_secs(config.upload_wait_secs),
             ),
             config: Arc::new(config),
             db,

@@ -13,7 +13,7 @@ work=$(mktemp -d)
 pids=()
 db_name=""
 db_url=""
-drop_db=false
+dbs_to_drop=()
 failures=()
 
 cleanup() {
@@ -21,9 +21,9 @@ cleanup() {
   for p in "${pids[@]}"; do
     kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true
   done
-  if $drop_db; then
-    psql "$admin_url" -qc "drop database if exists \"$db_name\" with (force)" >/dev/null 2>&1 || true
-  fi
+  for p in "${dbs_to_drop[@]}"; do
+    psql "$admin_url" -qc "drop database if exists \"$p\" with (force)" >/dev/null 2>&1 || true
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -46,18 +46,20 @@ at_most() { [ "$(echo "$1 <= $2" | bc)" -eq 1 ]; }
 
 sql() { psql "$db_url" -v ON_ERROR_STOP=1 -Atc "$1"; }
 
-# prepare_database N: a migrated database holding at least N approved stories; sets db_url.
+# prepare_database N [NAME]: a migrated database holding at least N approved stories; sets
+# db_url. NAME (default $BENCH_DB) is kept for the next run; without one, a fresh database is
+# dropped at exit. Several may be prepared in turn (save db_url between them).
 prepare_database() {
-  local want=$1 have started
-  if [ -n "${BENCH_DB:-}" ]; then
-    db_name=$BENCH_DB
+  local want=$1 keep=${2:-${BENCH_DB:-}} have started
+  if [ -n "$keep" ]; then
+    db_name=$keep
     if [ -z "$(psql "$admin_url" -Atc "select 1 from pg_database where datname = '$db_name'")" ]; then
       psql "$admin_url" -qc "create database \"$db_name\""
     fi
   else
-    db_name="shinian_bench_$(date +%s)_$$"
+    db_name="shinian_bench_$(date +%s)_$$_$want"
     psql "$admin_url" -qc "create database \"$db_name\""
-    drop_db=true
+    dbs_to_drop+=("$db_name")
   fi
   db_url="${admin_url%/*}/$db_name"
   DATABASE_URL="$db_url" RUST_LOG=warn "$server_bin" migrate

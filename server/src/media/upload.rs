@@ -8,7 +8,37 @@ use crate::web::AppError;
 use app::domain::limits::{PHOTO_MAX_BYTES, PHOTOS_PER_SIDE};
 use app::media::{PhotoRefusal, PhotoSlot};
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use std::time::Duration;
 use tokio::io::AsyncWriteExt;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// Turns for receiving photos: at most `UPLOAD_CONCURRENCY` forms with files are read at once
+/// on this instance. Receiving (multipart parsing, hashing, writing, fsync) runs on the cores
+/// that answer readers; a waiting upload costs nothing, its bytes held back by TCP, so a
+/// burst of uploads cannot take every core from readers (P8 in docs/performance.md).
+#[derive(Debug, Clone)]
+pub struct UploadGate {
+    turns: Arc<Semaphore>,
+    wait: Duration,
+}
+
+impl UploadGate {
+    pub fn new(concurrency: usize, wait: Duration) -> UploadGate {
+        UploadGate {
+            turns: Arc::new(Semaphore::new(concurrency.max(1))),
+            wait,
+        }
+    }
+
+    /// Waits for a turn; `None` when none came within the configured wait.
+    pub async fn turn(&self) -> Option<OwnedSemaphorePermit> {
+        tokio::time::timeout(self.wait, Arc::clone(&self.turns).acquire_owned())
+            .await
+            .ok()?
+            .ok()
+    }
+}
 
 /// A complete, inspected upload waiting in `tmp/`.
 #[derive(Debug)]

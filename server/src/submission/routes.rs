@@ -110,7 +110,7 @@ async fn submit_story(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Response, AppError> {
-    let mut posted = read_form_with_photos(headers, body, &state.media).await?;
+    let mut posted = read_form_with_photos(headers, body, &state.media, &state.uploads).await?;
     let draft = StoryDraft::from_pairs(posted.pairs());
     if !draft.website.is_empty() {
         return Err(AppError::Honeypot);
@@ -281,7 +281,7 @@ pub async fn edit(
     body: Body,
 ) -> Result<Response, AppError> {
     let token = parse_token(&token)?;
-    let mut posted = read_form_with_photos(&headers, body, &state.media).await?;
+    let mut posted = read_form_with_photos(&headers, body, &state.media, &state.uploads).await?;
     let draft = StoryDraft::from_pairs(posted.pairs());
     let json = wants_json(&headers);
     let own = store::find_by_token(&state.db, &token)

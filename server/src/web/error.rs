@@ -53,6 +53,8 @@ pub enum AppError {
     NotAllowedNow,
     #[error("request body arrived too slowly")]
     RequestTimeout,
+    #[error("no turn to receive photos within the wait")]
+    UploadsBusy,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("internal: {0}")]
@@ -94,10 +96,14 @@ pub enum ErrorKind {
     RequestTimeout,
     /// A query ran into the statement timeout.
     Busy,
+    /// An upload found no turn in time (`UPLOAD_WAIT_SECS`).
+    UploadsBusy,
 }
 
-/// Seconds a client is asked to wait after a query ran into the statement timeout.
+/// Seconds a client is asked to wait when the server is busy.
 const BUSY_RETRY_AFTER_SECS: u64 = 5;
+/// Seconds an upload that found no turn is asked to wait before sending again.
+const UPLOADS_BUSY_RETRY_AFTER_SECS: u64 = 30;
 
 /// SQLSTATE `query_canceled`: the statement timeout (or a cancel request) stopped the query.
 fn is_statement_timeout(error: &sqlx::Error) -> bool {
@@ -133,6 +139,7 @@ impl AppError {
             AppError::BeingReviewed { by } => ErrorKind::BeingReviewed { by: by.clone() },
             AppError::NotAllowedNow => ErrorKind::NotAllowedNow,
             AppError::RequestTimeout => ErrorKind::RequestTimeout,
+            AppError::UploadsBusy => ErrorKind::UploadsBusy,
             AppError::Database(sqlx::Error::PoolTimedOut) => ErrorKind::Unavailable,
             AppError::Database(e) if is_statement_timeout(e) => ErrorKind::Busy,
             AppError::Database(_) | AppError::Internal(_) => ErrorKind::Internal,
@@ -186,7 +193,9 @@ impl ErrorKind {
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
             ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorKind::Unavailable | ErrorKind::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::Unavailable | ErrorKind::Busy | ErrorKind::UploadsBusy => {
+                StatusCode::SERVICE_UNAVAILABLE
+            },
             ErrorKind::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
         }
     }
@@ -215,6 +224,7 @@ impl ErrorKind {
             ErrorKind::Unavailable => "unavailable",
             ErrorKind::RequestTimeout => "request_timeout",
             ErrorKind::Busy => "busy",
+            ErrorKind::UploadsBusy => "uploads_busy",
         }
     }
 
@@ -275,6 +285,9 @@ impl ErrorKind {
                 td_string!(locale, common.request_error.request_timeout).to_owned()
             }
             ErrorKind::Busy => td_string!(locale, common.request_error.busy).to_owned(),
+            ErrorKind::UploadsBusy => {
+                td_string!(locale, common.request_error.uploads_busy).to_owned()
+            }
         }
     }
 
@@ -350,6 +363,7 @@ pub async fn localize_errors(
         }
         | ErrorKind::LoginThrottled { retry_after_secs } => Some(*retry_after_secs),
         ErrorKind::Busy => Some(BUSY_RETRY_AFTER_SECS),
+        ErrorKind::UploadsBusy => Some(UPLOADS_BUSY_RETRY_AFTER_SECS),
         _ => None,
     };
     if let Some(secs) = retry_after {

@@ -4,7 +4,7 @@
 
 use super::AppError;
 use crate::media::files::MediaFiles;
-use crate::media::upload::{self, ReceivedPhoto, SideCounts};
+use crate::media::upload::{self, ReceivedPhoto, SideCounts, UploadGate};
 use app::domain::limits::TEXT_FIELDS_TOTAL_BYTES;
 use axum::body::Body;
 use axum::http::{HeaderMap, header};
@@ -40,13 +40,31 @@ pub async fn read_form(headers: &HeaderMap, body: Body) -> Result<PostedForm, Ap
 }
 
 /// A form that may carry `photo_then` / `photo_now` files (multipart only), streamed into the
-/// media store's `tmp/`.
+/// media store's `tmp/`. A multipart body is read only in its turn of the upload gate; no turn
+/// within `UPLOAD_WAIT_SECS` is a 503 (busy) and nothing is read or kept.
 pub async fn read_form_with_photos(
     headers: &HeaderMap,
     body: Body,
     files: &MediaFiles,
+    gate: &UploadGate,
 ) -> Result<PostedForm, AppError> {
+    let _turn = if is_multipart(headers) {
+        Some(gate.turn().await.ok_or(AppError::UploadsBusy)?)
+    } else {
+        None
+    };
     read(headers, body, Some(files)).await
+}
+
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/")
+        })
 }
 
 async fn read(
