@@ -667,6 +667,41 @@ async fn sitemap_parts_are_cached_until_a_public_change(db: PgPool) {
     assert!(fresh, "the approval reached the sitemap cache");
 }
 
+/// Past the first 50,000 ids the sitemap is an index of the id ranges that hold approved
+/// stories; each part is its range, so an empty range is neither listed nor served.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_sitemap_index_lists_the_id_ranges_that_hold_stories(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    let low = approved(&app, &[("title", "编号很小的故事")]).await;
+    sqlx::query("select setval(pg_get_serial_sequence('stories', 'id'), 120000)")
+        .execute(&db)
+        .await
+        .unwrap();
+    let high = approved(&app, &[("title", "编号很大的故事")]).await;
+    assert!(high.0 > 120_000);
+    let mut index = String::new();
+    for _ in 0..100 {
+        index = app.get("/sitemap.xml").await.text().await.unwrap();
+        if index.contains("<sitemapindex") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let parts: Vec<&str> = index
+        .split("<loc>")
+        .skip(1)
+        .filter_map(|l| l.split("</loc>").next())
+        .collect();
+    assert_eq!(parts.len(), 2, "{index}");
+    assert!(parts[0].ends_with("/sitemaps/0.xml") && parts[1].ends_with("/sitemaps/2.xml"), "{index}");
+    let loc = |id: StoryId| format!("/stories/{}</loc>", id.0);
+    let first = app.get("/sitemaps/0.xml").await.text().await.unwrap();
+    assert!(first.contains(&loc(low)) && !first.contains(&loc(high)), "{first}");
+    let third = app.get("/sitemaps/2.xml").await.text().await.unwrap();
+    assert!(third.contains(&loc(high)) && !third.contains(&loc(low)), "{third}");
+    assert_eq!(app.get("/sitemaps/1.xml").await.status(), StatusCode::NOT_FOUND);
+}
+
 /// Runs `sql` (with `$1` = `id`) without firing any trigger: no `public_changed` notification,
 /// so only a page rendered afresh can show the change.
 async fn quietly(db: &PgPool, sql: &str, id: StoryId) {

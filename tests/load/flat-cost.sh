@@ -8,7 +8,7 @@
 #   story page /stories/{random id}         target ≤ 1.5 (P7)
 #   /, /?q=地铁, /?theme=transport, /feed.atom, /api/v1/stories, /api/v1/stories/{random id}
 #                                           target ≤ 1.5 ("costs about the same")
-#   /sitemaps/1 (a sitemap part)            cached until a public change even without the page
+#   /sitemaps/0.xml (a sitemap part)          cached until a public change even without the page
 #                                           cache; shown for information
 # and story page requests/s ≥ 0.5 × requests/s of `/` at LARGE (P7). Then EXPLAIN (ANALYZE,
 # BUFFERS) of the related-stories query of a story at LARGE: index walks only, no Seq Scan.
@@ -69,7 +69,7 @@ run_wrk() {
 for size in small large; do
   url=${size}_url min=${size}_min
   for path in "/stories/${!min}" / "/?q=%E5%9C%B0%E9%93%81" "/?theme=transport" /feed.atom \
-    /api/v1/stories "/api/v1/stories/${!min}" /sitemaps/1; do
+    /api/v1/stories "/api/v1/stories/${!min}" /sitemaps/0.xml; do
     code=$(curl -sS -o /dev/null -w '%{http_code}' "${!url}$path")
     [ "$code" = 200 ] || failures+=("$size: GET $path answered $code")
   done
@@ -86,7 +86,7 @@ endpoints=(
   "feed|/feed.atom|target"
   "API list|/api/v1/stories|target"
   "API story|/api/v1/stories/{id}|target"
-  "sitemap part 1|/sitemaps/1|info"
+  "sitemap part 0|/sitemaps/0.xml|info"
 )
 i=0
 for entry in "${endpoints[@]}"; do
