@@ -229,7 +229,7 @@ cmd_test() {
   say "Browser tests (headless Chromium)"
   (cd tests/browser && npm ci --no-audit --no-fund --silent)
   tests/browser/run.sh
-  say "Crash during submissions (200 stories, a private PostgreSQL; about 30 s)"
+  say "Crash during submissions (200 stories, a private PostgreSQL; about 10 s)"
   SERVER_BIN="$TARGET_DIR/release/server" tests/load/crash-during-submissions.sh 200
   say "Smoke test of ./dev.sh run with an empty data folder"
   tests/smoke/dev-run.sh
