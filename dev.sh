@@ -221,10 +221,13 @@ cmd_test() {
   fi
   say "Format"
   cargo fmt --all --check
+  cargo fmt --manifest-path fuzz/Cargo.toml --check
   say "Lints"
   cargo clippy --workspace --all-targets -- -D warnings
   say "Unit and integration tests (real PostgreSQL)"
   cargo test --workspace
+  say "Fuzz smoke (30 s per target; the first build of the fuzz crate takes a while)"
+  tests/fuzz/run.sh 30
   build_release
   say "Browser tests (headless Chromium)"
   (cd tests/browser && npm ci --no-audit --no-fund --silent)
