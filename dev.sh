@@ -2,7 +2,7 @@
 # Shinian's two set-up commands.
 #
 #   ./dev.sh run    build and serve on http://127.0.0.1:3000 with demo content
-#   ./dev.sh test   run every test (format, lints, unit, integration, browser, smoke)
+#   ./dev.sh test   run every test (format, lints, unit, integration, browser, crash, smoke)
 #
 # On a fresh Debian/Ubuntu machine with rustup, both install what they are missing: Rust-side
 # tools themselves; system packages with apt when run as root or with sudo (otherwise they
@@ -221,14 +221,19 @@ cmd_test() {
   fi
   say "Format"
   cargo fmt --all --check
+  cargo fmt --manifest-path fuzz/Cargo.toml --check
   say "Lints"
   cargo clippy --workspace --all-targets -- -D warnings
   say "Unit and integration tests (real PostgreSQL)"
   cargo test --workspace
+  say "Fuzz smoke (30 s per target; the first build of the fuzz crate takes a while)"
+  tests/fuzz/run.sh 30
   build_release
   say "Browser tests (headless Chromium)"
   (cd tests/browser && npm ci --no-audit --no-fund --silent)
   tests/browser/run.sh
+  say "Crash during submissions (200 stories, a private PostgreSQL; about 10 s)"
+  SERVER_BIN="$TARGET_DIR/release/server" tests/load/crash-during-submissions.sh 200
   say "Smoke test of ./dev.sh run with an empty data folder"
   tests/smoke/dev-run.sh
   say "All tests passed"

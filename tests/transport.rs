@@ -594,3 +594,67 @@ async fn the_serving_pool_stops_long_statements_and_the_task_pool_does_not(db: P
         .unwrap();
     tasks.close().await;
 }
+
+// ---------------------------------------------------------------------------------------
+// Database outages
+
+/// The backend serving the request that waits for a lock on `stories`, once there is one.
+async fn backend_waiting_on_stories(db: &PgPool) -> i32 {
+    for _ in 0..100 {
+        let pid: Option<i32> = sqlx::query_scalar(
+            "select pid from pg_stat_activity
+             where wait_event_type = 'Lock' and query like 'insert into stories%'",
+        )
+        .fetch_optional(db)
+        .await
+        .unwrap();
+        if let Some(pid) = pid {
+            return pid;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no submission waited on the stories table");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_submission_cut_off_from_the_database_answers_503_and_keeps_nothing(db: PgPool) {
+    let app = std::sync::Arc::new(TestApp::spawn(db.clone()).await);
+    // The submission waits in its insert for another session's lock…
+    let mut blocker = db.begin().await.unwrap();
+    sqlx::query("lock table stories in access exclusive mode")
+        .execute(&mut *blocker)
+        .await
+        .unwrap();
+    let submitting = tokio::spawn({
+        let app = app.clone();
+        async move {
+            let mut fields = valid_story();
+            fields.push(("photo_then_alt", "江边的旧仓库".into()));
+            let photo = ("photo_then", "photo.jpg", fixture("camera_gray.jpg"));
+            app.post_with_files("/submit", &fields, &[photo]).await
+        }
+    });
+    // …when its connection ends the way PostgreSQL ends them when it shuts down or restarts.
+    let pid = backend_waiting_on_stories(&db).await;
+    sqlx::query("select pg_terminate_backend($1)")
+        .bind(pid)
+        .execute(&db)
+        .await
+        .unwrap();
+    let response = submitting.await.unwrap();
+    blocker.rollback().await.unwrap();
+
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(response.text().await.unwrap().contains("服务暂时不可用"));
+    assert_eq!(app.story_count().await, 0);
+    let originals = std::fs::read_dir(app.media().originals_dir())
+        .unwrap()
+        .count();
+    assert_eq!(
+        originals, 0,
+        "the photo of a story that was not stored is removed"
+    );
+    // The pool replaces the lost connection by itself.
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    app.submit(&valid_story()).await;
+}

@@ -224,7 +224,8 @@ impl Drop for TempPath {
     }
 }
 
-/// An original whose row has not committed yet: removed on drop unless `committed` is called.
+/// An original whose row has not committed yet: removed on drop unless `committed` is called
+/// (once COMMIT is sent: see `submission::store::commit_keeping`).
 #[derive(Debug)]
 pub struct StoredOriginal {
     pub key: String,

@@ -444,7 +444,8 @@ impl<R: Read + Seek> Walker<R> {
             return Err(PhotoRefusal::Truncated.into());
         }
         self.skip(4)?;
-        let mut remaining = riff_size - 4;
+        // The declared size counts "WEBP" itself; a smaller one cannot describe any chunk.
+        let mut remaining = riff_size.checked_sub(4).ok_or(PhotoRefusal::Truncated)?;
         let mut dimensions = None;
         while remaining >= 8 {
             let kind: [u8; 4] = self.bytes()?;
@@ -611,6 +612,14 @@ mod tests {
             check(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic"),
             Err(PhotoRefusal::Heic)
         );
+    }
+
+    /// Found by fuzzing (fuzz/ target `inspect_image`): a RIFF size below 4 underflowed.
+    #[test]
+    fn webp_declaring_less_than_its_own_header_is_truncated() {
+        let mut webp = b"RIFF\x02\0\0\0WEBPVP8L\x05\0".to_vec();
+        webp.extend_from_slice(&[0x2B, 0x09, 0, 0, 0, 0x01, 0xDB, 0, 0]);
+        assert_eq!(check(&webp), Err(PhotoRefusal::Truncated));
     }
 
     #[test]

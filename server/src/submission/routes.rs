@@ -1,7 +1,7 @@
 use super::store::{self, Submitted, Submitter};
 use super::tokens::{SubmitterSecret, TrackingToken};
 use crate::media::deletions;
-use crate::media::photos::{self, KeptPhoto};
+use crate::media::photos;
 use crate::media::upload::{self, keep_all, parse_photos};
 use crate::state::AppState;
 use crate::web::client_ip::ClientIp;
@@ -139,24 +139,24 @@ async fn submit_story(
         }
     };
     let kept = keep_all(&state.media, new_photos).await?;
+    let photos = kept.len();
     let per_hour = state.config.submissions_per_hour_per_ip;
+    // A repeat stores nothing: `submit` drops, and so removes, the kept files.
     let submitted =
-        store::submit(&state.db, &story, key.as_ref(), submitter, per_hour, &kept).await?;
+        store::submit(&state.db, &story, key.as_ref(), submitter, per_hour, kept).await?;
     let token = match submitted {
         Submitted::Created(token) => {
-            committed(state, kept);
+            wake_workers(state, photos);
             token
         }
-        // Nothing new was stored: the kept files are removed as `kept` drops.
         Submitted::Repeated(token) => token,
     };
     Ok(see_other(&token.path(), json))
 }
 
-/// The photos' rows committed: their originals stay, and the workers are woken.
-fn committed(state: &AppState, kept: Vec<KeptPhoto>) {
-    for photo in kept {
-        photo.original.committed();
+/// New photos' rows committed: a worker for each.
+fn wake_workers(state: &AppState, photos: usize) {
+    for _ in 0..photos {
         state.jobs_queued.notify_one();
     }
 }
@@ -312,8 +312,9 @@ pub async fn edit(
         }
     };
     let kept = keep_all(&state.media, new_photos).await?;
-    let removed = store::edit(&state.db, &token, &story, &removed, &kept).await?;
-    committed(&state, kept);
+    let photos = kept.len();
+    let removed = store::edit(&state.db, &token, &story, &removed, kept).await?;
+    wake_workers(&state, photos);
     deletions::now(&state.db, &state.media, removed).await;
     Ok(see_other(&format!("{}?saved=1", token.path()), json))
 }

@@ -70,7 +70,7 @@ pub async fn submit(
     key: Option<&IdempotencyKey>,
     submitter: &Submitter<'_>,
     per_hour: u32,
-    new_photos: &[KeptPhoto],
+    new_photos: Vec<KeptPhoto>,
 ) -> Result<Submitted, AppError> {
     let print = fingerprint(story);
     let candidates = ClientBinding::candidates(submitter.secret, submitter.ip);
@@ -84,7 +84,7 @@ pub async fn submit(
     check_rate(&mut tx, &ip, per_hour).await?;
     let token = TrackingToken::generate();
     let id = insert_story(&mut tx, story).await?;
-    photos::insert_all(&mut tx, id, new_photos).await?;
+    photos::insert_all(&mut tx, id, &new_photos).await?;
     sqlx::query!(
         "insert into story_tracking_tokens (token_hash, story_id) values ($1, $2)",
         token.hash(),
@@ -109,9 +109,23 @@ pub async fn submit(
             .map(Submitted::Repeated)
             .ok_or(AppError::IdempotencyConflict);
     }
-    tx.commit().await?;
+    commit_keeping(tx, new_photos).await?;
     tracing::info!(story = %id, "story submitted");
     Ok(Submitted::Created(token))
+}
+
+/// Commits, keeping the photos' original files whatever COMMIT answers: when the connection is
+/// lost during it (PostgreSQL shutting down, say), the rows may be durable all the same, and a
+/// row must never name a deleted file. Files whose rows did not commit are left to the sweep.
+async fn commit_keeping(
+    tx: Transaction<'_, Postgres>,
+    photos: Vec<KeptPhoto>,
+) -> Result<(), AppError> {
+    for photo in photos {
+        photo.original.committed();
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The first story's token when this is a repeat by the same client; `AlreadyReceived` when
@@ -461,7 +475,7 @@ pub async fn edit(
     token: &TrackingToken,
     story: &NewStory,
     removed_photos: &[i64],
-    added_photos: &[KeptPhoto],
+    added_photos: Vec<KeptPhoto>,
 ) -> Result<RemovedPhotos, AppError> {
     let mut tx = db.begin().await?;
     let current = lock_by_token(&mut tx, token).await?;
@@ -493,7 +507,7 @@ pub async fn edit(
     replace_themes(&mut tx, current.id, story.themes.as_slice()).await?;
     save_contributor(&mut tx, current.id, story).await?;
     let removed = photos::remove(&mut tx, current.id, removed_photos).await?;
-    photos::insert_all(&mut tx, current.id, added_photos).await?;
+    photos::insert_all(&mut tx, current.id, &added_photos).await?;
     let assisted = story.assisted_by.is_some();
     if current.show_name != story.consents.show_name {
         record_consent(
@@ -524,7 +538,7 @@ pub async fn edit(
     )
     .record(&mut tx)
     .await?;
-    tx.commit().await?;
+    commit_keeping(tx, added_photos).await?;
     Ok(removed)
 }
 

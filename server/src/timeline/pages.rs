@@ -48,7 +48,10 @@ impl TimelineQuery {
         let place = self.place.trim();
         Filters {
             theme: Theme::from_slug(self.theme.trim()),
-            place: (!place.is_empty()).then(|| place.chars().take(100).collect()),
+            place: (!place.is_empty()).then(|| {
+                let cut: String = place.chars().take(100).collect();
+                cut.trim_end().to_owned()
+            }),
             from: year(&self.from),
             to: year(&self.to),
             search: SearchText::parse(&self.q),
@@ -78,10 +81,16 @@ impl TimelineQuery {
             place: filters.place.unwrap_or_default(),
             from: text(filters.from),
             to: text(filters.to),
-            q: self.q.trim().to_owned(),
+            q: SearchText::clean(&self.q),
             cursor: self.cursor().map(|c| c.to_string()).unwrap_or_default(),
             fragment: self.fragment.clone(),
         }
+    }
+
+    /// The filters and cursor as a root-relative URL of `path`: for a normalized query, the
+    /// page's canonical URL and its page-cache key.
+    pub fn canonical_path(&self, path: &str) -> String {
+        self.href(path, self.cursor())
     }
 
     /// The filters (and `cursor`) as a root-relative URL of `path`, in a fixed order.
@@ -125,7 +134,7 @@ pub async fn home(
     Query(query): Query<TimelineQuery>,
 ) -> Result<Response, AppError> {
     let query = query.normalized();
-    let path = query.href("/", query.cursor());
+    let path = query.canonical_path("/");
     let key = cache_key(locale, &path);
     if let Some(page) = state.pages.get(&key).filter(|_| query.fragment.is_empty()) {
         return Ok(cached_html(page));
@@ -299,5 +308,32 @@ fn qr_svg(url: &str) -> String {
             .quiet_zone(true)
             .build(),
         Err(_) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TimelineQuery;
+    use app::domain::SEARCH_MAX;
+
+    /// Found by fuzzing (fuzz/ target `search_query`): a place or search cut just before a
+    /// space kept the space, so the page cached under the canonical URL was rendered with
+    /// other filters than a request for that URL would use.
+    #[test]
+    fn normalized_filters_are_a_fixed_point() {
+        let query = TimelineQuery {
+            place: format!("{} b", "a".repeat(99)),
+            q: format!("{} y and more words", "x".repeat(SEARCH_MAX - 1)),
+            ..TimelineQuery::default()
+        };
+        let normalized = query.normalized();
+        assert_eq!(normalized.place, "a".repeat(99));
+        assert_eq!(normalized.q, "x".repeat(SEARCH_MAX - 1));
+        let again = normalized.normalized();
+        assert_eq!(again.canonical_path("/"), normalized.canonical_path("/"));
+        assert_eq!(
+            format!("{:?}", again.filters()),
+            format!("{:?}", query.filters())
+        );
     }
 }

@@ -110,6 +110,19 @@ fn is_statement_timeout(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.code().as_deref() == Some("57014"))
 }
 
+/// The database could not be reached or ended the connection — it is shutting down or
+/// restarting (SQLSTATE class 57P, e.g. `admin_shutdown`), or the connection failed (class 08,
+/// I/O): the request may succeed again in a moment, without anyone fixing anything.
+fn is_database_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(e) => e
+            .code()
+            .is_some_and(|code| code.starts_with("57P") || code.starts_with("08")),
+        _ => false,
+    }
+}
+
 impl AppError {
     fn kind(&self) -> ErrorKind {
         match self {
@@ -140,7 +153,7 @@ impl AppError {
             AppError::NotAllowedNow => ErrorKind::NotAllowedNow,
             AppError::RequestTimeout => ErrorKind::RequestTimeout,
             AppError::UploadsBusy => ErrorKind::UploadsBusy,
-            AppError::Database(sqlx::Error::PoolTimedOut) => ErrorKind::Unavailable,
+            AppError::Database(e) if is_database_unavailable(e) => ErrorKind::Unavailable,
             AppError::Database(e) if is_statement_timeout(e) => ErrorKind::Busy,
             AppError::Database(_) | AppError::Internal(_) => ErrorKind::Internal,
         }
@@ -159,6 +172,9 @@ impl IntoResponse for AppError {
         match &self {
             AppError::Database(e) if is_statement_timeout(e) => {
                 tracing::warn!(error = %self, "query ran into the statement timeout")
+            }
+            AppError::Database(e) if is_database_unavailable(e) => {
+                tracing::warn!(error = %self, "database unavailable")
             }
             AppError::Database(_) | AppError::Internal(_) => {
                 tracing::error!(error = %self, "request failed")
