@@ -693,13 +693,25 @@ async fn the_sitemap_index_lists_the_id_ranges_that_hold_stories(db: PgPool) {
         .filter_map(|l| l.split("</loc>").next())
         .collect();
     assert_eq!(parts.len(), 2, "{index}");
-    assert!(parts[0].ends_with("/sitemaps/0.xml") && parts[1].ends_with("/sitemaps/2.xml"), "{index}");
+    assert!(
+        parts[0].ends_with("/sitemaps/0.xml") && parts[1].ends_with("/sitemaps/2.xml"),
+        "{index}"
+    );
     let loc = |id: StoryId| format!("/stories/{}</loc>", id.0);
     let first = app.get("/sitemaps/0.xml").await.text().await.unwrap();
-    assert!(first.contains(&loc(low)) && !first.contains(&loc(high)), "{first}");
+    assert!(
+        first.contains(&loc(low)) && !first.contains(&loc(high)),
+        "{first}"
+    );
     let third = app.get("/sitemaps/2.xml").await.text().await.unwrap();
-    assert!(third.contains(&loc(high)) && !third.contains(&loc(low)), "{third}");
-    assert_eq!(app.get("/sitemaps/1.xml").await.status(), StatusCode::NOT_FOUND);
+    assert!(
+        third.contains(&loc(high)) && !third.contains(&loc(low)),
+        "{third}"
+    );
+    assert_eq!(
+        app.get("/sitemaps/1.xml").await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 /// Runs `sql` (with `$1` = `id`) without firing any trigger: no `public_changed` notification,

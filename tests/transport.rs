@@ -282,7 +282,10 @@ async fn uploads_wait_for_their_turn_and_give_up_with_a_localized_503(db: PgPool
     assert!(answer.starts_with("HTTP/1.1 303"), "{answer}");
     let (answer, waited) = waiting.await.unwrap();
     assert!(answer.starts_with("HTTP/1.1 303"), "{answer}");
-    assert!(waited >= Duration::from_millis(500), "it waited its turn: {waited:?}");
+    assert!(
+        waited >= Duration::from_millis(500),
+        "it waited its turn: {waited:?}"
+    );
     assert_eq!(app.story_count().await, 2);
 
     let holder = start_upload(&app, &body, boundary, half).await;
@@ -298,14 +301,25 @@ async fn uploads_wait_for_their_turn_and_give_up_with_a_localized_503(db: PgPool
     let started = Instant::now();
     let answer = read_answer(&mut refused).await;
     assert!(
-        started.elapsed() >= Duration::from_secs(2) && started.elapsed() <= Duration::from_secs(3) + SLACK,
+        started.elapsed() >= Duration::from_secs(2)
+            && started.elapsed() <= Duration::from_secs(3) + SLACK,
         "refused after the wait: {:?}",
         started.elapsed()
     );
     assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
-    assert!(answer.to_ascii_lowercase().contains("retry-after: 30"), "{answer}");
-    assert!(answer.contains("现在上传照片的人很多"), "a localized page: {answer}");
-    assert_eq!(app.media_files(), files_before, "nothing of the refused upload kept");
+    assert!(
+        answer.to_ascii_lowercase().contains("retry-after: 30"),
+        "{answer}"
+    );
+    assert!(
+        answer.contains("现在上传照片的人很多"),
+        "a localized page: {answer}"
+    );
+    assert_eq!(
+        app.media_files(),
+        files_before,
+        "nothing of the refused upload kept"
+    );
     assert_eq!(app.story_count().await, 2);
 
     let answer = finish_upload(holder, &body, half).await;

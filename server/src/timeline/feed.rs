@@ -127,11 +127,10 @@ async fn cached_sitemap(
 }
 
 async fn build_sitemap(state: &AppState) -> Result<String, AppError> {
-    let last = sqlx::query_scalar!(
-        r#"select max(id) as "last" from stories where status = 'approved'"#
-    )
-    .fetch_one(&state.db)
-    .await?;
+    let last =
+        sqlx::query_scalar!(r#"select max(id) as "last" from stories where status = 'approved'"#)
+            .fetch_one(&state.db)
+            .await?;
     let last_part = last.unwrap_or(0) / SITEMAP_URLS;
     if last_part == 0 {
         return sitemap_of(state, 0).await;
@@ -176,7 +175,7 @@ pub async fn sitemap_part(
 async fn sitemap_of(state: &AppState, part: i64) -> Result<String, AppError> {
     let rows = sqlx::query!(
         r#"select id, updated_at from stories
-           where status = 'approved' and id >= $1 * $2 and id < ($1 + 1) * $2
+           where status = 'approved' and id >= $1::bigint * $2::bigint and id < ($1::bigint + 1) * $2::bigint
            order by id"#,
         part,
         SITEMAP_URLS

@@ -211,7 +211,7 @@ impl ErrorKind {
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorKind::Unavailable | ErrorKind::Busy | ErrorKind::UploadsBusy => {
                 StatusCode::SERVICE_UNAVAILABLE
-            },
+            }
             ErrorKind::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
         }
     }
