@@ -16,7 +16,9 @@ source "$(dirname "$0")/timeline-lib.sh"
 stories_wanted=${1:-1000000}
 searches=${SEARCHES:-11}
 
-# kind|word — the words come from the generator's phrase lists (server/src/generate.rs).
+# kind|word — the words come from the generator's phrase lists (server/src/generate.rs). The
+# pair-miss words are three characters whose two pairs are each in more than 45 % of generated
+# stories while the three together are in none (found with SQL over text_bigrams at 1,000).
 set_of_searches=(
   "frequent|地铁" "frequent|以前" "frequent|现在" "frequent|社区" "frequent|孩子"
   "frequent|公交" "frequent|老人" "frequent|街坊"
@@ -24,8 +26,8 @@ set_of_searches=(
   "rare|回迁房" "rare|塑胶操场"
   "absent|zz" "absent|火星基地" "absent|恐龙化石" "absent|北极熊" "absent|量子计算机"
   "absent|地铁 zz"
-  "pair-miss|很多了" "pair-miss|现在以前" "pair-miss|孩子社区" "pair-miss|老人孩子"
-  "pair-miss|地铁学校" "pair-miss|以前现在"
+  "pair-miss|很多了" "pair-miss|成了一" "pair-miss|年的人" "pair-miss|几年轻"
+  "pair-miss|有一个" "pair-miss|我的时"
   "two words|地铁 社区" "two words|学校 公交"
 )
 
@@ -59,7 +61,7 @@ for entry in "${set_of_searches[@]}"; do
   cat "$work/times" >>"$work/all-times"
   median=$(awk '{t[NR] = $1} END {printf "%.1f", t[int((NR + 1) / 2)] * 1000}' "$work/times")
   slowest=$(awk '{t[NR] = $1} END {printf "%.1f", t[NR] * 1000}' "$work/times")
-  truncated=$(curl -sS "$app_url/api/v1/stories?q=$q" | jq -r '.truncated')
+  truncated=$(curl -sS "$app_url/api/v1/stories?q=$q" | jq -r ".truncated // false")
   printf '%-10s %-12s %9s %9s %10s %10s\n' "$kind" "$word" "$(matches "$word")" "$truncated" "$median" "$slowest"
 done
 sort -n "$work/all-times" -o "$work/all-times"

@@ -323,26 +323,11 @@ pub async fn related(
     story: &PublicStory,
     limit: i64,
 ) -> Result<Vec<(StoryId, String, String)>, AppError> {
+    // The query is in the function `related_stories` (migration 20261206000100), which keeps
+    // a generic plan instead of planning it for every page.
     let rows = sqlx::query!(
-        r#"with candidates as (
-               (select s.id, s.title, s.place, s.year_now, s.year_then
-                from stories s
-                where s.status = 'approved' and s.place = $2 and s.id <> $1
-                order by s.year_now desc, s.year_then desc, s.id desc
-                limit $4)
-               union
-               (select s.id, s.title, s.place, s.year_now, s.year_then
-                from unnest($3::theme[]) as th(theme)
-                cross join lateral (
-                    select t.story_id from story_themes t
-                    where t.theme = th.theme and t.approved and t.story_id <> $1
-                    order by t.year_now desc, t.year_then desc, t.story_id desc
-                    limit $4) as t
-                join stories s on s.id = t.story_id and s.status = 'approved')
-           )
-           select id as "id!", title as "title!", place as "place!" from candidates
-           order by (place = $2) desc, year_now desc, year_then desc, id desc
-           limit $4"#,
+        r#"select id as "id!", title as "title!", place as "place!"
+           from related_stories($1, $2, $3, $4)"#,
         story.id.0,
         story.place,
         &story.themes as _,
