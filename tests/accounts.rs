@@ -1,6 +1,10 @@
 //! Sign-in under attack, against real PostgreSQL over real HTTP: bounded hashing memory,
 //! atomic failure counting, per-address limits that never lock the owner out, one form of
 //! every e-mail, deactivated accounts that look like wrong passwords.
+#![allow(
+    clippy::unwrap_used,
+    reason = "integration tests: a failed unwrap is a failed test, with its message"
+)]
 
 use app::domain::AccountRole;
 use futures::StreamExt;

@@ -1,5 +1,9 @@
 //! `server generate`: synthetic approved stories for the timeline benchmarks, checked against
 //! real PostgreSQL.
+#![allow(
+    clippy::unwrap_used,
+    reason = "integration tests: a failed unwrap is a failed test, with its message"
+)]
 
 use sqlx::PgPool;
 

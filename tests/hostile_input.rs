@@ -1,6 +1,10 @@
 //! Hostile input against the real server (issue 10): raw-text escaping in the moderator's edit
 //! form, text that is not text, redirect targets, the language switch's cross-site check,
 //! repeated query parameters and the Origin rules.
+#![allow(
+    clippy::unwrap_used,
+    reason = "integration tests: a failed unwrap is a failed test, with its message"
+)]
 
 use app::domain::AccountRole;
 use reqwest::StatusCode;

@@ -1,6 +1,10 @@
 //! Before-and-after photos against real PostgreSQL, a real HTTP server and real files: every
 //! good photo ingests and comes out upright and without metadata; every hostile file is refused
 //! and leaves nothing behind; the queue survives a worker dying; media URLs follow the story.
+#![allow(
+    clippy::unwrap_used,
+    reason = "integration tests: a failed unwrap is a failed test, with its message"
+)]
 
 use reqwest::StatusCode;
 use sqlx::PgPool;

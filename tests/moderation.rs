@@ -1,5 +1,9 @@
 //! Moderation against real PostgreSQL over real HTTP: who may do what, decisions that never
 //! collide, the request-changes round trip, revisions and the audit log, sign-in safety.
+#![allow(
+    clippy::unwrap_used,
+    reason = "integration tests: a failed unwrap is a failed test, with its message"
+)]
 
 use app::domain::{AccountRole, StoryId};
 use reqwest::{Method, StatusCode};

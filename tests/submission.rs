@@ -1,5 +1,9 @@
 //! The submission contract (docs/api.md) against a real PostgreSQL database and a real HTTP
 //! server: every rule at and past its edge, double submit, edit, withdraw, rate limit.
+#![allow(
+    clippy::unwrap_used,
+    reason = "integration tests: a failed unwrap is a failed test, with its message"
+)]
 
 use reqwest::StatusCode;
 use server::web::time::latest_allowed_year;

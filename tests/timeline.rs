@@ -1,6 +1,10 @@
 //! The public side against real PostgreSQL: filters, Chinese substring search, keyset
 //! pagination under concurrent approvals, the story page, the feed, sitemap and API, the page
 //! cache, and that nothing private ever appears in a public response.
+#![allow(
+    clippy::unwrap_used,
+    reason = "integration tests: a failed unwrap is a failed test, with its message"
+)]
 
 use app::domain::StoryId;
 use reqwest::StatusCode;
@@ -197,7 +201,7 @@ fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
+                char::from(b).to_string()
             } else {
                 format!("%{b:02X}")
             }

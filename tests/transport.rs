@@ -2,6 +2,10 @@
 //! while a steady upload goes through; every response carries the security headers, with a
 //! fresh script nonce per HTML response (cached pages included); a query over its time limit
 //! answers a localized 503; uploads wait for a turn to be received and give up with a 503.
+#![allow(
+    clippy::unwrap_used,
+    reason = "integration tests: a failed unwrap is a failed test, with its message"
+)]
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;

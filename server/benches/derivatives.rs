@@ -12,6 +12,7 @@
 use fast_image_resize as fr;
 use server::media::inspect::SourceFormat;
 use server::media::process::{self, Rgb};
+use server::numeric::{f64_from_i64, f64_from_usize, usize_from};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -50,7 +51,7 @@ fn bench() {
     ]));
     let inputs = [progressive, baseline];
     let outputs = [work.join("out-progressive"), work.join("out-baseline")];
-    let parent_mb = own_peak_rss_kb() as f64 / 1024.0;
+    let parent_mb = f64_from_i64(own_peak_rss_kb()) / 1024.0;
 
     println!("JPEG derivatives 1600/800/400, Q82, one core; median of {RUNS} runs after 1 warm-up");
     println!("(peak RSS of the measuring parent: {parent_mb:.1} MB, a floor under every figure)\n");
@@ -132,17 +133,19 @@ fn generate_progressive(output: &Path) {
     let (width, height) = (6000, 4000);
     let mut pixels = Vec::with_capacity(width * height * 3);
     let mut noise = 0x2545_f491_u32;
+    // Every channel below is under 256: at most 199 + 23, 179 + 63 and 126 + 23.
+    let channel = |value: usize| u8::try_from(value).unwrap_or(u8::MAX);
     for y in 0..height {
         for x in 0..width {
             noise ^= noise << 13;
             noise ^= noise >> 17;
             noise ^= noise << 5;
-            let grain = (noise % 24) as usize;
+            let grain = usize_from(noise % 24);
             let ring = ((x / 7 + y / 11) % 64) * 2;
             pixels.extend_from_slice(&[
-                ((x * 200 / width) + grain) as u8,
-                ((y * 180 / height) + ring / 2) as u8,
-                (ring + grain) as u8,
+                channel((x * 200 / width) + grain),
+                channel((y * 180 / height) + ring / 2),
+                channel(ring + grain),
             ]);
         }
     }
@@ -202,7 +205,7 @@ fn run_one(command: &mut Command) -> i64 {
         .stdout(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| panic!("{command:?}: {e}"));
-    let pid = child.id() as libc::pid_t;
+    let pid = libc::pid_t::try_from(child.id()).expect("process ids fit pid_t");
     let mut status = 0;
     // SAFETY: rusage is plain data; wait4 fills it for the child we just spawned.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -269,7 +272,8 @@ fn compare(label: &str, input: &Path, output: &Path) {
         }
     }
     let ms = |runs: &[Run]| median(runs.iter().map(|r| r.wall.as_secs_f64() * 1000.0).collect());
-    let mb = |runs: &[Run]| runs.iter().map(|r| r.max_rss_kb).max().unwrap_or(0) as f64 / 1024.0;
+    let mb =
+        |runs: &[Run]| f64_from_i64(runs.iter().map(|r| r.max_rss_kb).max().unwrap_or(0)) / 1024.0;
     let (our_ms, vips_ms) = (ms(&our_runs), ms(&vips_runs));
     let (our_mb, vips_mb) = (mb(&our_runs), mb(&vips_runs));
     println!(
@@ -300,8 +304,8 @@ fn report_outputs(input: &Path, output: &Path) {
     let psnr_of = |name: &str| {
         let bytes = std::fs::read(output.join(name)).expect("1600");
         let image = turbojpeg::decompress(&bytes, turbojpeg::PixelFormat::RGB).expect("decode");
-        let same_size =
-            (image.width as u32, image.height as u32) == (reference.width, reference.height);
+        let same_size = (u32::try_from(image.width), u32::try_from(image.height))
+            == (Ok(reference.width), Ok(reference.height));
         same_size.then(|| psnr(&image.pixels, &reference.pixels))
     };
     println!(
@@ -318,10 +322,12 @@ fn reference_1600(input: &Path) -> Rgb {
         .to_srgb;
     let data = std::fs::read(input).expect("read");
     let image = turbojpeg::decompress(&data, turbojpeg::PixelFormat::RGB).expect("decode");
-    let (width, height) = process::target_sizes(image.width as u32, image.height as u32)[0];
+    let image_width = u32::try_from(image.width).expect("decoded width fits u32");
+    let image_height = u32::try_from(image.height).expect("decoded height fits u32");
+    let (width, height) = process::target_sizes(image_width, image_height)[0];
     let source = fr::images::ImageRef::new(
-        image.width as u32,
-        image.height as u32,
+        image_width,
+        image_height,
         &image.pixels,
         fr::PixelType::U8x3,
     )
@@ -347,7 +353,7 @@ fn psnr(a: &[u8], b: &[u8]) -> f64 {
         .zip(b)
         .map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2))
         .sum();
-    let mse = squared / a.len() as f64;
+    let mse = squared / f64_from_usize(a.len());
     10.0 * (255.0 * 255.0 / mse).log10()
 }
 

@@ -62,3 +62,40 @@ pub async fn begin_with_timeout(
         .await?;
     Ok(tx)
 }
+
+/// Numbers for integer columns, converted without truncation.
+pub mod column {
+    use std::fmt::Display;
+
+    /// A number for a `smallint` column. Values come from checked domain types, so one that
+    /// does not fit is a bug: the query fails (an encoding error) instead of storing a
+    /// truncated value.
+    pub fn smallint<T: Copy + Display>(value: T) -> Result<i16, sqlx::Error>
+    where
+        i16: TryFrom<T>,
+    {
+        fit(value, "smallint")
+    }
+
+    /// A number for an `integer` column; see [`smallint`].
+    pub fn int<T: Copy + Display>(value: T) -> Result<i32, sqlx::Error>
+    where
+        i32: TryFrom<T>,
+    {
+        fit(value, "integer")
+    }
+
+    /// A number for a `bigint` column; see [`smallint`].
+    pub fn bigint<T: Copy + Display>(value: T) -> Result<i64, sqlx::Error>
+    where
+        i64: TryFrom<T>,
+    {
+        fit(value, "bigint")
+    }
+
+    fn fit<T: Copy + Display, U: TryFrom<T>>(value: T, column: &str) -> Result<U, sqlx::Error> {
+        U::try_from(value).map_err(|_| {
+            sqlx::Error::Encode(format!("{value} does not fit a {column} column").into())
+        })
+    }
+}

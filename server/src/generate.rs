@@ -9,6 +9,7 @@
 //! empty database gives the same stories (apart from ids and timestamps). Ids come from the
 //! stories' own identity sequence, so generating next to real stories is safe.
 
+use crate::db::column;
 use sqlx::{ConnectOptions, Connection, PgPool};
 use std::time::Instant;
 
@@ -490,7 +491,10 @@ pub async fn generate(db: &PgPool, stories: u64) -> Result<u64, sqlx::Error> {
         .flat_map(|form| SURNAMES.iter().map(move |s| form.replace("{n}", s)))
         .collect();
     let titles: Vec<&str> = SUBJECTS.iter().map(|s| s.0).collect();
-    let title_themes: Vec<i32> = SUBJECTS.iter().map(|s| s.1 as i32).collect();
+    let title_themes: Vec<i32> = SUBJECTS
+        .iter()
+        .map(|s| column::int(s.1))
+        .collect::<Result<_, _>>()?;
     let details: Vec<&str> = SUBJECTS.iter().map(|s| s.2).collect();
     // Continue the row numbers after existing stories, so a second run adds different stories.
     // One connection of our own, without sqlx's slow-statement warning (every batch is slow on
@@ -509,8 +513,8 @@ pub async fn generate(db: &PgPool, stories: u64) -> Result<u64, sqlx::Error> {
     while inserted < stories {
         let size = BATCH.min(stories - inserted);
         let started = Instant::now();
-        let first = offset + inserted as i64 + 1;
-        let last = first + size as i64 - 1;
+        let first = offset + column::bigint(inserted)? + 1;
+        let last = first + column::bigint(size)? - 1;
         sqlx::query(INSERT_BATCH)
             .bind(first)
             .bind(last)

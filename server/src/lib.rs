@@ -11,6 +11,7 @@ pub mod health;
 pub mod maintenance;
 pub mod media;
 pub mod moderation;
+pub mod numeric;
 pub mod serve;
 pub mod state;
 pub mod submission;
@@ -33,6 +34,10 @@ use tower_http::trace::TraceLayer;
 /// No request body may exceed this; each route enforces its own, smaller limits while reading.
 pub const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
 /// The submission and edit forms carry photos: every file at its cap, plus the text.
+#[allow(
+    clippy::as_conversions,
+    reason = "TryFrom is not const; 25 MiB fits usize wherever the server runs"
+)]
 pub const MAX_UPLOAD_REQUEST_BYTES: usize = app::domain::limits::PHOTOS_PER_STORY
     * app::domain::limits::PHOTO_MAX_BYTES as usize
     + MAX_REQUEST_BYTES;

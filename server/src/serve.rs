@@ -124,8 +124,9 @@ impl HttpBody for ProgressBody {
         let this = &mut *self;
         match Pin::new(&mut this.inner).poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => {
-                let bytes = frame.data_ref().map_or(0, |d| d.len() as u64);
-                this.received += bytes;
+                let bytes = frame.data_ref().map_or(0, |d| d.len());
+                let bytes = u64::try_from(bytes).unwrap_or(u64::MAX);
+                this.received = this.received.saturating_add(bytes);
                 if this.received >= this.min_bytes {
                     // Enough progress: a new period starts with the next wait.
                     this.received = 0;

@@ -276,7 +276,9 @@ mod client {
             Field::PhotoThen
         };
         let Some(doc) = document() else { return };
-        if file.size() > PHOTO_MAX_BYTES as f64 {
+        // The 25 MiB limit is exact as a u32 (and so as an f64).
+        let max_bytes = f64::from(u32::try_from(PHOTO_MAX_BYTES).unwrap_or(u32::MAX));
+        if file.size() > max_bytes {
             let index = input
                 .id()
                 .split('-')

@@ -144,7 +144,7 @@ fn url_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
+                char::from(b).to_string()
             }
             _ => format!("%{b:02X}"),
         })

@@ -42,7 +42,7 @@ pub async fn run_due(db: &PgPool, files: &MediaFiles) -> Result<usize, sqlx::Err
     loop {
         let (deleted, taken) = take(db, files, None).await?;
         done += deleted;
-        if taken < BATCH as usize {
+        if i64::try_from(taken).is_ok_and(|taken| taken < BATCH) {
             return Ok(done);
         }
     }
@@ -61,7 +61,7 @@ async fn take(
         "select id, original_key, public_key from media_deletions
          where case when $1::text[] is null then run_after <= now() else original_key = any($1) end
          order by id limit $2 for update skip locked",
-        only as Option<&[String]>,
+        only as _,
         BATCH
     )
     .fetch_all(&mut *tx)

@@ -234,7 +234,8 @@ impl<R: Read + Seek> Walker<R> {
                 0xE0..=0xEF | 0xFE => {
                     self.count_metadata(body)?;
                     if marker == 0xE1 && exif_year.is_none() {
-                        let data = self.vec(body as usize)?;
+                        // At most 65,533: the length is a u16.
+                        let data = self.vec(usize::try_from(body).unwrap_or(usize::MAX))?;
                         exif_year = data.strip_prefix(b"Exif\0\0").and_then(exif_capture_year);
                     } else {
                         self.skip(body)?;
@@ -510,7 +511,7 @@ fn inflated_size<D: Read>(mut decoder: D, limit: u64) -> u64 {
     while total < limit {
         match decoder.read(&mut buffer) {
             Ok(0) | Err(_) => break,
-            Ok(n) => total += n as u64,
+            Ok(n) => total = total.saturating_add(u64::try_from(n).unwrap_or(u64::MAX)),
         }
     }
     total
@@ -537,13 +538,13 @@ mod tests {
     use std::io::Cursor;
 
     fn check(bytes: &[u8]) -> Result<Inspected, PhotoRefusal> {
-        inspect(Cursor::new(bytes), bytes.len() as u64)
+        inspect(Cursor::new(bytes), u64::try_from(bytes.len()).unwrap())
     }
 
     fn png_with(width: u32, height: u32, extra: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
         let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
         let mut chunk = |kind: &[u8; 4], data: &[u8]| {
-            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            out.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
             out.extend_from_slice(kind);
             out.extend_from_slice(data);
             out.extend_from_slice(&[0, 0, 0, 0]);
@@ -589,7 +590,7 @@ mod tests {
             encoder.write_all(&vec![b'a'; bytes]).unwrap();
             encoder.finish().unwrap()
         };
-        let limit = PHOTO_METADATA_MAX_BYTES as usize;
+        let limit = usize::try_from(PHOTO_METADATA_MAX_BYTES).unwrap();
         assert!(check(&png_with(10, 10, &[(b"zTXt", ztxt(limit))])).is_ok());
         let bomb = ztxt(limit + 1);
         assert!(bomb.len() < 10_000, "the compressed chunk is small");

@@ -9,6 +9,7 @@ use super::inspect::SourceFormat;
 use super::photos::DerivativeEntry;
 use super::process::{self, Processed};
 use super::worker::PhotoThread;
+use crate::db::column;
 use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::Duration;
@@ -79,14 +80,18 @@ pub async fn complete(
         return Ok(false);
     }
     let derivatives = serde_json::to_value(entries).unwrap_or_default();
+    let (width, height) = (
+        column::int(processed.width)?,
+        column::int(processed.height)?,
+    );
     sqlx::query!(
         "update photos set state = 'ready', derivatives = $2, width = $3, height = $4, placeholder = $5,
                 processed_at = now()
          where id = $1",
         job.photo_id,
         derivatives,
-        processed.width as i32,
-        processed.height as i32,
+        width,
+        height,
         processed.placeholder
     )
     .execute(&mut *tx)

@@ -4,6 +4,7 @@
 use super::deletions::RemovedPhotos;
 use super::files::{StoredOriginal, random_key};
 use super::inspect::Inspected;
+use crate::db::column;
 use crate::web::AppError;
 use app::domain::{PhotoDetails, StoryId};
 use app::media::{ImageFormat, PhotoSlot, PhotoSource, PhotoView};
@@ -44,6 +45,21 @@ pub async fn insert_all(
         };
         let position = next[side];
         next[side] += 1;
+        let year = photo
+            .details
+            .year
+            .map(|y| column::smallint(y.get()))
+            .transpose()?;
+        // Four digits at most (see `exif_capture_year`), so it always fits.
+        let exif_year = photo
+            .inspected
+            .exif_year
+            .and_then(|y| i16::try_from(y).ok());
+        let byte_size = column::bigint(photo.size)?;
+        let (source_width, source_height) = (
+            column::int(photo.inspected.width)?,
+            column::int(photo.inspected.height)?,
+        );
         let id = sqlx::query_scalar!(
             "insert into photos (story_id, slot, position, year, exif_year, caption, credit, alt, original_key,
                                  sha256, source_format, byte_size, source_width, source_height, public_key)
@@ -51,17 +67,17 @@ pub async fn insert_all(
             story.0,
             photo.slot as _,
             position,
-            photo.details.year.map(|y| y.get() as i16),
-            photo.inspected.exif_year.map(|y| y as i16),
+            year,
+            exif_year,
             photo.details.caption.as_deref(),
             photo.details.credit.as_deref(),
             photo.details.alt.as_str(),
             photo.original.key.as_str(),
             photo.sha256.as_slice(),
             photo.inspected.format.name(),
-            photo.size as i64,
-            photo.inspected.width as i32,
-            photo.inspected.height as i32,
+            byte_size,
+            source_width,
+            source_height,
             random_key(),
         )
         .fetch_one(&mut *tx)
@@ -161,8 +177,9 @@ pub async fn of_stories(
                     caption: r.caption,
                     credit: r.credit,
                     alt: r.alt,
-                    width: r.width.unwrap_or(0) as u32,
-                    height: r.height.unwrap_or(0) as u32,
+                    // Not yet processed (no size) is 0, as is a (never stored) negative one.
+                    width: u32::try_from(r.width.unwrap_or(0)).unwrap_or(0),
+                    height: u32::try_from(r.height.unwrap_or(0)).unwrap_or(0),
                     placeholder: r.placeholder,
                     sources: entries
                         .iter()

@@ -18,6 +18,7 @@
 //! `VP8 ` chunk. libjpeg warnings (corrupt or truncated data) are errors here, like fatal ones.
 
 use super::inspect::SourceFormat;
+use crate::numeric::{f32_from_i32, f32_from_usize, u8_from_f32, usize_from, usize_from_f32};
 use app::domain::limits::{PHOTO_MAX_PIXELS, PHOTO_MAX_SIDE};
 use app::media::ImageFormat;
 use base64::Engine;
@@ -204,17 +205,22 @@ pub fn turned(orientation: Orientation, quarter_turns: u8) -> Orientation {
     AS_MIRROR_AND_TURNS
         .iter()
         .position(|entry| *entry == wanted)
-        .and_then(|i| Orientation::from_exif(i as u8 + 1))
+        .and_then(|i| u8::try_from(i + 1).ok())
+        .and_then(Orientation::from_exif)
         .unwrap_or(orientation)
 }
 
-fn check_size(width: usize, height: usize) -> Result<(), ProcessError> {
-    let side = usize::try_from(PHOTO_MAX_SIDE).unwrap_or(usize::MAX);
-    let pixels = (width as u64).saturating_mul(height as u64);
-    if width == 0 || height == 0 || width > side || height > side || pixels > PHOTO_MAX_PIXELS {
-        return Err(ProcessError::TooLarge { width, height });
+/// Checks the decoded size against the limits; returns it as `u32`s, which it then fits.
+fn check_size(width: usize, height: usize) -> Result<(u32, u32), ProcessError> {
+    let too_large = ProcessError::TooLarge { width, height };
+    let (Ok(w), Ok(h)) = (u32::try_from(width), u32::try_from(height)) else {
+        return Err(too_large);
+    };
+    let pixels = u64::from(w) * u64::from(h);
+    if w == 0 || h == 0 || w > PHOTO_MAX_SIDE || h > PHOTO_MAX_SIDE || pixels > PHOTO_MAX_PIXELS {
+        return Err(too_large);
     }
-    Ok(())
+    Ok((w, h))
 }
 
 fn swaps_sides(orientation: Orientation) -> bool {
@@ -238,8 +244,7 @@ fn decode_jpeg_turned(data: &[u8], quarter_turns: u8) -> Result<Decoded, Process
     let mut decompressor = Decompressor::new()?;
     decompressor.set_scan_limit(MAX_PROGRESSIVE_SCANS)?;
     let header = decompressor.read_header(data)?;
-    check_size(header.width, header.height)?;
-    let (width, height) = (header.width as u32, header.height as u32);
+    let (width, height) = check_size(header.width, header.height)?;
     let (display_width, display_height) = if swaps_sides(markers.orientation) {
         (height, width)
     } else {
@@ -249,7 +254,7 @@ fn decode_jpeg_turned(data: &[u8], quarter_turns: u8) -> Result<Decoded, Process
         ScalingFactor::ONE
     } else {
         let largest = target_sizes(display_width, display_height)[0].0;
-        dct_scale(display_width as usize, largest as usize)
+        dct_scale(usize_from(display_width), usize_from(largest))
     };
     decompressor.set_scaling_factor(scale)?;
     let (width, height) = (scale.scale(header.width), scale.scale(header.height));
@@ -271,10 +276,12 @@ fn decode_jpeg_turned(data: &[u8], quarter_turns: u8) -> Result<Decoded, Process
     if cmyk {
         cmyk_to_rgb(&mut pixels, markers.adobe);
     }
+    // Scaled down from a checked size, so it passes the check too.
+    let (width, height) = check_size(width, height)?;
     Ok(Decoded {
         image: Rgb {
-            width: width as u32,
-            height: height as u32,
+            width,
+            height,
             pixels,
         },
         orientation: markers.orientation,
@@ -366,7 +373,8 @@ fn cmyk_to_rgb(pixels: &mut Vec<u8>, inverted: bool) {
         }
         // Now 255 means no ink.
         let [c, m, y, k] = cmyk.map(u32::from);
-        let rgb = [c, m, y].map(|v| ((v * k + 127) / 255) as u8);
+        // At most (255 × 255 + 127) / 255 = 255.
+        let rgb = [c, m, y].map(|v| u8::try_from((v * k + 127) / 255).unwrap_or(u8::MAX));
         pixels[3 * i..3 * i + 3].copy_from_slice(&rgb);
     }
     pixels.truncate(3 * count);
@@ -402,7 +410,7 @@ fn decode_other(original: &Path, format: SourceFormat) -> Result<Decoded, Proces
     // GIF: the first frame.
     let image = flatten_on_white(DynamicImage::from_decoder(decoder)?);
     let (width, height) = (image.width, image.height);
-    check_size(width as usize, height as usize)?;
+    check_size(usize_from(width), usize_from(height))?;
     let (display_width, display_height) = if swaps_sides(orientation) {
         (height, width)
     } else {
@@ -434,7 +442,8 @@ fn flatten_on_white(image: DynamicImage) -> Rgb {
         let alpha = u32::from(pixels[at + 3]);
         for c in 0..3 {
             let value = u32::from(pixels[at + c]) * alpha + 255 * (255 - alpha);
-            pixels[3 * i + c] = ((value + 127) / 255) as u8;
+            // At most (255 × 255 + 127) / 255 = 255.
+            pixels[3 * i + c] = u8::try_from((value + 127) / 255).unwrap_or(u8::MAX);
         }
     }
     pixels.truncate(3 * count);
@@ -565,12 +574,13 @@ impl IccToSrgb {
 
     pub fn apply(&self, pixels: &mut [u8]) {
         let encode = srgb_encode_table();
+        let last_step = f32_from_usize(SRGB_ENCODE_STEPS - 1);
         for pixel in pixels.chunks_exact_mut(3) {
             let linear = [0, 1, 2].map(|c| self.to_linear[c][usize::from(pixel[c])]);
             for (out, row) in pixel.iter_mut().zip(&self.matrix) {
                 let value = row[0] * linear[0] + row[1] * linear[1] + row[2] * linear[2];
-                let step = value.clamp(0.0, 1.0) * (SRGB_ENCODE_STEPS - 1) as f32 + 0.5;
-                *out = encode[step as usize];
+                let step = value.clamp(0.0, 1.0) * last_step + 0.5;
+                *out = encode[usize_from_f32(step)];
             }
         }
     }
@@ -579,7 +589,7 @@ impl IccToSrgb {
 fn icc_tag<'a>(profile: &'a [u8], signature: &[u8; 4]) -> Option<&'a [u8]> {
     let be32 = |at: usize| -> Option<usize> {
         let bytes = profile.get(at..at + 4)?;
-        Some(u32::from_be_bytes(bytes.try_into().ok()?) as usize)
+        usize::try_from(u32::from_be_bytes(bytes.try_into().ok()?)).ok()
     };
     let count = be32(128)?.min(1000);
     (0..count).find_map(|i| {
@@ -593,7 +603,7 @@ fn icc_tag<'a>(profile: &'a [u8], signature: &[u8; 4]) -> Option<&'a [u8]> {
 }
 
 fn s15_fixed16(bytes: &[u8]) -> Option<f32> {
-    Some(i32::from_be_bytes(bytes.get(..4)?.try_into().ok()?) as f32 / 65536.0)
+    Some(f32_from_i32(i32::from_be_bytes(bytes.get(..4)?.try_into().ok()?)) / 65536.0)
 }
 
 fn icc_xyz(tag: &[u8]) -> Option<[f32; 3]> {
@@ -611,7 +621,8 @@ fn icc_xyz(tag: &[u8]) -> Option<[f32; 3]> {
 fn icc_curve(tag: &[u8]) -> Option<[f32; 256]> {
     let curve: Box<dyn Fn(f32) -> f32> = match tag.get(..4)? {
         b"curv" => {
-            let count = u32::from_be_bytes(tag.get(8..12)?.try_into().ok()?) as usize;
+            let count =
+                usize::try_from(u32::from_be_bytes(tag.get(8..12)?.try_into().ok()?)).ok()?;
             let entries = tag.get(12..12 + 2 * count)?;
             let table: Vec<f32> = entries
                 .chunks_exact(2)
@@ -639,15 +650,15 @@ fn icc_curve(tag: &[u8]) -> Option<[f32; 256]> {
     };
     let mut levels = [0f32; 256];
     for (level, value) in levels.iter_mut().enumerate() {
-        *value = curve(level as f32 / 255.0).clamp(0.0, 1.0);
+        *value = curve(f32_from_usize(level) / 255.0).clamp(0.0, 1.0);
     }
     levels.iter().all(|v| v.is_finite()).then_some(levels)
 }
 
 fn interpolate(table: &[f32], x: f32) -> f32 {
-    let position = x * (table.len() - 1) as f32;
-    let below = (position.floor() as usize).min(table.len() - 2);
-    let fraction = position - below as f32;
+    let position = x * f32_from_usize(table.len() - 1);
+    let below = usize_from_f32(position.floor()).min(table.len() - 2);
+    let fraction = position - f32_from_usize(below);
     table[below] + (table[below + 1] - table[below]) * fraction
 }
 
@@ -670,7 +681,7 @@ fn parametric(kind: u16, p: &[f32; 7], x: f32) -> f32 {
 
 fn srgb_to_linear() -> [f32; 256] {
     std::array::from_fn(|level| {
-        let v = level as f32 / 255.0;
+        let v = f32_from_usize(level) / 255.0;
         if v <= 0.040_45 {
             v / 12.92
         } else {
@@ -682,13 +693,13 @@ fn srgb_to_linear() -> [f32; 256] {
 fn srgb_encode_table() -> &'static [u8; SRGB_ENCODE_STEPS] {
     static TABLE: std::sync::LazyLock<[u8; SRGB_ENCODE_STEPS]> = std::sync::LazyLock::new(|| {
         std::array::from_fn(|step| {
-            let x = step as f32 / (SRGB_ENCODE_STEPS - 1) as f32;
+            let x = f32_from_usize(step) / f32_from_usize(SRGB_ENCODE_STEPS - 1);
             let v = if x <= 0.003_130_8 {
                 12.92 * x
             } else {
                 1.055 * x.powf(1.0 / 2.4) - 0.055
             };
-            (v * 255.0).round() as u8
+            u8_from_f32((v * 255.0).round())
         })
     });
     &TABLE
@@ -705,9 +716,9 @@ pub fn jpeg_compressor() -> Result<Compressor, ProcessError> {
 pub fn encode_jpeg(frame: &Rgb, compressor: &mut Compressor) -> Result<Derivative, ProcessError> {
     let image = turbojpeg::Image {
         pixels: frame.pixels.as_slice(),
-        width: frame.width as usize,
-        pitch: 3 * frame.width as usize,
-        height: frame.height as usize,
+        width: usize_from(frame.width),
+        pitch: 3 * usize_from(frame.width),
+        height: usize_from(frame.height),
         format: PixelFormat::RGB,
     };
     Ok(Derivative {
@@ -809,7 +820,8 @@ mod tests {
         let mut pos = 12;
         while pos + 8 <= bytes.len() {
             let kind: [u8; 4] = bytes[pos..pos + 4].try_into().unwrap();
-            let length = u32::from_le_bytes(bytes[pos + 4..pos + 8].try_into().unwrap()) as usize;
+            let length = u32::from_le_bytes(bytes[pos + 4..pos + 8].try_into().unwrap());
+            let length = usize::try_from(length).unwrap();
             chunks.push(kind);
             pos += 8 + length + length % 2;
         }
@@ -847,7 +859,7 @@ mod tests {
                 sums[c] += f64::from(pixel[c]);
             }
         }
-        let count = (image.pixels.len() / 3) as f64;
+        let count = crate::numeric::f64_from_usize(image.pixels.len() / 3);
         sums.map(|s| s / count)
     }
 
@@ -987,7 +999,7 @@ mod tests {
     /// Inserts a marker segment right after the JFIF APP0.
     fn with_segment(jpeg: &[u8], marker: u8, body: &[u8]) -> Vec<u8> {
         let mut segment = vec![0xFF, marker];
-        segment.extend_from_slice(&(body.len() as u16 + 2).to_be_bytes());
+        segment.extend_from_slice(&(u16::try_from(body.len()).unwrap() + 2).to_be_bytes());
         segment.extend_from_slice(body);
         let app0_end = 4 + usize::from(u16::from_be_bytes([jpeg[4], jpeg[5]]));
         [&jpeg[..app0_end], &segment, &jpeg[app0_end..]].concat()
@@ -1040,7 +1052,7 @@ mod tests {
             .remove(0);
         assert_eq!((frame.width, frame.height), (32, 64));
         let at = |x: u32, y: u32| {
-            let i = 3 * (y * frame.width + x) as usize;
+            let i = 3 * usize_from(y * frame.width + x);
             frame.pixels[i..i + 3].to_vec()
         };
         let close =
@@ -1065,7 +1077,7 @@ mod tests {
                 let (x, y) = (display.0 * fx / 4, display.1 * fy / 4);
                 let (sx, sy) = stored_position(orientation, (x, y), (64, 32));
                 let expected = quadrant_colour(sx < 32, sy < 16);
-                let at = 3 * (y * frame.width + x) as usize;
+                let at = 3 * usize_from(y * frame.width + x);
                 let got = &frame.pixels[at..at + 3];
                 let close = got.iter().zip(expected).all(|(&g, e)| g.abs_diff(e) < 40);
                 assert!(
@@ -1081,7 +1093,7 @@ mod tests {
         let fixed = |values: &[f64]| -> Vec<u8> {
             values
                 .iter()
-                .flat_map(|v| ((v * 65536.0).round() as i32).to_be_bytes())
+                .flat_map(|v| crate::numeric::i32_from_f64((v * 65536.0).round()).to_be_bytes())
                 .collect()
         };
         let xyz = |v: [f64; 3]| [b"XYZ \0\0\0\0".to_vec(), fixed(&v)].concat();
@@ -1098,12 +1110,12 @@ mod tests {
         let mut profile = vec![0u8; 128];
         profile[16..24].copy_from_slice(b"RGB XYZ ");
         profile[36..40].copy_from_slice(b"acsp");
-        profile.extend_from_slice(&(tags.len() as u32).to_be_bytes());
+        profile.extend_from_slice(&u32::try_from(tags.len()).unwrap().to_be_bytes());
         let mut offset = 132 + 12 * tags.len();
         for (signature, body) in &tags {
             profile.extend_from_slice(*signature);
-            profile.extend_from_slice(&(offset as u32).to_be_bytes());
-            profile.extend_from_slice(&(body.len() as u32).to_be_bytes());
+            profile.extend_from_slice(&u32::try_from(offset).unwrap().to_be_bytes());
+            profile.extend_from_slice(&u32::try_from(body.len()).unwrap().to_be_bytes());
             offset += body.len();
         }
         for (_, body) in tags {

@@ -125,7 +125,7 @@ async fn stream_to_temp(
     let mut size = 0u64;
     let mut chunk = Some(first);
     while let Some(bytes) = chunk {
-        size += bytes.len() as u64;
+        size = size.saturating_add(u64::try_from(bytes.len()).unwrap_or(u64::MAX));
         if size > PHOTO_MAX_BYTES {
             drop(file);
             drop(temp);

@@ -56,11 +56,14 @@ impl PhotoThread {
 #[cfg(target_os = "linux")]
 fn lower_own_priority(nice: i32) {
     // On Linux PRIO_PROCESS with a thread id sets that thread's nice value alone.
-    // SAFETY: gettid and setpriority take plain integers and touch no memory of ours.
-    let result = unsafe {
-        let tid = libc::gettid();
-        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, nice)
+    // SAFETY: gettid takes nothing and touches no memory of ours.
+    let tid = unsafe { libc::gettid() };
+    // Thread ids are positive.
+    let Ok(tid) = libc::id_t::try_from(tid) else {
+        return;
     };
+    // SAFETY: setpriority takes plain integers and touches no memory of ours.
+    let result = unsafe { libc::setpriority(libc::PRIO_PROCESS, tid, nice) };
     if result != 0 {
         tracing::warn!(nice, error = %io::Error::last_os_error(), "could not lower the photo worker's priority");
     }

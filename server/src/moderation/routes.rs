@@ -517,7 +517,7 @@ pub async fn audit(
     };
     let offset = state.config.display_utc_offset_hours;
     let entries = store::audit(&state.db, &query).await?;
-    let older = (entries.len() as i64 == AUDIT_PAGE)
+    let older = (i64::try_from(entries.len()) == Ok(AUDIT_PAGE))
         .then(|| entries.last().map(|e| e.id))
         .flatten();
     let rows: Vec<AuditRow> = entries

@@ -4,6 +4,7 @@
 
 use crate::accounts::store::Account;
 use crate::audit::{Action, Actor, Entry};
+use crate::db::column;
 use crate::submission::store::{RevisionContent, replace_themes, save_revision_content};
 use crate::web::AppError;
 use app::domain::{
@@ -268,6 +269,10 @@ pub async fn edit(
     }
     let content = RevisionContent::of(edited);
     let new_version = version + 1;
+    let (year_then, year_now) = (
+        column::smallint(content.year_then)?,
+        column::smallint(content.year_now)?,
+    );
     sqlx::query!(
         "update stories set title = $2, body = $3, place = $4, narrator_name = $5, role = $6,
                 year_then = $7, year_then_approx = $8, year_now = $9, version = $10, updated_at = now()
@@ -278,9 +283,9 @@ pub async fn edit(
         content.place,
         content.narrator_name,
         content.role,
-        content.year_then as i16,
+        year_then,
         content.year_then_approx,
-        content.year_now as i16,
+        year_now,
         new_version
     )
     .execute(&mut *tx)

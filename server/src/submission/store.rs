@@ -5,12 +5,13 @@ use super::tokens::{
     ClientBinding, SubmitterSecret, TrackingToken, fingerprint, idempotency_key_hash, ip_hash,
 };
 use crate::audit::{Action, Entry};
+use crate::db::column;
 use crate::media::deletions::RemovedPhotos;
 use crate::media::photos::{self, KeptPhoto};
 use crate::web::AppError;
 use app::domain::{
     AccountId, CONSENT_TEXT_VERSION, IdempotencyKey, NewStory, StoryDraft, StoryId, StoryStatus,
-    Theme,
+    Theme, YearSpan,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
@@ -219,7 +220,11 @@ async fn check_rate(
     .fetch_one(&mut **tx)
     .await?;
     if window.count >= i64::from(per_hour) {
-        let retry_after_secs = window.retry_after.unwrap_or(3600).clamp(1, 3600) as u64;
+        let retry_after_secs = window
+            .retry_after
+            .unwrap_or(3600)
+            .clamp(1, 3600)
+            .unsigned_abs();
         return Err(AppError::RateLimited {
             limit: per_hour,
             retry_after_secs,
@@ -232,6 +237,7 @@ pub(crate) async fn insert_story(
     tx: &mut Transaction<'_, Postgres>,
     story: &NewStory,
 ) -> Result<StoryId, AppError> {
+    let (year_then, year_now) = year_columns(story.years)?;
     let id = sqlx::query_scalar!(
         "insert into stories (title, body, place, narrator_name, role, year_then, year_then_approx, year_now,
                               show_name, faces_consent, licence)
@@ -241,9 +247,9 @@ pub(crate) async fn insert_story(
         story.place.as_str(),
         story.narrator_name.as_ref().map(|n| n.as_str()),
         story.role.as_ref().map(|r| r.as_str()),
-        story.years.then.get() as i16,
+        year_then,
         story.years.then_approx,
-        story.years.now.get() as i16,
+        year_now,
         story.consents.show_name,
         story.consents.faces,
         story.licence as _,
@@ -269,6 +275,14 @@ pub(crate) async fn insert_story(
         .record(tx)
         .await?;
     Ok(id)
+}
+
+/// The years as their `smallint` columns hold them.
+fn year_columns(years: YearSpan) -> Result<(i16, i16), sqlx::Error> {
+    Ok((
+        column::smallint(years.then.get())?,
+        column::smallint(years.now.get())?,
+    ))
 }
 
 pub(crate) async fn replace_themes(
@@ -483,6 +497,7 @@ pub async fn edit(
         return Err(AppError::NotEditable);
     }
     let version = current.version + 1;
+    let (year_then, year_now) = year_columns(story.years)?;
     sqlx::query!(
         "update stories set title = $2, body = $3, place = $4, narrator_name = $5, role = $6, year_then = $7,
                 year_then_approx = $8, year_now = $9, show_name = $10, faces_consent = $11, licence = $12,
@@ -494,9 +509,9 @@ pub async fn edit(
         story.place.as_str(),
         story.narrator_name.as_ref().map(|n| n.as_str()),
         story.role.as_ref().map(|r| r.as_str()),
-        story.years.then.get() as i16,
+        year_then,
         story.years.then_approx,
-        story.years.now.get() as i16,
+        year_now,
         story.consents.show_name,
         story.consents.faces,
         story.licence as _,

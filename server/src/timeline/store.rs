@@ -131,12 +131,14 @@ pub async fn page(
     size: i64,
     search: SearchLimits,
 ) -> Result<Page, AppError> {
+    // `size` is a configured, positive page size; a negative one would mean an empty page.
+    let limit = usize::try_from(size).unwrap_or(0);
     let (rows, truncated) = match &filters.search {
         Some(text) => {
             let mut tx = crate::db::begin_with_timeout(db, search.timeout_ms).await?;
             let rows =
                 search_rows(&mut *tx, filters, text, after, size, search.max_candidates).await?;
-            let truncated = rows.len() as i64 <= size
+            let truncated = rows.len() <= limit
                 && candidates(&mut *tx, filters, text, after, search.max_candidates).await?
                     >= search.max_candidates;
             tx.commit().await?;
@@ -145,8 +147,8 @@ pub async fn page(
         None => (page_rows(db, filters, after, size).await?, false),
     };
     let mut stories: Vec<PublicStory> = rows.into_iter().map(PublicStory::from).collect();
-    let next = if stories.len() as i64 > size {
-        stories.truncate(size as usize);
+    let next = if stories.len() > limit {
+        stories.truncate(limit);
         stories.last().map(|s| s.cursor)
     } else {
         None
