@@ -14,6 +14,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use bytes::Bytes;
 use libfuzzer_sys::fuzz_target;
 use server::media::files::MediaFiles;
+use server::media::upload::UploadGate;
 use server::web::form::{read_form, read_form_with_photos};
 use std::convert::Infallible;
 use std::path::PathBuf;
@@ -28,6 +29,10 @@ static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
 
 /// Uploads go to `$SHINIAN_FUZZ_MEDIA` (tests/fuzz/run.sh removes it afterwards), else to a
 /// folder of this process in /dev/shm (fsync costs nothing there) or the temp dir.
+/// One input at a time: a turn is always free, so the gate never refuses here.
+static UPLOADS: LazyLock<UploadGate> =
+    LazyLock::new(|| UploadGate::new(1, std::time::Duration::from_secs(60)));
+
 static MEDIA: LazyLock<MediaFiles> = LazyLock::new(|| {
     let root = std::env::var_os("SHINIAN_FUZZ_MEDIA")
         .map(PathBuf::from)
@@ -63,7 +68,7 @@ fuzz_target!(|data: &[u8]| {
     let body = Body::from_stream(futures_util::stream::iter(frames));
     RUNTIME.block_on(async {
         let result = if with_photos {
-            read_form_with_photos(&headers, body, &MEDIA).await
+            read_form_with_photos(&headers, body, &MEDIA, &UPLOADS).await
         } else {
             read_form(&headers, body).await
         };
