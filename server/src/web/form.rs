@@ -48,7 +48,7 @@ pub async fn read_form_with_photos(
     files: &MediaFiles,
     gate: &UploadGate,
 ) -> Result<PostedForm, AppError> {
-    let _turn = if is_multipart(headers) {
+    let _turn = if mime(content_type(headers)) == MULTIPART {
         Some(gate.turn().await.ok_or(AppError::UploadsBusy)?)
     } else {
         None
@@ -56,15 +56,23 @@ pub async fn read_form_with_photos(
     read(headers, body, Some(files)).await
 }
 
-fn is_multipart(headers: &HeaderMap) -> bool {
+const MULTIPART: &str = "multipart/form-data";
+
+fn content_type(headers: &HeaderMap) -> &str {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("multipart/")
-        })
+        .unwrap_or("")
+}
+
+/// The media type of a Content-Type value, lower case, without its parameters.
+fn mime(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 async fn read(
@@ -72,19 +80,10 @@ async fn read(
     body: Body,
     files: Option<&MediaFiles>,
 ) -> Result<PostedForm, AppError> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let mime = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    match mime.as_str() {
+    let content_type = content_type(headers);
+    match mime(content_type).as_str() {
         "application/x-www-form-urlencoded" => read_urlencoded(body).await,
-        "multipart/form-data" => {
+        MULTIPART => {
             let boundary =
                 multer::parse_boundary(content_type).map_err(|_| AppError::BadRequest)?;
             read_multipart(body, boundary, files).await
