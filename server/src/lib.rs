@@ -67,8 +67,14 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .merge(language_switch(&state))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES));
-    let staff = staff_routes(&state).layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES));
-    let uploads = submission::routes().layer(RequestBodyLimitLayer::new(MAX_UPLOAD_REQUEST_BYTES));
+    let staff = staff_routes(&state)
+        .layer(from_fn_with_state(
+            state.clone(),
+            timeline::forget_cached_pages_after_changes,
+        ))
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES));
+    let uploads =
+        submission::routes(&state).layer(RequestBodyLimitLayer::new(MAX_UPLOAD_REQUEST_BYTES));
     Router::new()
         .merge(small_bodies)
         .merge(uploads)

@@ -6,12 +6,22 @@ pub mod store;
 pub mod tokens;
 
 use crate::state::AppState;
+use crate::timeline::forget_cached_pages_after_changes;
 use axum::Router;
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/submit", get(routes::form).post(routes::submit))
+pub fn routes(state: &AppState) -> Router<AppState> {
+    // A new story is pending, so submitting changes no public page; editing or withdrawing
+    // an approved one does.
+    let changes_public_stories = Router::new()
         .route("/track/{token}", get(routes::track).post(routes::edit))
         .route("/track/{token}/withdraw", post(routes::withdraw))
+        .layer(from_fn_with_state(
+            state.clone(),
+            forget_cached_pages_after_changes,
+        ));
+    Router::new()
+        .route("/submit", get(routes::form).post(routes::submit))
+        .merge(changes_public_stories)
 }

@@ -10,7 +10,7 @@ use moka::sync::Cache;
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -59,6 +59,7 @@ impl PageCache {
                 sitemaps: Mutex::default(),
                 places: Mutex::default(),
                 listening: AtomicBool::default(),
+                epoch: AtomicU64::default(),
             }),
         }
     }
@@ -78,9 +79,28 @@ struct Inner {
     /// The place suggestions of the filter form (a grouped scan of every approved story).
     places: Mutex<Option<Vec<String>>>,
     listening: AtomicBool,
+    /// Counts clears. A page rendered from data read before a clear must not be stored after
+    /// it, or it would stay stale until the next change.
+    epoch: AtomicU64,
 }
 
+/// Taken before a page's data is read; storing the page needs it, and is skipped when the
+/// cache was cleared since (the data may predate the change that cleared it).
+#[derive(Clone, Copy, Debug)]
+#[must_use]
+pub struct Ticket(u64);
+
 impl PageCache {
+    /// Take this before reading what a cached page is rendered from.
+    pub fn ticket(&self) -> Ticket {
+        Ticket(self.inner.epoch.load(Ordering::Acquire))
+    }
+
+    fn is_current(&self, ticket: Ticket) -> bool {
+        self.inner.listening.load(Ordering::Acquire)
+            && self.inner.epoch.load(Ordering::Acquire) == ticket.0
+    }
+
     pub fn get(&self, key: &str) -> Option<Bytes> {
         if !self.inner.listening.load(Ordering::Acquire) {
             return None;
@@ -88,12 +108,17 @@ impl PageCache {
         self.inner.pages.as_ref()?.get(key)
     }
 
-    pub fn put(&self, key: String, page: Bytes) {
-        if !self.inner.listening.load(Ordering::Acquire) {
+    pub fn put(&self, ticket: Ticket, key: String, page: Bytes) {
+        let Some(pages) = &self.inner.pages else {
+            return;
+        };
+        if !self.is_current(ticket) {
             return;
         }
-        if let Some(pages) = &self.inner.pages {
-            pages.insert(key, page);
+        pages.insert(key.clone(), page);
+        // A clear between the check and the insert may have missed this entry.
+        if !self.is_current(ticket) {
+            pages.invalidate(&key);
         }
     }
 
@@ -105,11 +130,12 @@ impl PageCache {
         self.inner.sitemaps.lock().ok()?.by_key.get(path).cloned()
     }
 
-    pub fn put_sitemap(&self, path: &str, body: Bytes) {
-        if !self.inner.listening.load(Ordering::Acquire) {
-            return;
-        }
+    pub fn put_sitemap(&self, ticket: Ticket, path: &str, body: Bytes) {
+        // Checked under the lock: `clear` moves the epoch before it takes the lock.
         if let Ok(mut sitemaps) = self.inner.sitemaps.lock() {
+            if !self.is_current(ticket) {
+                return;
+            }
             let size = path.len() + body.len();
             if sitemaps.by_key.contains_key(path) || sitemaps.bytes + size > SITEMAP_MAX_BYTES {
                 return;
@@ -120,6 +146,7 @@ impl PageCache {
     }
 
     pub fn clear(&self) {
+        self.inner.epoch.fetch_add(1, Ordering::AcqRel);
         if let Some(pages) = &self.inner.pages {
             pages.invalidate_all();
         }
@@ -139,9 +166,9 @@ impl PageCache {
         self.inner.places.lock().ok()?.clone()
     }
 
-    pub fn put_places(&self, places: Vec<String>) {
-        if self.inner.listening.load(Ordering::Acquire)
-            && let Ok(mut cached) = self.inner.places.lock()
+    pub fn put_places(&self, ticket: Ticket, places: Vec<String>) {
+        if let Ok(mut cached) = self.inner.places.lock()
+            && self.is_current(ticket)
         {
             *cached = Some(places);
         }
@@ -191,17 +218,39 @@ mod tests {
     #[test]
     fn a_zero_budget_cache_stores_no_page() {
         let cache = listening(PageCache::new(0));
-        cache.put("/".into(), Bytes::from_static(b"page"));
+        cache.put(cache.ticket(), "/".into(), Bytes::from_static(b"page"));
         assert_eq!(cache.get("/"), None);
         // Sitemap parts are kept all the same.
-        cache.put_sitemap("/sitemap.xml", Bytes::from_static(b"<sitemapindex/>"));
+        cache.put_sitemap(
+            cache.ticket(),
+            "/sitemap.xml",
+            Bytes::from_static(b"<sitemapindex/>"),
+        );
         assert!(cache.sitemap("/sitemap.xml").is_some());
+    }
+
+    #[test]
+    fn a_page_read_before_a_clear_is_not_stored_after_it() {
+        let cache = listening_cache();
+        let before = cache.ticket();
+        cache.clear();
+        cache.put(before, "/".into(), Bytes::from_static(b"stale"));
+        cache.put_sitemap(before, "/sitemap.xml", Bytes::from_static(b"stale"));
+        cache.put_places(before, vec!["stale".into()]);
+        assert_eq!(cache.get("/"), None);
+        assert_eq!(cache.sitemap("/sitemap.xml"), None);
+        assert_eq!(cache.places(), None);
+        let after = cache.ticket();
+        cache.put(after, "/".into(), Bytes::from_static(b"fresh"));
+        cache.put_places(after, vec!["fresh".into()]);
+        assert_eq!(cache.get("/"), Some(Bytes::from_static(b"fresh")));
+        assert_eq!(cache.places(), Some(vec!["fresh".to_owned()]));
     }
 
     #[test]
     fn nothing_is_cached_until_the_listener_is_up() {
         let cache = PageCache::default();
-        cache.put("/".into(), Bytes::from_static(b"page"));
+        cache.put(cache.ticket(), "/".into(), Bytes::from_static(b"page"));
         assert_eq!(cache.get("/"), None);
     }
 
@@ -209,13 +258,13 @@ mod tests {
     fn the_cache_stays_under_its_byte_budget_and_keeps_hot_pages() {
         let cache = listening_cache();
         let page = Bytes::from(vec![b'x'; 64 * 1024]);
-        cache.put("/".into(), page.clone());
+        cache.put(cache.ticket(), "/".into(), page.clone());
         // Hot: still asked for while the odd URLs arrive (moka counts frequencies only once
         // the cache is half full).
         for i in 0..2000 {
             let key = format!("/?n={i}");
             assert_eq!(cache.get(&key), None);
-            cache.put(key, page.clone());
+            cache.put(cache.ticket(), key, page.clone());
             if i % 10 == 0 {
                 assert!(cache.get("/").is_some(), "evicted after {i} pages");
             }
@@ -232,14 +281,18 @@ mod tests {
     #[test]
     fn sitemaps_are_kept_until_cleared_and_within_their_budget() {
         let cache = listening_cache();
-        cache.put_sitemap("/sitemaps/0.xml", Bytes::from_static(b"<urlset/>"));
+        cache.put_sitemap(
+            cache.ticket(),
+            "/sitemaps/0.xml",
+            Bytes::from_static(b"<urlset/>"),
+        );
         assert_eq!(
             cache.sitemap("/sitemaps/0.xml"),
             Some(Bytes::from_static(b"<urlset/>"))
         );
         let part = Bytes::from(vec![b'x'; 5 * 1024 * 1024]);
         for n in 1..40 {
-            cache.put_sitemap(&format!("/sitemaps/{n}.xml"), part.clone());
+            cache.put_sitemap(cache.ticket(), &format!("/sitemaps/{n}.xml"), part.clone());
             let bytes = cache.inner.sitemaps.lock().unwrap().bytes;
             assert!(bytes <= SITEMAP_MAX_BYTES, "{bytes}");
         }

@@ -104,6 +104,7 @@ async fn cached_sitemap(
     path: &str,
     build: impl Future<Output = Result<String, AppError>>,
 ) -> Result<Response, AppError> {
+    let ticket = state.pages.ticket();
     let body = match state.pages.sitemap(path) {
         Some(body) => body,
         None => {
@@ -112,7 +113,7 @@ async fn cached_sitemap(
                 Err(AppError::NotFound) => Bytes::new(),
                 Err(error) => return Err(error),
             };
-            state.pages.put_sitemap(path, body.clone());
+            state.pages.put_sitemap(ticket, path, body.clone());
             body
         }
     };

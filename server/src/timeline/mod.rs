@@ -9,6 +9,9 @@ pub mod store;
 
 use crate::state::AppState;
 use axum::Router;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::routing::get;
 
 pub fn routes() -> Router<AppState> {
@@ -20,4 +23,22 @@ pub fn routes() -> Router<AppState> {
         .route("/sitemaps/{n}", get(feed::sitemap_part))
         .route("/api/v1/stories", get(api::list))
         .route("/api/v1/stories/{id}", get(api::one))
+}
+
+/// Layered on the routes that can change a public story (withdrawal, moderation): once such a
+/// request has succeeded, this instance forgets its cached pages at once, so the person who
+/// made the change sees it on their next page even before the database's notification (which
+/// clears every instance) has arrived.
+pub async fn forget_cached_pages_after_changes(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let changes = !request.method().is_safe();
+    let response = next.run(request).await;
+    let status = response.status();
+    if changes && (status.is_success() || status.is_redirection()) {
+        state.pages.clear();
+    }
+    response
 }

@@ -136,6 +136,7 @@ pub async fn home(
     let query = query.normalized();
     let path = query.canonical_path("/");
     let key = cache_key(locale, &path);
+    let ticket = state.pages.ticket();
     if let Some(page) = state.pages.get(&key).filter(|_| query.fragment.is_empty()) {
         return Ok(cached_html(page));
     }
@@ -186,7 +187,7 @@ pub async fn home(
         Some(places) => places,
         None => {
             let places = store::places(&state.db, 200).await?;
-            state.pages.put_places(places.clone());
+            state.pages.put_places(ticket, places.clone());
             places
         }
     };
@@ -208,7 +209,7 @@ pub async fn home(
         view! { <HomePage stories=cards filters=typed places more_href latest_year /> }
     });
     let html = Bytes::from(html);
-    state.pages.put(key, html.clone());
+    state.pages.put(ticket, key, html.clone());
     Ok(cached_html(html))
 }
 
@@ -251,6 +252,7 @@ pub async fn story(
         .ok_or(AppError::NotFound)?;
     let path = format!("/stories/{id}");
     let key = cache_key(locale, &path);
+    let ticket = state.pages.ticket();
     if let Some(page) = state.pages.get(&key) {
         return Ok(cached_html(page));
     }
@@ -294,7 +296,7 @@ pub async fn story(
         view! { <StoryPage story=view_model related permalink qr_svg share_image /> }
     });
     let html = Bytes::from(html);
-    state.pages.put(key, html.clone());
+    state.pages.put(ticket, key, html.clone());
     Ok(cached_html(html))
 }
 
