@@ -332,7 +332,26 @@ async fn the_story_page_has_the_comparison_share_tags_and_related_stories(db: Pg
     let og_image = format!(r#"property="og:image" content="http://{}/media/"#, app.addr);
     assert!(html.contains(&og_image));
     assert!(html.contains(r#"<meta property="og:description""#));
-    assert!(html.contains("<svg"), "QR code of the permalink");
+    let qr_src = format!(r#"src="/stories/{id}/qr.svg""#);
+    assert!(html.contains(&qr_src), "QR code of the permalink");
+    let qr = app.get(&format!("/stories/{id}/qr.svg")).await;
+    assert_eq!(qr.status(), StatusCode::OK);
+    assert_eq!(qr.headers()["content-type"], "image/svg+xml");
+    assert!(
+        qr.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age=")
+    );
+    assert!(qr.text().await.unwrap().starts_with("<?xml"));
+    for bad in ["x", "-1", "99999999999999999999999"] {
+        let path = format!("/stories/{bad}/qr.svg");
+        assert_eq!(
+            app.get(&path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
     assert!(
         html.contains(r#"type="range""#) && html.contains("拖动比较：左边是二〇一二年的渡口"),
         "slider labelled from the alt texts"

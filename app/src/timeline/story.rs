@@ -43,8 +43,6 @@ pub fn StoryPage(
     related: Vec<RelatedStory>,
     /// Absolute address of this page.
     permalink: String,
-    /// The permalink as a QR code, an SVG document made by the server.
-    qr_svg: String,
     /// Absolute address of the share image (the "now" photo), if any.
     share_image: Option<String>,
 ) -> impl IntoView {
@@ -117,7 +115,8 @@ pub fn StoryPage(
                 </dl>
                 <p class="hint">{td_string!(locale, timeline.story.published, date = story.published_on).to_string()}</p>
                 <figure class="qr">
-                    <div class="qr-code" inner_html=qr_svg></div>
+                    <img class="qr-code" src=format!("/stories/{}/qr.svg", story.id)
+                        alt="" width="160" height="160" loading="lazy"/>
                     <figcaption>{td!(locale, timeline.story.qr)}</figcaption>
                 </figure>
                 {(!related.is_empty()).then(|| view! {

@@ -18,6 +18,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::home))
         .route("/stories/{id}", get(pages::story))
+        .route("/stories/{id}/qr.svg", get(pages::qr_code))
         .route("/feed.atom", get(feed::atom))
         .route("/sitemap.xml", get(feed::sitemap))
         .route("/sitemaps/{n}", get(feed::sitemap_part))

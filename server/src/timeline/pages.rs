@@ -275,7 +275,6 @@ pub async fn story(
         .rev()
         .find_map(|p| p.fallback_src(800))
         .map(|src| format!("{}{}", state.config.public_url, src.url));
-    let qr_svg = qr_svg(&permalink);
     let offset = state.config.display_utc_offset_hours;
     let view_model = StoryView {
         id: story.id,
@@ -293,25 +292,41 @@ pub async fn story(
         photos,
     };
     let html = render_page(&state, locale, &path, move || {
-        view! { <StoryPage story=view_model related permalink qr_svg share_image /> }
+        view! { <StoryPage story=view_model related permalink share_image /> }
     });
     let html = Bytes::from(html);
     state.pages.put(ticket, key, html.clone());
     Ok(cached_html(html))
 }
 
-/// The permalink as an SVG QR code (for printed posters and WeChat).
-fn qr_svg(url: &str) -> String {
-    use qrcode::render::svg;
-    match qrcode::QrCode::new(url.as_bytes()) {
-        Ok(code) => code
-            .render::<svg::Color>()
-            .min_dimensions(160, 160)
-            .quiet_zone(true)
-            .build(),
-        Err(_) => String::new(),
-    }
+/// `GET /stories/{id}/qr.svg`: the story's permalink as a QR code (for printed posters and
+/// WeChat), a file of its own so the story page does not carry 7.5 KB of SVG and the browser
+/// caches it. Made from the id alone, without asking the database: it shows nothing but the
+/// address, which is public whether or not a story has it yet.
+pub async fn qr_code(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id: u64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let permalink = format!("{}/stories/{id}", state.config.public_url);
+    let svg = qrcode::QrCode::new(permalink.as_bytes())
+        .map_err(|_| AppError::NotFound)?
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(160, 160)
+        .quiet_zone(true)
+        .build();
+    let mut response = (StatusCode::OK, svg).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("image/svg+xml"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(QR_CACHE));
+    Ok(response)
 }
+
+/// A day: the code changes only if `PUBLIC_URL` does.
+const QR_CACHE: &str = "public, max-age=86400";
 
 #[cfg(test)]
 mod tests {
