@@ -10,7 +10,8 @@
 #                                           target ≤ 1.5 ("costs about the same")
 #   /sitemaps/0.xml (a sitemap part)          cached until a public change even without the page
 #                                           cache; shown for information
-# and story page requests/s ≥ 0.5 × requests/s of `/` at LARGE (P7). Then EXPLAIN (ANALYZE,
+# and story page requests/s ≥ 0.5 × requests/s of `/` at LARGE (P7). Both databases are read
+# into the file cache first (pg_prewarm). Then EXPLAIN (ANALYZE,
 # BUFFERS) of the related-stories query of a story at LARGE: index walks only, no Seq Scan.
 #
 # Needs DATABASE_URL, a release build (cargo leptos build --release) and wrk.
@@ -30,6 +31,19 @@ start_app small_url PAGE_CACHE_MB=0
 prepare_database "$large_wanted" "${BENCH_DB:-}"
 large_db=$db_url large_stories=$stories
 start_app large_url PAGE_CACHE_MB=0
+
+# prewarm DB: read the public tables and their indexes into the OS's file cache (pg_prewarm,
+# mode read), so that the runs do not measure the disk: a million stories are 5.2 GB, and what stays
+# in memory otherwise depends on what else the machine read last.
+prewarm() {
+  psql "$1" -qAtc "create extension if not exists pg_prewarm" -c "
+    select sum(pg_prewarm(c.oid, 'read')) from pg_class c
+    where c.relname in ('stories', 'story_themes', 'photos')
+       or c.oid in (select indexrelid from pg_index i join pg_class t on t.oid = i.indrelid
+                    where t.relname in ('stories', 'story_themes', 'photos'))" >/dev/null
+}
+prewarm "$small_db"
+prewarm "$large_db"
 
 # id_range DB: "min max" of the approved stories' ids.
 id_range() { psql "$1" -Atc "select min(id) || ' ' || max(id) from stories where status = 'approved'"; }
