@@ -7,7 +7,8 @@
 # On a fresh Debian/Ubuntu machine with rustup, both install what they are missing: Rust-side
 # tools themselves; system packages with apt when run as root or with sudo (otherwise they
 # print the exact apt-get line). With no DATABASE_URL, a private PostgreSQL cluster is created
-# under ./data/postgres from the system's PostgreSQL binaries and reused on later runs.
+# under ./data/postgres from the system's PostgreSQL binaries and reused on later runs (as root,
+# when the PostgreSQL user cannot reach ./data, under /var/lib/shinian/ instead: see pg_home).
 #
 #   ./dev.sh db-stop    stop the private PostgreSQL cluster
 set -euo pipefail
@@ -43,6 +44,7 @@ SYSTEM_PACKAGES_RUN=(
 SYSTEM_PACKAGES_TEST=(
   "chromium:chromium"
   "libvips-tools:vipsthumbnail"
+  "iproute2:ss"
 )
 
 has() {
@@ -125,9 +127,34 @@ build_release() {
 # ---------------------------------------------------------------------------------------------
 # The private PostgreSQL cluster under ./data/postgres
 
-PG_DIR="$DATA_DIR/postgres"
-PG_SOCKET_DIR="$DATA_DIR/postgres-socket"
-PG_LOG="$DATA_DIR/postgres.log"
+# Where the cluster lives: ./data/postgres, unless this is root and the PostgreSQL user cannot
+# reach ./data (a clone under /root or another 0700 folder). Then it lives in
+# /var/lib/shinian/<hash of the data folder>/, and ./data/postgres-location says so.
+pg_home() {
+  local user=$1 home
+  if [ -f "$DATA_DIR/postgres-location" ]; then
+    cat "$DATA_DIR/postgres-location"
+  elif [ "$(id -u)" -ne 0 ] || as_pg_user "$user" test -x "$DATA_DIR"; then
+    echo "$DATA_DIR"
+  else
+    home="/var/lib/shinian/$(printf '%s' "$DATA_DIR" | sha256sum | cut -c1-16)"
+    mkdir -p "$home"
+    chmod 755 /var/lib/shinian "$home"
+    echo "$home" >"$DATA_DIR/postgres-location"
+    say "$user cannot reach $DATA_DIR: the private PostgreSQL cluster lives in $home" >&2
+    echo "$home"
+  fi
+}
+
+# Sets PG_DIR, PG_SOCKET_DIR and PG_LOG (creates the data folder).
+locate_private_postgres() {
+  local home
+  mkdir -p "$DATA_DIR"
+  home=$(pg_home "$(pg_user)")
+  PG_DIR="$home/postgres"
+  PG_SOCKET_DIR="$home/postgres-socket"
+  PG_LOG="$home/postgres.log"
+}
 
 # PostgreSQL refuses to run as root: run it as an unprivileged user that owns ./data/postgres.
 pg_user() {
@@ -152,7 +179,8 @@ start_private_postgres() {
   [ -n "$bin" ] || die "no PostgreSQL server binaries found. Install them with:
     sudo apt-get install -y postgresql"
   user=$(pg_user)
-  mkdir -p "$DATA_DIR" "$PG_SOCKET_DIR"
+  locate_private_postgres
+  mkdir -p "$PG_SOCKET_DIR"
   if [ "$(id -u)" -eq 0 ]; then chown "$user" "$PG_SOCKET_DIR"; fi
   if [ ! -f "$PG_DIR/PG_VERSION" ]; then
     say "Creating a private PostgreSQL cluster in $PG_DIR"
@@ -178,7 +206,9 @@ start_private_postgres() {
 stop_private_postgres() {
   local bin
   bin=$(pg_bin_dir)
-  [ -n "$bin" ] && [ -f "$PG_DIR/PG_VERSION" ] || return 0
+  [ -n "$bin" ] && [ -d "$DATA_DIR" ] || return 0
+  locate_private_postgres
+  [ -f "$PG_DIR/PG_VERSION" ] || return 0
   as_pg_user "$(pg_user)" "$bin/pg_ctl" -D "$PG_DIR" -m fast stop >/dev/null 2>&1 || true
 }
 

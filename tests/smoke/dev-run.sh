@@ -3,44 +3,56 @@
 # must create its private PostgreSQL, migrate, load the demo stories and answer /healthz with
 # 200; a second run must reuse everything and start within seconds.
 #
-# Uses ./data when it does not exist yet (a fresh clone, as in CI); otherwise a temporary
-# folder, so a developer's own ./data is never touched.
+# The data folder is a temporary one (SHINIAN_DATA_DIR), so a developer's own ./data is never
+# touched; the test stops everything it started and checks that nothing still listens.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
-if [ -e "$root/data" ]; then
-  parent=$(mktemp -d)
-  chmod 755 "$parent" # the unprivileged PostgreSQL user must reach it
-  data="$parent/data"
-else
-  parent=""
-  data="$root/data"
-fi
+# The data folder sits in a private (0700) folder whose name has a space, as a clone under /root
+# or a `mktemp -d` folder would: as root, PostgreSQL's own user cannot reach it, and dev.sh must
+# keep the cluster where it can (dev.sh `pg_home`).
+parent=$(mktemp -d)
+data="$parent/数据 folder"
 port=$(free_port)
-export SHINIAN_DATA_DIR="$data" SHINIAN_PG_PORT=$(free_port) BIND_ADDR="127.0.0.1:$port"
+pg_port=$(free_port)
+export SHINIAN_DATA_DIR="$data" SHINIAN_PG_PORT=$pg_port BIND_ADDR="127.0.0.1:$port"
 unset DATABASE_URL MEDIA_DIR
 log=$(mktemp)
 pid=""
+took=""
 
+# listening PORT: is anything listening on 127.0.0.1:PORT?
+listening() { [ -n "$(ss -Hltn "sport = :$1")" ]; }
+
+# Stops the server's whole process group (dev.sh runs it with exec, but be sure).
 stop_server() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; fi
+  if [ -n "$pid" ]; then
+    kill -- "-$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    pid=""
+  fi
 }
+cluster_home() { cat "$data/postgres-location" 2>/dev/null || echo "$data"; }
 cleanup() {
   stop_server
+  local home
+  home=$(cluster_home)
   "$root/dev.sh" db-stop || true
-  rm -rf "$data" ${parent:+"$parent"} "$log"
+  [ "$home" = "$data" ] || rm -rf "$home"
+  rm -rf "$parent" "$log"
 }
 trap cleanup EXIT
 
-# Starts `./dev.sh run` and waits for /healthz; prints the seconds it took.
+# Starts `./dev.sh run` in its own process group and waits for /healthz; sets `took` (seconds).
 start_and_wait() {
   local started=$SECONDS
-  "$root/dev.sh" run >"$log" 2>&1 &
+  listening "$port" && { echo "port $port is taken before the start" >&2; return 1; }
+  setsid "$root/dev.sh" run >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 1200); do
     if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
-      echo $((SECONDS - started))
+      took=$((SECONDS - started))
       return 0
     fi
     kill -0 "$pid" 2>/dev/null || break
@@ -51,17 +63,25 @@ start_and_wait() {
   return 1
 }
 
-[ ! -e "$data/postgres" ] || { echo "data folder $data is not empty" >&2; exit 1; }
-first=$(start_and_wait)
-[ -f "$data/postgres/PG_VERSION" ] || { echo "no private cluster under $data/postgres" >&2; exit 1; }
+[ "$(stat -c %a "$parent")" = 700 ] || { echo "$parent is not private" >&2; exit 1; }
+start_and_wait
+home=$(cluster_home)
+[ -f "$home/postgres/PG_VERSION" ] || { echo "no private cluster under $home/postgres" >&2; exit 1; }
 curl -fsS "http://127.0.0.1:$port/" | grep -q "从轮渡到过江隧道" || { echo "demo stories missing on /" >&2; exit 1; }
 read -r admin_email admin_password <"$data/demo-admin.txt" || { echo "no demo admin in $data/demo-admin.txt" >&2; exit 1; }
 login=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/login" \
   --data-urlencode "email=$admin_email" --data-urlencode "password=$admin_password")
 [ "$login" = 303 ] || { echo "the demo admin cannot sign in (HTTP $login)" >&2; exit 1; }
-echo "first run: /healthz 200 after ${first}s (private PostgreSQL in $data/postgres, demo content on /, demo admin signs in)"
+echo "first run: /healthz 200 after ${took}s (private PostgreSQL in $home/postgres, data in $data, demo content on /, demo admin signs in)"
 
 stop_server
-second=$(start_and_wait)
-echo "second run: /healthz 200 after ${second}s"
-[ "$second" -le 30 ] || { echo "second run took ${second}s; it should reuse everything and start in seconds" >&2; exit 1; }
+! listening "$port" || { echo "the first server still listens on $port after it was stopped" >&2; exit 1; }
+start_and_wait
+echo "second run: /healthz 200 after ${took}s"
+[ "$took" -le 30 ] || { echo "second run took ${took}s; it should reuse everything and start in seconds" >&2; exit 1; }
+stop_server
+"$root/dev.sh" db-stop
+for p in "$port" "$pg_port"; do
+  ! listening "$p" || { echo "something still listens on $p after the test stopped everything" >&2; exit 1; }
+done
+echo "stopped: nothing listens on $port (server) or $pg_port (PostgreSQL)"

@@ -1,0 +1,160 @@
+// Every page fits every phone: no page a resident, volunteer, moderator or visitor opens is wider
+// than the screen at 320, 360, 390 or 414 px, with JavaScript on and off, and axe-core finds no
+// serious or critical problem on any of them. Add every new page to `pages` below.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { url, withPage, sql, seriousAccessibilityViolations } from './support.mjs';
+
+const WIDTHS = [320, 360, 390, 414];
+const stamp = Date.now();
+const photo = (name) => new Blob([readFileSync(fileURLToPath(new URL(`../fixtures/photos/${name}`, import.meta.url)))], { type: 'image/jpeg' });
+
+const story = {
+  story: '二〇一三年巷口的修车铺只有一张木桌和一只打气筒，师傅一边补胎一边听收音机。二〇二三年铺子换成了电动车维修站，墙上挂着二维码，师傅的徒弟已经能独当一面。',
+  place: '修车铺巷口',
+  year_then: '2013',
+  year_now: '2023',
+  themes: 'work-industry',
+  narrator_name: '老陈',
+  role: '修车师傅',
+  contact: '13900000000',
+  real_name: '陈建华',
+  assisted_by: '志愿者小吴',
+  consent_publish: 'on',
+  consent_show_name: 'on',
+  licence: 'cc-by-4.0',
+  photo_then_alt: '二〇一三年的修车铺，木桌上放着打气筒',
+  photo_then_year: '2013',
+  photo_then_caption: '巷口的老铺子',
+  photo_now_alt: '二〇二三年的电动车维修站',
+};
+
+/** Submits a story with a then/now pair; answers its tracking path and id. */
+async function submitted(title) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries({ ...story, title })) form.append(k, v);
+  form.append('photo_then', photo('camera_gray.jpg'), 'then.jpg');
+  form.append('photo_now', photo('motorcycle_cmyk.jpg'), 'now.jpg');
+  const response = await fetch(url('/submit'), { method: 'POST', body: form, redirect: 'manual' });
+  assert.equal(response.status, 303);
+  const track = new URL(response.headers.get('location'), url('/')).pathname;
+  return { track, id: sql(`select id from stories where title = '${title}'`) };
+}
+
+const stories = {};
+
+before(async () => {
+  for (const status of ['pending', 'changes_requested', 'approved', 'rejected', 'unpublished', 'withdrawn']) {
+    stories[status] = await submitted(`手机宽度 ${status} ${stamp}`);
+  }
+  for (let i = 0; i < 120 && sql(`select count(*) from photos where state <> 'ready'`) !== '0'; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  for (const status of ['changes_requested', 'approved', 'rejected', 'unpublished']) {
+    sql(`update stories set status = '${status}', published_at = now() where id = ${stories[status].id}`);
+  }
+  const withdrawn = await fetch(url(`${stories.withdrawn.track}/withdraw`), {
+    method: 'POST', body: new URLSearchParams({ confirm: 'yes' }), redirect: 'manual',
+  });
+  assert.equal(withdrawn.status, 303);
+});
+
+/** Signs in as the test admin (run.sh creates it). */
+async function signIn(page) {
+  await page.goto(url('/login'));
+  await page.fill('#email', process.env.ADMIN_EMAIL);
+  await page.fill('#password', process.env.ADMIN_PASSWORD);
+  await Promise.all([page.waitForURL(/\/moderate$/), page.click('form[action="/login"] button[type=submit]')]);
+}
+
+// Each page: a name, and how to open it (`page` is signed out unless `staff`).
+const pages = [
+  { name: 'timeline', open: (page) => page.goto(url('/')) },
+  { name: 'timeline, filtered', open: (page) => page.goto(url('/?theme=work-industry&from=2010&to=2020')) },
+  { name: 'timeline, search with no result', open: (page) => page.goto(url('/?q=%E7%81%AB%E6%98%9F%E5%9F%BA%E5%9C%B0')) },
+  { name: 'story page', open: (page) => page.goto(url(`/stories/${stories.approved.id}`)) },
+  { name: 'submit form', open: (page) => page.goto(url('/submit')) },
+  {
+    name: 'submit form with errors',
+    open: async (page) => {
+      await page.goto(url('/submit'));
+      await page.fill('#title', '短');
+      await Promise.all([page.waitForLoadState('load'), page.click('.story-form button[type=submit]')]);
+      await page.waitForSelector('.error-summary');
+    },
+  },
+  ...['pending', 'changes_requested', 'approved', 'rejected', 'unpublished', 'withdrawn'].map((status) => ({
+    name: `tracking page, ${status}`,
+    open: (page) => page.goto(url(stories[status].track)),
+  })),
+  {
+    name: 'withdraw confirmation',
+    open: async (page) => {
+      await page.goto(url(stories.pending.track));
+      await Promise.all([page.waitForLoadState('load'), page.click('.withdraw button')]);
+      await page.waitForSelector('.withdraw-confirm');
+    },
+  },
+  { name: 'sign-in page', open: (page) => page.goto(url('/login')) },
+  { name: 'not found', open: (page) => page.goto(url('/no-such-page')) },
+  { name: 'story not found', open: (page) => page.goto(url('/stories/999999999')) },
+  { name: 'moderation queue', staff: true, open: (page) => page.goto(url('/moderate')) },
+  { name: 'review', staff: true, open: (page) => page.goto(url(`/moderate/stories/${stories.pending.id}`)) },
+  { name: 'audit log', staff: true, open: (page) => page.goto(url('/admin/audit')) },
+  { name: 'accounts', staff: true, open: (page) => page.goto(url('/admin/accounts')) },
+];
+
+/** The elements that stick out past the right edge, deepest first (for the failure message). */
+async function overflow(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const scrollWidth = document.documentElement.scrollWidth;
+    if (scrollWidth <= width) return null;
+    const describe = (e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className && typeof e.className === 'string' ? `.${e.className.trim().split(/\s+/).join('.')}` : ''}`;
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > width + 0.5)
+      .filter((e) => ![...e.children].some((c) => c.getBoundingClientRect().right > width + 0.5));
+    return `scrollWidth ${scrollWidth} > ${width}: ${wide.slice(0, 5).map(describe).join(', ')}`;
+  });
+}
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`every page fits 320–414 px with JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, { timeout: 300000 }, async () => {
+    const failures = [];
+    for (const width of WIDTHS) {
+      await withPage({ javaScriptEnabled, viewport: { width, height: 800 } }, async (page) => {
+        let signedIn = false;
+        for (const entry of pages) {
+          if (entry.staff && !signedIn) {
+            await signIn(page);
+            signedIn = true;
+          }
+          await entry.open(page);
+          const problem = await overflow(page);
+          if (problem) failures.push(`${entry.name} at ${width}: ${problem}`);
+        }
+      });
+    }
+    assert.deepEqual(failures, []);
+  });
+}
+
+test('axe-core finds no serious or critical problem on any page of the walk', { timeout: 300000 }, async () => {
+  const failures = [];
+  await withPage({ javaScriptEnabled: true }, async (page) => {
+    let signedIn = false;
+    for (const entry of pages) {
+      if (entry.staff && !signedIn) {
+        await signIn(page);
+        signedIn = true;
+      }
+      await entry.open(page);
+      for (const v of await seriousAccessibilityViolations(page)) {
+        failures.push(`${entry.name}: ${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`);
+      }
+    }
+  });
+  assert.deepEqual(failures, []);
+});
