@@ -158,3 +158,59 @@ test('axe-core finds no serious or critical problem on any page of the walk', { 
   });
   assert.deepEqual(failures, []);
 });
+
+/** Height of the page and the inputs a resident can see without opening anything. */
+async function formSize(page) {
+  return page.evaluate(() => ({
+    height: document.documentElement.scrollHeight,
+    inputs: [...document.querySelectorAll('input, textarea, select')]
+      // checkVisibility: also false inside a closed <details> (its content is skipped, not gone).
+      .filter((e) => e.type !== 'hidden' && e.checkVisibility({ visibilityProperty: true }) && !e.closest('.hp')).length,
+  }));
+}
+
+test('the untouched form is short: at most 3,400 px and 25 inputs at 390×844 (JS on), under 6,000 px with JS off', async () => {
+  for (const [javaScriptEnabled, maxHeight] of [[true, 3400], [false, 6000]]) {
+    await withPage({ javaScriptEnabled, viewport: { width: 390, height: 844 } }, async (page) => {
+      await page.goto(url('/submit'));
+      const { height, inputs } = await formSize(page);
+      assert.ok(height <= maxHeight, `JS ${javaScriptEnabled ? 'on' : 'off'}: ${height} px > ${maxHeight}`);
+      if (javaScriptEnabled) assert.ok(inputs <= 25, `${inputs} visible inputs > 25`);
+      // The optional and private fields are folded away, not gone.
+      assert.equal(await page.locator('#contact').isVisible(), false);
+      await page.click('.optional-details > summary');
+      assert.equal(await page.locator('#contact').isVisible(), true);
+    });
+  }
+});
+
+test('photos are added one at a time, up to 4 per side, and all are sent', async () => {
+  const title = `四张当年四张如今 ${stamp}`;
+  const jpeg = fileURLToPath(new URL('../fixtures/photos/camera_gray.jpg', import.meta.url));
+  await withPage({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } }, async (page) => {
+    await page.goto(url('/submit'));
+    await page.fill('#title', title);
+    await page.fill('#story', story.story);
+    await page.fill('#place', story.place);
+    await page.fill('#year_then', '2013');
+    await page.fill('#year_now', '2023');
+    await page.check('#theme-work-industry');
+    await page.check('#consent_publish');
+    for (const side of ['photo_then', 'photo_now']) {
+      for (let n = 1; n <= 4; n++) {
+        const file = page.locator(`#${side}-${n}-file`);
+        if (n > 1) {
+          assert.equal(await file.isVisible(), false, `${side} ${n} is folded until asked for`);
+          assert.equal(await page.locator(`#${side}-${n + 1}-file`).count() === 0
+            || !(await page.locator(`#${side}-${n + 1}-file`).isVisible()), true);
+          await page.locator(`#field-${side} details.photo-extra:not([open]) > summary`).first().click();
+        }
+        await file.setInputFiles(jpeg);
+        await page.fill(`#${side}-${n}-alt`, `${side === 'photo_then' ? '当年' : '如今'}的第 ${n} 张照片`);
+      }
+    }
+    await Promise.all([page.waitForURL(/\/track\//), page.click('.story-form button[type=submit]')]);
+  });
+  assert.equal(sql(`select count(*) filter (where slot = 'then') || ' ' || count(*) filter (where slot = 'now')
+                    from photos p join stories s on s.id = p.story_id where s.title = '${title}'`), '4 4');
+});

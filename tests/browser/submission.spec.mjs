@@ -13,6 +13,8 @@ async function fillValidStory(page, title) {
   await page.fill('#year_then', '2011');
   await page.fill('#year_now', '2021');
   await page.check('#theme-transport');
+  // The narrator's name is among the optional fields, folded until asked for.
+  await page.click('.optional-details > summary');
   await page.fill('#narrator_name', '老杨');
   await page.check('#consent_publish');
   await page.check('#consent_show_name');

@@ -25,6 +25,17 @@ pub fn StoryForm(
     let is_new = idempotency_key.is_some();
     let d = draft;
     let e = errors;
+    // Folded until asked for; open when anything in it was typed or needs fixing.
+    let optional = [
+        (Field::NarratorName, &d.narrator_name),
+        (Field::Role, &d.role),
+        (Field::RealName, &d.real_name),
+        (Field::Contact, &d.contact),
+        (Field::AssistedBy, &d.assisted_by),
+    ];
+    let optional_open = optional
+        .iter()
+        .any(|(field, value)| !value.is_empty() || e.get(*field).is_some());
     view! {
         <FormEnhancer locale latest_year>
             <form class="story-form" method="post" action=action enctype="multipart/form-data" accept-charset="utf-8" novalidate>
@@ -45,6 +56,8 @@ pub fn StoryForm(
                 </fieldset>
                 <ThemeChoices selected=d.themes.clone() error=e.get(Field::Themes) />
                 {view! { <super::PhotoFields draft=d.clone() error_then=e.get(Field::PhotoThen) error_now=e.get(Field::PhotoNow) stored=stored_photos /> }.into_any()}
+                <details class="optional-details" open=optional_open>
+                <summary>{td!(locale, submission.submit.optional_details)}</summary>
                 <fieldset>
                     <legend>{td!(locale, submission.submit.section_narrator)}</legend>
                     <TextInput field=Field::NarratorName value=d.narrator_name.clone() error=e.get(Field::NarratorName) />
@@ -56,6 +69,7 @@ pub fn StoryForm(
                     <TextInput field=Field::Contact value=d.contact.clone() error=e.get(Field::Contact) autocomplete="email" />
                     <TextInput field=Field::AssistedBy value=d.assisted_by.clone() error=e.get(Field::AssistedBy) />
                 </fieldset>
+                </details>
                 <ConsentChoices draft=d.clone() errors=e.clone() />
                 {is_new.then(|| view! { <Honeypot value=d.website.clone() /> })}
                 {idempotency_key.map(|key| view! { <input type="hidden" name="idempotency_key" value=key /> })}
@@ -219,7 +233,7 @@ fn StoryText(field: Field, value: String, error: Option<FieldError>) -> impl Int
                 id=name.to_owned()
                 name=name.to_owned()
                 value
-                rows=12
+                rows=5
                 required=true
                 invalid
                 described_by=described_by(field)

@@ -1,6 +1,10 @@
 //! The then/now photo inputs of the story form. Each side has up to `PHOTOS_PER_SIDE` groups
-//! of a file input and its details, sent in the same order (docs/api.md). On the tracking page
-//! the photos already stored are listed with a "remove" box, and only the free groups remain.
+//! of a file input and its details, sent in the same order (docs/api.md). Only the first group
+//! of a side is open: each further one is behind an "add another photo" that holds the next, and
+//! a photo's optional details (year, caption, photographer) are folded too — `<details>`, so the
+//! short form needs no JavaScript, and anything typed keeps its group open after an error. On
+//! the tracking page the photos already stored are listed with a "remove" box, and only the free
+//! groups remain.
 
 use super::form::{error_id, field_label};
 use crate::domain::limits::PHOTOS_PER_SIDE;
@@ -64,9 +68,7 @@ fn PhotoSide(
         .into_iter()
         .map(|photo| view! { <StoredPhoto photo /> })
         .collect_view();
-    let groups = (0..free)
-        .map(|index| view! { <PhotoGroup side index details=columns.get(index) /> })
-        .collect_view();
+    let groups = nested_groups(side, &columns, free);
     view! {
         <fieldset class=class id=format!("field-{name}")>
             <legend>{field_label(locale, field)}</legend>
@@ -78,21 +80,55 @@ fn PhotoSide(
     }
 }
 
+/// The free groups of a side, each after the first inside an "add another photo" that also
+/// holds the rest, so one more is offered at a time.
+fn nested_groups(side: PhotoSlot, columns: &PhotoColumns, free: usize) -> AnyView {
+    let locale = current_locale();
+    let mut rest: Option<AnyView> = None;
+    for index in (0..free).rev() {
+        let details = columns.get(index);
+        let typed = !(details.alt.is_empty()
+            && details.year.is_empty()
+            && details.caption.is_empty()
+            && details.credit.is_empty());
+        let group = view! { <PhotoGroup side index details /> };
+        rest = Some(if index == 0 {
+            view! { {group} {rest} }.into_any()
+        } else {
+            let number = index + 1;
+            view! {
+                <details class="photo-extra" open=typed>
+                    <summary>{td!(locale, submission.submit.add_photo, number)}</summary>
+                    {group}
+                    {rest}
+                </details>
+            }
+            .into_any()
+        });
+    }
+    rest.unwrap_or_else(|| ().into_any())
+}
+
 #[component]
 fn PhotoGroup(side: PhotoSlot, index: usize, details: crate::domain::PhotoDraft) -> impl IntoView {
     let locale = current_locale();
     let name = side.field();
     let id = |part: &str| format!("{name}-{}-{part}", index + 1);
     let number = index + 1;
+    let details_typed =
+        !(details.year.is_empty() && details.caption.is_empty() && details.credit.is_empty());
     view! {
         <div class="photo-group" data-slot=name>
-            <p class="photo-number">{td!(locale, submission.submit.photo_number, number)}</p>
+            // The first photo of a side needs no number; a further one was asked for by it.
+            {(index > 0).then(|| view! { <p class="photo-number">{td!(locale, submission.submit.photo_number, number)}</p> })}
             <label for=id("file")>{td!(locale, submission.field.photo_file.label)}</label>
             <input type="file" id=id("file") name=name accept=ACCEPT class="photo-file" />
             <div class="photo-preview" aria-hidden="true"></div>
             <label for=id("alt")>{td!(locale, submission.field.photo_alt.label)}</label>
             <p class="hint" id=id("alt-hint")>{td!(locale, submission.field.photo_alt.hint)}</p>
             <input type="text" id=id("alt") name=format!("{name}_alt") value=details.alt aria-describedby=id("alt-hint") />
+            <details class="photo-more" open=details_typed>
+            <summary>{td!(locale, submission.submit.photo_details)}</summary>
             <div class="photo-details">
                 <span>
                     <label for=id("year")>{td!(locale, submission.field.photo_year.label)}</label>
@@ -107,6 +143,7 @@ fn PhotoGroup(side: PhotoSlot, index: usize, details: crate::domain::PhotoDraft)
                     <input type="text" id=id("credit") name=format!("{name}_credit") value=details.credit />
                 </span>
             </div>
+            </details>
         </div>
     }
 }
