@@ -1,10 +1,31 @@
 //! `server seed-demo`: a handful of approved stories so a new site is not empty. Written for
 //! Shinian in the spirit of the residents it is for; does nothing if any story exists.
+//!
+//! Every story carries a then/now pair of illustrations drawn for the project (`server/demo/`;
+//! see docs/decisions.md), said to be illustrations in their captions and credit. They are
+//! stored exactly as uploads are: a temp file in `tmp/`, fsynced, inspected, moved into the
+//! originals store, and photo rows with their queued jobs in the story's transaction; the photo
+//! workers of the running site then make their sizes.
 
 use crate::audit::{Action, Actor, Entry};
+use crate::media::files::MediaFiles;
+use crate::media::photos::{self, KeptPhoto};
+use crate::media::upload::{self, ReceivedPhoto};
 use crate::submission::store;
-use app::domain::{NewStory, StoryDraft, StoryStatus};
+use app::domain::{FormErrors, NewStory, PhotoColumns, StoryDraft, StoryStatus};
+use app::media::PhotoSlot;
 use sqlx::PgPool;
+
+/// Says on every picture that it was drawn, not photographed.
+pub const CREDIT: &str = "Shinian 示意插图";
+
+/// One illustration of a pair and the words that go with it. Its year is its story's.
+struct DemoPhoto {
+    /// Rendered from its SVG by `server/demo/render.sh`.
+    jpeg: &'static [u8],
+    alt: &'static str,
+    caption: &'static str,
+}
 
 struct DemoStory {
     title: &'static str,
@@ -18,7 +39,10 @@ struct DemoStory {
     themes: &'static [&'static str],
     show_name: bool,
     licence: &'static str,
+    /// Who wrote the story down for its teller (a volunteer), if anyone.
     assisted_by: &'static str,
+    then: DemoPhoto,
+    now: DemoPhoto,
 }
 
 const STORIES: &[DemoStory] = &[
@@ -35,6 +59,16 @@ const STORIES: &[DemoStory] = &[
         show_name: true,
         licence: "cc-by-4.0",
         assisted_by: "",
+        then: DemoPhoto {
+            jpeg: include_bytes!("../demo/ferry-then.jpg"),
+            alt: "二〇一二年的老渡口：左边是挂红招牌的售票房，中间一艘白色渡船靠着浮码头，岸上的人推着电瓶车排队等船，对岸是工厂的烟囱",
+            caption: "老渡口的售票房和渡船（示意插图，非实拍）",
+        },
+        now: DemoPhoto {
+            jpeg: include_bytes!("../demo/ferry-now.jpg"),
+            alt: "二〇二二年的同一段江岸：售票房还在，窗下种了花，爷爷带着孙子站在窗前；渡口改成了有草地和长椅的小公园，右边是地铁站入口，对岸盖起了高楼",
+            caption: "渡口改成的小公园和地铁口（示意插图，非实拍）",
+        },
     },
     DemoStory {
         title: "社区卫生站多了一台心电图机",
@@ -49,6 +83,16 @@ const STORIES: &[DemoStory] = &[
         show_name: true,
         licence: "cc-by-nc-4.0",
         assisted_by: "",
+        then: DemoPhoto {
+            jpeg: include_bytes!("../demo/clinic-then.jpg"),
+            alt: "二〇一三年的社区卫生服务站：走廊里只有两间诊室的门，桌上放着水银血压计，老人坐在木长椅上等候",
+            caption: "只有两间诊室的卫生服务站（示意插图，非实拍）",
+        },
+        now: DemoPhoto {
+            jpeg: include_bytes!("../demo/clinic-now.jpg"),
+            alt: "二〇二三年的同一个服务站：诊室旁边是玻璃墙的化验室，推车上的心电图机屏幕显示着心跳波形，老人坐在蓝色候诊椅上用手机看结果",
+            caption: "添了心电图机和化验室（示意插图，非实拍）",
+        },
     },
     DemoStory {
         title: "黑板换成了触摸屏",
@@ -63,6 +107,16 @@ const STORIES: &[DemoStory] = &[
         show_name: false,
         licence: "display-only",
         assisted_by: "",
+        then: DemoPhoto {
+            jpeg: include_bytes!("../demo/classroom-then.jpg"),
+            alt: "二〇一四年的教室：讲台后面是写满粉笔字的绿色黑板，天花板上吊着一台旧投影仪，学生坐在木课桌前",
+            caption: "黑板和旧投影仪（示意插图，非实拍）",
+        },
+        now: DemoPhoto {
+            jpeg: include_bytes!("../demo/classroom-now.jpg"),
+            alt: "二〇二四年的同一间教室：黑板换成了触摸大屏，屏幕上是一篇正在批改的作文，两边白板上有老师手写的大字，窗外是红色塑胶跑道，墙角有图书角",
+            caption: "触摸大屏和图书角（示意插图，非实拍）",
+        },
     },
     DemoStory {
         title: "纺织厂的车间里开起了书店",
@@ -77,6 +131,16 @@ const STORIES: &[DemoStory] = &[
         show_name: true,
         licence: "cc-by-4.0",
         assisted_by: "",
+        then: DemoPhoto {
+            jpeg: include_bytes!("../demo/factory-then.jpg"),
+            alt: "二〇一〇年前后的纺织车间：锯齿形屋顶的天窗下，一排排织布机前站着戴白帽的挡车女工",
+            caption: "纺织厂的车间（示意插图，非实拍）",
+        },
+        now: DemoPhoto {
+            jpeg: include_bytes!("../demo/factory-now.jpg"),
+            alt: "二〇二一年同一个锯齿形屋顶下的书店：红砖墙前摆满书架，墙上挂着老厂的照片，读者坐在长桌旁看书，一位老人指着角落里留下的一台旧织机",
+            caption: "同一个屋顶下的书店（示意插图，非实拍）",
+        },
     },
     DemoStory {
         title: "六楼的家终于有了电梯",
@@ -91,11 +155,28 @@ const STORIES: &[DemoStory] = &[
         show_name: true,
         licence: "cc-by-nc-4.0",
         assisted_by: "社区志愿者小林",
+        then: DemoPhoto {
+            jpeg: include_bytes!("../demo/lift-then.jpg"),
+            alt: "二〇一五年桂花新村的六层老楼：没有电梯，阳台上晾着衣服，一楼窗户装着旧铁栏杆，一位老人提着菜走到楼门口",
+            caption: "没有电梯的六层老楼（示意插图，非实拍）",
+        },
+        now: DemoPhoto {
+            jpeg: include_bytes!("../demo/lift-now.jpg"),
+            alt: "二〇二五年的同一栋楼：楼梯间外加装了玻璃电梯井，一楼有带雨棚和坡道的电梯入口，墙面重新粉刷，两位老人在花坛边下棋",
+            caption: "加装电梯以后（示意插图，非实拍）",
+        },
     },
 ];
 
 impl DemoStory {
+    /// The story as its form would have been filled in, photo details included.
     fn draft(&self) -> StoryDraft {
+        let photo = |photo: &DemoPhoto, year: &str| PhotoColumns {
+            years: vec![year.to_owned()],
+            captions: vec![photo.caption.to_owned()],
+            credits: vec![CREDIT.to_owned()],
+            alts: vec![photo.alt.to_owned()],
+        };
         StoryDraft {
             title: self.title.into(),
             story: self.story.into(),
@@ -111,17 +192,50 @@ impl DemoStory {
             consent_show_name: self.show_name,
             consent_faces: true,
             licence: self.licence.into(),
+            photos_then: photo(&self.then, self.year_then),
+            photos_now: photo(&self.now, self.year_now),
             ..StoryDraft::default()
         }
     }
+
+    /// Stores the pair the way a submission stores its uploads (`upload::from_bytes`, then
+    /// `parse_photos` and `keep_all`): the originals are in the store, each removed again when
+    /// its guard drops before the story commits.
+    async fn keep_photos(
+        &self,
+        files: &MediaFiles,
+        draft: &StoryDraft,
+        latest_year: i32,
+    ) -> Result<Vec<KeptPhoto>, SeedError> {
+        let mut received = Vec::with_capacity(2);
+        for (slot, photo) in [(PhotoSlot::Then, &self.then), (PhotoSlot::Now, &self.now)] {
+            received.push(ReceivedPhoto {
+                slot,
+                index: 0,
+                outcome: upload::from_bytes(files, photo.jpeg).await?,
+            });
+        }
+        let mut errors = FormErrors::default();
+        let photos = upload::parse_photos(draft, received, [0, 0], true, latest_year, &mut errors);
+        if !errors.is_empty() {
+            return Err(invalid(self.title, &errors));
+        }
+        Ok(upload::keep_all(files, photos).await?)
+    }
+}
+
+fn invalid(title: &str, errors: &FormErrors) -> SeedError {
+    SeedError::Invalid(format!("{title}: {errors:?}"))
 }
 
 pub enum Seeded {
-    Inserted(usize),
+    Inserted { stories: usize, photos: usize },
     AlreadyHadStories,
 }
 
-pub async fn seed(db: &PgPool, latest_year: i32) -> Result<Seeded, SeedError> {
+/// Loads the demo stories with their photos, approved, unless a story exists. Run it with the
+/// site's `MEDIA_DIR`: the originals go there, and the site's photo workers make their sizes.
+pub async fn seed(db: &PgPool, files: &MediaFiles, latest_year: i32) -> Result<Seeded, SeedError> {
     let mut tx = db.begin().await?;
     // Serialise concurrent seeders: the existence check and the inserts happen under one lock.
     sqlx::query!("lock table stories in share row exclusive mode")
@@ -133,10 +247,15 @@ pub async fn seed(db: &PgPool, latest_year: i32) -> Result<Seeded, SeedError> {
     if any {
         return Ok(Seeded::AlreadyHadStories);
     }
+    // Dropped on any error below (the transaction rolls back): their originals go with them.
+    let mut kept = Vec::new();
     for demo in STORIES {
-        let story = NewStory::parse(&demo.draft(), latest_year)
-            .map_err(|e| SeedError::Invalid(format!("{e:?}")))?;
+        let draft = demo.draft();
+        let story = NewStory::parse(&draft, latest_year).map_err(|e| invalid(demo.title, &e))?;
+        let pair = demo.keep_photos(files, &draft, latest_year).await?;
         let id = store::insert_story(&mut tx, &story).await?;
+        photos::insert_all(&mut tx, id, &pair).await?;
+        kept.extend(pair);
         sqlx::query!(
             "update stories set status = 'approved', published_at = now() where id = $1",
             id.0
@@ -154,8 +273,12 @@ pub async fn seed(db: &PgPool, latest_year: i32) -> Result<Seeded, SeedError> {
         };
         entry.record(&mut tx).await?;
     }
-    tx.commit().await?;
-    Ok(Seeded::Inserted(STORIES.len()))
+    let photo_count = kept.len();
+    store::commit_keeping(tx, kept).await?;
+    Ok(Seeded::Inserted {
+        stories: STORIES.len(),
+        photos: photo_count,
+    })
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -23,7 +23,8 @@ enum Command {
     Worker,
     /// Run database migrations and exit.
     Migrate,
-    /// Load the demo stories, unless the database already holds a story.
+    /// Load the demo stories and their photos, unless the database already holds a story. The
+    /// photos' originals go to MEDIA_DIR; the site's photo workers make their sizes.
     SeedDemo,
     /// Create an admin account (or make an existing one admin with a new password). The
     /// password comes from ADMIN_PASSWORD, or is asked for; it is never an argument.
@@ -75,7 +76,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
         Command::Migrate => Ok(()),
-        Command::SeedDemo => seed_demo(&pool).await,
+        Command::SeedDemo => seed_demo(&config, &pool).await,
         Command::CreateAdmin { email, name } => {
             server::accounts::cli::create_admin(&pool, &email, name.as_deref()).await
         }
@@ -109,9 +110,15 @@ async fn run_server(state: AppState) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-async fn seed_demo(pool: &sqlx::PgPool) -> Result<(), Box<dyn std::error::Error>> {
-    match demo::seed(pool, server::web::time::latest_allowed_year()).await? {
-        demo::Seeded::Inserted(count) => tracing::info!("loaded {count} demo stories"),
+async fn seed_demo(config: &Config, pool: &sqlx::PgPool) -> Result<(), Box<dyn std::error::Error>> {
+    let files = server::media::files::MediaFiles::new(&config.media_dir);
+    files.prepare().await?;
+    let latest_year = server::web::time::latest_allowed_year();
+    match demo::seed(pool, &files, latest_year).await? {
+        demo::Seeded::Inserted { stories, photos } => tracing::info!(
+            "loaded {stories} demo stories with {photos} photos into {}; the site's photo workers make their sizes",
+            config.media_dir.display()
+        ),
         demo::Seeded::AlreadyHadStories => {
             tracing::info!("stories already exist; demo content not loaded")
         }

@@ -138,6 +138,37 @@ async fn stream_to_temp(
         file.write_all(&bytes).await.map_err(internal)?;
         chunk = next_chunk(field).await?;
     }
+    finish(file, temp, hasher.finalize().into(), size).await
+}
+
+/// Stores a photo that is already in memory (the demo content, `server seed-demo`) the way an
+/// upload is stored: written to a temp file in `tmp/`, fsynced, hashed and inspected, with the
+/// same size limit. Keep it with `keep_all` like any upload.
+pub async fn from_bytes(
+    files: &MediaFiles,
+    bytes: &[u8],
+) -> Result<Result<UploadedPhoto, PhotoRefusal>, AppError> {
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size == 0 {
+        return Ok(Err(PhotoRefusal::Empty));
+    }
+    if size > PHOTO_MAX_BYTES {
+        return Ok(Err(PhotoRefusal::TooLarge {
+            max_bytes: PHOTO_MAX_BYTES,
+        }));
+    }
+    let (mut file, temp) = files.temp_file().await.map_err(internal)?;
+    file.write_all(bytes).await.map_err(internal)?;
+    finish(file, temp, Sha256::digest(bytes).into(), size).await
+}
+
+/// Makes a completely written temp file durable, then inspects it.
+async fn finish(
+    mut file: tokio::fs::File,
+    temp: TempPath,
+    sha256: [u8; 32],
+    size: u64,
+) -> Result<Result<UploadedPhoto, PhotoRefusal>, AppError> {
     file.flush().await.map_err(internal)?;
     file.sync_all().await.map_err(internal)?;
     drop(file);
@@ -147,7 +178,7 @@ async fn stream_to_temp(
         .map_err(internal)?;
     Ok(inspected.map(|inspected| UploadedPhoto {
         temp,
-        sha256: hasher.finalize().into(),
+        sha256,
         size,
         inspected,
     }))

@@ -118,7 +118,7 @@ pub async fn submit(
 /// Commits, keeping the photos' original files whatever COMMIT answers: when the connection is
 /// lost during it (PostgreSQL shutting down, say), the rows may be durable all the same, and a
 /// row must never name a deleted file. Files whose rows did not commit are left to the sweep.
-async fn commit_keeping(
+pub(crate) async fn commit_keeping(
     tx: Transaction<'_, Postgres>,
     photos: Vec<KeptPhoto>,
 ) -> Result<(), AppError> {
