@@ -68,11 +68,22 @@ start_and_wait
 home=$(cluster_home)
 [ -f "$home/postgres/PG_VERSION" ] || { echo "no private cluster under $home/postgres" >&2; exit 1; }
 curl -fsS "http://127.0.0.1:$port/" | grep -q "从轮渡到过江隧道" || { echo "demo stories missing on /" >&2; exit 1; }
+# The demo stories' then/now illustrations go through the photo workers: within a minute every
+# card on / shows both, and a story page has the comparison slider.
+pictures=0
+for _ in $(seq 1 120); do
+  pictures=$(curl -fsS "http://127.0.0.1:$port/" | grep -o 'src="/media/[^"]*"' | wc -l)
+  [ "$pictures" -ge 10 ] && break
+  sleep 0.5
+done
+[ "$pictures" -ge 10 ] || { echo "demo cards show $pictures pictures on / (want 10: a pair on each of 5)" >&2; exit 1; }
+story=$(curl -fsS "http://127.0.0.1:$port/" | grep -o 'href="/stories/[0-9]*"' | head -n 1 | cut -d'"' -f2)
+curl -fsS "http://127.0.0.1:$port$story" | grep -q 'type="range"' || { echo "no comparison slider on $story" >&2; exit 1; }
 read -r admin_email admin_password <"$data/demo-admin.txt" || { echo "no demo admin in $data/demo-admin.txt" >&2; exit 1; }
 login=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/login" \
   --data-urlencode "email=$admin_email" --data-urlencode "password=$admin_password")
 [ "$login" = 303 ] || { echo "the demo admin cannot sign in (HTTP $login)" >&2; exit 1; }
-echo "first run: /healthz 200 after ${took}s (private PostgreSQL in $home/postgres, data in $data, demo content on /, demo admin signs in)"
+echo "first run: /healthz 200 after ${took}s (private PostgreSQL in $home/postgres, data in $data, demo stories with $pictures pictures on /, a slider on $story, demo admin signs in)"
 
 stop_server
 ! listening "$port" || { echo "the first server still listens on $port after it was stopped" >&2; exit 1; }
