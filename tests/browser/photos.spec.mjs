@@ -59,3 +59,25 @@ test('with JavaScript off: the plain multipart form uploads the photo', async ()
     assert.equal(sql("select count(*) from photos p join stories s on s.id = p.story_id where s.title = '巷口十年（有照片，无 JS）'"), '1');
   });
 });
+
+test('with JavaScript off: a story with a then/now pair, then a third photo added from the tracking page', async () => {
+  const title = '巷口十年（一对照片，再加一张）';
+  const second = fileURLToPath(new URL('../fixtures/photos/camera_gray.jpg', import.meta.url));
+  await withPage({ javaScriptEnabled: false }, async (page) => {
+    await page.goto(url('/submit'));
+    await fillStory(page, title);
+    await page.setInputFiles('#photo_now-1-file', second);
+    await page.fill('#photo_now-1-alt', '同一个巷口，如今的社区食堂');
+    await Promise.all([page.waitForURL(/\/track\//), page.click('.story-form button[type=submit]')]);
+    const track = page.url();
+
+    // The tracking page's edit form offers the free photo slots; the pair is kept.
+    if (!(await page.locator('#story').isVisible())) await page.click('details.edit-story > summary');
+    await page.setInputFiles('#photo_then-1-file', second);
+    await page.fill('#photo_then-1-alt', '二〇一二年巷口的另一张老照片');
+    await Promise.all([page.waitForNavigation(), page.click('.story-form button[type=submit]')]);
+    assert.equal(new URL(page.url()).pathname, new URL(track).pathname, 'back on the tracking page');
+  });
+  assert.equal(sql(`select count(*) filter (where slot = 'then') || ' ' || count(*) filter (where slot = 'now')
+                    from photos p join stories s on s.id = p.story_id where s.title = '${title}'`), '2 1');
+});

@@ -67,18 +67,24 @@ start_and_wait() {
 start_and_wait
 home=$(cluster_home)
 [ -f "$home/postgres/PG_VERSION" ] || { echo "no private cluster under $home/postgres" >&2; exit 1; }
-curl -fsS "http://127.0.0.1:$port/" | grep -q "从轮渡到过江隧道" || { echo "demo stories missing on /" >&2; exit 1; }
+# Pages are read into variables first: `curl | grep -q` fails under pipefail when grep stops
+# reading before curl has written the whole page.
+home_page=$(curl -fsS "http://127.0.0.1:$port/")
+grep -q "从轮渡到过江隧道" <<<"$home_page" || { echo "demo stories missing on /" >&2; exit 1; }
 # The demo stories' then/now illustrations go through the photo workers: within a minute every
 # card on / shows both, and a story page has the comparison slider.
 pictures=0
 for _ in $(seq 1 120); do
-  pictures=$(curl -fsS "http://127.0.0.1:$port/" | grep -o 'src="/media/[^"]*"' | wc -l)
+  home_page=$(curl -fsS "http://127.0.0.1:$port/")
+  pictures=$(grep -o 'src="/media/[^"]*"' <<<"$home_page" | wc -l)
   [ "$pictures" -ge 10 ] && break
   sleep 0.5
 done
 [ "$pictures" -ge 10 ] || { echo "demo cards show $pictures pictures on / (want 10: a pair on each of 5)" >&2; exit 1; }
-story=$(curl -fsS "http://127.0.0.1:$port/" | grep -o 'href="/stories/[0-9]*"' | head -n 1 | cut -d'"' -f2)
-curl -fsS "http://127.0.0.1:$port$story" | grep -q 'type="range"' || { echo "no comparison slider on $story" >&2; exit 1; }
+[[ $home_page =~ href=\"(/stories/[0-9]+)\" ]] || { echo "no story link on /" >&2; exit 1; }
+story=${BASH_REMATCH[1]}
+story_page=$(curl -fsS "http://127.0.0.1:$port$story")
+grep -q 'type="range"' <<<"$story_page" || { echo "no comparison slider on $story" >&2; exit 1; }
 read -r admin_email admin_password <"$data/demo-admin.txt" || { echo "no demo admin in $data/demo-admin.txt" >&2; exit 1; }
 login=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/login" \
   --data-urlencode "email=$admin_email" --data-urlencode "password=$admin_password")
