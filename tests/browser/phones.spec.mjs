@@ -120,21 +120,28 @@ async function overflow(page) {
   });
 }
 
+/** Opens every page of `pages` in turn (signing in before the first staff page), then `check`s it. */
+async function walk(page, check) {
+  let signedIn = false;
+  for (const entry of pages) {
+    if (entry.staff && !signedIn) {
+      await signIn(page);
+      signedIn = true;
+    }
+    await entry.open(page);
+    await check(entry);
+  }
+}
+
 for (const javaScriptEnabled of [true, false]) {
   test(`every page fits 320–414 px with JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, { timeout: 300000 }, async () => {
     const failures = [];
     for (const width of WIDTHS) {
       await withPage({ javaScriptEnabled, viewport: { width, height: 800 } }, async (page) => {
-        let signedIn = false;
-        for (const entry of pages) {
-          if (entry.staff && !signedIn) {
-            await signIn(page);
-            signedIn = true;
-          }
-          await entry.open(page);
+        await walk(page, async (entry) => {
           const problem = await overflow(page);
           if (problem) failures.push(`${entry.name} at ${width}: ${problem}`);
-        }
+        });
       });
     }
     assert.deepEqual(failures, []);
@@ -144,17 +151,11 @@ for (const javaScriptEnabled of [true, false]) {
 test('axe-core finds no serious or critical problem on any page of the walk', { timeout: 300000 }, async () => {
   const failures = [];
   await withPage({ javaScriptEnabled: true }, async (page) => {
-    let signedIn = false;
-    for (const entry of pages) {
-      if (entry.staff && !signedIn) {
-        await signIn(page);
-        signedIn = true;
-      }
-      await entry.open(page);
+    await walk(page, async (entry) => {
       for (const v of await seriousAccessibilityViolations(page)) {
         failures.push(`${entry.name}: ${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`);
       }
-    }
+    });
   });
   assert.deepEqual(failures, []);
 });
