@@ -103,8 +103,11 @@ ensure_rust_tools() {
     rustup target add wasm32-unknown-unknown
   fi
   if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
-    say "Installing cargo-leptos $CARGO_LEPTOS_VERSION (about 10 minutes, once)"
-    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+    say "Installing cargo-leptos $CARGO_LEPTOS_VERSION (a few minutes, once)"
+    # Its own release profile asks for fat LTO in one codegen unit, which on a small machine is
+    # most of the install; a build tool run a few times a day does not need it.
+    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+      cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
   fi
   local bindgen
   bindgen=$(wasm_bindgen_version)

@@ -85,11 +85,14 @@ done
 story=${BASH_REMATCH[1]}
 story_page=$(curl -fsS "http://127.0.0.1:$port$story")
 grep -q 'type="range"' <<<"$story_page" || { echo "no comparison slider on $story" >&2; exit 1; }
+# In a real browser: every card's pictures load, and each demo story's slider hydrates and moves.
+(cd "$root/tests/browser" && BASE_URL="http://127.0.0.1:$port" node --test demo.check.mjs) \
+  || { echo "the demo pictures or sliders do not work in Chromium" >&2; exit 1; }
 read -r admin_email admin_password <"$data/demo-admin.txt" || { echo "no demo admin in $data/demo-admin.txt" >&2; exit 1; }
 login=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/login" \
   --data-urlencode "email=$admin_email" --data-urlencode "password=$admin_password")
 [ "$login" = 303 ] || { echo "the demo admin cannot sign in (HTTP $login)" >&2; exit 1; }
-echo "first run: /healthz 200 after ${took}s (private PostgreSQL in $home/postgres, data in $data, demo stories with $pictures pictures on /, a slider on $story, demo admin signs in)"
+echo "first run: /healthz 200 after ${took}s (private PostgreSQL in $home/postgres, data in $data, demo stories with $pictures pictures on /, a slider on $story, pictures and sliders work in Chromium, demo admin signs in)"
 
 stop_server
 ! listening "$port" || { echo "the first server still listens on $port after it was stopped" >&2; exit 1; }
