@@ -2,7 +2,8 @@
 // taken in the page with the old photo laid over the camera's live view. Chromium's fake camera
 // stands in for the phone's (this file's browser only); the captured frame must arrive as the
 // story's "now" photo at the camera's own resolution. Without JavaScript, on a desktop and with
-// the camera refused, the plain file input is what remains.
+// the camera refused, the plain file input is what remains. SCREENSHOTS=<folder> keeps pictures of
+// the camera view and of the result.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { url, withPage, waitForIslands, sql, fillStory, fixturePhoto, browserArgs, seriousAccessibilityViolations } from './support.mjs';
