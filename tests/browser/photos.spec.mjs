@@ -4,22 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { url, withPage, waitForIslands, sql } from './support.mjs';
-
-const photo = fileURLToPath(new URL('../fixtures/photos/coffee_4032x3024_rot6_gps.jpg', import.meta.url));
-const story = '二〇一二年的巷口还是一排修车铺和早点摊，十年后铺面换成了社区食堂和快递驿站，老街坊还在同一张石凳上下棋。';
-
-async function fillStory(page, title) {
-  await page.fill('#title', title);
-  await page.fill('#story', story);
-  await page.fill('#place', '东关街');
-  await page.fill('#year_then', '2012');
-  await page.fill('#year_now', '2022');
-  await page.check('#theme-community');
-  await page.check('#consent_publish');
-  await page.setInputFiles('#photo_then-1-file', photo);
-  await page.fill('#photo_then-1-alt', '巷口的修车铺和早点摊');
-}
+import { url, withPage, waitForIslands, sql, fillStory } from './support.mjs';
 
 async function waitForPhoto(page) {
   for (let i = 0; i < 60; i++) {

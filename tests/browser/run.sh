@@ -2,6 +2,9 @@
 # Runs every tests/browser/*.spec.mjs in headless Chromium against the built site
 # (`cargo leptos build --release`), a fresh database and a server on a free port.
 #
+# Arguments, if any, name the spec files to run (e.g. `tests/browser/run.sh rephoto.spec.mjs`);
+# without them every spec runs.
+#
 # Needs DATABASE_URL: a PostgreSQL server where the tests may create a database (any database
 # name in the URL; it is only used to connect). SERVER_BIN defaults to the release binary.
 set -euo pipefail
@@ -44,8 +47,10 @@ done
 
 cd "$root/tests/browser"
 [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
+specs=("${@##*/}")
+[ ${#specs[@]} -gt 0 ] || specs=(./*.spec.mjs)
 status=0
-BASE_URL="http://127.0.0.1:$port" SERVER_BIN="$server_bin" node --test --test-concurrency=1 ./*.spec.mjs || status=$?
+BASE_URL="http://127.0.0.1:$port" SERVER_BIN="$server_bin" node --test --test-concurrency=1 "${specs[@]}" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "---- server log ----" >&2
   tail -n 80 "$log" >&2

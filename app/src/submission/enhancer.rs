@@ -24,7 +24,12 @@ pub fn FormEnhancer(locale: Locale, latest_year: i32, children: Children) -> imp
             node_ref=root
             class="form-enhancer"
             on:submit=move |ev| client::submit(ev, locale, latest_year)
-            on:change=move |ev| client::preview_photo(ev, locale)
+            on:change=move |ev| {
+                client::preview_photo(ev.clone(), locale);
+                super::rephoto::photo_changed(&ev);
+            }
+            on:click=move |ev| super::rephoto::click(&ev, locale)
+            on:input=move |ev| super::rephoto::input(&ev)
             on:pointerdown=move |_| pressing.set_value(true)
             on:pointerup=move |_| {
                 pressing.set_value(false);

@@ -7,6 +7,7 @@ mod enhancer;
 mod form;
 mod pages;
 mod photo_fields;
+mod rephoto;
 
 pub use enhancer::FormEnhancer;
 pub use form::{StoryForm, field_label};

@@ -124,6 +124,7 @@ fn PhotoGroup(side: PhotoSlot, index: usize, details: crate::domain::PhotoDraft)
             <label for=id("file")>{td!(locale, submission.field.photo_file.label)}</label>
             <input type="file" id=id("file") name=name accept=ACCEPT class="photo-file" />
             <div class="photo-preview" aria-hidden="true"></div>
+            {(side == PhotoSlot::Now && index == 0).then(|| view! { <Rephoto /> })}
             <label for=id("alt")>{td!(locale, submission.field.photo_alt.label)}</label>
             <p class="hint" id=id("alt-hint")>{td!(locale, submission.field.photo_alt.hint)}</p>
             <input type="text" id=id("alt") name=format!("{name}_alt") value=details.alt aria-describedby=id("alt-hint") />
@@ -145,6 +146,37 @@ fn PhotoGroup(side: PhotoSlot, index: usize, details: crate::domain::PhotoDraft)
             </div>
             </details>
         </div>
+    }
+}
+
+/// "Retake from the same spot" for the first "now" photo: the camera's live view with the
+/// chosen "then" photo laid over it. Server-rendered but hidden (a closed `<dialog>` shows
+/// nothing), so without JavaScript the plain file input above is all there is; the form
+/// enhancer shows the button once a "then" photo is chosen on a phone with a camera API.
+#[component]
+fn Rephoto() -> impl IntoView {
+    let locale = current_locale();
+    view! {
+        <div class="rephoto" id="rephoto" hidden>
+            <button type="button" class="rephoto-open" id="rephoto-open">{td!(locale, submission.rephoto.open)}</button>
+            <p class="rephoto-status" id="rephoto-status" role="status"></p>
+        </div>
+        <dialog class="rephoto-dialog" id="rephoto-dialog" aria-label=td_string!(locale, submission.rephoto.open) aria-describedby="rephoto-hint">
+            <div class="rephoto-stage">
+                <video id="rephoto-video" playsinline muted autoplay></video>
+                <img id="rephoto-then" class="rephoto-then" alt="" />
+            </div>
+            <div class="rephoto-controls">
+                <p class="rephoto-hint" id="rephoto-hint">{td!(locale, submission.rephoto.hint)}</p>
+                <p class="rephoto-status" id="rephoto-dialog-status" role="status"></p>
+                <label for="rephoto-fade">{td!(locale, submission.rephoto.fade)}</label>
+                <input type="range" id="rephoto-fade" min="0" max="100" step="5" value="50" />
+                <div class="rephoto-actions">
+                    <button type="button" class="primary" id="rephoto-take">{td!(locale, submission.rephoto.take)}</button>
+                    <button type="button" class="rephoto-cancel" id="rephoto-cancel">{td!(locale, submission.rephoto.cancel)}</button>
+                </div>
+            </div>
+        </dialog>
     }
 }
 
