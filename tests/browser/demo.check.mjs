@@ -6,11 +6,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { url, withPage } from './support.mjs';
 
-/** Every <img> under `selector` has loaded (decoded, non-zero size). */
+/** Whether each <img> under `selector` loads (decoded, non-zero size). Pictures below the fold
+ * are lazy: each is scrolled into view and given the time to arrive. */
 async function loadedImages(page, selector) {
-  return page.locator(selector).evaluateAll((imgs) =>
-    imgs.map((img) => ({ src: img.currentSrc, loaded: img.complete && img.naturalWidth > 0 })),
-  );
+  const images = page.locator(selector);
+  const results = [];
+  for (let i = 0; i < (await images.count()); i += 1) {
+    const image = images.nth(i);
+    await image.scrollIntoViewIfNeeded();
+    results.push(
+      await image.evaluate(async (img) => {
+        await img.decode().catch(() => {});
+        return { src: img.currentSrc || img.getAttribute('src'), loaded: img.complete && img.naturalWidth > 0 };
+      }),
+    );
+  }
+  return results;
 }
 
 test('the demo shows then/now pictures on / and a working slider on every demo story', async () => {
