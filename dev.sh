@@ -45,11 +45,15 @@ SYSTEM_PACKAGES_TEST=(
   "chromium:chromium"
   "libvips-tools:vipsthumbnail"
   "iproute2:ss"
+  # Without a CJK font Chromium draws every Chinese character as a box of another size, and the
+  # phone-width and form-height checks would measure something no resident sees.
+  "fonts-noto-cjk:cjk_font"
 )
 
 has() {
   case "$1" in
     pg_bin) [ -n "$(pg_bin_dir)" ] ;;
+    cjk_font) [ -n "$(fc-list :lang=zh 2>/dev/null)" ] ;;
     *) command -v "$1" >/dev/null 2>&1 ;;
   esac
 }
