@@ -11,7 +11,8 @@ use tokio::sync::Notify;
 pub struct AppState {
     pub config: Arc<Config>,
     pub db: PgPool,
-    pub leptos: LeptosOptions,
+    /// Shared: the state is cloned for every request (each `from_fn_with_state` layer).
+    pub leptos: Arc<LeptosOptions>,
     pub media: MediaFiles,
     /// Wakes this instance's photo workers when it queues a job.
     pub jobs_queued: Arc<Notify>,
@@ -41,7 +42,7 @@ impl AppState {
             ),
             config: Arc::new(config),
             db,
-            leptos,
+            leptos: Arc::new(leptos),
         }
     }
 }

@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
 pub struct MediaFiles {
-    root: PathBuf,
+    /// Shared: the state (and so this) is cloned for every request.
+    root: std::sync::Arc<Path>,
 }
 
 /// A random name with 128 bits of entropy, safe in a path and a URL.
@@ -34,7 +35,9 @@ pub fn is_valid_key(key: &str) -> bool {
 
 impl MediaFiles {
     pub fn new(root: impl Into<PathBuf>) -> MediaFiles {
-        MediaFiles { root: root.into() }
+        MediaFiles {
+            root: std::sync::Arc::from(root.into()),
+        }
     }
 
     pub fn root(&self) -> &Path {

@@ -8,7 +8,7 @@
 //! value in the policy. The placeholder is random per process and never leaves it.
 
 use crate::state::AppState;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
@@ -75,12 +75,7 @@ async fn with_fresh_nonce(response: Response) -> Response {
     let nonce = Nonce::new().to_string();
     let (mut parts, body) = response.into_parts();
     let body = match axum::body::to_bytes(body, MAX_HTML_BYTES).await {
-        Ok(bytes) => match std::str::from_utf8(&bytes) {
-            Ok(html) if html.contains(nonce_placeholder()) => {
-                Body::from(html.replace(nonce_placeholder(), &nonce))
-            }
-            _ => Body::from(bytes),
-        },
+        Ok(bytes) => Body::from(replace_placeholder(bytes, &nonce)),
         Err(error) => {
             tracing::error!(%error, "reading an HTML body failed");
             parts.status = axum::http::StatusCode::INTERNAL_SERVER_ERROR;
@@ -105,10 +100,53 @@ async fn with_fresh_nonce(response: Response) -> Response {
     Response::from_parts(parts, body)
 }
 
+/// The page with every placeholder nonce replaced by `nonce`; the page itself when it holds
+/// none. Both are ASCII, so the bytes are searched directly: validating a Chinese page as UTF-8
+/// and rebuilding it as a `String` was a fifth of the time of serving a cached page.
+fn replace_placeholder(page: Bytes, nonce: &str) -> Bytes {
+    let placeholder = nonce_placeholder().as_bytes();
+    let mut found = memchr::memmem::find_iter(&page, placeholder).peekable();
+    if found.peek().is_none() {
+        return page;
+    }
+    let mut out = Vec::with_capacity(page.len() + nonce.len());
+    let mut copied = 0;
+    for at in found {
+        out.extend_from_slice(&page[copied..at]);
+        out.extend_from_slice(nonce.as_bytes());
+        copied = at + placeholder.len();
+    }
+    out.extend_from_slice(&page[copied..]);
+    Bytes::from(out)
+}
+
 fn set(
     headers: &mut HeaderMap,
     name: impl axum::http::header::IntoHeaderName,
     value: &'static str,
 ) {
     headers.insert(name, HeaderValue::from_static(value));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_placeholder_is_replaced_and_the_text_around_it_kept() {
+        let placeholder = nonce_placeholder();
+        let page = format!(
+            "<p>十年，我们一起见证</p><script nonce=\"{placeholder}\"></script>尾<i nonce=\"{placeholder}\">"
+        );
+        let nonce = "N".repeat(placeholder.len());
+        let replaced = replace_placeholder(Bytes::from(page.clone()), &nonce);
+        assert_eq!(replaced, page.replace(placeholder, &nonce).into_bytes());
+    }
+
+    #[test]
+    fn a_page_without_the_placeholder_is_sent_as_it_is() {
+        let page = Bytes::from("<p>没有脚本的页面</p>");
+        let sent = replace_placeholder(page.clone(), "nonce");
+        assert_eq!(sent.as_ptr(), page.as_ptr());
+    }
 }

@@ -25,7 +25,7 @@ where
         provide_context(PageContext {
             locale,
             path: path.to_owned(),
-            options: state.leptos.clone(),
+            options: (*state.leptos).clone(),
         });
         page().into_view().to_html()
     })
