@@ -187,6 +187,9 @@ start_private_postgres() {
     sudo apt-get install -y postgresql"
   user=$(pg_user)
   locate_private_postgres
+  # pg_ctl hands -o to a shell: the socket folder is quoted there, so it may hold spaces but
+  # not a single quote.
+  case "$PG_SOCKET_DIR" in *"'"*) die "the data folder's path may not contain a single quote: $PG_SOCKET_DIR" ;; esac
   mkdir -p "$PG_SOCKET_DIR"
   if [ "$(id -u)" -eq 0 ]; then chown "$user" "$PG_SOCKET_DIR"; fi
   if [ ! -f "$PG_DIR/PG_VERSION" ]; then
@@ -201,7 +204,7 @@ start_private_postgres() {
     touch "$PG_LOG"
     if [ "$(id -u)" -eq 0 ]; then chown "$user" "$PG_LOG"; fi
     as_pg_user "$user" "$bin/pg_ctl" -D "$PG_DIR" -l "$PG_LOG" -w -t 60 \
-      -o "-p $PG_PORT -k $PG_SOCKET_DIR -c listen_addresses=127.0.0.1" start >/dev/null \
+      -o "-p $PG_PORT -k '$PG_SOCKET_DIR' -c listen_addresses=127.0.0.1" start >/dev/null \
       || { tail -n 20 "$PG_LOG" >&2; die "PostgreSQL did not start (log: $PG_LOG)"; }
   fi
   local exists

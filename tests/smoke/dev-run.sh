@@ -105,3 +105,28 @@ for p in "$port" "$pg_port"; do
   ! listening "$p" || { echo "something still listens on $p after the test stopped everything" >&2; exit 1; }
 done
 echo "stopped: nothing listens on $port (server) or $pg_port (PostgreSQL)"
+
+# Once more with a data folder PostgreSQL's user can reach, under a path with a space: the
+# cluster then lives there, and its socket folder (handed to pg_ctl through a shell) has the
+# space in it. This broke once for normal users, whose cluster always lives in ./data.
+data_private=$data
+parent_reachable=$(mktemp -d)
+chmod 755 "$parent_reachable"
+data="$parent_reachable/shin ian/data"
+mkdir -p "$data"
+chmod 755 "$parent_reachable/shin ian"
+port=$(free_port)
+pg_port=$(free_port)
+export SHINIAN_DATA_DIR="$data" SHINIAN_PG_PORT=$pg_port BIND_ADDR="127.0.0.1:$port"
+[ "$home" = "$data_private" ] || rm -rf "$home"
+rm -rf "$parent"
+parent=$parent_reachable
+start_and_wait
+[ ! -f "$data/postgres-location" ] && [ -f "$data/postgres/PG_VERSION" ] \
+  || { echo "the cluster did not stay in the reachable data folder $data" >&2; exit 1; }
+echo "reachable data folder with a space: /healthz 200 after ${took}s (cluster in $data/postgres)"
+stop_server
+"$root/dev.sh" db-stop
+for p in "$port" "$pg_port"; do
+  ! listening "$p" || { echo "something still listens on $p after the test stopped everything" >&2; exit 1; }
+done
