@@ -109,11 +109,17 @@ fn nested_groups(side: PhotoSlot, columns: &PhotoColumns, free: usize) -> AnyVie
     rest.unwrap_or_else(|| ().into_any())
 }
 
+/// The element id of one control (`file`, `alt`, …) of a side's photo group (`index` from 0),
+/// for the markup here and the scripts that find it (`rephoto`).
+pub fn photo_control_id(side: PhotoSlot, index: usize, part: &str) -> String {
+    format!("{}-{}-{part}", side.field(), index + 1)
+}
+
 #[component]
 fn PhotoGroup(side: PhotoSlot, index: usize, details: crate::domain::PhotoDraft) -> impl IntoView {
     let locale = current_locale();
     let name = side.field();
-    let id = |part: &str| format!("{name}-{}-{part}", index + 1);
+    let id = |part: &str| photo_control_id(side, index, part);
     let number = index + 1;
     let details_typed =
         !(details.year.is_empty() && details.caption.is_empty() && details.credit.is_empty());

@@ -23,6 +23,7 @@ pub use client::{click, input, photo_changed};
 #[cfg(feature = "hydrate")]
 mod client {
     use super::Locale;
+    use crate::media::PhotoSlot;
     use js_sys::{Array, Object, Reflect};
     use leptos::wasm_bindgen::{JsCast, JsValue, closure::Closure};
     use leptos_i18n::td_string;
@@ -32,9 +33,10 @@ mod client {
         HtmlVideoElement, MediaStream, MediaStreamConstraints, MediaStreamTrack,
     };
 
-    /// The file inputs of the first "then" and "now" photo (`photo_fields::PhotoGroup` ids).
-    const THEN_INPUT: &str = "photo_then-1-file";
-    const NOW_INPUT: &str = "photo_now-1-file";
+    /// The file input of the first "then" or "now" photo.
+    fn first_file_input(side: PhotoSlot) -> String {
+        crate::submission::photo_fields::photo_control_id(side, 0, "file")
+    }
     /// Asked of the camera as an ideal, so it answers with the largest frame it has up to this.
     const IDEAL_WIDTH: u32 = 4096;
     const IDEAL_HEIGHT: u32 = 3072;
@@ -84,10 +86,11 @@ mod client {
             return;
         };
         let Some(doc) = document() else { return };
-        match input.id().as_str() {
-            THEN_INPUT => offer(&doc, &input),
-            NOW_INPUT => set_text(&doc, "rephoto-status", ""),
-            _ => {}
+        let id = input.id();
+        if id == first_file_input(PhotoSlot::Then) {
+            offer(&doc, &input);
+        } else if id == first_file_input(PhotoSlot::Now) {
+            set_text(&doc, "rephoto-status", "");
         }
     }
 
@@ -318,7 +321,7 @@ mod client {
     /// Puts the JPEG into the "now" file input as if it had been chosen, and tells the form
     /// (preview, size check) with the same change event a choice fires.
     fn use_capture(doc: &Document, blob: &Blob, locale: Locale) {
-        let Some(input) = by_id::<HtmlInputElement>(doc, NOW_INPUT) else {
+        let Some(input) = by_id::<HtmlInputElement>(doc, &first_file_input(PhotoSlot::Now)) else {
             return;
         };
         let options = FilePropertyBag::new();
