@@ -69,7 +69,7 @@ pub fn Document(meta: PageMeta, children: Children) -> impl IntoView {
     // The WebAssembly bundle only where an island needs it.
     let scripts = meta
         .islands
-        .then(|| view! { <HydrationScripts options=ctx.options.clone() islands=true /> });
+        .then(|| view! { <IslandScripts options=ctx.options.clone() /> });
     let assets = view! {
         <link rel="stylesheet" id="leptos" href=stylesheet />
         {scripts}
@@ -102,6 +102,36 @@ pub fn Document(meta: PageMeta, children: Children) -> impl IntoView {
                 <SiteFooter />
             </body>
         </html>
+    }
+}
+
+/// The islands' WebAssembly bundle, preloaded, and `/hydrate.js` (from `public/`), which starts
+/// it. Leptos' own `HydrationScripts` writes an inline script, which would need a nonce in the
+/// Content-Security-Policy and so a rewrite of every cached page per response; with a script
+/// file the policy allows our origin only and cached pages go out untouched.
+#[component]
+fn IslandScripts(options: leptos::config::LeptosOptions) -> impl IntoView {
+    // As `HydrationScripts` in islands mode: only islands carry hydration markers.
+    if let Some(shared) = Owner::current_shared_context() {
+        shared.set_is_hydrating(false);
+    }
+    let bundle = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+    // The name cargo-leptos gives the WebAssembly file (Leptos decides it the same way).
+    let wasm_suffix = if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
+        ""
+    } else {
+        "_bg"
+    };
+    view! {
+        <link rel="modulepreload" href=format!("{bundle}.js") />
+        <link
+            rel="preload"
+            href=format!("{bundle}{wasm_suffix}.wasm")
+            r#as="fetch"
+            r#type="application/wasm"
+            crossorigin=""
+        />
+        <script type="module" src="/hydrate.js"></script>
     }
 }
 

@@ -1,14 +1,12 @@
 //! Server-side rendering of the Leptos pages in `app`. Each page is rendered to a string in
 //! its own reactive owner, with the request's locale and path provided as context.
 
-use super::headers::nonce_placeholder;
 use crate::state::AppState;
 use app::locale::Locale;
 use app::ui::PageContext;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hydration_context::SsrSharedContext;
-use leptos::nonce::Nonce;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -20,8 +18,6 @@ where
 {
     let owner = Owner::new_root(Some(Arc::new(SsrSharedContext::new())));
     owner.with(|| {
-        // The placeholder is replaced by a fresh nonce per response (`web::headers`).
-        provide_context(Nonce::from_value(nonce_placeholder()));
         provide_context(PageContext {
             locale,
             path: path.to_owned(),
