@@ -13,6 +13,7 @@ pub mod media;
 pub mod moderation;
 pub mod numeric;
 pub mod serve;
+pub mod startup;
 pub mod state;
 pub mod submission;
 pub mod timeline;

@@ -1,8 +1,7 @@
 use clap::{Parser, Subcommand};
 use server::config::Config;
-use server::serve::{self, Timeouts};
-use server::state::AppState;
-use server::{db, demo, maintenance};
+use server::startup::{Application, Background};
+use server::{db, demo};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -67,7 +66,10 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Serve => {
             pool.close().await;
             let pool = db::connect(&config).await?;
-            run_server(AppState::new(config, pool)).await
+            let app = Application::build(config, pool, Background::ALL).await?;
+            tracing::info!("serving on http://{}", app.local_addr()?);
+            app.run_until(shutdown_signal()).await;
+            Ok(())
         }
         Command::Worker => {
             let count = server::media::worker::start(&config, pool).await?;
@@ -90,24 +92,6 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
     }
-}
-
-async fn run_server(state: AppState) -> Result<(), Box<dyn std::error::Error>> {
-    let listener = tokio::net::TcpListener::bind(state.config.bind_addr).await?;
-    tracing::info!("serving on http://{}", listener.local_addr()?);
-    state.media.prepare().await?;
-    maintenance::spawn(state.clone());
-    state.pages.spawn_listener(state.db.clone());
-    server::media::jobs::spawn_workers(
-        state.db.clone(),
-        state.media.clone(),
-        state.config.worker_concurrency,
-        state.config.worker_nice,
-        state.jobs_queued.clone(),
-    )?;
-    let timeouts = Timeouts::from_config(&state.config);
-    serve::serve(listener, server::router(state), timeouts, shutdown_signal()).await;
-    Ok(())
 }
 
 async fn seed_demo(config: &Config, pool: &sqlx::PgPool) -> Result<(), Box<dyn std::error::Error>> {

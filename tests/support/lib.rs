@@ -4,7 +4,7 @@
 use reqwest::redirect::Policy;
 use reqwest::{Response, StatusCode};
 use server::config::Config;
-use server::state::AppState;
+use server::startup::{Application, Background};
 use sqlx::PgPool;
 use std::net::SocketAddr;
 
@@ -36,16 +36,10 @@ impl TestApp {
         config.public_url = format!("http://{addr}");
         config.submissions_per_hour_per_ip = 1000;
         configure(&mut config);
-        let state = AppState::new(config.clone(), db.clone());
-        state.pages.spawn_listener(db.clone());
-        let timeouts = server::serve::Timeouts::from_config(&config);
-        let router = server::router(state);
-        tokio::spawn(server::serve::serve(
-            listener,
-            router,
-            timeouts,
-            std::future::pending(),
-        ));
+        let app = Application::on_listener(listener, config.clone(), db.clone(), Background::NONE)
+            .await
+            .expect("start-up");
+        tokio::spawn(app.run_until(std::future::pending()));
         let client = reqwest::Client::builder()
             .redirect(Policy::none())
             .build()
