@@ -22,8 +22,8 @@ pub use client::{click, input, photo_changed};
 
 #[cfg(feature = "hydrate")]
 mod client {
-    use super::Locale;
-    use crate::media::PhotoSlot;
+    use crate::domain::PhotoSlot;
+    use crate::locale::Locale;
     use js_sys::{Array, Object, Reflect};
     use leptos::wasm_bindgen::{JsCast, JsValue, closure::Closure};
     use leptos_i18n::td_string;
