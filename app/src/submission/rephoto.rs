@@ -8,6 +8,7 @@
 //! its change, click and input events here. Without JavaScript, without a camera API, on a
 //! desktop (no touch screen) or when the camera is refused, the file input is all there is.
 
+#[cfg(not(feature = "hydrate"))]
 use crate::locale::Locale;
 
 #[cfg(not(feature = "hydrate"))]
