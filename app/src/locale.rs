@@ -1,12 +1,10 @@
 //! Which language a page is rendered in, and the one place where domain values become words.
 
 use crate::domain::{
-    AccountRole, AuditAction, FieldError, Licence, PhotoPart, PhotoProblem, RejectReason,
-    StoryStatus, Theme,
+    AccountRole, ActorView, AuditAction, ContentField, FieldError, Licence, PhotoPart,
+    PhotoProblem, PhotoRefusal, PhotoSlot, RejectReason, StoryStatus, Theme,
 };
 pub use crate::i18n::Locale;
-use crate::media::{PhotoRefusal, PhotoSlot};
-use crate::moderation::{ActorView, ContentField};
 use leptos_i18n::{Locale as _, td_string};
 
 pub const DEFAULT: Locale = Locale::zh_CN;
@@ -283,6 +281,15 @@ pub fn year(locale: Locale, year: i32, approximate: bool) -> String {
     } else {
         td_string!(locale, common.years.year, year).to_string()
     }
+}
+
+/// "2011 → 2021" / "约2011年 → 2021年".
+pub fn year_span(locale: Locale, then: i32, then_approx: bool, now: i32) -> String {
+    format!(
+        "{} → {}",
+        year(locale, then, then_approx),
+        year(locale, now, false)
+    )
 }
 
 /// A calendar date as people write it: "2026年11月25日" / "25 November 2026".

@@ -12,8 +12,7 @@ use crate::media::files::MediaFiles;
 use crate::media::photos::{self, KeptPhoto};
 use crate::media::upload::{self, ReceivedPhoto};
 use crate::submission::store;
-use app::domain::{FormErrors, NewStory, PhotoColumns, StoryDraft, StoryStatus};
-use app::media::PhotoSlot;
+use app::domain::{FormErrors, NewStory, PhotoColumns, PhotoSlot, StoryDraft, StoryStatus};
 use sqlx::PgPool;
 
 /// Says on every picture that it was drawn, not photographed.

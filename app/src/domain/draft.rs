@@ -1,5 +1,4 @@
-use super::photo::PhotoDraft;
-use crate::media::PhotoSlot;
+use super::photo::{PhotoDraft, PhotoSlot};
 use serde::{Deserialize, Serialize};
 
 /// A submission form exactly as typed: every value kept as text so the form can be shown again

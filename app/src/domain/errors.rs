@@ -1,74 +1,5 @@
-use super::photo::PhotoPart;
-use crate::media::PhotoRefusal;
+use super::field::Field;
 use serde::{Deserialize, Serialize};
-
-/// The fields of the public submission contract (see docs/api.md). `name()` is the form field
-/// name; it is also the id suffix of the field's error message in the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Field {
-    Title,
-    Story,
-    NarratorName,
-    RealName,
-    Role,
-    Place,
-    YearThen,
-    YearNow,
-    Themes,
-    Contact,
-    AssistedBy,
-    ConsentPublish,
-    Licence,
-    IdempotencyKey,
-    PhotoThen,
-    PhotoNow,
-}
-
-impl Field {
-    pub const ALL: [Field; 16] = [
-        Field::Title,
-        Field::Story,
-        Field::NarratorName,
-        Field::RealName,
-        Field::Role,
-        Field::Place,
-        Field::YearThen,
-        Field::YearNow,
-        Field::Themes,
-        Field::Contact,
-        Field::AssistedBy,
-        Field::ConsentPublish,
-        Field::Licence,
-        Field::IdempotencyKey,
-        Field::PhotoThen,
-        Field::PhotoNow,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Field::Title => "title",
-            Field::Story => "story",
-            Field::NarratorName => "narrator_name",
-            Field::RealName => "real_name",
-            Field::Role => "role",
-            Field::Place => "place",
-            Field::YearThen => "year_then",
-            Field::YearNow => "year_now",
-            Field::Themes => "themes",
-            Field::Contact => "contact",
-            Field::AssistedBy => "assisted_by",
-            Field::ConsentPublish => "consent_publish",
-            Field::Licence => "licence",
-            Field::IdempotencyKey => "idempotency_key",
-            Field::PhotoThen => "photo_then",
-            Field::PhotoNow => "photo_now",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Field> {
-        Field::ALL.into_iter().find(|field| field.name() == name)
-    }
-}
 
 /// Why one field's value was refused. Each variant has one localized message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,6 +36,48 @@ pub enum FieldError {
         index: u8,
         part: PhotoPart,
         problem: PhotoProblem,
+    },
+}
+
+/// Which part of a photo entry an error belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PhotoPart {
+    File,
+    Year,
+    Caption,
+    Credit,
+    Alt,
+}
+
+/// Why an uploaded file was refused. Checked from the file's structure before any pixel is
+/// decoded; each variant has one localized message that names the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PhotoRefusal {
+    Empty,
+    Unreadable,
+    /// Not JPEG, PNG, GIF or WebP (judged by content, never by name).
+    UnknownFormat,
+    /// HEIC/HEIF (iPhone) or AVIF: not accepted; the message says how to send JPEG.
+    Heic,
+    Truncated,
+    TooLarge {
+        max_bytes: u64,
+    },
+    SideTooLong {
+        width: u32,
+        height: u32,
+        max: u32,
+    },
+    TooManyPixels {
+        width: u32,
+        height: u32,
+        max_megapixels: u64,
+    },
+    MetadataTooLarge {
+        max_bytes: u64,
+    },
+    TooMany {
+        max: usize,
     },
 }
 

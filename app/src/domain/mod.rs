@@ -1,14 +1,20 @@
 //! Domain types shared by the server and the browser: input is parsed into these once, at the
 //! edge, and the rest of the code trusts them. The same parsing runs in WebAssembly for inline
 //! validation, so the browser and the server can never disagree about what is valid.
+//!
+//! This file only declares the modules and re-exports their types. The files name each other by
+//! file (`super::errors::FieldError`), never through these re-exports, so their dependencies
+//! point one way; the domain names nothing outside itself.
 
 mod choices;
 mod draft;
 mod errors;
+mod field;
 mod ids;
 mod moderation;
 mod new_story;
 mod photo;
+mod review;
 mod search;
 mod status;
 mod text;
@@ -16,7 +22,8 @@ mod year;
 
 pub use choices::{Licence, Theme};
 pub use draft::{PhotoColumns, StoryDraft, is_checked};
-pub use errors::{Field, FieldError, FormErrors, PhotoProblem, TextProblem};
+pub use errors::{FieldError, FormErrors, PhotoPart, PhotoProblem, PhotoRefusal, TextProblem};
+pub use field::Field;
 pub use ids::StoryId;
 pub use moderation::{
     AccountId, AccountRole, AuditAction, Decision, DisplayName, Email, ModeratorMessage,
@@ -26,7 +33,8 @@ pub use new_story::{
     AssistedBy, CONSENT_TEXT_VERSION, Consents, Contact, IdempotencyKey, NarratorName, NewStory,
     Place, RealName, Role, StoryBody, StoryTitle, Themes,
 };
-pub use photo::{PhotoDetails, PhotoDraft, PhotoPart};
+pub use photo::{PhotoDetails, PhotoDraft, PhotoSlot};
+pub use review::{ActorView, Claim, ContentField};
 pub use search::{SEARCH_MAX, SearchText};
 pub use status::StoryStatus;
 pub use text::limits;

@@ -1,7 +1,8 @@
 //! Moderators, their accounts and the decisions they take on stories.
 
+use super::errors::FieldError;
+use super::status::StoryStatus;
 use super::text::{Lines, clean, required};
-use super::{FieldError, StoryStatus};
 use serde::{Deserialize, Serialize};
 
 /// Limits of the moderation and account forms, in characters.

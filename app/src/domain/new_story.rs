@@ -1,5 +1,9 @@
+use super::choices::{Licence, Theme};
+use super::draft::StoryDraft;
+use super::errors::{FieldError, FormErrors};
+use super::field::Field;
 use super::text::{Lines, limits, optional, required};
-use super::{Field, FieldError, FormErrors, Licence, StoryDraft, Theme, Year, YearSpan};
+use super::year::{Year, YearSpan};
 use serde::{Deserialize, Serialize};
 
 /// Version of the consent wording shown beside the checkboxes. Bump it whenever that wording

@@ -1,10 +1,36 @@
-//! The words that go with each before-and-after photo: year, caption, credit and the required
-//! alt text. The file itself is checked by the server (see `app::media::PhotoRefusal`).
+//! Before-and-after photos: which side of the then/now pair a photo is on, and the words that go
+//! with it: year, caption, credit and the required alt text. The file itself is checked by the
+//! server (its refusals are `PhotoRefusal`).
 
-use super::errors::FieldError;
+use super::errors::{FieldError, PhotoPart};
 use super::text::{Lines, limits, optional, required};
-use super::year::Year;
+use super::year::{EARLIEST_YEAR, Year};
 use serde::{Deserialize, Serialize};
+
+/// Which side of the then/now pair a photo belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "photo_slot", rename_all = "snake_case")
+)]
+#[serde(rename_all = "snake_case")]
+pub enum PhotoSlot {
+    Then,
+    Now,
+}
+
+impl PhotoSlot {
+    pub const BOTH: [PhotoSlot; 2] = [PhotoSlot::Then, PhotoSlot::Now];
+
+    /// The form field of the file; its details are `{field}_year`, `_caption`, `_credit`, `_alt`.
+    pub fn field(self) -> &'static str {
+        match self {
+            PhotoSlot::Then => "photo_then",
+            PhotoSlot::Now => "photo_now",
+        }
+    }
+}
 
 /// One photo's details exactly as typed (`photo_then_year`, `photo_then_caption`, …).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,16 +39,6 @@ pub struct PhotoDraft {
     pub caption: String,
     pub credit: String,
     pub alt: String,
-}
-
-/// Which part of a photo entry an error belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PhotoPart {
-    File,
-    Year,
-    Caption,
-    Credit,
-    Alt,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +58,7 @@ impl PhotoDetails {
     ) -> Result<PhotoDetails, (PhotoPart, FieldError)> {
         let year = match draft.year.trim() {
             "" => exif_year
-                .filter(|y| (super::EARLIEST_YEAR..=latest_year).contains(y))
+                .filter(|y| (EARLIEST_YEAR..=latest_year).contains(y))
                 .map(Year::from_trusted),
             text => Some(Year::parse(text, latest_year).map_err(|e| (PhotoPart::Year, e))?),
         };

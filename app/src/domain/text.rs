@@ -1,7 +1,7 @@
 //! Text rules shared by every free-text field: trimming, line endings, control characters and
 //! length counted in Unicode scalar values (one Chinese character counts as one).
 
-use super::FieldError;
+use super::errors::FieldError;
 
 /// Every text limit of the submission contract, in characters (Unicode scalar values).
 pub mod limits {

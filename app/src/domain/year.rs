@@ -1,4 +1,4 @@
-use super::FieldError;
+use super::errors::FieldError;
 use serde::{Deserialize, Serialize};
 
 pub const EARLIEST_YEAR: i32 = 1900;

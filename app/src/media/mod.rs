@@ -1,64 +1,8 @@
 //! Before-and-after photos as pages show them. Only derivatives (re-encoded, metadata
 //! stripped) are ever shown; originals never leave the private store.
 
+use crate::domain::PhotoSlot;
 use serde::{Deserialize, Serialize};
-
-/// Why an uploaded file was refused. Checked from the file's structure before any pixel is
-/// decoded; each variant has one localized message that names the limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PhotoRefusal {
-    Empty,
-    Unreadable,
-    /// Not JPEG, PNG, GIF or WebP (judged by content, never by name).
-    UnknownFormat,
-    /// HEIC/HEIF (iPhone) or AVIF: not accepted; the message says how to send JPEG.
-    Heic,
-    Truncated,
-    TooLarge {
-        max_bytes: u64,
-    },
-    SideTooLong {
-        width: u32,
-        height: u32,
-        max: u32,
-    },
-    TooManyPixels {
-        width: u32,
-        height: u32,
-        max_megapixels: u64,
-    },
-    MetadataTooLarge {
-        max_bytes: u64,
-    },
-    TooMany {
-        max: usize,
-    },
-}
-
-/// Which side of the then/now pair a photo belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "ssr",
-    derive(sqlx::Type),
-    sqlx(type_name = "photo_slot", rename_all = "snake_case")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum PhotoSlot {
-    Then,
-    Now,
-}
-
-impl PhotoSlot {
-    pub const BOTH: [PhotoSlot; 2] = [PhotoSlot::Then, PhotoSlot::Now];
-
-    /// The form field of the file; its details are `{field}_year`, `_caption`, `_credit`, `_alt`.
-    pub fn field(self) -> &'static str {
-        match self {
-            PhotoSlot::Then => "photo_then",
-            PhotoSlot::Now => "photo_now",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,7 +1,7 @@
 //! `/admin/audit`: every transition and edit, newest first, filterable.
 
-use super::{ActorView, StaffNav};
-use crate::domain::{AuditAction, StoryId, StoryStatus};
+use super::nav::StaffNav;
+use crate::domain::{ActorView, AuditAction, StoryId, StoryStatus};
 use crate::locale;
 use crate::ui::{Document, PageMeta, current_locale};
 use leptos::prelude::*;

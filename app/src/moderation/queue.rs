@@ -1,7 +1,7 @@
 //! `/moderate`: pending stories oldest first, with counts per status, filters and bulk actions.
 
-use super::{Claim, StaffNav};
-use crate::domain::{StoryId, StoryStatus, Theme};
+use super::nav::StaffNav;
+use crate::domain::{Claim, StoryId, StoryStatus, Theme};
 use crate::locale;
 use crate::ui::{Document, PageMeta, current_locale};
 use leptos::prelude::*;

@@ -1,9 +1,10 @@
 //! `/moderate/stories/{id}`: one story in full with its private details, photos, consent,
 //! claim, the decisions that can be taken now, the edit form, and its history.
 
-use super::{ActorView, Claim, ContentField, StaffNav};
+use super::nav::StaffNav;
 use crate::domain::{
-    AuditAction, Decision, Field, Licence, RejectReason, StoryDraft, StoryId, StoryStatus, Theme,
+    ActorView, AuditAction, Claim, ContentField, Decision, Field, Licence, RejectReason,
+    StoryDraft, StoryId, StoryStatus, Theme,
 };
 use crate::locale::{self, Locale};
 use crate::media::OwnPhoto;

@@ -52,7 +52,7 @@ pub fn FormEnhancer(locale: Locale, latest_year: i32, children: Children) -> imp
 
 #[cfg(not(feature = "hydrate"))]
 mod client {
-    use super::Locale;
+    use crate::locale::Locale;
     use leptos::ev::{FocusEvent, SubmitEvent};
 
     pub fn submit(_: SubmitEvent, _: Locale, _: i32) {}
@@ -62,10 +62,9 @@ mod client {
 
 #[cfg(feature = "hydrate")]
 mod client {
-    use super::Locale;
     use crate::domain::{Field, FieldError, FormErrors, NewStory, StoryDraft};
-    use crate::locale;
-    use crate::submission::form::error_id;
+    use crate::locale::{self, Locale};
+    use crate::submission::fields::{error_id, field_label};
     use leptos::ev::{FocusEvent, SubmitEvent};
     use leptos::wasm_bindgen::{JsCast, JsValue, closure::Closure};
     use leptos_i18n::td_string;
@@ -184,7 +183,7 @@ mod client {
         let items: String = lines
             .iter()
             .map(|(field, text)| {
-                let label = crate::submission::field_label(locale, *field);
+                let label = field_label(locale, *field);
                 format!(
                     "<li><a href=\"#{}\">{}</a></li>",
                     field.name(),
@@ -257,8 +256,7 @@ mod client {
     /// flagged straight away instead of after a long upload.
     pub fn preview_photo(ev: leptos::ev::Event, locale: Locale) {
         use crate::domain::limits::PHOTO_MAX_BYTES;
-        use crate::domain::{PhotoPart, PhotoProblem};
-        use crate::media::PhotoRefusal;
+        use crate::domain::{PhotoPart, PhotoProblem, PhotoRefusal};
         let Some(input) = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())

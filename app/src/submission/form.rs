@@ -1,4 +1,6 @@
-use super::FormEnhancer;
+use super::enhancer::FormEnhancer;
+use super::fields::{error_id, field_hint, field_label, hint_id};
+use super::photo_fields::PhotoFields;
 use crate::domain::{Field, FieldError, FormErrors, Licence, StoryDraft, Theme};
 use crate::locale::{self, Locale};
 use crate::ui::{TextArea, current_locale};
@@ -55,7 +57,7 @@ pub fn StoryForm(
                     <Checkbox name="year_then_approx" checked=d.year_then_approx label=td_string!(locale, submission.field.year_then_approx.label) />
                 </fieldset>
                 <ThemeChoices selected=d.themes.clone() error=e.get(Field::Themes) />
-                {view! { <super::PhotoFields draft=d.clone() error_then=e.get(Field::PhotoThen) error_now=e.get(Field::PhotoNow) stored=stored_photos /> }.into_any()}
+                {view! { <PhotoFields draft=d.clone() error_then=e.get(Field::PhotoThen) error_now=e.get(Field::PhotoNow) stored=stored_photos /> }.into_any()}
                 <details class="optional-details" open=optional_open>
                 <summary>{td!(locale, submission.submit.optional_details)}</summary>
                 <fieldset>
@@ -80,55 +82,6 @@ pub fn StoryForm(
             </form>
         </FormEnhancer>
     }
-}
-
-pub fn field_label(locale: Locale, field: Field) -> &'static str {
-    match field {
-        Field::Title => td_string!(locale, submission.field.title.label),
-        Field::Story => td_string!(locale, submission.field.story.label),
-        Field::NarratorName => td_string!(locale, submission.field.narrator_name.label),
-        Field::RealName => td_string!(locale, submission.field.real_name.label),
-        Field::Role => td_string!(locale, submission.field.role.label),
-        Field::Place => td_string!(locale, submission.field.place.label),
-        Field::YearThen => td_string!(locale, submission.field.year_then.label),
-        Field::YearNow => td_string!(locale, submission.field.year_now.label),
-        Field::Themes => td_string!(locale, submission.field.themes.label),
-        Field::Contact => td_string!(locale, submission.field.contact.label),
-        Field::AssistedBy => td_string!(locale, submission.field.assisted_by.label),
-        Field::ConsentPublish => td_string!(locale, submission.field.consent_publish.label),
-        Field::Licence => td_string!(locale, submission.field.licence.label),
-        Field::IdempotencyKey => "idempotency_key",
-        Field::PhotoThen => td_string!(locale, submission.field.photo_then.label),
-        Field::PhotoNow => td_string!(locale, submission.field.photo_now.label),
-    }
-}
-
-fn field_hint(locale: Locale, field: Field) -> Option<&'static str> {
-    Some(match field {
-        Field::Title => td_string!(locale, submission.field.title.hint),
-        Field::Story => td_string!(locale, submission.field.story.hint),
-        Field::NarratorName => td_string!(locale, submission.field.narrator_name.hint),
-        Field::RealName => td_string!(locale, submission.field.real_name.hint),
-        Field::Role => td_string!(locale, submission.field.role.hint),
-        Field::Place => td_string!(locale, submission.field.place.hint),
-        Field::YearThen => td_string!(locale, submission.field.year_then.hint),
-        Field::YearNow => td_string!(locale, submission.field.year_now.hint),
-        Field::Themes => td_string!(locale, submission.field.themes.hint),
-        Field::Contact => td_string!(locale, submission.field.contact.hint),
-        Field::AssistedBy => td_string!(locale, submission.field.assisted_by.hint),
-        Field::PhotoThen => td_string!(locale, submission.field.photo_then.hint),
-        Field::PhotoNow => td_string!(locale, submission.field.photo_now.hint),
-        _ => return None,
-    })
-}
-
-/// Ids used by the page and by the enhancer island to find a field's parts.
-pub(crate) fn error_id(field: &str) -> String {
-    format!("err-{field}")
-}
-
-fn hint_id(field: &str) -> String {
-    format!("hint-{field}")
 }
 
 fn field_error_text(locale: Locale, errors: &FormErrors, field: Field) -> Option<String> {

@@ -4,12 +4,14 @@
 //! WebAssembly) and sends it without a page reload.
 
 mod enhancer;
+mod fields;
 mod form;
 mod pages;
 mod photo_fields;
 mod rephoto;
 
 pub use enhancer::FormEnhancer;
-pub use form::{StoryForm, field_label};
+pub use fields::field_label;
+pub use form::StoryForm;
 pub use pages::{Notice, SubmitPage, TrackPage, TrackedStory, WithdrawConfirmPage};
 pub use photo_fields::{PhotoFields, PhotoFigure};

@@ -1,4 +1,5 @@
-use super::StoryForm;
+use super::form::StoryForm;
+use super::photo_fields::PhotoFigure;
 use crate::domain::{FormErrors, Licence, StoryBody, StoryDraft, StoryStatus, Theme};
 use crate::locale::{self, Locale};
 use crate::ui::{Document, PageMeta, current_locale};
@@ -103,7 +104,7 @@ pub fn TrackPage(
                 </section>
                 {story.draft.map(|draft| view! { <SubmittedContent draft /> })}
                 {(!story.photos.is_empty()).then(|| {
-                    let figures = story.photos.iter().map(|p| view! { <super::PhotoFigure photo=p.view.clone() /> }).collect_view();
+                    let figures = story.photos.iter().map(|p| view! { <PhotoFigure photo=p.view.clone() /> }).collect_view();
                     view! {
                         <section class="submitted-photos" aria-labelledby="photos-heading">
                             <h2 id="photos-heading">{td!(locale, submission.track.photos_heading)}</h2>

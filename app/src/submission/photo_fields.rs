@@ -6,11 +6,11 @@
 //! the tracking page the photos already stored are listed with a "remove" box, and only the free
 //! groups remain.
 
-use super::form::{error_id, field_label};
+use super::fields::{error_id, field_label};
 use crate::domain::limits::PHOTOS_PER_SIDE;
-use crate::domain::{Field, FieldError, PhotoColumns, StoryDraft};
+use crate::domain::{Field, FieldError, PhotoColumns, PhotoSlot, StoryDraft};
 use crate::locale;
-use crate::media::{OwnPhoto, PhotoSlot};
+use crate::media::OwnPhoto;
 use crate::ui::current_locale;
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};

@@ -8,6 +8,7 @@
 //! its change, click and input events here. Without JavaScript, without a camera API, on a
 //! desktop (no touch screen) or when the camera is refused, the file input is all there is.
 
+#[cfg(not(feature = "hydrate"))]
 use crate::locale::Locale;
 
 #[cfg(not(feature = "hydrate"))]
@@ -22,8 +23,8 @@ pub use client::{click, input, photo_changed};
 
 #[cfg(feature = "hydrate")]
 mod client {
-    use super::Locale;
-    use crate::media::PhotoSlot;
+    use crate::domain::PhotoSlot;
+    use crate::locale::Locale;
     use js_sys::{Array, Object, Reflect};
     use leptos::wasm_bindgen::{JsCast, JsValue, closure::Closure};
     use leptos_i18n::td_string;

@@ -1,7 +1,7 @@
 //! `/`: approved stories along the years, newest "now" first, with filters, search and a
 //! "more" link (keyset pagination; the `MoreLoader` island turns it into infinite scroll).
 
-use super::{MoreLoader, year_span};
+use super::more::MoreLoader;
 use crate::domain::{StoryId, Theme};
 use crate::locale;
 use crate::media::{PhotoView, Picture};
@@ -148,7 +148,7 @@ fn FilterForm(filters: TimelineFilters, places: Vec<String>) -> impl IntoView {
 #[component]
 fn Card(card: StoryCard, latest_year: i32) -> impl IntoView {
     let locale = current_locale();
-    let years = year_span(locale, card.year_then, card.year_then_approx, card.year_now);
+    let years = locale::year_span(locale, card.year_then, card.year_then_approx, card.year_now);
     let themes = card
         .themes
         .iter()

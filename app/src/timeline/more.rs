@@ -25,14 +25,14 @@ pub fn MoreLoader(locale: Locale, children: Children) -> impl IntoView {
 
 #[cfg(not(feature = "hydrate"))]
 mod client {
-    use super::Locale;
+    use crate::locale::Locale;
 
     pub fn follow(_: leptos::ev::MouseEvent, _: Locale) {}
 }
 
 #[cfg(feature = "hydrate")]
 mod client {
-    use super::Locale;
+    use crate::locale::Locale;
     use leptos::wasm_bindgen::{JsCast, closure::Closure};
     use leptos_i18n::td_string;
     use std::cell::Cell;

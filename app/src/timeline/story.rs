@@ -1,10 +1,10 @@
 //! `/stories/{id}`: one approved story, its then/now comparison, captions, credits, licence,
 //! a QR code of its permalink, and related stories.
 
-use super::{CompareSlider, year_span};
-use crate::domain::{Licence, StoryId, Theme};
+use super::slider::CompareSlider;
+use crate::domain::{Licence, PhotoSlot, StoryId, Theme};
 use crate::locale;
-use crate::media::{PhotoSlot, PhotoView, Picture};
+use crate::media::{PhotoView, Picture};
 
 const COMPARE_SIZES: &str = "(min-width: 48rem) 46rem, 100vw";
 use crate::submission::PhotoFigure;
@@ -72,7 +72,7 @@ pub fn StoryPage(
         .iter()
         .map(|t| view! { <li><a href=format!("/?theme={}", t.slug())>{locale::theme_name(locale, *t)}</a></li> })
         .collect_view();
-    let years = year_span(
+    let years = locale::year_span(
         locale,
         story.year_then,
         story.year_then_approx,

@@ -3,8 +3,8 @@
 //! whether the file is complete. Everything is read through a small buffer, so a 25 MB upload
 //! costs 64 KB of memory here, and a 30000×30000 PNG bomb is refused after reading 33 bytes.
 
+use app::domain::PhotoRefusal;
 use app::domain::limits::{PHOTO_MAX_PIXELS, PHOTO_MAX_SIDE, PHOTO_METADATA_MAX_BYTES};
-use app::media::PhotoRefusal;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;

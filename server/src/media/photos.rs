@@ -6,8 +6,8 @@ use super::files::{StoredOriginal, random_key};
 use super::inspect::Inspected;
 use crate::db::column;
 use crate::web::AppError;
-use app::domain::{PhotoDetails, StoryId};
-use app::media::{ImageFormat, PhotoSlot, PhotoSource, PhotoView};
+use app::domain::{PhotoDetails, PhotoSlot, StoryId};
+use app::media::{ImageFormat, PhotoSource, PhotoView};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 

@@ -6,7 +6,7 @@ use super::files::{MediaFiles, TempPath};
 use super::inspect::{Inspected, inspect_file};
 use crate::web::AppError;
 use app::domain::limits::{PHOTO_MAX_BYTES, PHOTOS_PER_SIDE};
-use app::media::{PhotoRefusal, PhotoSlot};
+use app::domain::{PhotoRefusal, PhotoSlot};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;

@@ -8,10 +8,10 @@ use crate::db::column;
 use crate::submission::store::{RevisionContent, replace_themes, save_revision_content};
 use crate::web::AppError;
 use app::domain::{
-    AccountId, AuditAction, Decision, Licence, ModeratorMessage, NewStory, StoryDraft, StoryId,
-    StoryStatus, Theme, moderation_limits,
+    AccountId, ActorView, AuditAction, Claim, ContentField, Decision, Licence, ModeratorMessage,
+    NewStory, StoryDraft, StoryId, StoryStatus, Theme, moderation_limits,
 };
-use app::moderation::{ActorView, Claim, ContentField, FieldChange, QueueFilter};
+use app::moderation::{FieldChange, QueueFilter};
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 

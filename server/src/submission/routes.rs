@@ -337,8 +337,8 @@ fn remaining_per_side(current: &[photos::StoredPhoto], removed: &[i64]) -> [usiz
             .count()
     };
     [
-        count(app::media::PhotoSlot::Then),
-        count(app::media::PhotoSlot::Now),
+        count(app::domain::PhotoSlot::Then),
+        count(app::domain::PhotoSlot::Now),
     ]
 }
 

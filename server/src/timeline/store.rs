@@ -3,8 +3,8 @@
 
 use crate::media::photos;
 use crate::web::AppError;
-use app::domain::{Licence, SearchText, StoryId, Theme};
-use app::media::{PhotoSlot, PhotoView};
+use app::domain::{Licence, PhotoSlot, SearchText, StoryId, Theme};
+use app::media::PhotoView;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
