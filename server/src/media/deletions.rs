@@ -5,7 +5,7 @@
 //! few seconds (`run_due`), and so does the periodic sweep. Rows are taken with `FOR UPDATE
 //! SKIP LOCKED`, so several instances share the queue.
 
-use super::files::{MediaFiles, is_valid_key};
+use super::files::{MediaFiles, gone, is_valid_key};
 use sqlx::PgPool;
 use std::io;
 
@@ -101,12 +101,4 @@ async fn delete_files(files: &MediaFiles, row: &Queued) -> io::Result<()> {
         files.remove_derivatives(&row.public_key).await?;
     }
     Ok(())
-}
-
-/// A file that is already gone counts as deleted.
-pub(super) fn gone(result: io::Result<()>) -> io::Result<()> {
-    match result {
-        Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
-        _ => Ok(()),
-    }
 }

@@ -135,7 +135,7 @@ impl MediaFiles {
 
     /// Removes a photo's derivative folder (nothing to do when it is already gone).
     pub async fn remove_derivatives(&self, public_key: &str) -> io::Result<()> {
-        super::deletions::gone(tokio::fs::remove_dir_all(self.derivative_dir(public_key)).await)
+        gone(tokio::fs::remove_dir_all(self.derivative_dir(public_key)).await)
     }
 
     /// Keeps only `keep` in a photo's derivative folder (a re-made photo may have other
@@ -143,12 +143,9 @@ impl MediaFiles {
     pub fn remove_other_derivatives(
         &self,
         public_key: &str,
-        keep: &[super::photos::DerivativeEntry],
+        keep: &[DerivativeName],
     ) -> io::Result<()> {
-        let wanted: Vec<String> = keep
-            .iter()
-            .map(|e| derivative_file_name(e.width, e.format))
-            .collect();
+        let wanted: Vec<String> = keep.iter().map(|name| name.file_name()).collect();
         for entry in std::fs::read_dir(self.derivative_dir(public_key))? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -200,6 +197,14 @@ impl DerivativeName {
 
     pub fn file_name(self) -> String {
         derivative_file_name(self.width, self.format)
+    }
+}
+
+/// A file that is already gone counts as deleted.
+pub(super) fn gone(result: io::Result<()>) -> io::Result<()> {
+    match result {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
+        _ => Ok(()),
     }
 }
 

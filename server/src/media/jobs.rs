@@ -8,7 +8,7 @@ use super::files::MediaFiles;
 use super::inspect::SourceFormat;
 use super::photos::DerivativeEntry;
 use super::process::{self, Processed};
-use super::worker::PhotoThread;
+use super::thread::PhotoThread;
 use crate::db::column;
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -162,8 +162,9 @@ pub fn make_derivatives(
             format: d.format,
         });
     }
+    let keep: Vec<_> = entries.iter().map(DerivativeEntry::name).collect();
     files
-        .remove_other_derivatives(&job.public_key, &entries)
+        .remove_other_derivatives(&job.public_key, &keep)
         .map_err(|e| format!("removing old derivatives: {e}"))?;
     Ok((entries, processed))
 }
@@ -242,7 +243,7 @@ async fn remove_if_photo_gone(
 }
 
 /// Starts `count` workers (0: this instance only serves; others process), each making its
-/// photos on its own thread at nice value `nice` (see `worker`). `wake` is notified
+/// photos on its own thread at nice value `nice` (see `thread`). `wake` is notified
 /// when this instance queues a job; other instances' jobs are found by polling. Between jobs
 /// the workers also delete the files of removed photos that are still queued
 /// (`deletions::run_due`), so those are gone within seconds even after a crash.

@@ -10,5 +10,6 @@ pub mod photos;
 pub mod process;
 pub mod routes;
 pub mod sweep;
+pub mod thread;
 pub mod upload;
 pub mod worker;

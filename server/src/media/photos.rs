@@ -1,11 +1,11 @@
 //! Photo rows: stored with their story in one transaction, each with its processing job, and
-//! read back as `PhotoView`s for the pages that may show them.
+//! read back as `PhotoView`s for the pages that may show them. Errors are the database's
+//! (`sqlx::Error`); the HTTP layer answers them.
 
 use super::deletions::RemovedPhotos;
-use super::files::{StoredOriginal, random_key};
+use super::files::{DerivativeName, StoredOriginal, derivative_file_name, random_key};
 use super::inspect::Inspected;
 use crate::db::column;
-use crate::web::AppError;
 use app::domain::{PhotoDetails, PhotoSlot, StoryId};
 use app::media::{ImageFormat, PhotoSource, PhotoView};
 use serde::{Deserialize, Serialize};
@@ -30,13 +30,23 @@ pub struct DerivativeEntry {
     pub format: ImageFormat,
 }
 
+impl DerivativeEntry {
+    /// Its file name in the photo's derivative folder.
+    pub fn name(&self) -> DerivativeName {
+        DerivativeName {
+            width: self.width,
+            format: self.format,
+        }
+    }
+}
+
 /// Inserts the photos of a story and one processing job each. Runs inside the story's
 /// transaction: the rows and the jobs commit together or not at all.
 pub async fn insert_all(
     tx: &mut PgConnection,
     story: StoryId,
     photos: &[KeptPhoto],
-) -> Result<(), AppError> {
+) -> Result<(), sqlx::Error> {
     let mut next = next_positions(&mut *tx, story).await?;
     for photo in photos {
         let side = match photo.slot {
@@ -90,7 +100,7 @@ pub async fn insert_all(
 }
 
 /// The next free position on each side, for photos added by an edit.
-async fn next_positions(tx: &mut PgConnection, story: StoryId) -> Result<[i16; 2], AppError> {
+async fn next_positions(tx: &mut PgConnection, story: StoryId) -> Result<[i16; 2], sqlx::Error> {
     let row = sqlx::query!(
         r#"select coalesce(max(position) filter (where slot = 'then') + 1, 0)::smallint as "then!",
                   coalesce(max(position) filter (where slot = 'now') + 1, 0)::smallint as "now!"
@@ -109,7 +119,7 @@ pub async fn remove(
     tx: &mut PgConnection,
     story: StoryId,
     ids: &[i64],
-) -> Result<RemovedPhotos, AppError> {
+) -> Result<RemovedPhotos, sqlx::Error> {
     let keys = sqlx::query_scalar!(
         "delete from photos where story_id = $1 and id = any($2) returning original_key",
         story.0,
@@ -121,7 +131,10 @@ pub async fn remove(
 }
 
 /// Removes every photo of a story (withdrawal); files as for `remove`.
-pub async fn remove_all(tx: &mut PgConnection, story: StoryId) -> Result<RemovedPhotos, AppError> {
+pub async fn remove_all(
+    tx: &mut PgConnection,
+    story: StoryId,
+) -> Result<RemovedPhotos, sqlx::Error> {
     let keys = sqlx::query_scalar!(
         "delete from photos where story_id = $1 returning original_key",
         story.0
@@ -142,7 +155,7 @@ pub struct StoredPhoto {
 pub async fn of_story(
     db: impl sqlx::PgExecutor<'_>,
     story: StoryId,
-) -> Result<Vec<StoredPhoto>, AppError> {
+) -> Result<Vec<StoredPhoto>, sqlx::Error> {
     Ok(of_stories(db, &[story])
         .await?
         .into_iter()
@@ -154,7 +167,7 @@ pub async fn of_story(
 pub async fn of_stories(
     db: impl sqlx::PgExecutor<'_>,
     stories: &[StoryId],
-) -> Result<Vec<(StoryId, StoredPhoto)>, AppError> {
+) -> Result<Vec<(StoryId, StoredPhoto)>, sqlx::Error> {
     let ids: Vec<i64> = stories.iter().map(|s| s.0).collect();
     let rows = sqlx::query!(
         r#"select id, story_id, slot as "slot: PhotoSlot", year, caption, credit, alt, public_key,
@@ -201,6 +214,6 @@ pub async fn of_stories(
 pub fn media_url(public_key: &str, width: u32, format: ImageFormat) -> String {
     format!(
         "/media/{public_key}/{}",
-        super::files::derivative_file_name(width, format)
+        derivative_file_name(width, format)
     )
 }
