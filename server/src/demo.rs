@@ -286,6 +286,8 @@ pub enum SeedError {
     Database(#[from] sqlx::Error),
     #[error("storage: {0}")]
     Storage(#[from] crate::web::AppError),
+    #[error("storage: {0}")]
+    Photos(#[from] crate::media::upload::IntakeError),
     #[error("demo story invalid: {0}")]
     Invalid(String),
 }

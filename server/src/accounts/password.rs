@@ -7,7 +7,6 @@
 //! of as many 19 MiB blocks allocated once and reused, so the process holds at most
 //! N × 19 MiB for hashing whatever the load; further sign-ins wait for a turn.
 
-use crate::web::AppError;
 use app::domain::{NewPassword, normalize_password};
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
@@ -16,6 +15,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::{OnceCell, Semaphore};
 
 static HASHING: OnceLock<Hashing> = OnceLock::new();
+
+/// Hashing could not run (a failed blocking task) or could not encode its result: a server
+/// fault, answered as such by the HTTP layer (`web::error`).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct HashError(String);
 
 /// Sets how many hashes may run at once (and so how many 19 MiB blocks exist). Called at
 /// start-up; the first call wins, later calls (other app states in tests) change nothing.
@@ -50,11 +55,11 @@ impl Hashing {
     async fn run<T: Send + 'static>(
         &'static self,
         work: impl FnOnce(&mut [Block]) -> T + Send + 'static,
-    ) -> Result<T, AppError> {
+    ) -> Result<T, HashError> {
         let turn = Arc::clone(&self.turns)
             .acquire_owned()
             .await
-            .map_err(|e| AppError::Internal(format!("password hashing: {e}")))?;
+            .map_err(|e| HashError(format!("password hashing: {e}")))?;
         tokio::task::spawn_blocking(move || {
             let mut memory = self.take();
             let out = work(&mut memory);
@@ -63,7 +68,7 @@ impl Hashing {
             out
         })
         .await
-        .map_err(|e| AppError::Internal(format!("password hashing: {e}")))
+        .map_err(|e| HashError(format!("password hashing: {e}")))
     }
 
     fn take(&self) -> Box<[Block]> {
@@ -83,15 +88,15 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::default())
 }
 
-pub async fn hash(password: &NewPassword) -> Result<String, AppError> {
+pub async fn hash(password: &NewPassword) -> Result<String, HashError> {
     let password = password.expose().to_owned();
     hashing()
         .run(move |memory| hash_into(&password, memory))
         .await?
 }
 
-fn hash_into(password: &str, memory: &mut [Block]) -> Result<String, AppError> {
-    let failed = |e: &dyn std::fmt::Display| AppError::Internal(format!("hashing a password: {e}"));
+fn hash_into(password: &str, memory: &mut [Block]) -> Result<String, HashError> {
+    let failed = |e: &dyn std::fmt::Display| HashError(format!("hashing a password: {e}"));
     let salt = SaltString::generate(&mut OsRng);
     let mut salt_bytes = [0u8; 64];
     let salt_bytes = salt

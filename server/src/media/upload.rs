@@ -1,17 +1,44 @@
-//! Receiving one photo file part of a multipart form: streamed to a temp file (never held in
-//! memory), hashed while streaming, capped at `PHOTO_MAX_BYTES`, fsynced, then inspected
-//! (format by content, dimensions from the header) before anything else happens with it.
+//! Receiving one photo file from a stream of its bytes (a multipart part, read by
+//! `web::form`): streamed to a temp file (never held in memory), hashed while streaming,
+//! capped at `PHOTO_MAX_BYTES`, fsynced, then inspected (format by content, dimensions from
+//! the header) before anything else happens with it. Knows nothing about forms or HTTP: a
+//! stream that fails is given back as `ReceiveError::Read`, for its reader to answer.
 
 use super::files::{MediaFiles, TempPath};
 use super::inspect::{Inspected, inspect_file};
-use crate::web::AppError;
 use app::domain::limits::{PHOTO_MAX_BYTES, PHOTOS_PER_SIDE};
 use app::domain::{PhotoRefusal, PhotoSlot};
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// The media store could not take an upload (a write, the fsync or a blocking task failed):
+/// a server fault, answered by the HTTP layer (`web::error`).
+#[derive(Debug, thiserror::Error)]
+#[error("receiving a photo: {0}")]
+pub struct IntakeError(String);
+
+fn internal(error: impl std::fmt::Display) -> IntakeError {
+    IntakeError(error.to_string())
+}
+
+/// Why a photo could not be received: its stream failed with `E` (the client's body), or the
+/// store failed.
+#[derive(Debug)]
+pub enum ReceiveError<E> {
+    Read(E),
+    Intake(IntakeError),
+}
+
+impl<E> From<IntakeError> for ReceiveError<E> {
+    fn from(error: IntakeError) -> Self {
+        ReceiveError::Intake(error)
+    }
+}
 
 /// Turns for receiving photos: at most `UPLOAD_CONCURRENCY` forms with files are read at once
 /// on this instance. Receiving (multipart parsing, hashing, writing, fsync) runs on the cores
@@ -58,12 +85,6 @@ pub struct ReceivedPhoto {
     pub outcome: Result<UploadedPhoto, PhotoRefusal>,
 }
 
-pub fn photo_slot(field_name: &str) -> Option<PhotoSlot> {
-    PhotoSlot::BOTH
-        .into_iter()
-        .find(|s| s.field() == field_name)
-}
-
 /// Counts file parts per side while a form is read.
 #[derive(Debug, Default)]
 pub struct SideCounts {
@@ -80,33 +101,36 @@ impl SideCounts {
     }
 }
 
-/// Reads one file part of `photo_then` / `photo_now`. A part with an empty file name and no
-/// content means "no photo" and gives `None`.
-pub async fn receive(
-    field: &mut multer::Field<'_>,
+/// Reads one photo file of `slot` from `part`, the stream of its bytes, to its end. A file
+/// with an empty name (`empty_name`) and no content means "no photo" and gives `None`.
+pub async fn receive<S, E>(
+    part: &mut S,
+    empty_name: bool,
     slot: PhotoSlot,
     files: &MediaFiles,
     counts: &mut SideCounts,
-) -> Result<Option<ReceivedPhoto>, AppError> {
+) -> Result<Option<ReceivedPhoto>, ReceiveError<E>>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+{
     let side = SideCounts::side(slot);
     let index = counts.parts[side];
     counts.parts[side] += 1;
-    let empty_name = field.file_name().is_some_and(str::is_empty);
-    let first = next_chunk(field).await?;
+    let first = next_chunk(part).await?;
     if empty_name && first.as_ref().is_none_or(|b| b.is_empty()) {
-        drain(field).await?;
+        drain(part).await?;
         return Ok(None);
     }
     counts.photos[side] += 1;
     let outcome = match first {
         _ if counts.photos[side] > PHOTOS_PER_SIDE => {
-            drain(field).await?;
+            drain(part).await?;
             Err(PhotoRefusal::TooMany {
                 max: PHOTOS_PER_SIDE,
             })
         }
         None => Err(PhotoRefusal::Empty),
-        Some(first) => stream_to_temp(field, first, files).await?,
+        Some(first) => stream_to_temp(part, first, files).await?,
     };
     Ok(Some(ReceivedPhoto {
         slot,
@@ -115,11 +139,14 @@ pub async fn receive(
     }))
 }
 
-async fn stream_to_temp(
-    field: &mut multer::Field<'_>,
-    first: bytes::Bytes,
+async fn stream_to_temp<S, E>(
+    part: &mut S,
+    first: Bytes,
     files: &MediaFiles,
-) -> Result<Result<UploadedPhoto, PhotoRefusal>, AppError> {
+) -> Result<Result<UploadedPhoto, PhotoRefusal>, ReceiveError<E>>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+{
     let (mut file, temp) = files.temp_file().await.map_err(internal)?;
     let mut hasher = Sha256::new();
     let mut size = 0u64;
@@ -129,16 +156,16 @@ async fn stream_to_temp(
         if size > PHOTO_MAX_BYTES {
             drop(file);
             drop(temp);
-            drain(field).await?;
+            drain(part).await?;
             return Ok(Err(PhotoRefusal::TooLarge {
                 max_bytes: PHOTO_MAX_BYTES,
             }));
         }
         hasher.update(&bytes);
         file.write_all(&bytes).await.map_err(internal)?;
-        chunk = next_chunk(field).await?;
+        chunk = next_chunk(part).await?;
     }
-    finish(file, temp, hasher.finalize().into(), size).await
+    Ok(finish(file, temp, hasher.finalize().into(), size).await?)
 }
 
 /// Stores a photo that is already in memory (the demo content, `server seed-demo`) the way an
@@ -147,7 +174,7 @@ async fn stream_to_temp(
 pub async fn from_bytes(
     files: &MediaFiles,
     bytes: &[u8],
-) -> Result<Result<UploadedPhoto, PhotoRefusal>, AppError> {
+) -> Result<Result<UploadedPhoto, PhotoRefusal>, IntakeError> {
     let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
     if size == 0 {
         return Ok(Err(PhotoRefusal::Empty));
@@ -168,7 +195,7 @@ async fn finish(
     temp: TempPath,
     sha256: [u8; 32],
     size: u64,
-) -> Result<Result<UploadedPhoto, PhotoRefusal>, AppError> {
+) -> Result<Result<UploadedPhoto, PhotoRefusal>, IntakeError> {
     file.flush().await.map_err(internal)?;
     file.sync_all().await.map_err(internal)?;
     drop(file);
@@ -184,20 +211,19 @@ async fn finish(
     }))
 }
 
-async fn next_chunk(field: &mut multer::Field<'_>) -> Result<Option<bytes::Bytes>, AppError> {
-    field
-        .chunk()
-        .await
-        .map_err(crate::web::form::multipart_error)
+async fn next_chunk<S, E>(part: &mut S) -> Result<Option<Bytes>, ReceiveError<E>>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+{
+    part.next().await.transpose().map_err(ReceiveError::Read)
 }
 
-async fn drain(field: &mut multer::Field<'_>) -> Result<(), AppError> {
-    while next_chunk(field).await?.is_some() {}
+async fn drain<S, E>(part: &mut S) -> Result<(), ReceiveError<E>>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+{
+    while next_chunk(part).await?.is_some() {}
     Ok(())
-}
-
-fn internal(error: impl std::fmt::Display) -> AppError {
-    AppError::Internal(format!("receiving a photo: {error}"))
 }
 
 /// A received photo whose details parsed: ready to be kept.
@@ -306,7 +332,7 @@ pub fn any_too_large(errors: &app::domain::FormErrors) -> bool {
 pub async fn keep_all(
     files: &MediaFiles,
     photos: Vec<NewPhoto>,
-) -> Result<Vec<super::photos::KeptPhoto>, AppError> {
+) -> Result<Vec<super::photos::KeptPhoto>, IntakeError> {
     let mut kept = Vec::with_capacity(photos.len());
     for photo in photos {
         let original = files

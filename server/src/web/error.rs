@@ -61,6 +61,21 @@ pub enum AppError {
     Internal(String),
 }
 
+// The errors of the layers below, each answered here and nowhere else: a failed photo intake
+// or password hash is a server fault (500, logged with its cause).
+
+impl From<crate::media::upload::IntakeError> for AppError {
+    fn from(error: crate::media::upload::IntakeError) -> Self {
+        AppError::Internal(error.to_string())
+    }
+}
+
+impl From<crate::accounts::password::HashError> for AppError {
+    fn from(error: crate::accounts::password::HashError) -> Self {
+        AppError::Internal(error.to_string())
+    }
+}
+
 /// What the error page needs to know; carried from the handler to the middleware as a
 /// response extension.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,9 +2,10 @@
 //! text decoded as UTF-8 with no replacement characters (invalid UTF-8 is refused, not
 //! repaired), and all text fields together capped at `limits::TEXT_FIELDS_TOTAL_BYTES`.
 
-use super::AppError;
+use super::error::AppError;
 use crate::media::files::MediaFiles;
-use crate::media::upload::{self, ReceivedPhoto, SideCounts, UploadGate};
+use crate::media::upload::{self, ReceiveError, ReceivedPhoto, SideCounts, UploadGate};
+use app::domain::PhotoSlot;
 use app::domain::limits::TEXT_FIELDS_TOTAL_BYTES;
 use axum::body::Body;
 use axum::http::{HeaderMap, header};
@@ -131,10 +132,14 @@ async fn read_multipart(
     let mut counts = SideCounts::default();
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_owned();
-        if let (Some(files), Some(slot), Some(_)) =
-            (files, upload::photo_slot(&name), field.file_name())
+        if let (Some(files), Some(slot), Some(file_name)) =
+            (files, photo_slot(&name), field.file_name())
         {
-            if let Some(photo) = upload::receive(&mut field, slot, files, &mut counts).await? {
+            let empty_name = file_name.is_empty();
+            let received = upload::receive(&mut field, empty_name, slot, files, &mut counts)
+                .await
+                .map_err(receive_error)?;
+            if let Some(photo) = received {
                 form.photos.push(photo);
             }
             continue;
@@ -153,6 +158,22 @@ async fn read_multipart(
         form.fields.push((name, value));
     }
     Ok(form)
+}
+
+/// The side a file part's field name (`photo_then` / `photo_now`) stands for.
+fn photo_slot(field_name: &str) -> Option<PhotoSlot> {
+    PhotoSlot::BOTH
+        .into_iter()
+        .find(|s| s.field() == field_name)
+}
+
+/// A photo part that could not be read is answered like any other part; a store that failed
+/// is a server fault (`web::error`).
+fn receive_error(error: ReceiveError<multer::Error>) -> AppError {
+    match error {
+        ReceiveError::Read(error) => multipart_error(error),
+        ReceiveError::Intake(error) => error.into(),
+    }
 }
 
 /// A file input left empty still sends a part with an empty file name and no content: that
@@ -185,7 +206,7 @@ impl TextBudget {
     }
 }
 
-pub(crate) fn multipart_error(error: multer::Error) -> AppError {
+fn multipart_error(error: multer::Error) -> AppError {
     match error {
         multer::Error::StreamReadFailed(inner) => body_error(inner.as_ref()),
         multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. } => {
