@@ -83,7 +83,7 @@ pub fn router(state: AppState) -> Router {
         .fallback_service(assets)
         .layer(from_fn_with_state(
             state.clone(),
-            web::error::localize_errors,
+            web::error_page::localize_errors,
         ))
         .layer(from_fn_with_state(
             state.clone(),

@@ -1,8 +1,8 @@
 //! The reader's language: a `lang` cookie set by the language switch, else `Accept-Language`,
 //! else Chinese. Pages keep their URLs in every language (no locale prefix or redirect).
 
-use crate::web::AppError;
-use crate::web::redirect::LocalPath;
+use super::error::AppError;
+use super::redirect::LocalPath;
 use app::locale::{self, Locale};
 use axum::Form;
 use axum::extract::FromRequestParts;

@@ -3,6 +3,7 @@
 
 pub mod client_ip;
 pub mod error;
+pub mod error_page;
 pub mod form;
 pub mod headers;
 pub mod locale;

@@ -4,7 +4,7 @@
 //! without `Origin` (curl, older clients) pass: the SameSite=Lax cookie already keeps browsers
 //! from sending the session on cross-site POSTs, this is the second lock.
 
-use super::AppError;
+use super::error::AppError;
 use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Uri, header};

@@ -1,7 +1,7 @@
 //! Query strings: like `axum::extract::Query`, but a parameter given twice takes its last value
 //! (as most web frameworks do) instead of failing the request with 400.
 
-use super::AppError;
+use super::error::AppError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
