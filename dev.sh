@@ -264,6 +264,7 @@ cmd_test() {
   cargo fmt --manifest-path fuzz/Cargo.toml --check
   say "Lints"
   cargo clippy --workspace --all-targets -- -D warnings
+  python3 tests/arch/import-cycles.py
   say "Unit and integration tests (real PostgreSQL)"
   cargo test --workspace
   say "Fuzz smoke (30 s per target; the first build of the fuzz crate takes a while)"

@@ -6,12 +6,22 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 
 /// What every request handler shares. Holds no per-user state: that lives in PostgreSQL, so
-/// several instances can serve the same site.
+/// several instances can serve the same site. Cloned for every request by each
+/// `from_fn_with_state` layer and handler, so a clone is one reference count (`Shared`).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub config: Arc<Config>,
     pub db: PgPool,
-    /// Shared: the state is cloned for every request (each `from_fn_with_state` layer).
     pub leptos: Arc<LeptosOptions>,
     pub media: MediaFiles,
     /// Wakes this instance's photo workers when it queues a job.
@@ -30,7 +40,7 @@ impl AppState {
             .site_root(config.site_root.to_string_lossy().into_owned())
             .site_pkg_dir("pkg")
             .build();
-        AppState {
+        AppState(Arc::new(Shared {
             media: MediaFiles::new(&config.media_dir),
             jobs_queued: Arc::new(Notify::new()),
             pages: crate::timeline::cache::PageCache::new(
@@ -43,6 +53,6 @@ impl AppState {
             config: Arc::new(config),
             db,
             leptos: Arc::new(leptos),
-        }
+        }))
     }
 }

@@ -11,6 +11,7 @@ pub mod origin;
 pub mod query;
 pub mod redirect;
 pub mod render;
+pub mod request_id;
 pub mod time;
 
 pub use error::AppError;
