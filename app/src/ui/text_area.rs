@@ -67,6 +67,8 @@ mod tests {
             if path.ends_with("ui/text_area.rs") {
                 return;
             }
+            // The one script element: empty, loading a file, so it can never hold text.
+            let text = text.replace(r#"<script type="module" src="/hydrate.js"></script>"#, "");
             for tag in [
                 "<textarea",
                 "<script",
