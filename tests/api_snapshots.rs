@@ -86,21 +86,11 @@ async fn approved_story_with_a_pair(app: &TestApp) -> i64 {
     let response = app.post_with_files("/submit", &fields, &files).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     app.run_photo_jobs().await;
-    approve_all(app).await;
+    app.approve_all().await;
     sqlx::query_scalar("select max(id) from stories")
         .fetch_one(&app.db)
         .await
         .unwrap()
-}
-
-async fn approve_all(app: &TestApp) {
-    sqlx::query(
-        "update stories set status = 'approved', published_at = now(), version = version + 1 \
-         where status <> 'approved'",
-    )
-    .execute(&app.db)
-    .await
-    .unwrap();
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -109,7 +99,7 @@ async fn the_read_api(db: PgPool) {
     let id = approved_story_with_a_pair(&app).await;
     // Without the narrator's consent to show the name: `narrator` is null.
     app.submit(&story_with("consent_show_name", None)).await;
-    approve_all(&app).await;
+    app.approve_all().await;
     let _redactions = settings().bind_to_scope();
 
     assert_json_snapshot!("list", json_of(app.get("/api/v1/stories").await).await);
@@ -152,7 +142,7 @@ async fn a_bounded_search(db: PgPool) {
         fields.push(("story", "小区改造以后，很多老邻居搬走了。大家见面少了，话也说多了几句，逢年过节还会在新建的广场上聚一聚，聊聊以前的日子。".into()));
         app.submit(&fields).await;
     }
-    approve_all(&app).await;
+    app.approve_all().await;
     let _redactions = settings().bind_to_scope();
     for (name, language) in [
         ("truncated_search_zh", "zh-CN"),

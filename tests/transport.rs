@@ -401,16 +401,6 @@ fn assert_no_inline_script(what: &str, page: &str) -> usize {
     scripts.len()
 }
 
-/// Approves every story.
-async fn approve_all(app: &TestApp) {
-    sqlx::query(
-        "update stories set status = 'approved', published_at = now(), version = version + 1",
-    )
-    .execute(&app.db)
-    .await
-    .unwrap();
-}
-
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn every_response_type_carries_the_security_headers(db: PgPool) {
     let site = tempfile::tempdir().unwrap();
@@ -430,7 +420,7 @@ async fn every_response_type_carries_the_security_headers(db: PgPool) {
     let files = [("photo_then", "a.jpg", fixture("camera_gray.jpg"))];
     let track = location(&app.post_with_files("/submit", &fields, &files).await);
     app.run_photo_jobs().await;
-    approve_all(&app).await;
+    app.approve_all().await;
     let id: i64 = sqlx::query_scalar("select max(id) from stories")
         .fetch_one(&app.db)
         .await

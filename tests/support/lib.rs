@@ -156,6 +156,17 @@ impl TestApp {
         location(&response)
     }
 
+    /// Publishes every story that is not public yet, as a moderator's approval would.
+    pub async fn approve_all(&self) {
+        sqlx::query(
+            "update stories set status = 'approved', published_at = now(), version = version + 1 \
+             where status <> 'approved'",
+        )
+        .execute(&self.db)
+        .await
+        .expect("approve every story");
+    }
+
     pub async fn story_count(&self) -> i64 {
         sqlx::query_scalar::<_, i64>("select count(*) from stories")
             .fetch_one(&self.db)
