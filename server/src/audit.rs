@@ -1,17 +1,10 @@
 //! The append-only audit log of story transitions. Entries hold no personal data, so they
 //! survive withdrawal.
 
+pub use app::domain::Actor;
 pub use app::domain::AuditAction as Action;
 use app::domain::{AccountId, StoryId, StoryStatus};
 use sqlx::PgConnection;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
-#[sqlx(type_name = "audit_actor", rename_all = "snake_case")]
-pub enum Actor {
-    Contributor,
-    Moderator,
-    System,
-}
 
 pub struct Entry<'a> {
     pub story: StoryId,

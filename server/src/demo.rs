@@ -256,8 +256,9 @@ pub async fn seed(db: &PgPool, files: &MediaFiles, latest_year: i32) -> Result<S
         photos::insert_all(&mut tx, id, &pair).await?;
         kept.extend(pair);
         sqlx::query!(
-            "update stories set status = 'approved', published_at = now() where id = $1",
-            id.0
+            "update stories set status = $2, published_at = now() where id = $1",
+            id.0,
+            StoryStatus::Approved as _
         )
         .execute(&mut *tx)
         .await?;

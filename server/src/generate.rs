@@ -10,6 +10,7 @@
 //! stories' own identity sequence, so generating next to real stories is safe.
 
 use crate::db::column;
+use app::domain::{Licence, StoryStatus, Theme};
 use sqlx::{ConnectOptions, Connection, PgPool};
 use std::time::Instant;
 
@@ -40,19 +41,7 @@ const PLACE_KINDS: [&str; 15] = [
     "镇",
 ];
 
-/// Theme names in the order of the `theme` enum; [`SUBJECTS`] refer to them by index.
-const THEMES: [&str; 8] = [
-    "transport",
-    "housing",
-    "education",
-    "work-industry",
-    "environment",
-    "health",
-    "community",
-    "culture",
-];
-
-/// What changed: a title, its main theme (index into [`THEMES`]) and one sentence about it
+/// What changed: a title, its main theme (index into `Theme::ALL`) and one sentence about it
 /// that the body always contains.
 const SUBJECTS: [(&str, usize, &str); 40] = [
     (
@@ -372,7 +361,7 @@ const _: () = assert!(themes_exist());
 const fn themes_exist() -> bool {
     let mut i = 0;
     while i < SUBJECTS.len() {
-        if SUBJECTS[i].1 >= THEMES.len() {
+        if SUBJECTS[i].1 >= Theme::ALL.len() {
             return false;
         }
         i += 1;
@@ -399,7 +388,8 @@ with p as (
     select $3::text[] as places, $4::text[] as titles, $5::int[] as title_themes,
            $6::text[] as details, $7::text[] as title_forms, $8::text[] as openings,
            $9::text[] as middles, $10::text[] as closings, $11::text[] as names,
-           $12::text[] as roles, $13::text[] as themes
+           $12::text[] as roles, $13::theme[] as themes,
+           $16::licence[] as licences, $17::story_status as status
 ),
 h as (
     select g.n,
@@ -415,7 +405,7 @@ c as (
            3 + (h.h1 / 25000) % 13 as span,
            (h.h1 / 325000) % 10 = 0 as approx,
            (h.h1 / 3250000) % 2 = 0 as faces,
-           (h.h1 / 6500000) % 3 as licence_i,
+           (h.h1 / 6500000) % cardinality(p.licences) as licence_i,
            (h.h1 / 19500000) % 200 = 0 as featured,
            (h.h1 / 3900000000) % 3650 as age_days,
            (h.h1 / 14235000000000) % 72 as review_hours,
@@ -450,7 +440,7 @@ stories_in as (
         show_name, faces_consent, licence, submitted_at, updated_at, published_at, featured, id
     )
     overriding system value
-    select 'approved',
+    select p.status,
            replace(replace(p.title_forms[v.form_i], '{s}', p.titles[v.subject_i]), '{p}', v.place),
            replace(replace(p.openings[v.opening_i], '{then}', v.year_then::text), '{p}', v.place)
                || p.details[v.subject_i]
@@ -461,7 +451,7 @@ stories_in as (
            case when v.named then p.names[v.name_i] end,
            p.roles[v.role_i],
            v.year_then, v.approx, v.year_now,
-           v.named, v.faces, (array['cc-by-4.0', 'cc-by-nc-4.0', 'display-only'])[1 + v.licence_i]::licence,
+           v.named, v.faces, p.licences[1 + v.licence_i],
            v.submitted_at,
            v.submitted_at + make_interval(hours => 1 + v.review_hours::int),
            v.submitted_at + make_interval(hours => 1 + v.review_hours::int),
@@ -471,7 +461,7 @@ stories_in as (
     returning 1
 )
 insert into story_themes (story_id, theme)
-select v.id, p.themes[1 + (v.theme0 + k * v.theme_stride) % 8]::theme
+select v.id, p.themes[1 + (v.theme0 + k * v.theme_stride) % cardinality(p.themes)]
 from v, p, generate_series(0, v.extra_themes::int) as k
 "#;
 
@@ -528,9 +518,11 @@ pub async fn generate(db: &PgPool, stories: u64) -> Result<u64, sqlx::Error> {
             .bind(&CLOSINGS[..])
             .bind(&names)
             .bind(&ROLES[..])
-            .bind(&THEMES[..])
+            .bind(Theme::ALL)
             .bind(MIDDLE_COUNT.0)
             .bind(MIDDLE_COUNT.1)
+            .bind(Licence::ALL)
+            .bind(StoryStatus::Approved)
             .execute(&mut conn)
             .await?;
         inserted += size;
@@ -543,7 +535,7 @@ pub async fn generate(db: &PgPool, stories: u64) -> Result<u64, sqlx::Error> {
     // the related-stories index needs (see the migration) could not be made by the trigger.
     sqlx::query(
         "update story_themes t set approved = true, year_now = s.year_now, year_then = s.year_then
-         from stories s where s.id = t.story_id and s.status = 'approved' and not t.approved",
+         from stories s where s.id = t.story_id and story_is_public(s.status) and not t.approved",
     )
     .execute(&mut conn)
     .await?;

@@ -8,6 +8,7 @@
 
 mod choices;
 mod draft;
+mod email;
 mod errors;
 mod field;
 mod ids;
@@ -16,25 +17,27 @@ mod new_story;
 mod photo;
 mod review;
 mod search;
+mod slug_enum;
 mod status;
 mod text;
 mod year;
 
 pub use choices::{Licence, Theme};
 pub use draft::{PhotoColumns, StoryDraft, is_checked};
+pub use email::{Email, has_email_shape};
 pub use errors::{FieldError, FormErrors, PhotoPart, PhotoProblem, PhotoRefusal, TextProblem};
 pub use field::Field;
 pub use ids::StoryId;
 pub use moderation::{
-    AccountId, AccountRole, AuditAction, Decision, DisplayName, Email, ModeratorMessage,
-    NewPassword, RejectReason, moderation_limits, normalize_password,
+    AccountId, AccountRole, AuditAction, Decision, DisplayName, ModeratorMessage, NewPassword,
+    RejectReason, moderation_limits, normalize_password,
 };
 pub use new_story::{
-    AssistedBy, CONSENT_TEXT_VERSION, Consents, Contact, IdempotencyKey, NarratorName, NewStory,
-    Place, RealName, Role, StoryBody, StoryTitle, Themes,
+    AssistedBy, CONSENT_TEXT_VERSION, ConsentKind, Consents, Contact, IdempotencyKey, NarratorName,
+    NewStory, Place, RealName, Role, StoryBody, StoryTitle, Themes,
 };
 pub use photo::{PhotoDetails, PhotoDraft, PhotoSlot};
-pub use review::{ActorView, Claim, ContentField};
+pub use review::{Actor, ActorView, Claim, ContentField, RevisionAuthor};
 pub use search::{SEARCH_MAX, SearchText};
 pub use status::StoryStatus;
 pub use text::limits;

@@ -1,6 +1,7 @@
 //! Moderators, their accounts and the decisions they take on stories.
 
 use super::errors::FieldError;
+use super::slug_enum::slug_enum;
 use super::status::StoryStatus;
 use super::text::{Lines, clean, required};
 use serde::{Deserialize, Serialize};
@@ -10,7 +11,6 @@ pub mod moderation_limits {
     /// A rejection reason, change request or unpublishing reason.
     pub const MESSAGE: (usize, usize) = (2, 2000);
     pub const DISPLAY_NAME: (usize, usize) = (1, 50);
-    pub const EMAIL_MAX: usize = 254;
     /// Passwords: long rather than complex (NIST SP 800-63B); the upper bound keeps hashing cheap.
     pub const PASSWORD: (usize, usize) = (12, 256);
     /// How long opening an item keeps it "being reviewed by …", in minutes.
@@ -40,71 +40,18 @@ impl std::fmt::Display for AccountId {
     }
 }
 
-/// What an account may do. An admin has every moderator power and manages accounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "ssr",
-    derive(sqlx::Type),
-    sqlx(type_name = "account_role", rename_all = "snake_case")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum AccountRole {
-    Moderator,
-    Admin,
-}
+slug_enum!(
+    /// What an account may do. An admin has every moderator power and manages accounts.
+    AccountRole in "account_role" {
+        Moderator => "moderator",
+        Admin => "admin",
+    }
+);
 
 impl AccountRole {
     pub fn parse(input: &str) -> Result<AccountRole, FieldError> {
-        match input.trim() {
-            "moderator" => Ok(AccountRole::Moderator),
-            "admin" => Ok(AccountRole::Admin),
-            _ => Err(FieldError::UnknownChoice),
-        }
+        AccountRole::from_slug(input.trim()).ok_or(FieldError::UnknownChoice)
     }
-
-    pub fn slug(self) -> &'static str {
-        match self {
-            AccountRole::Moderator => "moderator",
-            AccountRole::Admin => "admin",
-        }
-    }
-}
-
-/// A sign-in address in its one normalized form, used for lookup, uniqueness and the sign-in
-/// throttle: NFKC, then lower case (`str::to_lowercase`, close to Unicode case folding for
-/// addresses), then NFKC again so the result is stable. Full-width `ａｄｍｉｎ` is `admin`;
-/// `İ` (U+0130) lower-cases to `i` + U+0307, which is another address than `i`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Email(String);
-
-impl Email {
-    pub fn parse(input: &str) -> Result<Email, FieldError> {
-        let normalized = normalize_email(input);
-        let text = required(&normalized, Lines::Single, (3, limits::EMAIL_MAX))?;
-        let valid = text.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && !domain.is_empty() && !domain.contains('@')
-        }) && !text.chars().any(char::is_whitespace);
-        if !valid {
-            return Err(FieldError::ContactFormat);
-        }
-        Ok(Email(text))
-    }
-
-    /// What someone typed to sign in, normalized like `parse` but not checked: a malformed
-    /// address simply finds no account, and is still counted by the throttle.
-    pub fn for_sign_in(input: &str) -> Email {
-        Email(normalize_email(input).trim().to_owned())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-fn normalize_email(input: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let folded = input.nfkc().collect::<String>().to_lowercase();
-    folded.nfkc().collect()
 }
 
 /// A new password, NFKC-normalized (what is hashed and what sign-in compares): 12 to 256
@@ -212,34 +159,19 @@ impl ModeratorMessage {
     }
 }
 
-/// A decision that moves a story from one status to another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    Approve,
-    Reject,
-    RequestChanges,
-    Unpublish,
-}
+slug_enum!(
+    /// A decision that moves a story from one status to another.
+    Decision {
+        Approve => "approve",
+        Reject => "reject",
+        RequestChanges => "request_changes",
+        Unpublish => "unpublish",
+    }
+);
 
 impl Decision {
     pub fn parse(input: &str) -> Result<Decision, FieldError> {
-        match input.trim() {
-            "approve" => Ok(Decision::Approve),
-            "reject" => Ok(Decision::Reject),
-            "request_changes" => Ok(Decision::RequestChanges),
-            "unpublish" => Ok(Decision::Unpublish),
-            _ => Err(FieldError::UnknownChoice),
-        }
-    }
-
-    pub fn slug(self) -> &'static str {
-        match self {
-            Decision::Approve => "approve",
-            Decision::Reject => "reject",
-            Decision::RequestChanges => "request_changes",
-            Decision::Unpublish => "unpublish",
-        }
+        Decision::from_slug(input.trim()).ok_or(FieldError::UnknownChoice)
     }
 
     /// The statuses this decision can be taken from.
@@ -267,60 +199,21 @@ impl Decision {
     }
 }
 
-/// What an audit log entry records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "ssr",
-    derive(sqlx::Type),
-    sqlx(type_name = "audit_action", rename_all = "snake_case")
-)]
-#[serde(rename_all = "snake_case")]
-pub enum AuditAction {
-    Submitted,
-    Edited,
-    Withdrawn,
-    Approved,
-    Rejected,
-    ChangesRequested,
-    Unpublished,
-    ModeratorEdited,
-    Featured,
-    Unfeatured,
-}
-
-impl AuditAction {
-    pub const ALL: [AuditAction; 10] = [
-        AuditAction::Submitted,
-        AuditAction::Edited,
-        AuditAction::Withdrawn,
-        AuditAction::Approved,
-        AuditAction::Rejected,
-        AuditAction::ChangesRequested,
-        AuditAction::Unpublished,
-        AuditAction::ModeratorEdited,
-        AuditAction::Featured,
-        AuditAction::Unfeatured,
-    ];
-
-    pub fn slug(self) -> &'static str {
-        match self {
-            AuditAction::Submitted => "submitted",
-            AuditAction::Edited => "edited",
-            AuditAction::Withdrawn => "withdrawn",
-            AuditAction::Approved => "approved",
-            AuditAction::Rejected => "rejected",
-            AuditAction::ChangesRequested => "changes_requested",
-            AuditAction::Unpublished => "unpublished",
-            AuditAction::ModeratorEdited => "moderator_edited",
-            AuditAction::Featured => "featured",
-            AuditAction::Unfeatured => "unfeatured",
-        }
+slug_enum!(
+    /// What an audit log entry records.
+    AuditAction in "audit_action" {
+        Submitted => "submitted",
+        Edited => "edited",
+        Withdrawn => "withdrawn",
+        Approved => "approved",
+        Rejected => "rejected",
+        ChangesRequested => "changes_requested",
+        Unpublished => "unpublished",
+        ModeratorEdited => "moderator_edited",
+        Featured => "featured",
+        Unfeatured => "unfeatured",
     }
-
-    pub fn from_slug(slug: &str) -> Option<AuditAction> {
-        AuditAction::ALL.into_iter().find(|a| a.slug() == slug)
-    }
-}
+);
 
 impl From<Decision> for AuditAction {
     fn from(decision: Decision) -> AuditAction {
@@ -333,68 +226,26 @@ impl From<Decision> for AuditAction {
     }
 }
 
-/// Templated rejection reasons; the moderator may add their own words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RejectReason {
-    OffTopic,
-    PersonalData,
-    NotOwnStory,
-    Duplicate,
-    Offensive,
-}
+slug_enum!(
+    /// Templated rejection reasons; the moderator may add their own words.
+    RejectReason {
+        OffTopic => "off_topic",
+        PersonalData => "personal_data",
+        NotOwnStory => "not_own_story",
+        Duplicate => "duplicate",
+        Offensive => "offensive",
+    }
+);
 
 impl RejectReason {
-    pub const ALL: [RejectReason; 5] = [
-        RejectReason::OffTopic,
-        RejectReason::PersonalData,
-        RejectReason::NotOwnStory,
-        RejectReason::Duplicate,
-        RejectReason::Offensive,
-    ];
-
-    pub fn slug(self) -> &'static str {
-        match self {
-            RejectReason::OffTopic => "off_topic",
-            RejectReason::PersonalData => "personal_data",
-            RejectReason::NotOwnStory => "not_own_story",
-            RejectReason::Duplicate => "duplicate",
-            RejectReason::Offensive => "offensive",
-        }
-    }
-
     pub fn parse(input: &str) -> Option<RejectReason> {
-        RejectReason::ALL
-            .into_iter()
-            .find(|r| r.slug() == input.trim())
+        RejectReason::from_slug(input.trim())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn emails_are_compared_in_lower_case() {
-        assert_eq!(
-            Email::parse(" Admin@Example.ORG ").unwrap().as_str(),
-            "admin@example.org"
-        );
-        assert!(Email::parse("no-at-sign").is_err());
-        assert!(Email::parse("a@b@c").is_err());
-    }
-
-    #[test]
-    fn emails_have_one_normalized_form() {
-        let plain = Email::parse("admin@example.org").unwrap();
-        assert_eq!(
-            Email::parse("ａｄｍｉｎ＠ＥＸＡＭＰＬＥ.ORG").unwrap(),
-            plain
-        );
-        assert_eq!(Email::for_sign_in(" ADMIN@example.org "), plain);
-        assert_ne!(Email::for_sign_in("admİn@example.org"), plain);
-        let dotted = Email::for_sign_in("admİn@example.org");
-        assert_eq!(Email::for_sign_in(dotted.as_str()), dotted, "stable");
-    }
 
     #[cfg(feature = "ssr")]
     #[test]

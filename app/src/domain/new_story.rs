@@ -1,7 +1,9 @@
 use super::choices::{Licence, Theme};
 use super::draft::StoryDraft;
+use super::email::has_email_shape;
 use super::errors::{FieldError, FormErrors};
 use super::field::Field;
+use super::slug_enum::slug_enum;
 use super::text::{Lines, limits, optional, required};
 use super::year::{Year, YearSpan};
 use serde::{Deserialize, Serialize};
@@ -150,7 +152,7 @@ impl Contact {
         let Some(text) = optional(input, limits::CONTACT_MAX)? else {
             return Ok(None);
         };
-        if looks_like_email(&text) {
+        if has_email_shape(&text) {
             return Ok(Some(Contact::Email(text)));
         }
         if looks_like_phone(&text) {
@@ -164,18 +166,6 @@ impl Contact {
             Contact::Email(text) | Contact::Phone(text) => text,
         }
     }
-}
-
-fn looks_like_email(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !text.chars().any(char::is_whitespace)
-        && !domain.contains('@')
 }
 
 /// 5–20 digits, optionally with `+`, spaces, dashes, dots and parentheses (as written in China
@@ -216,6 +206,15 @@ impl Themes {
         &self.0
     }
 }
+
+slug_enum!(
+    /// One of the narrator's agreements, as `story_consents` records each.
+    ConsentKind in "consent_kind" {
+        Publish => "publish",
+        ShowName => "show_name",
+        Faces => "faces",
+    }
+);
 
 /// The narrator's separate agreements. Publishing consent is required to submit at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -57,7 +57,8 @@ pub fn AuditPage(
         })
         .collect_view();
     let actions = AuditAction::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .map(|a| view! { <option value=a.slug() selected=filter.action == Some(a)>{locale::audit_action_name(locale, a)}</option> })
         .collect_view();
     let moderators = accounts

@@ -240,7 +240,8 @@ fn ChangesBox(changes: Vec<FieldChange>) -> impl IntoView {
 pub fn RejectFields(prefix: &'static str) -> impl IntoView {
     let locale = current_locale();
     let reasons = RejectReason::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .map(|r| view! { <option value=r.slug()>{locale::reject_reason(locale, r)}</option> })
         .collect_view();
     view! {

@@ -133,14 +133,15 @@ pub async fn upsert_admin(
     hash: &str,
 ) -> Result<AccountId, AppError> {
     let id = sqlx::query_scalar!(
-        "insert into accounts (email, display_name, role, password_hash) values ($1, $2, 'admin', $3)
+        "insert into accounts (email, display_name, role, password_hash) values ($1, $2, $4, $3)
          on conflict (email) do update
-         set role = 'admin', active = true, password_hash = excluded.password_hash,
+         set role = $4, active = true, password_hash = excluded.password_hash,
              session_epoch = accounts.session_epoch + 1, updated_at = now()
          returning id",
         email.as_str(),
         name.as_str(),
-        hash
+        hash,
+        AccountRole::Admin as _
     )
     .fetch_one(db)
     .await?;

@@ -101,11 +101,12 @@ pub async fn counts(db: &PgPool) -> Result<Vec<(StoryStatus, i64)>, AppError> {
 pub async fn claim(db: &PgPool, story: StoryId, me: AccountId) -> Result<bool, AppError> {
     let claimed = sqlx::query!(
         "update stories set claimed_by = $2, claim_expires_at = now() + make_interval(mins => $3)
-         where id = $1 and status <> 'withdrawn'
+         where id = $1 and status <> $4
            and (claimed_by is null or claimed_by = $2 or claim_expires_at <= now())",
         story.0,
         me.0,
-        moderation_limits::CLAIM_MINUTES
+        moderation_limits::CLAIM_MINUTES,
+        StoryStatus::Withdrawn as _
     )
     .execute(db)
     .await?;
@@ -188,8 +189,8 @@ pub async fn decide(
     sqlx::query!(
         "update stories set status = $2, version = version + 1, updated_at = now(),
                 moderator_message = $3,
-                published_at = case when $2 = 'approved'::story_status then coalesce(published_at, now()) else published_at end,
-                featured = featured and $2 = 'approved'::story_status,
+                published_at = case when story_is_public($2) then coalesce(published_at, now()) else published_at end,
+                featured = featured and story_is_public($2),
                 claimed_by = null, claim_expires_at = null
          where id = $1",
         story.0,
@@ -398,8 +399,9 @@ pub async fn detail(
            from stories s
            left join story_contributors c on c.story_id = s.id
            left join accounts a on a.id = s.claimed_by
-           where s.id = $1 and s.status <> 'withdrawn'"#,
-        story.0
+           where s.id = $1 and s.status <> $2"#,
+        story.0,
+        StoryStatus::Withdrawn as _
     )
     .fetch_optional(db)
     .await?;

@@ -10,8 +10,8 @@ use crate::media::deletions::RemovedPhotos;
 use crate::media::photos::{self, KeptPhoto};
 use crate::web::AppError;
 use app::domain::{
-    AccountId, CONSENT_TEXT_VERSION, IdempotencyKey, NewStory, StoryDraft, StoryId, StoryStatus,
-    Theme, YearSpan,
+    AccountId, CONSENT_TEXT_VERSION, ConsentKind, IdempotencyKey, NewStory, RevisionAuthor,
+    StoryDraft, StoryId, StoryStatus, Theme, YearSpan,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
@@ -322,14 +322,6 @@ async fn save_contributor(
     Ok(())
 }
 
-#[derive(Debug, Clone, Copy, sqlx::Type)]
-#[sqlx(type_name = "consent_kind", rename_all = "snake_case")]
-enum ConsentKind {
-    Publish,
-    ShowName,
-    Faces,
-}
-
 async fn record_consent(
     tx: &mut PgConnection,
     id: StoryId,
@@ -371,16 +363,16 @@ pub(crate) async fn save_revision_content(
 ) -> Result<(), AppError> {
     let json = serde_json::to_value(content).map_err(|e| AppError::Internal(e.to_string()))?;
     let author = if moderator.is_some() {
-        "moderator"
+        RevisionAuthor::Moderator
     } else {
-        "contributor"
+        RevisionAuthor::Contributor
     };
     sqlx::query!(
         "insert into story_revisions (story_id, version, author, moderator_id, content)
-         values ($1, $2, $3::text::revision_author, $4, $5)",
+         values ($1, $2, $3, $4, $5)",
         id.0,
         version,
-        author,
+        author as _,
         moderator.map(|m| m.0),
         json
     )
@@ -501,7 +493,7 @@ pub async fn edit(
     sqlx::query!(
         "update stories set title = $2, body = $3, place = $4, narrator_name = $5, role = $6, year_then = $7,
                 year_then_approx = $8, year_now = $9, show_name = $10, faces_consent = $11, licence = $12,
-                status = 'pending', version = $13, updated_at = now(), moderator_message = null
+                status = $14, version = $13, updated_at = now(), moderator_message = null
          where id = $1",
         current.id.0,
         story.title.as_str(),
@@ -516,6 +508,7 @@ pub async fn edit(
         story.consents.faces,
         story.licence as _,
         version,
+        StoryStatus::Pending as _,
     )
     .execute(&mut *tx)
     .await?;
@@ -569,10 +562,11 @@ pub async fn withdraw(db: &PgPool, token: &TrackingToken) -> Result<RemovedPhoto
     }
     let id = current.id.0;
     sqlx::query!(
-        "update stories set status = 'withdrawn', title = null, body = null, place = null, narrator_name = null,
+        "update stories set status = $2, title = null, body = null, place = null, narrator_name = null,
                 role = null, version = version + 1, published_at = null, withdrawn_at = now(), updated_at = now()
          where id = $1",
-        id
+        id,
+        StoryStatus::Withdrawn as _
     )
     .execute(&mut *tx)
     .await?;

@@ -49,7 +49,7 @@ pub async fn atom(State(state): State<AppState>) -> Result<Response, AppError> {
         r#"select id, title as "title!", body as "body!", place as "place!",
                   case when show_name then narrator_name end as narrator, role,
                   published_at as "published_at!", updated_at
-           from stories where status = 'approved'
+           from stories where story_is_public(status)
            order by published_at desc, id desc limit $1"#,
         FEED_ENTRIES
     )
@@ -128,10 +128,11 @@ async fn cached_sitemap(
 }
 
 async fn build_sitemap(state: &AppState) -> Result<String, AppError> {
-    let last =
-        sqlx::query_scalar!(r#"select max(id) as "last" from stories where status = 'approved'"#)
-            .fetch_one(&state.db)
-            .await?;
+    let last = sqlx::query_scalar!(
+        r#"select max(id) as "last" from stories where story_is_public(status)"#
+    )
+    .fetch_one(&state.db)
+    .await?;
     let last_part = last.unwrap_or(0) / SITEMAP_URLS;
     if last_part == 0 {
         return sitemap_of(state, 0).await;
@@ -140,7 +141,7 @@ async fn build_sitemap(state: &AppState) -> Result<String, AppError> {
     let parts = sqlx::query_scalar!(
         r#"select n as "n!" from generate_series(0::bigint, $1::bigint) as n
            where exists (select 1 from stories s
-                         where s.status = 'approved' and s.id >= n * $2 and s.id < (n + 1) * $2)
+                         where story_is_public(s.status) and s.id >= n * $2 and s.id < (n + 1) * $2)
            order by n"#,
         last_part,
         SITEMAP_URLS
@@ -176,7 +177,7 @@ pub async fn sitemap_part(
 async fn sitemap_of(state: &AppState, part: i64) -> Result<String, AppError> {
     let rows = sqlx::query!(
         r#"select id, updated_at from stories
-           where status = 'approved' and id >= $1::bigint * $2::bigint and id < ($1::bigint + 1) * $2::bigint
+           where story_is_public(status) and id >= $1::bigint * $2::bigint and id < ($1::bigint + 1) * $2::bigint
            order by id"#,
         part,
         SITEMAP_URLS

@@ -199,7 +199,7 @@ async fn page_rows<'e>(
                   s.featured, s.published_at as "published_at!",
                   array(select t.theme from story_themes t where t.story_id = s.id order by t.theme) as "themes!: Vec<Theme>"
            from stories s
-           where s.status = 'approved'
+           where story_is_public(s.status)
              and ($1::theme is null or exists (select 1 from story_themes t where t.story_id = s.id and t.theme = $1))
              and ($2::text is null or s.place = $2)
              and ($3::int is null or s.year_now >= $3)
@@ -254,7 +254,7 @@ async fn walked_search_rows<'e>(
                             s.year_then, s.year_then_approx, s.year_now, s.licence, s.featured,
                             s.published_at, s.search_terms
                      from stories s
-                     where s.status = 'approved'
+                     where story_is_public(s.status)
                        and ($1::theme is null or exists (select 1 from story_themes t where t.story_id = s.id and t.theme = $1))
                        and ($2::text is null or s.place = $2)
                        and ($3::int is null or s.year_now >= $3)
@@ -312,7 +312,7 @@ async fn search_rows<'e>(
                         s.year_then, s.year_then_approx, s.year_now, s.licence, s.featured,
                         s.published_at
                  from stories s
-                 where s.status = 'approved'
+                 where story_is_public(s.status)
                    and ($1::theme is null or exists (select 1 from story_themes t where t.story_id = s.id and t.theme = $1))
                    and ($2::text is null or s.place = $2)
                    and ($3::int is null or s.year_now >= $3)
@@ -353,7 +353,7 @@ async fn candidates<'e>(
     sqlx::query_scalar!(
         r#"select count(*) as "count!" from (
                select 1 from stories s
-               where s.status = 'approved'
+               where story_is_public(s.status)
                  and ($1::theme is null or exists (select 1 from story_themes t where t.story_id = s.id and t.theme = $1))
                  and ($2::text is null or s.place = $2)
                  and ($3::int is null or s.year_now >= $3)
@@ -383,7 +383,7 @@ pub async fn find(db: &PgPool, id: StoryId) -> Result<Option<PublicStory>, AppEr
                   s.year_then, s.year_then_approx, s.year_now, s.licence as "licence: Licence",
                   s.featured, s.published_at as "published_at!",
                   array(select t.theme from story_themes t where t.story_id = s.id order by t.theme) as "themes!: Vec<Theme>"
-           from stories s where s.id = $1 and s.status = 'approved'"#,
+           from stories s where s.id = $1 and story_is_public(s.status)"#,
         id.0
     )
     .fetch_optional(db)
@@ -447,7 +447,7 @@ pub fn pair_of(
 /// Places with approved stories, most stories first, for the place filter's suggestions.
 pub async fn places(db: &PgPool, limit: i64) -> Result<Vec<String>, AppError> {
     Ok(sqlx::query_scalar!(
-        r#"select place as "place!" from stories where status = 'approved'
+        r#"select place as "place!" from stories where story_is_public(status)
            group by place order by count(*) desc, place limit $1"#,
         limit
     )
