@@ -1,10 +1,13 @@
-//! The append-only audit log of story transitions. Entries hold no personal data, so they
-//! survive withdrawal.
+//! The append-only audit log of story transitions: writing an entry (in the transaction of the
+//! change it records) and reading them (the admins' audit log, a story's history). Entries hold
+//! no personal data, so they survive withdrawal.
 
 pub use app::domain::Actor;
 pub use app::domain::AuditAction as Action;
-use app::domain::{AccountId, StoryId, StoryStatus};
-use sqlx::PgConnection;
+use app::domain::AuditAction;
+use app::domain::{AccountId, ActorView, StoryId, StoryStatus};
+use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
 
 pub struct Entry<'a> {
     pub story: StoryId,
@@ -71,4 +74,93 @@ impl Entry<'_> {
         .await?;
         Ok(())
     }
+}
+
+pub struct AuditEntry {
+    pub id: i64,
+    pub story: StoryId,
+    pub actor: ActorView,
+    pub action: AuditAction,
+    pub from: Option<StoryStatus>,
+    pub to: Option<StoryStatus>,
+    pub reason: Option<String>,
+    pub at: OffsetDateTime,
+}
+
+pub struct AuditQuery {
+    pub story: Option<i64>,
+    pub action: Option<AuditAction>,
+    pub moderator: Option<i64>,
+    /// Entries older than this id (the "older" link).
+    pub before: Option<i64>,
+    pub limit: i64,
+}
+
+pub async fn audit(db: &PgPool, query: &AuditQuery) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select l.id, l.story_id, l.actor as "actor: Actor", a.display_name as "name?",
+                  l.action as "action: AuditAction", l.from_status as "from_status: StoryStatus",
+                  l.to_status as "to_status: StoryStatus", l.reason, l.at
+           from story_audit_log l left join accounts a on a.id = l.moderator_id
+           where ($1::bigint is null or l.story_id = $1)
+             and ($2::audit_action is null or l.action = $2)
+             and ($3::bigint is null or l.moderator_id = $3)
+             and ($4::bigint is null or l.id < $4)
+           order by l.id desc limit $5"#,
+        query.story,
+        query.action as _,
+        query.moderator,
+        query.before,
+        query.limit
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AuditEntry {
+            id: r.id,
+            story: StoryId(r.story_id),
+            actor: match (r.actor, r.name) {
+                (Actor::Moderator, Some(name)) => ActorView::Moderator(name),
+                (Actor::Contributor, _) => ActorView::Contributor,
+                _ => ActorView::System,
+            },
+            action: r.action,
+            from: r.from_status,
+            to: r.to_status,
+            reason: r.reason,
+            at: r.at,
+        })
+        .collect())
+}
+
+/// The story's own audit entries, oldest first, for its history.
+pub async fn story_history(db: &PgPool, story: StoryId) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    let mut entries = audit(
+        db,
+        &AuditQuery {
+            story: Some(story.0),
+            action: None,
+            moderator: None,
+            before: None,
+            limit: 500,
+        },
+    )
+    .await?;
+    entries.reverse();
+    Ok(entries)
+}
+
+/// When the latest change request was made, if the story had one.
+pub async fn last_change_request(
+    db: &PgPool,
+    story: StoryId,
+) -> Result<Option<OffsetDateTime>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "select max(at) from story_audit_log where story_id = $1 and action = $2",
+        story.0,
+        Action::ChangesRequested as _
+    )
+    .fetch_one(db)
+    .await
 }

@@ -12,6 +12,7 @@ pub mod maintenance;
 pub mod media;
 pub mod moderation;
 pub mod numeric;
+pub mod revisions;
 pub mod serve;
 pub mod startup;
 pub mod state;

@@ -3,8 +3,8 @@
 use super::session::{current_account, sign_in, sign_out};
 use super::{password, store};
 use crate::state::AppState;
-use crate::submission::tokens::ip_hash;
 use crate::web::client_ip::ClientIp;
+use crate::web::client_ip::ip_hash;
 use crate::web::form::read_form;
 use crate::web::query::Query;
 use crate::web::redirect::LocalPath;

@@ -1,5 +1,6 @@
 //! Moderators curate: the review queue with claims, decisions on the version they saw,
 //! edits before publishing kept as revisions, bulk actions, and the admins' audit log.
 
+pub mod diff;
 pub mod routes;
 pub mod store;

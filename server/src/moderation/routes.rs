@@ -1,9 +1,12 @@
 //! `/moderate…` (moderators and admins) and `/admin/audit` (admins). Every handler takes a
 //! `Moderator` or `Admin` extractor: no session, no page.
 
-use super::store::{self, AuditQuery, PhotoWords};
+use super::diff;
+use super::store::{self, PhotoWords};
 use crate::accounts::{Admin, Moderator};
+use crate::audit::{self, AuditQuery};
 use crate::media::photos;
+use crate::revisions;
 use crate::state::AppState;
 use crate::web::form::{PostedForm, read_form};
 use crate::web::query::Query;
@@ -149,13 +152,13 @@ async fn review_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let offset = state.config.display_utc_offset_hours;
-    let revisions = store::revisions(&state.db, id).await?;
-    let changes_since_request = match store::last_change_request(&state.db, id).await? {
+    let revisions = revisions::revisions(&state.db, id).await?;
+    let changes_since_request = match audit::last_change_request(&state.db, id).await? {
         Some(asked_at) if detail.status == StoryStatus::Pending => {
             let before = revisions.iter().rev().find(|r| r.at <= asked_at);
             match (before, revisions.last()) {
                 (Some(before), Some(latest)) if latest.at > asked_at => {
-                    Some(store::diff(&before.content, &latest.content))
+                    Some(diff::diff(&before.content, &latest.content))
                 }
                 _ => None,
             }
@@ -170,7 +173,7 @@ async fn review_page(
             by: r.by.clone(),
             on: display_date(locale, r.at, offset),
             changed: match i.checked_sub(1).and_then(|p| revisions.get(p)) {
-                Some(previous) => store::diff(&previous.content, &r.content)
+                Some(previous) => diff::diff(&previous.content, &r.content)
                     .into_iter()
                     .map(|c| c.field)
                     .collect(),
@@ -178,7 +181,7 @@ async fn review_page(
             },
         })
         .collect();
-    let history: Vec<HistoryRow> = store::story_history(&state.db, id)
+    let history: Vec<HistoryRow> = audit::story_history(&state.db, id)
         .await?
         .into_iter()
         .map(|e| HistoryRow {
@@ -516,7 +519,7 @@ pub async fn audit(
         limit: AUDIT_PAGE,
     };
     let offset = state.config.display_utc_offset_hours;
-    let entries = store::audit(&state.db, &query).await?;
+    let entries = audit::audit(&state.db, &query).await?;
     let older = (i64::try_from(entries.len()) == Ok(AUDIT_PAGE))
         .then(|| entries.last().map(|e| e.id))
         .flatten();

@@ -2,18 +2,19 @@
 //! together with its consent records, revision and audit entry: a story is never half-written.
 
 use super::tokens::{
-    ClientBinding, SubmitterSecret, TrackingToken, fingerprint, idempotency_key_hash, ip_hash,
+    ClientBinding, SubmitterSecret, TrackingToken, fingerprint, idempotency_key_hash,
 };
 use crate::audit::{Action, Entry};
 use crate::db::column;
 use crate::media::deletions::RemovedPhotos;
 use crate::media::photos::{self, KeptPhoto};
+use crate::revisions::{RevisionContent, replace_themes, save_revision_content};
 use crate::web::AppError;
+use crate::web::client_ip::ip_hash;
 use app::domain::{
-    AccountId, CONSENT_TEXT_VERSION, ConsentKind, IdempotencyKey, NewStory, RevisionAuthor,
-    StoryDraft, StoryId, StoryStatus, Theme, YearSpan,
+    CONSENT_TEXT_VERSION, ConsentKind, IdempotencyKey, NewStory, StoryDraft, StoryId, StoryStatus,
+    YearSpan,
 };
-use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::net::IpAddr;
 use time::OffsetDateTime;
@@ -33,36 +34,6 @@ pub enum Submitted {
 pub struct Submitter<'a> {
     pub ip: IpAddr,
     pub secret: Option<&'a SubmitterSecret>,
-}
-
-/// The public content of a story at one version, kept for moderators' diffs and history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RevisionContent {
-    pub title: String,
-    pub body: String,
-    pub place: String,
-    pub narrator_name: Option<String>,
-    pub role: Option<String>,
-    pub year_then: i32,
-    pub year_then_approx: bool,
-    pub year_now: i32,
-    pub themes: Vec<Theme>,
-}
-
-impl RevisionContent {
-    pub fn of(story: &NewStory) -> RevisionContent {
-        RevisionContent {
-            title: story.title.as_str().to_owned(),
-            body: story.body.as_str().to_owned(),
-            place: story.place.as_str().to_owned(),
-            narrator_name: story.narrator_name.as_ref().map(|n| n.as_str().to_owned()),
-            role: story.role.as_ref().map(|r| r.as_str().to_owned()),
-            year_then: story.years.then.get(),
-            year_then_approx: story.years.then_approx,
-            year_now: story.years.now.get(),
-            themes: story.themes.as_slice().to_vec(),
-        }
-    }
 }
 
 pub async fn submit(
@@ -285,24 +256,6 @@ fn year_columns(years: YearSpan) -> Result<(i16, i16), sqlx::Error> {
     ))
 }
 
-pub(crate) async fn replace_themes(
-    tx: &mut PgConnection,
-    id: StoryId,
-    themes: &[Theme],
-) -> Result<(), AppError> {
-    sqlx::query!("delete from story_themes where story_id = $1", id.0)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query!(
-        "insert into story_themes (story_id, theme) select $1, unnest($2::theme[])",
-        id.0,
-        themes as _
-    )
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
 async fn save_contributor(
     tx: &mut PgConnection,
     id: StoryId,
@@ -349,35 +302,7 @@ async fn save_revision(
     version: i32,
     story: &NewStory,
 ) -> Result<(), AppError> {
-    save_revision_content(tx, id, version, &RevisionContent::of(story), None).await
-}
-
-/// Stores the content at `version`; `moderator` is the author when a moderator edited it,
-/// `None` when the contributor did.
-pub(crate) async fn save_revision_content(
-    tx: &mut PgConnection,
-    id: StoryId,
-    version: i32,
-    content: &RevisionContent,
-    moderator: Option<AccountId>,
-) -> Result<(), AppError> {
-    let json = serde_json::to_value(content).map_err(|e| AppError::Internal(e.to_string()))?;
-    let author = if moderator.is_some() {
-        RevisionAuthor::Moderator
-    } else {
-        RevisionAuthor::Contributor
-    };
-    sqlx::query!(
-        "insert into story_revisions (story_id, version, author, moderator_id, content)
-         values ($1, $2, $3, $4, $5)",
-        id.0,
-        version,
-        author as _,
-        moderator.map(|m| m.0),
-        json
-    )
-    .execute(&mut *tx)
-    .await?;
+    save_revision_content(tx, id, version, &RevisionContent::of(story), None).await?;
     Ok(())
 }
 

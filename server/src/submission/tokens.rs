@@ -153,14 +153,6 @@ pub fn fingerprint(story: &NewStory) -> Vec<u8> {
     Sha256::digest(canonical).to_vec()
 }
 
-/// The key of every per-address limit: a hash of the address's limit bucket (IPv6 by /64).
-pub fn ip_hash(ip: IpAddr) -> Vec<u8> {
-    let mut hasher = Sha256::new();
-    hasher.update(b"shinian/client-ip\0");
-    hasher.update(limit_bucket(ip).to_string().as_bytes());
-    hasher.finalize().to_vec()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

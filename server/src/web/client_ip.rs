@@ -6,8 +6,17 @@ use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use sha2::{Digest, Sha256};
 use std::convert::Infallible;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+
+/// The key of every per-address limit: a hash of the address's limit bucket (IPv6 by /64).
+pub fn ip_hash(ip: IpAddr) -> Vec<u8> {
+    let mut hasher = Sha256::new();
+    hasher.update(b"shinian/client-ip\0");
+    hasher.update(limit_bucket(ip).to_string().as_bytes());
+    hasher.finalize().to_vec()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);

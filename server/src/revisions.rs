@@ -1,0 +1,119 @@
+//! A story's public content at each version, as both its writers store it: the contributor
+//! (submission, edit) and a moderator (edit). Moderators read the versions for history and diffs.
+
+use app::domain::{AccountId, ActorView, NewStory, RevisionAuthor, StoryId, Theme};
+use serde::{Deserialize, Serialize};
+use sqlx::types::Json;
+use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
+
+/// The public content of a story at one version, kept for moderators' diffs and history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionContent {
+    pub title: String,
+    pub body: String,
+    pub place: String,
+    pub narrator_name: Option<String>,
+    pub role: Option<String>,
+    pub year_then: i32,
+    pub year_then_approx: bool,
+    pub year_now: i32,
+    pub themes: Vec<Theme>,
+}
+
+impl RevisionContent {
+    pub fn of(story: &NewStory) -> RevisionContent {
+        RevisionContent {
+            title: story.title.as_str().to_owned(),
+            body: story.body.as_str().to_owned(),
+            place: story.place.as_str().to_owned(),
+            narrator_name: story.narrator_name.as_ref().map(|n| n.as_str().to_owned()),
+            role: story.role.as_ref().map(|r| r.as_str().to_owned()),
+            year_then: story.years.then.get(),
+            year_then_approx: story.years.then_approx,
+            year_now: story.years.now.get(),
+            themes: story.themes.as_slice().to_vec(),
+        }
+    }
+}
+
+/// Stores the content at `version`; `moderator` is the author when a moderator edited it,
+/// `None` when the contributor did.
+pub async fn save_revision_content(
+    tx: &mut PgConnection,
+    id: StoryId,
+    version: i32,
+    content: &RevisionContent,
+    moderator: Option<AccountId>,
+) -> Result<(), sqlx::Error> {
+    let author = if moderator.is_some() {
+        RevisionAuthor::Moderator
+    } else {
+        RevisionAuthor::Contributor
+    };
+    sqlx::query!(
+        "insert into story_revisions (story_id, version, author, moderator_id, content)
+         values ($1, $2, $3, $4, $5)",
+        id.0,
+        version,
+        author as _,
+        moderator.map(|m| m.0),
+        Json(content) as _
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The story's themes, replaced with each revision of its content.
+pub async fn replace_themes(
+    tx: &mut PgConnection,
+    id: StoryId,
+    themes: &[Theme],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!("delete from story_themes where story_id = $1", id.0)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!(
+        "insert into story_themes (story_id, theme) select $1, unnest($2::theme[])",
+        id.0,
+        themes as _
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+pub struct Revision {
+    pub version: i32,
+    pub by: ActorView,
+    pub at: OffsetDateTime,
+    pub content: RevisionContent,
+}
+
+pub async fn revisions(db: &PgPool, story: StoryId) -> Result<Vec<Revision>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select r.version, r.author as "author: RevisionAuthor", a.display_name as "name?", r.content, r.created_at
+           from story_revisions r left join accounts a on a.id = r.moderator_id
+           where r.story_id = $1 order by r.version"#,
+        story.0
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let content = serde_json::from_value(r.content).ok()?;
+            let by = match (r.author, r.name) {
+                (RevisionAuthor::Moderator, Some(name)) => ActorView::Moderator(name),
+                _ => ActorView::Contributor,
+            };
+            Some(Revision {
+                version: r.version,
+                by,
+                at: r.created_at,
+                content,
+            })
+        })
+        .collect())
+}
