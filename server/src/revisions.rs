@@ -2,6 +2,35 @@
 //! (submission, edit) and a moderator (edit). Moderators read the versions for history and diffs.
 
 use app::domain::{AccountId, ActorView, NewStory, RevisionAuthor, StoryId, Theme};
+
+/// The `StoryDraft` (the form's values) of a row that selected a story's content columns under
+/// their own names (`title`, `body`, …, `licence` as `Licence`, `themes` as text), joined with
+/// its `story_contributors` row: how the tracking page and the moderator's edit form are filled.
+macro_rules! draft_from_row {
+    ($r:ident) => {
+        app::domain::StoryDraft {
+            title: $r.title.unwrap_or_default(),
+            story: $r.body.unwrap_or_default(),
+            place: $r.place.unwrap_or_default(),
+            narrator_name: $r.narrator_name.unwrap_or_default(),
+            role: $r.role.unwrap_or_default(),
+            real_name: $r.real_name.unwrap_or_default(),
+            contact: $r.contact.unwrap_or_default(),
+            assisted_by: $r.assisted_by.unwrap_or_default(),
+            year_then: $r.year_then.to_string(),
+            year_then_approx: $r.year_then_approx,
+            year_now: $r.year_now.to_string(),
+            themes: $r.themes,
+            consent_publish: true,
+            consent_show_name: $r.show_name,
+            consent_faces: $r.faces_consent,
+            licence: $r.licence.slug().to_owned(),
+            ..app::domain::StoryDraft::default()
+        }
+    };
+}
+
+pub(crate) use draft_from_row;
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool};

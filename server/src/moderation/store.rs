@@ -5,7 +5,7 @@
 use crate::accounts::store::Account;
 use crate::audit::{Action, Actor, Entry};
 use crate::db::column;
-use crate::revisions::{RevisionContent, replace_themes, save_revision_content};
+use crate::revisions::{RevisionContent, draft_from_row, replace_themes, save_revision_content};
 use crate::web::AppError;
 use app::domain::{
     AccountId, AuditAction, Claim, Decision, Licence, ModeratorMessage, NewStory, StoryDraft,
@@ -410,25 +410,7 @@ pub async fn detail(
         version: r.version,
         status: r.status,
         featured: r.featured,
-        draft: StoryDraft {
-            title: r.title.unwrap_or_default(),
-            story: r.body.unwrap_or_default(),
-            place: r.place.unwrap_or_default(),
-            narrator_name: r.narrator_name.unwrap_or_default(),
-            role: r.role.unwrap_or_default(),
-            real_name: r.real_name.unwrap_or_default(),
-            contact: r.contact.unwrap_or_default(),
-            assisted_by: r.assisted_by.unwrap_or_default(),
-            year_then: r.year_then.to_string(),
-            year_then_approx: r.year_then_approx,
-            year_now: r.year_now.to_string(),
-            themes: r.themes,
-            consent_publish: true,
-            consent_show_name: r.show_name,
-            consent_faces: r.faces_consent,
-            licence: r.licence.slug().to_owned(),
-            ..StoryDraft::default()
-        },
+        draft: draft_from_row!(r),
         licence: r.licence,
         moderator_message: r.moderator_message,
         submitted_at: r.submitted_at,

@@ -8,12 +8,12 @@ use crate::audit::{Action, Entry};
 use crate::db::column;
 use crate::media::deletions::RemovedPhotos;
 use crate::media::photos::{self, KeptPhoto};
-use crate::revisions::{RevisionContent, replace_themes, save_revision_content};
+use crate::revisions::{RevisionContent, draft_from_row, replace_themes, save_revision_content};
 use crate::web::AppError;
 use crate::web::client_ip::ip_hash;
 use app::domain::{
-    CONSENT_TEXT_VERSION, ConsentKind, IdempotencyKey, NewStory, StoryDraft, StoryId, StoryStatus,
-    YearSpan,
+    CONSENT_TEXT_VERSION, ConsentKind, IdempotencyKey, Licence, NewStory, StoryDraft, StoryId,
+    StoryStatus, YearSpan,
 };
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::net::IpAddr;
@@ -326,7 +326,7 @@ pub async fn find_by_token(
         r#"select s.id, s.status as "status: StoryStatus", s.submitted_at, s.updated_at,
                   s.title, s.body, s.place, s.narrator_name, s.role,
                   s.year_then, s.year_then_approx, s.year_now, s.show_name, s.faces_consent,
-                  s.licence::text as "licence!", s.moderator_message,
+                  s.licence as "licence: Licence", s.moderator_message,
                   array(select t.theme::text from story_themes t where t.story_id = s.id order by t.theme) as "themes!",
                   c.real_name as "real_name?", c.contact as "contact?", c.assisted_by as "assisted_by?"
            from story_tracking_tokens k
@@ -338,25 +338,7 @@ pub async fn find_by_token(
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| {
-        let draft = (r.status != StoryStatus::Withdrawn).then(|| StoryDraft {
-            title: r.title.unwrap_or_default(),
-            story: r.body.unwrap_or_default(),
-            place: r.place.unwrap_or_default(),
-            narrator_name: r.narrator_name.unwrap_or_default(),
-            role: r.role.unwrap_or_default(),
-            real_name: r.real_name.unwrap_or_default(),
-            contact: r.contact.unwrap_or_default(),
-            assisted_by: r.assisted_by.unwrap_or_default(),
-            year_then: r.year_then.to_string(),
-            year_then_approx: r.year_then_approx,
-            year_now: r.year_now.to_string(),
-            themes: r.themes,
-            consent_publish: true,
-            consent_show_name: r.show_name,
-            consent_faces: r.faces_consent,
-            licence: r.licence,
-            ..StoryDraft::default()
-        });
+        let draft = (r.status != StoryStatus::Withdrawn).then(|| draft_from_row!(r));
         OwnStory {
             id: StoryId(r.id),
             status: r.status,
