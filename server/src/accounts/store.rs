@@ -1,6 +1,5 @@
 //! Accounts and sign-in failures in PostgreSQL.
 
-use crate::web::AppError;
 use app::domain::{AccountId, AccountRole, DisplayName, Email, moderation_limits};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
@@ -23,8 +22,8 @@ impl Account {
     }
 }
 
-pub async fn find(db: &PgPool, id: AccountId) -> Result<Option<Account>, AppError> {
-    Ok(sqlx::query_as!(
+pub async fn find(db: &PgPool, id: AccountId) -> Result<Option<Account>, sqlx::Error> {
+    sqlx::query_as!(
         Account,
         r#"select id as "id: AccountId", email, display_name, role as "role: AccountRole", active,
                   session_epoch, created_at
@@ -32,14 +31,14 @@ pub async fn find(db: &PgPool, id: AccountId) -> Result<Option<Account>, AppErro
         id.0
     )
     .fetch_optional(db)
-    .await?)
+    .await
 }
 
 /// The account with this (normalized) email and its password hash.
 pub async fn find_for_login(
     db: &PgPool,
     email: &Email,
-) -> Result<Option<(Account, String)>, AppError> {
+) -> Result<Option<(Account, String)>, sqlx::Error> {
     let row = sqlx::query!(
         r#"select id as "id: AccountId", email, display_name, role as "role: AccountRole", active,
                   session_epoch, created_at, password_hash
@@ -64,15 +63,15 @@ pub async fn find_for_login(
     }))
 }
 
-pub async fn list(db: &PgPool) -> Result<Vec<Account>, AppError> {
-    Ok(sqlx::query_as!(
+pub async fn list(db: &PgPool) -> Result<Vec<Account>, sqlx::Error> {
+    sqlx::query_as!(
         Account,
         r#"select id as "id: AccountId", email, display_name, role as "role: AccountRole", active,
                   session_epoch, created_at
            from accounts order by active desc, role desc, lower(display_name)"#
     )
     .fetch_all(db)
-    .await?)
+    .await
 }
 
 pub enum Created {
@@ -86,7 +85,7 @@ pub async fn create(
     name: &DisplayName,
     role: AccountRole,
     password_hash: &str,
-) -> Result<Created, AppError> {
+) -> Result<Created, sqlx::Error> {
     let id = sqlx::query_scalar!(
         "insert into accounts (email, display_name, role, password_hash) values ($1, $2, $3, $4)
          on conflict (email) do nothing returning id",
@@ -101,7 +100,7 @@ pub async fn create(
 }
 
 /// Deactivating ends the account's sessions at once (the epoch changes).
-pub async fn set_active(db: &PgPool, id: AccountId, active: bool) -> Result<bool, AppError> {
+pub async fn set_active(db: &PgPool, id: AccountId, active: bool) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
         "update accounts set active = $2, session_epoch = session_epoch + 1, updated_at = now() where id = $1",
         id.0,
@@ -113,7 +112,7 @@ pub async fn set_active(db: &PgPool, id: AccountId, active: bool) -> Result<bool
 }
 
 /// A new password ends the account's other sessions.
-pub async fn set_password(db: &PgPool, id: AccountId, hash: &str) -> Result<bool, AppError> {
+pub async fn set_password(db: &PgPool, id: AccountId, hash: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
         "update accounts set password_hash = $2, session_epoch = session_epoch + 1, updated_at = now() where id = $1",
         id.0,
@@ -131,7 +130,7 @@ pub async fn upsert_admin(
     email: &Email,
     name: &DisplayName,
     hash: &str,
-) -> Result<AccountId, AppError> {
+) -> Result<AccountId, sqlx::Error> {
     let id = sqlx::query_scalar!(
         "insert into accounts (email, display_name, role, password_hash) values ($1, $2, $4, $3)
          on conflict (email) do update
@@ -165,8 +164,8 @@ pub async fn reserve_attempt(
     db: &PgPool,
     key: &[u8],
     limit: Option<i32>,
-) -> Result<Option<i32>, AppError> {
-    Ok(sqlx::query_scalar!(
+) -> Result<Option<i32>, sqlx::Error> {
+    sqlx::query_scalar!(
         r#"insert into login_attempts as a (key, attempts) values ($1, 1)
            on conflict (key) do update set
              attempts = case when a.window_started <= now() - make_interval(mins => $2)
@@ -181,11 +180,11 @@ pub async fn reserve_attempt(
         limit
     )
     .fetch_optional(db)
-    .await?)
+    .await
 }
 
 /// Seconds until the window of `key` ends.
-pub async fn retry_after(db: &PgPool, key: &[u8]) -> Result<u64, AppError> {
+pub async fn retry_after(db: &PgPool, key: &[u8]) -> Result<u64, sqlx::Error> {
     let window = moderation_limits::LOGIN_WINDOW_MINUTES;
     let secs = sqlx::query_scalar!(
         r#"select ceil(extract(epoch from window_started + make_interval(mins => $2) - now()))::bigint as "secs!"
@@ -201,7 +200,7 @@ pub async fn retry_after(db: &PgPool, key: &[u8]) -> Result<u64, AppError> {
 
 /// A successful sign-in was no failure: its reservations are given back. Failures of others
 /// stay counted.
-pub async fn release_attempt(db: &PgPool, keys: &[Vec<u8>]) -> Result<(), AppError> {
+pub async fn release_attempt(db: &PgPool, keys: &[Vec<u8>]) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "update login_attempts set attempts = greatest(attempts - 1, 0) where key = any($1)",
         keys

@@ -2,7 +2,7 @@
 //! `Moderator` or `Admin` extractor: no session, no page.
 
 use super::diff;
-use super::store::{self, PhotoWords};
+use super::store::{self, ModerationError, PhotoWords};
 use crate::accounts::{Admin, Moderator};
 use crate::audit::{self, AuditQuery};
 use crate::media::photos;
@@ -482,11 +482,11 @@ pub async fn bulk(
         match store::decide(&state.db, story, version, decision, message.as_ref(), &me).await {
             Ok(()) => done += 1,
             Err(
-                AppError::AlreadyHandled { .. }
-                | AppError::BeingReviewed { .. }
-                | AppError::NotFound,
+                ModerationError::AlreadyHandled { .. }
+                | ModerationError::BeingReviewed { .. }
+                | ModerationError::NotFound,
             ) => skipped += 1,
-            Err(other) => return Err(other),
+            Err(other) => return Err(other.into()),
         }
     }
     Ok(Redirect::to(&format!("/moderate?done={done}&skipped={skipped}")).into_response())

@@ -6,7 +6,6 @@ use crate::accounts::store::Account;
 use crate::audit::{Action, Actor, Entry};
 use crate::db::column;
 use crate::revisions::{RevisionContent, draft_from_row, replace_themes, save_revision_content};
-use crate::web::AppError;
 use app::domain::{
     AccountId, AuditAction, Claim, Decision, Licence, ModeratorMessage, NewStory, StoryDraft,
     StoryId, StoryStatus, Theme, moderation_limits,
@@ -14,6 +13,21 @@ use app::domain::{
 use app::moderation::QueueFilter;
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
+
+/// Why a moderator's change was refused; `web::error` answers each.
+#[derive(Debug, thiserror::Error)]
+pub enum ModerationError {
+    #[error("no such story")]
+    NotFound,
+    #[error("story already handled")]
+    AlreadyHandled { by: Option<String> },
+    #[error("story being reviewed by another moderator")]
+    BeingReviewed { by: String },
+    #[error("action not possible in the story's current status")]
+    NotAllowedNow,
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
 
 pub struct QueueRow {
     pub id: StoryId,
@@ -34,7 +48,7 @@ pub async fn queue(
     filter: &QueueFilter,
     me: AccountId,
     limit: i64,
-) -> Result<Vec<QueueRow>, AppError> {
+) -> Result<Vec<QueueRow>, ModerationError> {
     let place = filter.place.trim();
     let rows = sqlx::query!(
         r#"select s.id, s.version, s.title as "title!", s.place as "place!", s.body as "body!", s.submitted_at,
@@ -87,7 +101,7 @@ fn claim_of(claimer: Option<i64>, name: Option<String>, me: AccountId) -> Claim 
     }
 }
 
-pub async fn counts(db: &PgPool) -> Result<Vec<(StoryStatus, i64)>, AppError> {
+pub async fn counts(db: &PgPool) -> Result<Vec<(StoryStatus, i64)>, ModerationError> {
     let rows = sqlx::query!(
         r#"select status as "status: StoryStatus", count(*) as "count!" from stories group by status"#
     )
@@ -98,7 +112,7 @@ pub async fn counts(db: &PgPool) -> Result<Vec<(StoryStatus, i64)>, AppError> {
 
 /// Opening an item claims it for `CLAIM_MINUTES`, unless someone else's claim is still live.
 /// Returns whether this moderator now holds the claim.
-pub async fn claim(db: &PgPool, story: StoryId, me: AccountId) -> Result<bool, AppError> {
+pub async fn claim(db: &PgPool, story: StoryId, me: AccountId) -> Result<bool, ModerationError> {
     let claimed = sqlx::query!(
         "update stories set claimed_by = $2, claim_expires_at = now() + make_interval(mins => $3)
          where id = $1 and status <> $4
@@ -124,7 +138,7 @@ async fn lock_for_change(
     story: StoryId,
     version: Option<i32>,
     me: AccountId,
-) -> Result<Locked, AppError> {
+) -> Result<Locked, ModerationError> {
     let row = sqlx::query!(
         r#"select s.status as "status: StoryStatus", s.version,
                   case when s.claim_expires_at > now() and s.claimed_by <> $2 then a.display_name end as other_claimer
@@ -135,25 +149,28 @@ async fn lock_for_change(
     )
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or(AppError::NotFound)?;
+    .ok_or(ModerationError::NotFound)?;
     if row.status == StoryStatus::Withdrawn {
-        return Err(AppError::NotFound);
+        return Err(ModerationError::NotFound);
     }
     if let Some(version) = version
         && version != row.version
     {
-        return Err(AppError::AlreadyHandled {
+        return Err(ModerationError::AlreadyHandled {
             by: last_actor(tx, story).await?,
         });
     }
     if let Some(by) = row.other_claimer {
-        return Err(AppError::BeingReviewed { by });
+        return Err(ModerationError::BeingReviewed { by });
     }
     Ok(Locked { status: row.status })
 }
 
 /// Who made the latest change: a moderator's name, or `None` for the contributor.
-async fn last_actor(tx: &mut PgConnection, story: StoryId) -> Result<Option<String>, AppError> {
+async fn last_actor(
+    tx: &mut PgConnection,
+    story: StoryId,
+) -> Result<Option<String>, ModerationError> {
     let row = sqlx::query!(
         r#"select l.actor as "actor: Actor", a.display_name as "name?"
            from story_audit_log l left join accounts a on a.id = l.moderator_id
@@ -176,11 +193,11 @@ pub async fn decide(
     decision: Decision,
     message: Option<&ModeratorMessage>,
     by: &Account,
-) -> Result<(), AppError> {
+) -> Result<(), ModerationError> {
     let mut tx = db.begin().await?;
     let locked = lock_for_change(&mut tx, story, Some(version), by.id).await?;
     if !decision.allowed_from().contains(&locked.status) {
-        return Err(AppError::AlreadyHandled {
+        return Err(ModerationError::AlreadyHandled {
             by: last_actor(&mut tx, story).await?,
         });
     }
@@ -220,11 +237,11 @@ pub async fn set_featured(
     story: StoryId,
     featured: bool,
     by: &Account,
-) -> Result<(), AppError> {
+) -> Result<(), ModerationError> {
     let mut tx = db.begin().await?;
     let locked = lock_for_change(&mut tx, story, None, by.id).await?;
     if locked.status != StoryStatus::Approved {
-        return Err(AppError::NotAllowedNow);
+        return Err(ModerationError::NotAllowedNow);
     }
     let changed = sqlx::query!(
         "update stories set featured = $2 where id = $1 and featured <> $2",
@@ -262,11 +279,11 @@ pub async fn edit(
     edited: &NewStory,
     photo_words: &[PhotoWords],
     by: &Account,
-) -> Result<(), AppError> {
+) -> Result<(), ModerationError> {
     let mut tx = db.begin().await?;
     let locked = lock_for_change(&mut tx, story, Some(version), by.id).await?;
     if locked.status != StoryStatus::Pending {
-        return Err(AppError::NotAllowedNow);
+        return Err(ModerationError::NotAllowedNow);
     }
     let content = RevisionContent::of(edited);
     let new_version = version + 1;
@@ -327,11 +344,11 @@ pub async fn turn_photo(
     photo: i64,
     clockwise: bool,
     by: &Account,
-) -> Result<(), AppError> {
+) -> Result<(), ModerationError> {
     let mut tx = db.begin().await?;
     let locked = lock_for_change(&mut tx, story, Some(version), by.id).await?;
     if locked.status != StoryStatus::Pending {
-        return Err(AppError::NotAllowedNow);
+        return Err(ModerationError::NotAllowedNow);
     }
     let step: i16 = if clockwise { 1 } else { 3 };
     let turned = sqlx::query!(
@@ -344,7 +361,7 @@ pub async fn turn_photo(
     .execute(&mut *tx)
     .await?;
     if turned.rows_affected() != 1 {
-        return Err(AppError::NotFound);
+        return Err(ModerationError::NotFound);
     }
     crate::media::jobs::requeue(&mut tx, photo).await?;
     sqlx::query!(
@@ -386,7 +403,7 @@ pub async fn detail(
     db: &PgPool,
     story: StoryId,
     me: AccountId,
-) -> Result<Option<Detail>, AppError> {
+) -> Result<Option<Detail>, ModerationError> {
     let row = sqlx::query!(
         r#"select s.id, s.version, s.status as "status: StoryStatus", s.featured,
                   s.title, s.body, s.place, s.narrator_name, s.role,

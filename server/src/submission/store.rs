@@ -9,7 +9,6 @@ use crate::db::column;
 use crate::media::deletions::RemovedPhotos;
 use crate::media::photos::{self, KeptPhoto};
 use crate::revisions::{RevisionContent, draft_from_row, replace_themes, save_revision_content};
-use crate::web::AppError;
 use crate::web::client_ip::ip_hash;
 use app::domain::{
     CONSENT_TEXT_VERSION, ConsentKind, IdempotencyKey, Licence, NewStory, StoryDraft, StoryId,
@@ -18,6 +17,23 @@ use app::domain::{
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::net::IpAddr;
 use time::OffsetDateTime;
+
+/// Why the store refused a contributor's submission or change; `web::error` answers each.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmissionError {
+    #[error("more than {limit} accepted submissions this hour")]
+    RateLimited { limit: u32, retry_after_secs: u64 },
+    #[error("idempotency key reused with different content")]
+    IdempotencyConflict,
+    #[error("story already received from another client")]
+    AlreadyReceived,
+    #[error("no story has this tracking link")]
+    NotFound,
+    #[error("story can no longer be edited")]
+    NotEditable,
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
 
 /// How long a repeated submit with the same key answers with the first story.
 pub const IDEMPOTENCY_HOURS: i32 = 24;
@@ -43,7 +59,7 @@ pub async fn submit(
     submitter: &Submitter<'_>,
     per_hour: u32,
     new_photos: Vec<KeptPhoto>,
-) -> Result<Submitted, AppError> {
+) -> Result<Submitted, SubmissionError> {
     let print = fingerprint(story);
     let candidates = ClientBinding::candidates(submitter.secret, submitter.ip);
     if let Some(key) = key
@@ -79,7 +95,7 @@ pub async fn submit(
         return find_repeat(db, key, &print, &candidates)
             .await?
             .map(Submitted::Repeated)
-            .ok_or(AppError::IdempotencyConflict);
+            .ok_or(SubmissionError::IdempotencyConflict);
     }
     commit_keeping(tx, new_photos).await?;
     tracing::info!(story = %id, "story submitted");
@@ -92,7 +108,7 @@ pub async fn submit(
 pub(crate) async fn commit_keeping(
     tx: Transaction<'_, Postgres>,
     photos: Vec<KeptPhoto>,
-) -> Result<(), AppError> {
+) -> Result<(), SubmissionError> {
     for photo in photos {
         photo.original.committed();
     }
@@ -108,7 +124,7 @@ async fn find_repeat(
     key: &IdempotencyKey,
     print: &[u8],
     candidates: &[ClientBinding],
-) -> Result<Option<TrackingToken>, AppError> {
+) -> Result<Option<TrackingToken>, SubmissionError> {
     let row = sqlx::query!(
         "select fingerprint, sealed_token, client_binding from story_idempotency_keys
          where key_hash = $1 and created_at > now() - make_interval(hours => $2)",
@@ -121,14 +137,14 @@ async fn find_repeat(
         return Ok(None);
     };
     if row.fingerprint != print {
-        return Err(AppError::IdempotencyConflict);
+        return Err(SubmissionError::IdempotencyConflict);
     }
     let same_client = candidates
         .iter()
         .find(|c| row.client_binding.as_deref() == Some(c.hash().as_slice()));
     match same_client {
         Some(client) => Ok(TrackingToken::unseal(&row.sealed_token, key, print, client)),
-        None => Err(AppError::AlreadyReceived),
+        None => Err(SubmissionError::AlreadyReceived),
     }
 }
 
@@ -140,7 +156,7 @@ async fn remember_key(
     id: StoryId,
     token: &TrackingToken,
     client: &ClientBinding,
-) -> Result<bool, AppError> {
+) -> Result<bool, SubmissionError> {
     let key_hash = idempotency_key_hash(key);
     // An expired entry for the same key no longer protects anything.
     sqlx::query!(
@@ -170,7 +186,7 @@ async fn check_rate(
     tx: &mut Transaction<'_, Postgres>,
     ip: &[u8],
     per_hour: u32,
-) -> Result<(), AppError> {
+) -> Result<(), SubmissionError> {
     sqlx::query!(
         "select pg_advisory_xact_lock(('x' || substr(encode($1, 'hex'), 1, 16))::bit(64)::bigint)",
         ip
@@ -196,7 +212,7 @@ async fn check_rate(
             .unwrap_or(3600)
             .clamp(1, 3600)
             .unsigned_abs();
-        return Err(AppError::RateLimited {
+        return Err(SubmissionError::RateLimited {
             limit: per_hour,
             retry_after_secs,
         });
@@ -207,7 +223,7 @@ async fn check_rate(
 pub(crate) async fn insert_story(
     tx: &mut Transaction<'_, Postgres>,
     story: &NewStory,
-) -> Result<StoryId, AppError> {
+) -> Result<StoryId, SubmissionError> {
     let (year_then, year_now) = year_columns(story.years)?;
     let id = sqlx::query_scalar!(
         "insert into stories (title, body, place, narrator_name, role, year_then, year_then_approx, year_now,
@@ -260,7 +276,7 @@ async fn save_contributor(
     tx: &mut PgConnection,
     id: StoryId,
     story: &NewStory,
-) -> Result<(), AppError> {
+) -> Result<(), SubmissionError> {
     sqlx::query!(
         "insert into story_contributors (story_id, real_name, contact, assisted_by) values ($1, $2, $3, $4)
          on conflict (story_id) do update
@@ -281,7 +297,7 @@ async fn record_consent(
     kind: ConsentKind,
     granted: bool,
     assisted: bool,
-) -> Result<(), AppError> {
+) -> Result<(), SubmissionError> {
     sqlx::query!(
         "insert into story_consents (story_id, kind, granted, text_version, attested_by_assistant)
          values ($1, $2, $3, $4, $5)",
@@ -301,7 +317,7 @@ async fn save_revision(
     id: StoryId,
     version: i32,
     story: &NewStory,
-) -> Result<(), AppError> {
+) -> Result<(), SubmissionError> {
     save_revision_content(tx, id, version, &RevisionContent::of(story), None).await?;
     Ok(())
 }
@@ -321,7 +337,7 @@ pub struct OwnStory {
 pub async fn find_by_token(
     db: &PgPool,
     token: &TrackingToken,
-) -> Result<Option<OwnStory>, AppError> {
+) -> Result<Option<OwnStory>, SubmissionError> {
     let row = sqlx::query!(
         r#"select s.id, s.status as "status: StoryStatus", s.submitted_at, s.updated_at,
                   s.title, s.body, s.place, s.narrator_name, s.role,
@@ -361,7 +377,7 @@ struct Locked {
 async fn lock_by_token(
     tx: &mut Transaction<'_, Postgres>,
     token: &TrackingToken,
-) -> Result<Locked, AppError> {
+) -> Result<Locked, SubmissionError> {
     let row = sqlx::query!(
         r#"select s.id, s.status as "status: StoryStatus", s.version, s.show_name, s.faces_consent
            from story_tracking_tokens k join stories s on s.id = k.story_id
@@ -370,7 +386,7 @@ async fn lock_by_token(
     )
     .fetch_optional(&mut **tx)
     .await?
-    .ok_or(AppError::NotFound)?;
+    .ok_or(SubmissionError::NotFound)?;
     Ok(Locked {
         id: StoryId(row.id),
         status: row.status,
@@ -389,11 +405,11 @@ pub async fn edit(
     story: &NewStory,
     removed_photos: &[i64],
     added_photos: Vec<KeptPhoto>,
-) -> Result<RemovedPhotos, AppError> {
+) -> Result<RemovedPhotos, SubmissionError> {
     let mut tx = db.begin().await?;
     let current = lock_by_token(&mut tx, token).await?;
     if !current.status.editable_by_contributor() {
-        return Err(AppError::NotEditable);
+        return Err(SubmissionError::NotEditable);
     }
     let version = current.version + 1;
     let (year_then, year_now) = year_columns(story.years)?;
@@ -461,7 +477,10 @@ pub async fn edit(
 /// contributor's details are erased. What remains is the status (so the tracking page can say
 /// so), the years and licence, the consent history and an audit entry without personal data.
 /// Returns the removed photos, whose files the caller deletes at once (`deletions::now`).
-pub async fn withdraw(db: &PgPool, token: &TrackingToken) -> Result<RemovedPhotos, AppError> {
+pub async fn withdraw(
+    db: &PgPool,
+    token: &TrackingToken,
+) -> Result<RemovedPhotos, SubmissionError> {
     let mut tx = db.begin().await?;
     let current = lock_by_token(&mut tx, token).await?;
     if current.status == StoryStatus::Withdrawn {

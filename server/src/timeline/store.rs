@@ -2,7 +2,6 @@
 //! `story_contributors`, consents or originals.
 
 use crate::media::photos;
-use crate::web::AppError;
 use app::domain::{Licence, PhotoSlot, SearchText, StoryId, Theme};
 use app::media::PhotoView;
 use sqlx::PgPool;
@@ -131,7 +130,7 @@ pub async fn page(
     after: Option<Cursor>,
     size: i64,
     search: SearchLimits,
-) -> Result<Page, AppError> {
+) -> Result<Page, sqlx::Error> {
     // `size` is a configured, positive page size; a negative one would mean an empty page.
     let limit = usize::try_from(size).unwrap_or(0);
     let (rows, truncated) = match &filters.search {
@@ -375,7 +374,7 @@ async fn candidates<'e>(
     .await
 }
 
-pub async fn find(db: &PgPool, id: StoryId) -> Result<Option<PublicStory>, AppError> {
+pub async fn find(db: &PgPool, id: StoryId) -> Result<Option<PublicStory>, sqlx::Error> {
     let row = sqlx::query_as!(
         PublicRow,
         r#"select s.id, s.title as "title!", s.body as "body!", s.place as "place!",
@@ -398,7 +397,7 @@ pub async fn related(
     db: &PgPool,
     story: &PublicStory,
     limit: i64,
-) -> Result<Vec<(StoryId, String, String)>, AppError> {
+) -> Result<Vec<(StoryId, String, String)>, sqlx::Error> {
     // The query is in the function `related_stories` (migration 20261206000100), which keeps
     // a generic plan instead of planning it for every page.
     let rows = sqlx::query!(
@@ -421,7 +420,7 @@ pub async fn related(
 pub async fn photos_of(
     db: &PgPool,
     ids: &[StoryId],
-) -> Result<Vec<(StoryId, PhotoView)>, AppError> {
+) -> Result<Vec<(StoryId, PhotoView)>, sqlx::Error> {
     Ok(photos::of_stories(db, ids)
         .await?
         .into_iter()
@@ -445,14 +444,14 @@ pub fn pair_of(
 }
 
 /// Places with approved stories, most stories first, for the place filter's suggestions.
-pub async fn places(db: &PgPool, limit: i64) -> Result<Vec<String>, AppError> {
-    Ok(sqlx::query_scalar!(
+pub async fn places(db: &PgPool, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
         r#"select place as "place!" from stories where story_is_public(status)
            group by place order by count(*) desc, place limit $1"#,
         limit
     )
     .fetch_all(db)
-    .await?)
+    .await
 }
 
 #[cfg(test)]

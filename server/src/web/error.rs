@@ -55,7 +55,8 @@ pub enum AppError {
 }
 
 // The errors of the layers below, each answered here and nowhere else: a failed photo intake
-// or password hash is a server fault (500, logged with its cause).
+// or password hash is a server fault (500, logged with its cause); a store's refusal becomes
+// the matching answer.
 
 impl From<crate::media::upload::IntakeError> for AppError {
     fn from(error: crate::media::upload::IntakeError) -> Self {
@@ -66,6 +67,39 @@ impl From<crate::media::upload::IntakeError> for AppError {
 impl From<crate::accounts::password::HashError> for AppError {
     fn from(error: crate::accounts::password::HashError) -> Self {
         AppError::Internal(error.to_string())
+    }
+}
+
+impl From<crate::submission::store::SubmissionError> for AppError {
+    fn from(error: crate::submission::store::SubmissionError) -> Self {
+        use crate::submission::store::SubmissionError as E;
+        match error {
+            E::RateLimited {
+                limit,
+                retry_after_secs,
+            } => AppError::RateLimited {
+                limit,
+                retry_after_secs,
+            },
+            E::IdempotencyConflict => AppError::IdempotencyConflict,
+            E::AlreadyReceived => AppError::AlreadyReceived,
+            E::NotFound => AppError::NotFound,
+            E::NotEditable => AppError::NotEditable,
+            E::Database(error) => AppError::Database(error),
+        }
+    }
+}
+
+impl From<crate::moderation::store::ModerationError> for AppError {
+    fn from(error: crate::moderation::store::ModerationError) -> Self {
+        use crate::moderation::store::ModerationError as E;
+        match error {
+            E::NotFound => AppError::NotFound,
+            E::AlreadyHandled { by } => AppError::AlreadyHandled { by },
+            E::BeingReviewed { by } => AppError::BeingReviewed { by },
+            E::NotAllowedNow => AppError::NotAllowedNow,
+            E::Database(error) => AppError::Database(error),
+        }
     }
 }
 
