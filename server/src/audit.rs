@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 pub struct Entry<'a> {
     pub story: StoryId,
     pub actor: Actor,
-    pub moderator_id: Option<i64>,
+    pub moderator_id: Option<AccountId>,
     pub action: Action,
     pub from: Option<StoryStatus>,
     pub to: Option<StoryStatus>,
@@ -50,7 +50,7 @@ impl Entry<'_> {
         Entry {
             story,
             actor: Actor::Moderator,
-            moderator_id: Some(moderator.0),
+            moderator_id: Some(moderator),
             action,
             from: Some(from),
             to: Some(to),
@@ -64,7 +64,7 @@ impl Entry<'_> {
              values ($1, $2, $3, $4, $5, $6, $7)",
             self.story.0,
             self.actor as _,
-            self.moderator_id,
+            self.moderator_id as _,
             self.action as _,
             self.from as _,
             self.to as _,
