@@ -318,3 +318,18 @@ pub fn wants_json(headers: &HeaderMap) -> bool {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("application/json"))
 }
+
+/// `wants_json` as an extractor, for handlers that answer a form with a page or with JSON.
+#[derive(Debug, Clone, Copy)]
+pub struct WantsJson(pub bool);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for WantsJson {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(WantsJson(wants_json(&parts.headers)))
+    }
+}
