@@ -6,7 +6,7 @@
     reason = "integration tests: a failed unwrap is a failed test, with its message"
 )]
 
-use app::domain::AccountRole;
+use app::domain::{AccountField, AccountRole, SignInField};
 use futures::StreamExt;
 use reqwest::StatusCode;
 use sqlx::PgPool;
@@ -36,7 +36,10 @@ async fn attempt(app: &TestApp, address: &str, email: &str, password: &str) -> r
     browser_like_client()
         .post(app.url("/login"))
         .header("x-forwarded-for", address)
-        .form(&[("email", email), ("password", password)])
+        .form(&[
+            (SignInField::Email.name(), email),
+            (SignInField::Password.name(), password),
+        ])
         .send()
         .await
         .expect("POST /login")
@@ -275,17 +278,17 @@ async fn weak_new_passwords_are_refused_with_a_reason(db: PgPool) {
         admin
             .post(app.url("/admin/accounts"))
             .form(&[
-                ("email", "new@example.org"),
-                ("display_name", "新审核员"),
-                ("role", "moderator"),
-                ("password", password),
+                (AccountField::Email.name(), "new@example.org"),
+                (AccountField::DisplayName.name(), "新审核员"),
+                (AccountField::Role.name(), "moderator"),
+                (AccountField::Password.name(), password),
             ])
             .send()
     };
     let reset = |password: &str| {
         admin
             .post(app.url(&format!("/admin/accounts/{target}/password")))
-            .form(&[("password", password)])
+            .form(&[(AccountField::Password.name(), password)])
             .send()
     };
     for (password, reason) in WEAK {
@@ -313,7 +316,7 @@ async fn weak_new_passwords_are_refused_with_a_reason(db: PgPool) {
     let en = admin
         .post(app.url(&format!("/admin/accounts/{target}/password")))
         .header("accept-language", "en")
-        .form(&[("password", "password1234")])
+        .form(&[(AccountField::Password.name(), "password1234")])
         .send()
         .await
         .unwrap();

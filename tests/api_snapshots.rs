@@ -9,6 +9,7 @@
     reason = "integration tests: a failed unwrap is a failed test, with its message"
 )]
 
+use app::domain::Field;
 use insta::internals::{Content, ContentPath};
 use insta::{Settings, assert_json_snapshot};
 use reqwest::StatusCode;
@@ -70,18 +71,29 @@ async fn json_of(response: reqwest::Response) -> (u16, Value) {
 async fn approved_story_with_a_pair(app: &TestApp) -> i64 {
     let mut fields = valid_story();
     fields.extend([
-        ("photo_then_alt", "雾里的渡船停在老码头".to_owned()),
-        ("photo_then_year", "2012".to_owned()),
-        ("photo_then_caption", "停航的早晨".to_owned()),
-        ("photo_then_credit", "老周".to_owned()),
-        ("photo_now_alt", "过江隧道口的地铁站".to_owned()),
-        ("photo_now_year", String::new()),
-        ("photo_now_caption", String::new()),
-        ("photo_now_credit", String::new()),
+        (
+            Field::PhotoThenAlt.name(),
+            "雾里的渡船停在老码头".to_owned(),
+        ),
+        (Field::PhotoThenYear.name(), "2012".to_owned()),
+        (Field::PhotoThenCaption.name(), "停航的早晨".to_owned()),
+        (Field::PhotoThenCredit.name(), "老周".to_owned()),
+        (Field::PhotoNowAlt.name(), "过江隧道口的地铁站".to_owned()),
+        (Field::PhotoNowYear.name(), String::new()),
+        (Field::PhotoNowCaption.name(), String::new()),
+        (Field::PhotoNowCredit.name(), String::new()),
     ]);
     let files = [
-        ("photo_then", "then.jpg", fixture("camera_gray.jpg")),
-        ("photo_now", "now.png", fixture("astronaut_2048.png")),
+        (
+            Field::PhotoThen.name(),
+            "then.jpg",
+            fixture("camera_gray.jpg"),
+        ),
+        (
+            Field::PhotoNow.name(),
+            "now.png",
+            fixture("astronaut_2048.png"),
+        ),
     ];
     let response = app.post_with_files("/submit", &fields, &files).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -98,7 +110,7 @@ async fn the_read_api(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
     let id = approved_story_with_a_pair(&app).await;
     // Without the narrator's consent to show the name: `narrator` is null.
-    app.submit(&story_with("consent_show_name", None)).await;
+    app.submit(&story_with(Field::ConsentShowName, None)).await;
     app.approve_all().await;
     let _redactions = settings().bind_to_scope();
 
@@ -137,9 +149,9 @@ async fn a_bounded_search(db: PgPool) {
     let app = TestApp::spawn_with(db, |config| config.search_max_candidates = 2).await;
     // Each holds the pairs 很多 and 多了, never 很多了: candidates that fail the check.
     for place in ["临江街道", "银杏路", "城南街道"] {
-        let mut fields = story_with("place", Some(place));
-        fields.retain(|(name, _)| *name != "story");
-        fields.push(("story", "小区改造以后，很多老邻居搬走了。大家见面少了，话也说多了几句，逢年过节还会在新建的广场上聚一聚，聊聊以前的日子。".into()));
+        let mut fields = story_with(Field::Place, Some(place));
+        fields.retain(|(name, _)| *name != Field::Story.name());
+        fields.push((Field::Story.name(), "小区改造以后，很多老邻居搬走了。大家见面少了，话也说多了几句，逢年过节还会在新建的广场上聚一聚，聊聊以前的日子。".into()));
         app.submit(&fields).await;
     }
     app.approve_all().await;
@@ -171,22 +183,22 @@ async fn the_json_answers_of_submit(db: PgPool) {
     };
     let _redactions = settings().bind_to_scope();
     let mut keyed = valid_story();
-    keyed.push(("idempotency_key", "kiosk-7".into()));
+    keyed.push((Field::IdempotencyKey.name(), "kiosk-7".into()));
     assert_json_snapshot!("stored", json_of(post(keyed.clone()).await.unwrap()).await);
 
-    let mut refused = story_with("title", Some("短"));
-    refused.retain(|(name, _)| *name != "themes");
+    let mut refused = story_with(Field::Title, Some("短"));
+    refused.retain(|(name, _)| *name != Field::Themes.name());
     assert_json_snapshot!(
         "invalid_fields",
         json_of(post(refused).await.unwrap()).await
     );
     assert_json_snapshot!(
         "honeypot",
-        json_of(post(story_with("website", Some("x"))).await.unwrap()).await
+        json_of(post(story_with(Field::Website, Some("x"))).await.unwrap()).await
     );
     let mut changed = keyed;
-    changed.retain(|(name, _)| *name != "title");
-    changed.push(("title", "同一个编号，另一篇故事".into()));
+    changed.retain(|(name, _)| *name != Field::Title.name());
+    changed.push((Field::Title.name(), "同一个编号，另一篇故事".into()));
     assert_json_snapshot!(
         "idempotency_conflict",
         json_of(post(changed).await.unwrap()).await

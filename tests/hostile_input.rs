@@ -6,7 +6,7 @@
     reason = "integration tests: a failed unwrap is a failed test, with its message"
 )]
 
-use app::domain::AccountRole;
+use app::domain::{AccountRole, Field, LanguageField, SignInField};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 use tests::html::{field_error, input_value};
@@ -23,9 +23,9 @@ async fn a_story_cannot_break_out_of_the_moderators_edit_form(db: PgPool) {
         "{BREAKOUT}\n从前这里是一条泥泞的小路，下雨天要穿雨靴；现在铺上了柏油，还装了路灯和长椅。"
     );
     let (id, _) = {
-        let mut fields = story_with("story", Some(&story));
-        fields.retain(|(name, _)| *name != "title");
-        fields.push(("title", BREAKOUT.to_owned()));
+        let mut fields = story_with(Field::Story, Some(&story));
+        fields.retain(|(name, _)| *name != Field::Title.name());
+        fields.push((Field::Title.name(), BREAKOUT.to_owned()));
         let track = app.submit(&fields).await;
         let id = sqlx::query_scalar::<_, i64>("select max(id) from stories")
             .fetch_one(&app.db)
@@ -45,8 +45,14 @@ async fn a_story_cannot_break_out_of_the_moderators_edit_form(db: PgPool) {
         !body.contains("<script>window.__pwned"),
         "raw payload in the page"
     );
-    assert_eq!(input_value(&body, "story").as_deref(), Some(story.as_str()));
-    assert_eq!(input_value(&body, "title").as_deref(), Some(BREAKOUT));
+    assert_eq!(
+        input_value(&body, Field::Story.name()).as_deref(),
+        Some(story.as_str())
+    );
+    assert_eq!(
+        input_value(&body, Field::Title.name()).as_deref(),
+        Some(BREAKOUT)
+    );
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -54,14 +60,14 @@ async fn text_that_is_not_text_is_refused(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let cases = [
         (
-            "title",
+            Field::Title,
             "\u{200B}\u{200B}\u{200B}\u{200B}\u{200B}",
             "这一项必须填写",
         ),
-        ("title", "\u{202E}从渡船到隧道", "文字方向"),
-        ("place", "滨江\u{2066}路\u{2069}", "文字方向"),
-        ("place", "滨江\u{2028}路", "文字方向"),
-        ("narrator_name", "老\u{202D}杨", "文字方向"),
+        (Field::Title, "\u{202E}从渡船到隧道", "文字方向"),
+        (Field::Place, "滨江\u{2066}路\u{2069}", "文字方向"),
+        (Field::Place, "滨江\u{2028}路", "文字方向"),
+        (Field::NarratorName, "老\u{202D}杨", "文字方向"),
     ];
     for (field, value, message) in cases {
         let response = app
@@ -79,7 +85,7 @@ async fn text_that_is_not_text_is_refused(db: PgPool) {
     assert_eq!(app.story_count().await, 0, "nothing kept");
 
     // An optional field with only invisible characters is stored as absent.
-    app.submit(&story_with("role", Some("\u{200B}\u{FEFF}")))
+    app.submit(&story_with(Field::Role, Some("\u{200B}\u{FEFF}")))
         .await;
     let role: Option<String> = sqlx::query_scalar("select role from stories")
         .fetch_one(&app.db)
@@ -100,7 +106,13 @@ async fn redirect_targets_stay_on_the_site_and_never_fail(db: PgPool) {
         ("/stories/1?x=1", "/stories/1?x=1"),
     ] {
         let response = app
-            .post_form("/locale", &[("lang", "en".into()), ("next", next.into())])
+            .post_form(
+                "/locale",
+                &[
+                    (LanguageField::Lang.name(), "en".into()),
+                    (LanguageField::Next.name(), next.into()),
+                ],
+            )
             .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "next={next:?}");
         assert_eq!(location(&response), expected, "next={next:?}");
@@ -120,9 +132,9 @@ async fn redirect_targets_stay_on_the_site_and_never_fail(db: PgPool) {
         .post_form(
             "/login",
             &[
-                ("email", "mod@example.org".into()),
-                ("password", tests::staff::PASSWORD.into()),
-                ("next", "/moderate/\nx".into()),
+                (SignInField::Email.name(), "mod@example.org".into()),
+                (SignInField::Password.name(), tests::staff::PASSWORD.into()),
+                (SignInField::Next.name(), "/moderate/\nx".into()),
             ],
         )
         .await;
@@ -141,7 +153,10 @@ fn login_next(body: &str) -> Option<String> {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn the_language_switch_refuses_cross_site_posts(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    let form = [("lang", "en"), ("next", "/")];
+    let form = [
+        (LanguageField::Lang.name(), "en"),
+        (LanguageField::Next.name(), "/"),
+    ];
     for (header, value) in [
         ("origin", "https://evil.example".to_owned()),
         ("origin", "null".to_owned()),
@@ -184,7 +199,10 @@ async fn two_origin_headers_are_refused(db: PgPool) {
         .post(app.url("/locale"))
         .header("origin", own.clone())
         .header("origin", own)
-        .form(&[("lang", "en"), ("next", "/")])
+        .form(&[
+            (LanguageField::Lang.name(), "en"),
+            (LanguageField::Next.name(), "/"),
+        ])
         .send()
         .await
         .unwrap();

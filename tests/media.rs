@@ -6,21 +6,25 @@
     reason = "integration tests: a failed unwrap is a failed test, with its message"
 )]
 
+use app::domain::{Field, PhotoPart, PhotoSlot, WithdrawField};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 use tests::html::field_error;
 use tests::{TestApp, fixture, location, valid_story};
 
-/// `valid_story()` plus, for each photo, its details in the same order.
+/// `valid_story()` plus, for each photo (by its file field), its details in the same order.
 fn story_with_photos(photos: &[(&str, &str)]) -> Vec<(&'static str, String)> {
     let mut fields = valid_story();
-    for (slot, alt) in photos {
-        let field =
-            |part: &str| -> &'static str { Box::leak(format!("{slot}_{part}").into_boxed_str()) };
-        fields.push((field("alt"), (*alt).to_owned()));
-        fields.push((field("year"), String::new()));
-        fields.push((field("caption"), "江边".to_owned()));
-        fields.push((field("credit"), String::new()));
+    for (file_field, alt) in photos {
+        let slot = PhotoSlot::BOTH
+            .into_iter()
+            .find(|slot| slot.field().name() == *file_field)
+            .expect("a photo file field");
+        let field = |part| slot.part(part).name();
+        fields.push((field(PhotoPart::Alt), (*alt).to_owned()));
+        fields.push((field(PhotoPart::Year), String::new()));
+        fields.push((field(PhotoPart::Caption), "江边".to_owned()));
+        fields.push((field(PhotoPart::Credit), String::new()));
     }
     fields
 }
@@ -50,7 +54,10 @@ async fn every_good_photo_ingests_upright_and_without_metadata(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let mut details = Vec::new();
     let mut files = Vec::new();
-    for (slot, names) in [("photo_then", GOOD_THEN), ("photo_now", GOOD_NOW)] {
+    for (slot, names) in [
+        (Field::PhotoThen.name(), GOOD_THEN),
+        (Field::PhotoNow.name(), GOOD_NOW),
+    ] {
         for name in names {
             details.push((slot, "同一个路口"));
             files.push((slot, name, fixture(name)));
@@ -141,9 +148,17 @@ fn media_url_in(page: &str) -> String {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn alt_text_is_required_and_nothing_is_kept_when_it_is_missing(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    let files = [("photo_then", "camera.jpg", fixture("camera_gray.jpg"))];
+    let files = [(
+        Field::PhotoThen.name(),
+        "camera.jpg",
+        fixture("camera_gray.jpg"),
+    )];
     let response = app
-        .post_with_files("/submit", &story_with_photos(&[("photo_then", "")]), &files)
+        .post_with_files(
+            "/submit",
+            &story_with_photos(&[(Field::PhotoThen.name(), "")]),
+            &files,
+        )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = response.text().await.unwrap();
@@ -169,11 +184,15 @@ async fn every_hostile_file_is_refused_and_leaves_nothing(db: PgPool) {
         ("truncated.jpg", "不完整"),
     ];
     for (name, expected) in cases {
-        let files = [("photo_then", name, fixture(&format!("hostile/{name}")))];
+        let files = [(
+            Field::PhotoThen.name(),
+            name,
+            fixture(&format!("hostile/{name}")),
+        )];
         let response = app
             .post_with_files(
                 "/submit",
-                &story_with_photos(&[("photo_then", "照片")]),
+                &story_with_photos(&[(Field::PhotoThen.name(), "照片")]),
                 &files,
             )
             .await;
@@ -200,21 +219,21 @@ fn jpeg_of_size(size: usize) -> Vec<u8> {
 async fn a_file_may_be_25_mib_and_not_a_byte_more(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let limit = 25 * 1024 * 1024;
-    let over = [("photo_then", "big.jpg", jpeg_of_size(limit + 1))];
-    let details = story_with_photos(&[("photo_then", "照片")]);
+    let over = [(Field::PhotoThen.name(), "big.jpg", jpeg_of_size(limit + 1))];
+    let details = story_with_photos(&[(Field::PhotoThen.name(), "照片")]);
     let response = app.post_with_files("/submit", &details, &over).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let body = response.text().await.unwrap();
-    let message = field_error(&body, "photo_then").unwrap();
+    let message = field_error(&body, Field::PhotoThen.name()).unwrap();
     assert!(message.contains("25 MB"), "{message}");
     assert_eq!(
-        tests::html::input_value(&body, "title").as_deref(),
+        tests::html::input_value(&body, Field::Title.name()).as_deref(),
         Some("从渡船到过江隧道"),
         "the text is kept"
     );
     assert_nothing_stored(&app).await;
 
-    let at = [("photo_then", "big.jpg", jpeg_of_size(limit))];
+    let at = [(Field::PhotoThen.name(), "big.jpg", jpeg_of_size(limit))];
     let response = app.post_with_files("/submit", &details, &at).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(photo_count(&app).await, 1);
@@ -224,12 +243,12 @@ async fn a_file_may_be_25_mib_and_not_a_byte_more(db: PgPool) {
 async fn four_photos_per_side_and_not_five(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let five: Vec<_> = (0..5)
-        .map(|_| ("photo_now", "p.jpg", fixture("camera_gray.jpg")))
+        .map(|_| (Field::PhotoNow.name(), "p.jpg", fixture("camera_gray.jpg")))
         .collect();
-    let details = story_with_photos(&[("photo_now", "照片"); 5]);
+    let details = story_with_photos(&[(Field::PhotoNow.name(), "照片"); 5]);
     let response = app.post_with_files("/submit", &details, &five).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let message = field_error(&response.text().await.unwrap(), "photo_now").unwrap();
+    let message = field_error(&response.text().await.unwrap(), Field::PhotoNow.name()).unwrap();
     assert!(message.contains("最多 4 张"), "{message}");
     assert_nothing_stored(&app).await;
 
@@ -241,9 +260,13 @@ async fn four_photos_per_side_and_not_five(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn an_empty_file_input_means_no_photo(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    let files = [("photo_then", "", Vec::new())];
+    let files = [(Field::PhotoThen.name(), "", Vec::new())];
     let response = app
-        .post_with_files("/submit", &story_with_photos(&[("photo_then", "")]), &files)
+        .post_with_files(
+            "/submit",
+            &story_with_photos(&[(Field::PhotoThen.name(), "")]),
+            &files,
+        )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(photo_count(&app).await, 0);
@@ -254,16 +277,16 @@ async fn heic_is_refused_with_directions(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let mut heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
     heic.resize(4096, 0);
-    let files = [("photo_then", "IMG_0001.HEIC", heic)];
+    let files = [(Field::PhotoThen.name(), "IMG_0001.HEIC", heic)];
     let response = app
         .post_with_files(
             "/submit",
-            &story_with_photos(&[("photo_then", "照片")]),
+            &story_with_photos(&[(Field::PhotoThen.name(), "照片")]),
             &files,
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let message = field_error(&response.text().await.unwrap(), "photo_then").unwrap();
+    let message = field_error(&response.text().await.unwrap(), Field::PhotoThen.name()).unwrap();
     assert!(message.contains("兼容性最佳"), "{message}");
     assert_nothing_stored(&app).await;
 }
@@ -271,25 +294,25 @@ async fn heic_is_refused_with_directions(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn require_photo_pair_makes_both_sides_mandatory(db: PgPool) {
     let app = TestApp::spawn_with(db, |c| c.require_photo_pair = true).await;
-    let files = [("photo_then", "a.jpg", fixture("camera_gray.jpg"))];
+    let files = [(Field::PhotoThen.name(), "a.jpg", fixture("camera_gray.jpg"))];
     let response = app
         .post_with_files(
             "/submit",
-            &story_with_photos(&[("photo_then", "照片")]),
+            &story_with_photos(&[(Field::PhotoThen.name(), "照片")]),
             &files,
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(field_error(&response.text().await.unwrap(), "photo_now").is_some());
+    assert!(field_error(&response.text().await.unwrap(), Field::PhotoNow.name()).is_some());
     assert_nothing_stored(&app).await;
 }
 
 async fn submit_one_photo(app: &TestApp) -> String {
-    let files = [("photo_then", "a.jpg", fixture("camera_gray.jpg"))];
+    let files = [(Field::PhotoThen.name(), "a.jpg", fixture("camera_gray.jpg"))];
     let response = app
         .post_with_files(
             "/submit",
-            &story_with_photos(&[("photo_then", "照片")]),
+            &story_with_photos(&[(Field::PhotoThen.name(), "照片")]),
             &files,
         )
         .await;
@@ -402,7 +425,10 @@ async fn media_urls_follow_the_story(db: PgPool) {
         .await
         .unwrap();
     let withdraw = app
-        .post_form(&format!("{track}/withdraw"), &[("confirm", "yes".into())])
+        .post_form(
+            &format!("{track}/withdraw"),
+            &[(WithdrawField::Confirm.name(), "yes".into())],
+        )
         .await;
     assert_eq!(withdraw.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.get(&url).await.status(), StatusCode::NOT_FOUND);
@@ -418,9 +444,9 @@ async fn media_urls_follow_the_story(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_repeated_submit_with_photos_keeps_one_copy(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    let mut details = story_with_photos(&[("photo_then", "照片")]);
-    details.push(("idempotency_key", "kiosk-7-0001".into()));
-    let files = [("photo_then", "a.jpg", fixture("camera_gray.jpg"))];
+    let mut details = story_with_photos(&[(Field::PhotoThen.name(), "照片")]);
+    details.push((Field::IdempotencyKey.name(), "kiosk-7-0001".into()));
+    let files = [(Field::PhotoThen.name(), "a.jpg", fixture("camera_gray.jpg"))];
     let first = app.post_with_files("/submit", &details, &files).await;
     let second = app.post_with_files("/submit", &details, &files).await;
     assert_eq!(location(&first), location(&second));
@@ -440,9 +466,9 @@ async fn the_contributor_adds_and_removes_photos_while_pending(db: PgPool) {
         .fetch_one(&app.db)
         .await
         .unwrap();
-    let mut fields = story_with_photos(&[("photo_now", "如今的路口")]);
-    fields.push(("remove_photo", id.to_string()));
-    let files = [("photo_now", "b.png", fixture("logo_alpha.png"))];
+    let mut fields = story_with_photos(&[(Field::PhotoNow.name(), "如今的路口")]);
+    fields.push((Field::RemovePhoto.name(), id.to_string()));
+    let files = [(Field::PhotoNow.name(), "b.png", fixture("logo_alpha.png"))];
     let response = app.post_with_files(&track, &fields, &files).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let slots = sqlx::query_scalar!(r#"select slot::text as "slot!" from photos"#)
@@ -489,13 +515,16 @@ async fn withdrawal_deletes_every_file_of_its_photos_at_once(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let files = [
         (
-            "photo_then",
+            Field::PhotoThen.name(),
             "a.jpg",
             fixture("coffee_4032x3024_rot6_gps.jpg"),
         ),
-        ("photo_now", "b.png", fixture("logo_alpha.png")),
+        (Field::PhotoNow.name(), "b.png", fixture("logo_alpha.png")),
     ];
-    let fields = story_with_photos(&[("photo_then", "有定位的原图"), ("photo_now", "如今")]);
+    let fields = story_with_photos(&[
+        (Field::PhotoThen.name(), "有定位的原图"),
+        (Field::PhotoNow.name(), "如今"),
+    ]);
     let track = location(&app.post_with_files("/submit", &fields, &files).await);
     let withdrawn = latest_story(&app).await;
     submit_one_photo(&app).await;
@@ -511,7 +540,10 @@ async fn withdrawal_deletes_every_file_of_its_photos_at_once(db: PgPool) {
     assert!(kept_before.len() >= 2);
 
     let response = app
-        .post_form(&format!("{track}/withdraw"), &[("confirm", "yes".into())])
+        .post_form(
+            &format!("{track}/withdraw"),
+            &[(WithdrawField::Confirm.name(), "yes".into())],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
@@ -535,10 +567,13 @@ async fn withdrawal_deletes_every_file_of_its_photos_at_once(db: PgPool) {
 async fn removing_a_photo_on_the_tracking_page_deletes_its_files_at_once(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let files = [
-        ("photo_then", "a.jpg", fixture("camera_gray.jpg")),
-        ("photo_now", "b.png", fixture("logo_alpha.png")),
+        (Field::PhotoThen.name(), "a.jpg", fixture("camera_gray.jpg")),
+        (Field::PhotoNow.name(), "b.png", fixture("logo_alpha.png")),
     ];
-    let fields = story_with_photos(&[("photo_then", "从前"), ("photo_now", "如今")]);
+    let fields = story_with_photos(&[
+        (Field::PhotoThen.name(), "从前"),
+        (Field::PhotoNow.name(), "如今"),
+    ]);
     let track = location(&app.post_with_files("/submit", &fields, &files).await);
     app.run_photo_jobs().await;
     let photos = sqlx::query!(
@@ -554,7 +589,7 @@ async fn removing_a_photo_on_the_tracking_page_deletes_its_files_at_once(db: PgP
     assert!(!files_of(&app, &removed_keys).is_empty());
 
     let mut edit = valid_story();
-    edit.push(("remove_photo", removed.id.to_string()));
+    edit.push((Field::RemovePhoto.name(), removed.id.to_string()));
     let response = app.post_multipart(&track, &edit).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
@@ -637,7 +672,10 @@ async fn approved_photos_are_revalidated_so_a_withdrawal_reaches_caches(db: PgPo
     assert_eq!(changed.bytes().await.unwrap(), body);
 
     let withdraw = app
-        .post_form(&format!("{track}/withdraw"), &[("confirm", "yes".into())])
+        .post_form(
+            &format!("{track}/withdraw"),
+            &[(WithdrawField::Confirm.name(), "yes".into())],
+        )
         .await;
     assert_eq!(withdraw.status(), StatusCode::SEE_OTHER);
     assert_eq!(

@@ -5,7 +5,9 @@
     reason = "integration tests: a failed unwrap is a failed test, with its message"
 )]
 
-use app::domain::{AccountRole, StoryId};
+use app::domain::{
+    AccountField, AccountRole, Field, QueueField, ReviewField, SignInField, StoryId,
+};
 use reqwest::{Method, StatusCode};
 use sqlx::PgPool;
 use tests::staff::{PASSWORD, browser_like_client, create_account, decide, redirects_to_login};
@@ -45,28 +47,34 @@ fn staff_routes(story: StoryId, target_account: i64) -> Vec<Route> {
             Method::POST,
             format!("{s}/decide"),
             &[
-                ("decision", "request_changes"),
-                ("version", "1"),
-                ("message", "请补充年份"),
+                (ReviewField::Decision.name(), "request_changes"),
+                (ReviewField::Version.name(), "1"),
+                (ReviewField::Message.name(), "请补充年份"),
             ],
             false,
         ),
         route(
             Method::POST,
             format!("{s}/edit"),
-            &[("version", "1"), ("title", "改过的标题")],
+            &[
+                (ReviewField::Version.name(), "1"),
+                (Field::Title.name(), "改过的标题"),
+            ],
             false,
         ),
         route(
             Method::POST,
             format!("{s}/feature"),
-            &[("featured", "true")],
+            &[(ReviewField::Featured.name(), "true")],
             false,
         ),
         route(
             Method::POST,
             "/moderate/bulk".into(),
-            &[("decision", "approve"), ("story", &format!("{story}:1"))],
+            &[
+                (ReviewField::Decision.name(), "approve"),
+                (QueueField::Story.name(), &format!("{story}:1")),
+            ],
             false,
         ),
         route(Method::GET, "/admin/accounts".into(), &[], true),
@@ -74,17 +82,17 @@ fn staff_routes(story: StoryId, target_account: i64) -> Vec<Route> {
             Method::POST,
             "/admin/accounts".into(),
             &[
-                ("email", "new@example.org"),
-                ("display_name", "新人"),
-                ("role", "moderator"),
-                ("password", "another long password"),
+                (AccountField::Email.name(), "new@example.org"),
+                (AccountField::DisplayName.name(), "新人"),
+                (AccountField::Role.name(), "moderator"),
+                (AccountField::Password.name(), "another long password"),
             ],
             true,
         ),
         route(
             Method::POST,
             format!("{a}/password"),
-            &[("password", "a brand new password")],
+            &[(AccountField::Password.name(), "a brand new password")],
             true,
         ),
         route(Method::POST, format!("{a}/deactivate"), &[], true),
@@ -351,9 +359,9 @@ async fn request_changes_round_trip_shows_the_moderator_a_diff(db: PgPool) {
 
     // The contributor edits through the tracking link: back to pending, version bumped.
     let mut edited = valid_story();
-    edited.retain(|(name, _)| *name != "title" && *name != "story");
-    edited.push(("title", "渡口的早晨（二〇一三年停航）".into()));
-    edited.push(("story", "二〇一三年渡口停航以前，我每天坐渡船过江上班，雾大的早晨船就停开。后来隧道修通了，地铁四分钟就到对岸。".into()));
+    edited.retain(|(name, _)| *name != Field::Title.name() && *name != Field::Story.name());
+    edited.push((Field::Title.name(), "渡口的早晨（二〇一三年停航）".into()));
+    edited.push((Field::Story.name(), "二〇一三年渡口停航以前，我每天坐渡船过江上班，雾大的早晨船就停开。后来隧道修通了，地铁四分钟就到对岸。".into()));
     let saved = app.post_form(&track, &edited).await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.story_status(story).await, "pending");
@@ -414,29 +422,29 @@ async fn moderator_edits_are_revisions_and_every_step_is_audited(db: PgPool) {
         .into_iter()
         .filter(|(n, _)| {
             [
-                "story",
-                "place",
-                "narrator_name",
-                "role",
-                "year_then",
-                "year_now",
-                "themes",
+                Field::Story.name(),
+                Field::Place.name(),
+                Field::NarratorName.name(),
+                Field::Role.name(),
+                Field::YearThen.name(),
+                Field::YearNow.name(),
+                Field::Themes.name(),
             ]
             .contains(n)
         })
         .collect();
-    form.push(("version", "1".into()));
-    form.push(("title", "短".into()));
+    form.push((ReviewField::Version.name(), "1".into()));
+    form.push((Field::Title.name(), "短".into()));
     let refused = moderator.post(&edit_url).form(&form).send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = refused.text().await.unwrap();
     assert!(body.contains("至少 4 个字"), "{body}");
     assert_eq!(app.story_version(story).await, 1);
 
-    form.retain(|(n, _)| *n != "title" && *n != "themes");
-    form.push(("title", "老厂房变成了社区图书馆".into()));
-    form.push(("themes", "culture".into()));
-    form.push(("themes", "community".into()));
+    form.retain(|(n, _)| *n != Field::Title.name() && *n != Field::Themes.name());
+    form.push((Field::Title.name(), "老厂房变成了社区图书馆".into()));
+    form.push((Field::Themes.name(), "culture".into()));
+    form.push((Field::Themes.name(), "community".into()));
     let saved = moderator.post(&edit_url).form(&form).send().await.unwrap();
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.story_version(story).await, 2);
@@ -481,7 +489,7 @@ async fn moderator_edits_are_revisions_and_every_step_is_audited(db: PgPool) {
     for value in ["true", "true", "false"] {
         let r = admin
             .post(&feature_url)
-            .form(&[("featured", value)])
+            .form(&[(ReviewField::Featured.name(), value)])
             .send()
             .await
             .unwrap();
@@ -535,7 +543,7 @@ async fn moderator_edits_are_revisions_and_every_step_is_audited(db: PgPool) {
                 Some(mod_id.0)
             ),
             (
-                "featured".into(),
+                ReviewField::Featured.name().into(),
                 s("approved"),
                 s("approved"),
                 Some(admin_id.0)
@@ -600,19 +608,19 @@ async fn bulk_decisions_skip_what_changed_meanwhile(db: PgPool) {
     let edit = app
         .post_form(
             &third_track,
-            &tests::story_with("title", Some("批量审核三号（改）")),
+            &tests::story_with(Field::Title, Some("批量审核三号（改）")),
         )
         .await;
     assert_eq!(edit.status(), StatusCode::SEE_OTHER);
     let response = moderator
         .post(app.url("/moderate/bulk"))
         .form(&[
-            ("decision", "reject"),
-            ("reason", "duplicate"),
-            ("message", ""),
-            ("story", &format!("{first}:1")),
-            ("story", &format!("{second}:1")),
-            ("story", &format!("{third}:1")),
+            (ReviewField::Decision.name(), "reject"),
+            (ReviewField::Reason.name(), "duplicate"),
+            (ReviewField::Message.name(), ""),
+            (QueueField::Story.name(), &format!("{first}:1")),
+            (QueueField::Story.name(), &format!("{second}:1")),
+            (QueueField::Story.name(), &format!("{third}:1")),
         ])
         .send()
         .await
@@ -632,7 +640,7 @@ async fn bulk_decisions_skip_what_changed_meanwhile(db: PgPool) {
     );
     let none = moderator
         .post(app.url("/moderate/bulk"))
-        .form(&[("decision", "approve")])
+        .form(&[(ReviewField::Decision.name(), "approve")])
         .send()
         .await
         .unwrap();
@@ -653,7 +661,10 @@ async fn sign_in_is_generic_throttled_and_rotates_the_session(db: PgPool) {
             client
                 .post(url)
                 .header("x-forwarded-for", format!("198.51.100.{n}"))
-                .form(&[("email", email), ("password", password)])
+                .form(&[
+                    (SignInField::Email.name(), email),
+                    (SignInField::Password.name(), password),
+                ])
                 .send()
                 .await
                 .unwrap()
@@ -685,9 +696,9 @@ async fn sign_in_is_generic_throttled_and_rotates_the_session(db: PgPool) {
     let signed_in = client
         .post(app.url("/login"))
         .form(&[
-            ("email", "mod@example.org"),
-            ("password", PASSWORD),
-            ("next", "/moderate?status=approved"),
+            (SignInField::Email.name(), "mod@example.org"),
+            (SignInField::Password.name(), PASSWORD),
+            (SignInField::Next.name(), "/moderate?status=approved"),
         ])
         .send()
         .await
@@ -706,7 +717,10 @@ async fn sign_in_is_generic_throttled_and_rotates_the_session(db: PgPool) {
     let first_id = cookie.split(';').next().unwrap().to_owned();
     let again = client
         .post(app.url("/login"))
-        .form(&[("email", "mod@example.org"), ("password", PASSWORD)])
+        .form(&[
+            (SignInField::Email.name(), "mod@example.org"),
+            (SignInField::Password.name(), PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
@@ -741,7 +755,10 @@ async fn sign_in_is_generic_throttled_and_rotates_the_session(db: PgPool) {
         .client
         .post(app.url("/login"))
         .header("origin", "https://evil.example")
-        .form(&[("email", "mod@example.org"), ("password", PASSWORD)])
+        .form(&[
+            (SignInField::Email.name(), "mod@example.org"),
+            (SignInField::Password.name(), PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
@@ -761,8 +778,8 @@ async fn failures_from_one_address_are_throttled_across_accounts(db: PgPool) {
             .post_form(
                 "/login",
                 &[
-                    ("email", format!("guess{i}@example.org")),
-                    ("password", "x".into()),
+                    (SignInField::Email.name(), format!("guess{i}@example.org")),
+                    (SignInField::Password.name(), "x".into()),
                 ],
             )
             .await;
@@ -772,8 +789,8 @@ async fn failures_from_one_address_are_throttled_across_accounts(db: PgPool) {
         .post_form(
             "/login",
             &[
-                ("email", "another@example.org".into()),
-                ("password", "x".into()),
+                (SignInField::Email.name(), "another@example.org".into()),
+                (SignInField::Password.name(), "x".into()),
             ],
         )
         .await;
@@ -792,10 +809,10 @@ async fn admins_manage_accounts_and_deactivation_ends_sessions_at_once(db: PgPoo
     let short = admin
         .post(app.url("/admin/accounts"))
         .form(&[
-            ("email", "new@example.org"),
-            ("display_name", "新审核员"),
-            ("role", "moderator"),
-            ("password", "short"),
+            (AccountField::Email.name(), "new@example.org"),
+            (AccountField::DisplayName.name(), "新审核员"),
+            (AccountField::Role.name(), "moderator"),
+            (AccountField::Password.name(), "short"),
         ])
         .send()
         .await
@@ -805,10 +822,10 @@ async fn admins_manage_accounts_and_deactivation_ends_sessions_at_once(db: PgPoo
     let created = admin
         .post(app.url("/admin/accounts"))
         .form(&[
-            ("email", "New@Example.org"),
-            ("display_name", "新审核员"),
-            ("role", "moderator"),
-            ("password", PASSWORD),
+            (AccountField::Email.name(), "New@Example.org"),
+            (AccountField::DisplayName.name(), "新审核员"),
+            (AccountField::Role.name(), "moderator"),
+            (AccountField::Password.name(), PASSWORD),
         ])
         .send()
         .await
@@ -817,10 +834,10 @@ async fn admins_manage_accounts_and_deactivation_ends_sessions_at_once(db: PgPoo
     let taken = admin
         .post(app.url("/admin/accounts"))
         .form(&[
-            ("email", "new@example.org"),
-            ("display_name", "重复"),
-            ("role", "moderator"),
-            ("password", PASSWORD),
+            (AccountField::Email.name(), "new@example.org"),
+            (AccountField::DisplayName.name(), "重复"),
+            (AccountField::Role.name(), "moderator"),
+            (AccountField::Password.name(), PASSWORD),
         ])
         .send()
         .await
@@ -831,7 +848,10 @@ async fn admins_manage_accounts_and_deactivation_ends_sessions_at_once(db: PgPoo
     let newcomer = browser_like_client();
     let signed_in = newcomer
         .post(app.url("/login"))
-        .form(&[("email", "new@example.org"), ("password", PASSWORD)])
+        .form(&[
+            (SignInField::Email.name(), "new@example.org"),
+            (SignInField::Password.name(), PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
@@ -891,7 +911,10 @@ async fn admins_manage_accounts_and_deactivation_ends_sessions_at_once(db: PgPoo
     );
     let refused = newcomer
         .post(app.url("/login"))
-        .form(&[("email", "new@example.org"), ("password", PASSWORD)])
+        .form(&[
+            (SignInField::Email.name(), "new@example.org"),
+            (SignInField::Password.name(), PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
@@ -908,7 +931,7 @@ async fn admins_manage_accounts_and_deactivation_ends_sessions_at_once(db: PgPoo
         .unwrap();
     let reset = admin
         .post(app.url(&format!("/admin/accounts/{id}/password")))
-        .form(&[("password", "a completely new password")])
+        .form(&[(AccountField::Password.name(), "a completely new password")])
         .send()
         .await
         .unwrap();
@@ -917,8 +940,8 @@ async fn admins_manage_accounts_and_deactivation_ends_sessions_at_once(db: PgPoo
         .post_form(
             "/login",
             &[
-                ("email", "new@example.org".into()),
-                ("password", PASSWORD.into()),
+                (SignInField::Email.name(), "new@example.org".into()),
+                (SignInField::Password.name(), PASSWORD.into()),
             ],
         )
         .await;
@@ -927,8 +950,11 @@ async fn admins_manage_accounts_and_deactivation_ends_sessions_at_once(db: PgPoo
         .post_form(
             "/login",
             &[
-                ("email", "new@example.org".into()),
-                ("password", "a completely new password".into()),
+                (SignInField::Email.name(), "new@example.org".into()),
+                (
+                    SignInField::Password.name(),
+                    "a completely new password".into(),
+                ),
             ],
         )
         .await;
@@ -941,13 +967,13 @@ async fn a_moderator_turns_a_photo_and_it_is_made_again_upright(db: PgPool) {
     create_account(&db, "mod@example.org", "审核员甲", AccountRole::Moderator).await;
     let moderator = app.login_as("mod@example.org").await;
     let mut fields = valid_story();
-    fields.push(("photo_then_alt", "江边的老码头".into()));
+    fields.push((Field::PhotoThenAlt.name(), "江边的老码头".into()));
     let response = app
         .post_with_files(
             "/submit",
             &fields,
             &[(
-                "photo_then",
+                Field::PhotoThen.name(),
                 "coffee.jpg",
                 tests::fixture("coffee_4032x3024_rot6_gps.jpg"),
             )],
@@ -970,14 +996,20 @@ async fn a_moderator_turns_a_photo_and_it_is_made_again_upright(db: PgPool) {
     let url = app.url(&format!("/moderate/stories/{story}/photos/{photo}/turn"));
     let stale = moderator
         .post(&url)
-        .form(&[("version", "7"), ("direction", "clockwise")])
+        .form(&[
+            (ReviewField::Version.name(), "7"),
+            (ReviewField::Direction.name(), "clockwise"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(stale.status(), StatusCode::CONFLICT);
     let turned = moderator
         .post(&url)
-        .form(&[("version", "1"), ("direction", "counterclockwise")])
+        .form(&[
+            (ReviewField::Version.name(), "1"),
+            (ReviewField::Direction.name(), "counterclockwise"),
+        ])
         .send()
         .await
         .unwrap();

@@ -5,6 +5,7 @@
     reason = "integration tests: a failed unwrap is a failed test, with its message"
 )]
 
+use app::domain::{Field, LanguageField, WithdrawField};
 use reqwest::StatusCode;
 use server::web::time::latest_allowed_year;
 use sqlx::PgPool;
@@ -91,7 +92,7 @@ async fn multipart_posts_are_accepted_too(db: PgPool) {
 }
 
 /// Posts the story with one field changed and returns (status, message beside that field).
-async fn refused(app: &TestApp, field: &str, value: Option<&str>, error_field: &str) -> String {
+async fn refused(app: &TestApp, field: Field, value: Option<&str>, error_field: Field) -> String {
     let response = app.post_form("/submit", &story_with(field, value)).await;
     assert_eq!(
         response.status(),
@@ -103,7 +104,7 @@ async fn refused(app: &TestApp, field: &str, value: Option<&str>, error_field: &
         .unwrap_or_else(|| panic!("no message beside {error_field} for {field}={value:?}"))
 }
 
-async fn accepted(app: &TestApp, field: &str, value: Option<&str>) {
+async fn accepted(app: &TestApp, field: Field, value: Option<&str>) {
     let response = app.post_form("/submit", &story_with(field, value)).await;
     let status = response.status();
     let body = response.text().await.unwrap();
@@ -124,39 +125,39 @@ fn errors_in(body: &str) -> String {
 async fn title_is_4_to_120_characters(db: PgPool) {
     let app = TestApp::spawn(db).await;
     assert!(
-        refused(&app, "title", Some("三个字"), "title")
+        refused(&app, Field::Title, Some("三个字"), Field::Title)
             .await
             .contains('4')
     );
-    accepted(&app, "title", Some("四个汉字")).await;
-    accepted(&app, "title", Some(&"长".repeat(120))).await;
+    accepted(&app, Field::Title, Some("四个汉字")).await;
+    accepted(&app, Field::Title, Some(&"长".repeat(120))).await;
     assert!(
-        refused(&app, "title", Some(&"长".repeat(121)), "title")
+        refused(&app, Field::Title, Some(&"长".repeat(121)), Field::Title)
             .await
             .contains("120")
     );
-    refused(&app, "title", None, "title").await;
-    refused(&app, "title", Some("    "), "title").await;
+    refused(&app, Field::Title, None, Field::Title).await;
+    refused(&app, Field::Title, Some("    "), Field::Title).await;
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn story_is_50_to_20000_characters_with_paragraphs_kept(db: PgPool) {
     let app = TestApp::spawn(db).await;
     assert!(
-        refused(&app, "story", Some(&"字".repeat(49)), "story")
+        refused(&app, Field::Story, Some(&"字".repeat(49)), Field::Story)
             .await
             .contains("50")
     );
-    accepted(&app, "story", Some(&"字".repeat(50))).await;
-    accepted(&app, "story", Some(&"字".repeat(20_000))).await;
+    accepted(&app, Field::Story, Some(&"字".repeat(50))).await;
+    accepted(&app, Field::Story, Some(&"字".repeat(20_000))).await;
     assert!(
-        refused(&app, "story", Some(&"字".repeat(20_001)), "story")
+        refused(&app, Field::Story, Some(&"字".repeat(20_001)), Field::Story)
             .await
             .contains("20000")
     );
 
     let text = format!("{}\r\n\r\n{}", "第一段".repeat(10), "第二段".repeat(10));
-    let track = app.submit(&story_with("story", Some(&text))).await;
+    let track = app.submit(&story_with(Field::Story, Some(&text))).await;
     let body = app.get(&track).await.text().await.unwrap();
     assert!(body.contains(&format!("<p>{}</p>", "第一段".repeat(10))));
     assert!(body.contains(&format!("<p>{}</p>", "第二段".repeat(10))));
@@ -165,21 +166,21 @@ async fn story_is_50_to_20000_characters_with_paragraphs_kept(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn place_is_required_2_to_100_characters(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    refused(&app, "place", None, "place").await;
-    refused(&app, "place", Some("沙"), "place").await;
-    accepted(&app, "place", Some("下沙")).await;
-    accepted(&app, "place", Some(&"街".repeat(100))).await;
-    refused(&app, "place", Some(&"街".repeat(101)), "place").await;
+    refused(&app, Field::Place, None, Field::Place).await;
+    refused(&app, Field::Place, Some("沙"), Field::Place).await;
+    accepted(&app, Field::Place, Some("下沙")).await;
+    accepted(&app, Field::Place, Some(&"街".repeat(100))).await;
+    refused(&app, Field::Place, Some(&"街".repeat(101)), Field::Place).await;
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn optional_texts_have_explicit_maximums(db: PgPool) {
     let app = TestApp::spawn(db).await;
     for (field, max) in [
-        ("narrator_name", 50),
-        ("real_name", 100),
-        ("role", 60),
-        ("assisted_by", 100),
+        (Field::NarratorName, 50),
+        (Field::RealName, 100),
+        (Field::Role, 60),
+        (Field::AssistedBy, 100),
     ] {
         accepted(&app, field, None).await;
         accepted(&app, field, Some(&"名".repeat(max))).await;
@@ -191,14 +192,20 @@ async fn optional_texts_have_explicit_maximums(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn contact_is_an_email_or_a_phone_number(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    accepted(&app, "contact", None).await;
-    accepted(&app, "contact", Some("lao.zhou@example.cn")).await;
-    accepted(&app, "contact", Some("+86 571 8888 8888")).await;
-    refused(&app, "contact", Some("找居委会"), "contact").await;
-    refused(&app, "contact", Some("1234"), "contact").await;
+    accepted(&app, Field::Contact, None).await;
+    accepted(&app, Field::Contact, Some("lao.zhou@example.cn")).await;
+    accepted(&app, Field::Contact, Some("+86 571 8888 8888")).await;
+    refused(&app, Field::Contact, Some("找居委会"), Field::Contact).await;
+    refused(&app, Field::Contact, Some("1234"), Field::Contact).await;
     let long_email = format!("{}@example.cn", "a".repeat(200 - 11));
-    accepted(&app, "contact", Some(&long_email)).await;
-    refused(&app, "contact", Some(&format!("a{long_email}")), "contact").await;
+    accepted(&app, Field::Contact, Some(&long_email)).await;
+    refused(
+        &app,
+        Field::Contact,
+        Some(&format!("a{long_email}")),
+        Field::Contact,
+    )
+    .await;
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -206,25 +213,25 @@ async fn years_run_from_1900_to_this_year_then_before_now(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let this_year = latest_allowed_year().to_string();
     let next_year = (latest_allowed_year() + 1).to_string();
-    refused(&app, "year_then", Some("1899"), "year_then").await;
-    accepted(&app, "year_then", Some("1900")).await;
-    accepted(&app, "year_now", Some(&this_year)).await;
-    refused(&app, "year_now", Some(&next_year), "year_now").await;
-    refused(&app, "year_then", Some("2022"), "year_then").await; // then == now
-    refused(&app, "year_then", Some("2023"), "year_then").await; // then after now
-    refused(&app, "year_then", Some("二〇一二"), "year_then").await;
-    refused(&app, "year_then", None, "year_then").await;
-    refused(&app, "year_now", None, "year_now").await;
-    accepted(&app, "year_then", Some("２０１２")).await; // full-width digits from an IME
-    accepted(&app, "year_then_approx", Some("on")).await;
+    refused(&app, Field::YearThen, Some("1899"), Field::YearThen).await;
+    accepted(&app, Field::YearThen, Some("1900")).await;
+    accepted(&app, Field::YearNow, Some(&this_year)).await;
+    refused(&app, Field::YearNow, Some(&next_year), Field::YearNow).await;
+    refused(&app, Field::YearThen, Some("2022"), Field::YearThen).await; // then == now
+    refused(&app, Field::YearThen, Some("2023"), Field::YearThen).await; // then after now
+    refused(&app, Field::YearThen, Some("二〇一二"), Field::YearThen).await;
+    refused(&app, Field::YearThen, None, Field::YearThen).await;
+    refused(&app, Field::YearNow, None, Field::YearNow).await;
+    accepted(&app, Field::YearThen, Some("２０１２")).await; // full-width digits from an IME
+    accepted(&app, Field::YearThenApprox, Some("on")).await;
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn themes_need_at_least_one_known_slug(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    refused(&app, "themes", None, "themes").await;
-    refused(&app, "themes", Some("sport"), "themes").await;
-    let mut all = story_with("themes", None);
+    refused(&app, Field::Themes, None, Field::Themes).await;
+    refused(&app, Field::Themes, Some("sport"), Field::Themes).await;
+    let mut all = story_with(Field::Themes, None);
     for slug in [
         "transport",
         "housing",
@@ -235,7 +242,7 @@ async fn themes_need_at_least_one_known_slug(db: PgPool) {
         "community",
         "culture",
     ] {
-        all.push(("themes", slug.to_owned()));
+        all.push((Field::Themes.name(), slug.to_owned()));
     }
     let track = app.submit(&all).await;
     let body = app.get(&track).await.text().await.unwrap();
@@ -248,36 +255,55 @@ async fn themes_need_at_least_one_known_slug(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn publishing_consent_and_a_licence_are_required(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    refused(&app, "consent_publish", None, "consent_publish").await;
-    refused(&app, "consent_publish", Some("off"), "consent_publish").await;
-    refused(&app, "licence", None, "licence").await;
-    refused(&app, "licence", Some("cc0"), "licence").await;
+    refused(&app, Field::ConsentPublish, None, Field::ConsentPublish).await;
+    refused(
+        &app,
+        Field::ConsentPublish,
+        Some("off"),
+        Field::ConsentPublish,
+    )
+    .await;
+    refused(&app, Field::Licence, None, Field::Licence).await;
+    refused(&app, Field::Licence, Some("cc0"), Field::Licence).await;
     for licence in ["cc-by-4.0", "cc-by-nc-4.0", "display-only"] {
-        accepted(&app, "licence", Some(licence)).await;
+        accepted(&app, Field::Licence, Some(licence)).await;
     }
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_refused_form_comes_back_with_every_value_kept(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    let mut fields = story_with("title", Some("短"));
-    fields.push(("year_then_approx", "on".into()));
+    let mut fields = story_with(Field::Title, Some("短"));
+    fields.push((Field::YearThenApprox.name(), "on".into()));
     let response = app.post_form("/submit", &fields).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = response.text().await.unwrap();
-    assert_eq!(input_value(&body, "title").as_deref(), Some("短"));
-    assert_eq!(input_value(&body, "place").as_deref(), Some("临江街道"));
-    assert_eq!(input_value(&body, "real_name").as_deref(), Some("周建国"));
     assert_eq!(
-        input_value(&body, "contact").as_deref(),
+        input_value(&body, Field::Title.name()).as_deref(),
+        Some("短")
+    );
+    assert_eq!(
+        input_value(&body, Field::Place.name()).as_deref(),
+        Some("临江街道")
+    );
+    assert_eq!(
+        input_value(&body, Field::RealName.name()).as_deref(),
+        Some("周建国")
+    );
+    assert_eq!(
+        input_value(&body, Field::Contact.name()).as_deref(),
         Some("13800138000")
     );
-    assert!(input_value(&body, "story").unwrap().contains("渡船"));
+    assert!(
+        input_value(&body, Field::Story.name())
+            .unwrap()
+            .contains("渡船")
+    );
     assert!(body.contains(r#"id="year_then_approx" name="year_then_approx" checked"#));
     assert!(body.contains(r#"value="transport" checked"#));
     assert!(body.contains(r#"value="cc-by-4.0" checked"#));
     assert!(
-        field_error(&body, "place").is_none(),
+        field_error(&body, Field::Place.name()).is_none(),
         "only the refused field has a message"
     );
     assert_eq!(app.story_count().await, 0);
@@ -286,19 +312,19 @@ async fn a_refused_form_comes_back_with_every_value_kept(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn control_characters_are_refused(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    refused(&app, "title", Some("标题\u{0}带空字符"), "title").await;
-    refused(&app, "place", Some("临江\u{1b}[31m街道"), "place").await;
+    refused(&app, Field::Title, Some("标题\u{0}带空字符"), Field::Title).await;
+    refused(&app, Field::Place, Some("临江\u{1b}[31m街道"), Field::Place).await;
     refused(
         &app,
-        "story",
+        Field::Story,
         Some(&format!("{}\u{7}", "字".repeat(60))),
-        "story",
+        Field::Story,
     )
     .await;
-    refused(&app, "title", Some("两行\n标题"), "title").await;
+    refused(&app, Field::Title, Some("两行\n标题"), Field::Title).await;
     accepted(
         &app,
-        "story",
+        Field::Story,
         Some(&format!("{}\n\t{}", "字".repeat(30), "字".repeat(30))),
     )
     .await;
@@ -321,8 +347,8 @@ async fn invalid_utf8_is_refused_and_nothing_stored(db: PgPool) {
 
     let part = reqwest::multipart::Part::bytes(vec![0xE5, 0x9C]);
     let form = reqwest::multipart::Form::new()
-        .text("place", "临江")
-        .part("title", part);
+        .text(Field::Place.name(), "临江")
+        .part(Field::Title.name(), part);
     let response = app
         .client
         .post(app.url("/submit"))
@@ -351,16 +377,19 @@ async fn text_over_one_mebibyte_is_413(db: PgPool) {
         assert!(response.text().await.unwrap().contains("1 MB"));
     }
     let huge = "x".repeat(5 * 1024 * 1024);
-    let response = app.post_form("/submit", &[("story", huge)]).await;
+    let response = app
+        .post_form("/submit", &[(Field::Story.name(), huge)])
+        .await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(app.story_count().await, 0);
 }
 
 /// The valid story padded so that names plus values total exactly `total` bytes.
 fn story_at_total_bytes(total: usize) -> Vec<(&'static str, String)> {
-    let mut fields = story_with("role", None);
-    let used: usize = fields.iter().map(|(n, v)| n.len() + v.len()).sum::<usize>() + "role".len();
-    fields.push(("role", "r".repeat(total - used)));
+    let mut fields = story_with(Field::Role, None);
+    let used: usize =
+        fields.iter().map(|(n, v)| n.len() + v.len()).sum::<usize>() + Field::Role.name().len();
+    fields.push((Field::Role.name(), "r".repeat(total - used)));
     fields
 }
 
@@ -381,10 +410,10 @@ async fn other_content_types_are_415(db: PgPool) {
 async fn html_is_stored_as_text_and_shown_escaped(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let script = "<script>alert('十年')</script>";
-    let mut fields = story_with("title", Some(script));
-    fields.retain(|(n, _)| *n != "story");
+    let mut fields = story_with(Field::Title, Some(script));
+    fields.retain(|(n, _)| *n != Field::Story.name());
     fields.push((
-        "story",
+        Field::Story.name(),
         format!(
             "</textarea><img src=x onerror=alert(1)> {}",
             "字".repeat(60)
@@ -401,7 +430,7 @@ async fn html_is_stored_as_text_and_shown_escaped(db: PgPool) {
     assert!(!body.contains("<img src=x"), "never rendered as markup");
     assert!(body.contains("&lt;script&gt;alert"));
     assert!(
-        tests::html::input_value(&body, "story")
+        tests::html::input_value(&body, Field::Story.name())
             .unwrap()
             .starts_with("</textarea><img"),
         "edit form shows the text as typed"
@@ -414,7 +443,7 @@ async fn a_filled_honeypot_is_refused(db: PgPool) {
     let response = app
         .post_form(
             "/submit",
-            &story_with("website", Some("http://spam.example")),
+            &story_with(Field::Website, Some("http://spam.example")),
         )
         .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
@@ -426,14 +455,14 @@ async fn a_filled_honeypot_is_refused(db: PgPool) {
 async fn a_double_submit_creates_one_story(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let mut fields = valid_story();
-    fields.push(("idempotency_key", "k".repeat(64)));
+    fields.push((Field::IdempotencyKey.name(), "k".repeat(64)));
     let first = app.submit(&fields).await;
     let second = app.submit(&fields).await;
     assert_eq!(first, second, "same tracking page");
     assert_eq!(app.story_count().await, 1);
 
-    let mut changed = story_with("title", Some("另一个故事的标题"));
-    changed.push(("idempotency_key", "k".repeat(64)));
+    let mut changed = story_with(Field::Title, Some("另一个故事的标题"));
+    changed.push((Field::IdempotencyKey.name(), "k".repeat(64)));
     let response = app.post_form("/submit", &changed).await;
     assert_eq!(
         response.status(),
@@ -443,7 +472,7 @@ async fn a_double_submit_creates_one_story(db: PgPool) {
     assert_eq!(app.story_count().await, 1);
 
     let mut too_long = valid_story();
-    too_long.push(("idempotency_key", "k".repeat(65)));
+    too_long.push((Field::IdempotencyKey.name(), "k".repeat(65)));
     let response = app.post_form("/submit", &too_long).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.story_count().await, 1);
@@ -453,7 +482,7 @@ async fn a_double_submit_creates_one_story(db: PgPool) {
 async fn concurrent_submits_with_one_key_create_one_story(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let mut fields = valid_story();
-    fields.push(("idempotency_key", "double-tap".into()));
+    fields.push((Field::IdempotencyKey.name(), "double-tap".into()));
     let sends = (0..6).map(|_| app.post_form("/submit", &fields));
     let responses = futures::future::join_all(sends).await;
     let locations: Vec<String> = responses.iter().map(location).collect();
@@ -467,7 +496,9 @@ async fn more_than_the_hourly_limit_from_one_address_is_429(db: PgPool) {
     for _ in 0..3 {
         app.submit(&valid_story()).await;
         // Refused attempts do not count towards the limit.
-        let response = app.post_form("/submit", &story_with("title", None)).await;
+        let response = app
+            .post_form("/submit", &story_with(Field::Title, None))
+            .await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
     let response = app.post_form("/submit", &valid_story()).await;
@@ -537,7 +568,7 @@ async fn the_contributor_edits_while_pending(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let track = app.submit(&valid_story()).await;
     let response = app
-        .post_form(&track, &story_with("title", Some("改过的标题")))
+        .post_form(&track, &story_with(Field::Title, Some("改过的标题")))
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), format!("{track}?saved=1"));
@@ -587,7 +618,7 @@ async fn an_edit_after_changes_were_requested_goes_back_to_pending(db: PgPool) {
     let body = app.get(&track).await.text().await.unwrap();
     assert!(body.contains("需要修改") && body.contains("edit-story"));
     let response = app
-        .post_form(&track, &story_with("place", Some("临江街道老渡口")))
+        .post_form(&track, &story_with(Field::Place, Some("临江街道老渡口")))
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let status = sqlx::query_scalar!("select status::text from stories")
@@ -602,12 +633,15 @@ async fn an_invalid_edit_keeps_the_values_and_changes_nothing(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let track = app.submit(&valid_story()).await;
     let response = app
-        .post_form(&track, &story_with("title", Some("短")))
+        .post_form(&track, &story_with(Field::Title, Some("短")))
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = response.text().await.unwrap();
-    assert!(field_error(&body, "title").is_some());
-    assert_eq!(input_value(&body, "title").as_deref(), Some("短"));
+    assert!(field_error(&body, Field::Title.name()).is_some());
+    assert_eq!(
+        input_value(&body, Field::Title.name()).as_deref(),
+        Some("短")
+    );
     let stored = sqlx::query!("select title, version from stories")
         .fetch_one(&app.db)
         .await
@@ -630,7 +664,7 @@ async fn approved_or_rejected_stories_cannot_be_edited(db: PgPool) {
         let body = app.get(&track).await.text().await.unwrap();
         assert!(!body.contains("edit-story"), "no edit form when {status}");
         let response = app
-            .post_form(&track, &story_with("title", Some("不该被保存的标题")))
+            .post_form(&track, &story_with(Field::Title, Some("不该被保存的标题")))
             .await;
         assert_eq!(response.status(), StatusCode::CONFLICT, "{status}");
     }
@@ -645,7 +679,7 @@ async fn approved_or_rejected_stories_cannot_be_edited(db: PgPool) {
 async fn withdrawing_asks_first_then_erases_everything_personal(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let mut fields = valid_story();
-    fields.push(("assisted_by", "志愿者小林".into()));
+    fields.push((Field::AssistedBy.name(), "志愿者小林".into()));
     let track = app.submit(&fields).await;
     sqlx::query!("update stories set status = 'approved', published_at = now()")
         .execute(&app.db)
@@ -664,7 +698,8 @@ async fn withdrawing_asks_first_then_erases_everything_personal(db: PgPool) {
     let ask = app.post_form(&format!("{track}/withdraw"), &[]).await;
     assert_eq!(ask.status(), StatusCode::OK);
     let body = ask.text().await.unwrap();
-    assert!(body.contains(r#"name="confirm" value="yes""#));
+    let confirm = format!(r#"name="{}" value="yes""#, WithdrawField::Confirm);
+    assert!(body.contains(&confirm));
     assert_eq!(
         sqlx::query_scalar!("select status::text from stories")
             .fetch_one(&app.db)
@@ -675,7 +710,10 @@ async fn withdrawing_asks_first_then_erases_everything_personal(db: PgPool) {
     );
 
     let response = app
-        .post_form(&format!("{track}/withdraw"), &[("confirm", "yes".into())])
+        .post_form(
+            &format!("{track}/withdraw"),
+            &[(WithdrawField::Confirm.name(), "yes".into())],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), track);
@@ -751,7 +789,10 @@ async fn withdrawing_asks_first_then_erases_everything_personal(db: PgPool) {
 
     // Withdrawing twice is harmless; editing afterwards is not allowed.
     let again = app
-        .post_form(&format!("{track}/withdraw"), &[("confirm", "yes".into())])
+        .post_form(
+            &format!("{track}/withdraw"),
+            &[(WithdrawField::Confirm.name(), "yes".into())],
+        )
         .await;
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
     assert_eq!(
@@ -770,7 +811,8 @@ async fn unknown_tracking_links_are_404(db: PgPool) {
         "/track/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/withdraw",
     ] {
         let response = if path.ends_with("withdraw") {
-            app.post_form(path, &[("confirm", "yes".into())]).await
+            app.post_form(path, &[(WithdrawField::Confirm.name(), "yes".into())])
+                .await
         } else {
             app.get(path).await
         };
@@ -794,13 +836,13 @@ async fn scripts_get_json_answers(db: PgPool) {
     let body: serde_json::Value = ok.json().await.unwrap();
     assert!(body["location"].as_str().unwrap().starts_with("/track/"));
 
-    let bad = json(story_with("title", Some("短"))).await.unwrap();
+    let bad = json(story_with(Field::Title, Some("短"))).await.unwrap();
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: serde_json::Value = bad.json().await.unwrap();
-    assert_eq!(body["errors"][0]["field"], "title");
+    assert_eq!(body["errors"][0]["field"], Field::Title.name());
     assert!(body["errors"][0]["message"].as_str().unwrap().contains('4'));
 
-    let spam = json(story_with("website", Some("x"))).await.unwrap();
+    let spam = json(story_with(Field::Website, Some("x"))).await.unwrap();
     assert_eq!(spam.status(), StatusCode::BAD_REQUEST);
     let body: serde_json::Value = spam.json().await.unwrap();
     assert_eq!(body["error"], "honeypot");
@@ -824,20 +866,23 @@ async fn messages_follow_the_readers_language(db: PgPool) {
         .client
         .post(app.url("/submit"))
         .header("accept-language", "en")
-        .form(&story_with("title", Some("abc")))
+        .form(&story_with(Field::Title, Some("abc")))
         .send()
         .await
         .unwrap();
     let body = refused.text().await.unwrap();
     assert_eq!(
-        field_error(&body, "title").as_deref(),
+        field_error(&body, Field::Title.name()).as_deref(),
         Some("Too short: at least 4 characters, this has 3.")
     );
 
     let chosen = app
         .post_form(
             "/locale",
-            &[("lang", "en".into()), ("next", "/submit".into())],
+            &[
+                (LanguageField::Lang.name(), "en".into()),
+                (LanguageField::Next.name(), "/submit".into()),
+            ],
         )
         .await;
     assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
@@ -899,7 +944,7 @@ async fn a_known_key_and_public_fields_do_not_reveal_the_tracking_link(db: PgPoo
         .into_iter()
         .filter(|(n, _)| !["real_name", "contact"].contains(n))
         .collect();
-    fields.push(("idempotency_key", "kiosk-1".into()));
+    fields.push((Field::IdempotencyKey.name(), "kiosk-1".into()));
     let kiosk = browser();
     let form = kiosk.get(app.url("/submit")).send().await.unwrap();
     let cookie = form.headers()["set-cookie"].to_str().unwrap().to_owned();
@@ -958,7 +1003,7 @@ async fn a_known_key_and_public_fields_do_not_reveal_the_tracking_link(db: PgPoo
 async fn without_cookies_a_repeat_is_bound_to_the_address(db: PgPool) {
     let app = TestApp::spawn_with(db, |c| c.trust_proxy = true).await;
     let mut fields = valid_story();
-    fields.push(("idempotency_key", "script-42".into()));
+    fields.push((Field::IdempotencyKey.name(), "script-42".into()));
     let from = |ip: &'static str| {
         app.client
             .post(app.url("/submit"))

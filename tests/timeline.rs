@@ -6,7 +6,7 @@
     reason = "integration tests: a failed unwrap is a failed test, with its message"
 )]
 
-use app::domain::StoryId;
+use app::domain::{Field, StoryId};
 use reqwest::StatusCode;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -60,37 +60,37 @@ async fn filters_narrow_the_timeline_and_the_api(db: PgPool) {
     let ferry = approved(
         &app,
         &[
-            ("title", "渡口的最后一班船"),
-            ("place", "临江街道"),
-            ("themes", "transport"),
-            ("year_then", "2008"),
-            ("year_now", "2018"),
+            (Field::Title.name(), "渡口的最后一班船"),
+            (Field::Place.name(), "临江街道"),
+            (Field::Themes.name(), "transport"),
+            (Field::YearThen.name(), "2008"),
+            (Field::YearNow.name(), "2018"),
         ],
     )
     .await;
     let school = approved(
         &app,
         &[
-            ("title", "操场铺上了塑胶跑道"),
-            ("place", "城南小学"),
-            ("themes", "education"),
-            ("year_then", "2013"),
-            ("year_now", "2023"),
+            (Field::Title.name(), "操场铺上了塑胶跑道"),
+            (Field::Place.name(), "城南小学"),
+            (Field::Themes.name(), "education"),
+            (Field::YearThen.name(), "2013"),
+            (Field::YearNow.name(), "2023"),
         ],
     )
     .await;
     let clinic = approved(
         &app,
         &[
-            ("title", "楼下有了社区医生"),
-            ("place", "临江街道"),
-            ("themes", "health"),
-            ("year_then", "2015"),
-            ("year_now", "2024"),
+            (Field::Title.name(), "楼下有了社区医生"),
+            (Field::Place.name(), "临江街道"),
+            (Field::Themes.name(), "health"),
+            (Field::YearThen.name(), "2015"),
+            (Field::YearNow.name(), "2024"),
         ],
     )
     .await;
-    app.submit(&story_with("title", Some("还在审核中的故事")))
+    app.submit(&story_with(Field::Title, Some("还在审核中的故事")))
         .await;
 
     assert_eq!(
@@ -141,13 +141,13 @@ async fn filters_narrow_the_timeline_and_the_api(db: PgPool) {
 async fn chinese_search_finds_any_substring_of_two_or_more_characters(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
     let metro = approved(&app, &[
-        ("title", "地铁8号线通到了家门口"),
-        ("story", "以前去市中心要倒两趟公交车，路上一个多小时。二〇二〇年地铁8号线开通，站口就在菜市场旁边，二十分钟就到了，周末还能带孙女去博物馆。"),
+        (Field::Title.name(), "地铁8号线通到了家门口"),
+        (Field::Story.name(), "以前去市中心要倒两趟公交车，路上一个多小时。二〇二〇年地铁8号线开通，站口就在菜市场旁边，二十分钟就到了，周末还能带孙女去博物馆。"),
     ]).await;
     // Has the bigrams 地铁 and 铁8 but never the substring 地铁8.
     let decoy = approved(&app, &[
-        ("title", "铁8路公交和地铁站"),
-        ("story", "小时候坐铁8路公交车上学，车站在老厂门口。后来地铁站修到了厂区，老厂房改成了创意园，公交线路也改了名字。"),
+        (Field::Title.name(), "铁8路公交和地铁站"),
+        (Field::Story.name(), "小时候坐铁8路公交车上学，车站在老厂门口。后来地铁站修到了厂区，老厂房改成了创意园，公交线路也改了名字。"),
     ]).await;
 
     let found = |q: &'static str| {
@@ -218,9 +218,9 @@ async fn pages_have_no_duplicates_or_gaps_while_stories_are_approved(db: PgPool)
         let id = approved(
             &app,
             &[
-                ("title", &format!("第{i}个翻页测试故事")),
-                ("year_then", "2005"),
-                ("year_now", &year_now),
+                (Field::Title.name(), &format!("第{i}个翻页测试故事")),
+                (Field::YearThen.name(), "2005"),
+                (Field::YearNow.name(), &year_now),
             ],
         )
         .await;
@@ -253,9 +253,12 @@ async fn pages_have_no_duplicates_or_gaps_while_stories_are_approved(db: PgPool)
         approved(
             &app,
             &[
-                ("title", &format!("翻页时新批准的故事{pages}")),
-                ("year_then", "2001"),
-                ("year_now", if pages % 2 == 0 { "2025" } else { "2009" }),
+                (Field::Title.name(), &format!("翻页时新批准的故事{pages}")),
+                (Field::YearThen.name(), "2001"),
+                (
+                    Field::YearNow.name(),
+                    if pages % 2 == 0 { "2025" } else { "2009" },
+                ),
             ],
         )
         .await;
@@ -283,17 +286,27 @@ async fn pages_have_no_duplicates_or_gaps_while_stories_are_approved(db: PgPool)
 async fn the_story_page_has_the_comparison_share_tags_and_related_stories(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
     let mut fields = valid_story();
-    fields.push(("photo_then_alt", "二〇一二年的渡口，木船靠在石阶边".into()));
-    fields.push(("photo_then_caption", "老渡口".into()));
-    fields.push(("photo_now_alt", "二〇二二年同一位置的小公园".into()));
+    fields.push((
+        Field::PhotoThenAlt.name(),
+        "二〇一二年的渡口，木船靠在石阶边".into(),
+    ));
+    fields.push((Field::PhotoThenCaption.name(), "老渡口".into()));
+    fields.push((
+        Field::PhotoNowAlt.name(),
+        "二〇二二年同一位置的小公园".into(),
+    ));
     let response = app
         .post_with_files(
             "/submit",
             &fields,
             &[
-                ("photo_then", "then.jpg", tests::fixture("camera_gray.jpg")),
                 (
-                    "photo_now",
+                    Field::PhotoThen.name(),
+                    "then.jpg",
+                    tests::fixture("camera_gray.jpg"),
+                ),
+                (
+                    Field::PhotoNow.name(),
                     "now.jpg",
                     tests::fixture("chelsea_3024x4032_portrait_gps.jpg"),
                 ),
@@ -314,7 +327,7 @@ async fn the_story_page_has_the_comparison_share_tags_and_related_stories(db: Pg
         "pending: not public"
     );
     approve(&db, id).await;
-    let neighbour = approved(&app, &[("title", "同一条街的另一个故事")]).await;
+    let neighbour = approved(&app, &[(Field::Title.name(), "同一条街的另一个故事")]).await;
 
     let page = app
         .get(&format!("/stories/{id}-cong-du-chuan-dao-sui-dao"))
@@ -370,8 +383,8 @@ async fn the_story_page_has_the_comparison_share_tags_and_related_stories(db: Pg
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn feed_sitemap_and_api_list_only_approved_stories(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    let public = approved(&app, &[("title", "公开的故事标题")]).await;
-    app.submit(&story_with("title", Some("待审核的故事标题")))
+    let public = approved(&app, &[(Field::Title.name(), "公开的故事标题")]).await;
+    app.submit(&story_with(Field::Title, Some("待审核的故事标题")))
         .await;
     let feed = app.get("/feed.atom").await;
     assert_eq!(feed.status(), StatusCode::OK);
@@ -408,13 +421,13 @@ async fn feed_sitemap_and_api_list_only_approved_stories(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn the_cached_timeline_changes_as_soon_as_a_story_is_approved(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    approved(&app, &[("title", "缓存里的第一个故事")]).await;
+    approved(&app, &[(Field::Title.name(), "缓存里的第一个故事")]).await;
     // Wait until the listener is up, then fill the cache.
     for _ in 0..50 {
         let _ = app.get("/").await.text().await;
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    app.submit(&story_with("title", Some("刚刚批准的第二个故事")))
+    app.submit(&story_with(Field::Title, Some("刚刚批准的第二个故事")))
         .await;
     let id = StoryId(
         sqlx::query_scalar::<_, i64>("select max(id) from stories")
@@ -485,11 +498,11 @@ async fn nothing_private_leaks_into_any_public_response(db: PgPool) {
         !["real_name", "contact", "consent_show_name", "narrator_name"].contains(n)
     });
     fields.extend([
-        ("real_name", real_name.clone()),
-        ("contact", contact.clone()),
-        ("assisted_by", assisted.clone()),
-        ("narrator_name", hidden_name.clone()),
-        ("title", "公开但不署名的故事".into()),
+        (Field::RealName.name(), real_name.clone()),
+        (Field::Contact.name(), contact.clone()),
+        (Field::AssistedBy.name(), assisted.clone()),
+        (Field::NarratorName.name(), hidden_name.clone()),
+        (Field::Title.name(), "公开但不署名的故事".into()),
     ]);
     app.submit(&fields).await;
     let public = StoryId(
@@ -521,10 +534,10 @@ async fn nothing_private_leaks_into_any_public_response(db: PgPool) {
             "这是一段足够长的故事正文，用来满足五十个字的最短长度要求，内容本身并不重要。"
         );
         app.submit(
-            &story_with("title", Some(&title))
+            &story_with(Field::Title, Some(&title))
                 .into_iter()
-                .filter(|(n, _)| *n != "story")
-                .chain([("story", body)])
+                .filter(|(n, _)| *n != Field::Story.name())
+                .chain([(Field::Story.name(), body)])
                 .collect::<Vec<_>>(),
         )
         .await;
@@ -622,7 +635,7 @@ async fn nothing_private_leaks_into_any_public_response(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn sitemap_parts_are_cached_until_a_public_change(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    let first = approved(&app, &[("title", "第一个进站点地图的故事")]).await;
+    let first = approved(&app, &[(Field::Title.name(), "第一个进站点地图的故事")]).await;
     // Wait until the listener is up, then fill the cache.
     for _ in 0..50 {
         let _ = app.get("/sitemaps/0.xml").await.text().await;
@@ -673,7 +686,7 @@ async fn sitemap_parts_are_cached_until_a_public_change(db: PgPool) {
     );
 
     // An approval tells every instance: the next request rebuilds.
-    let announced = approved(&app, &[("title", "正式批准的故事")]).await;
+    let announced = approved(&app, &[(Field::Title.name(), "正式批准的故事")]).await;
     let mut fresh = false;
     for _ in 0..100 {
         let part = app.get("/sitemaps/0.xml").await.text().await.unwrap();
@@ -695,12 +708,12 @@ async fn sitemap_parts_are_cached_until_a_public_change(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn the_sitemap_index_lists_the_id_ranges_that_hold_stories(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    let low = approved(&app, &[("title", "编号很小的故事")]).await;
+    let low = approved(&app, &[(Field::Title.name(), "编号很小的故事")]).await;
     sqlx::query("select setval(pg_get_serial_sequence('stories', 'id'), 120000)")
         .execute(&db)
         .await
         .unwrap();
-    let high = approved(&app, &[("title", "编号很大的故事")]).await;
+    let high = approved(&app, &[(Field::Title.name(), "编号很大的故事")]).await;
     assert!(high.0 > 120_000);
     let mut index = String::new();
     for _ in 0..100 {
@@ -751,7 +764,7 @@ async fn quietly(db: &PgPool, sql: &str, id: StoryId) {
 
 /// Submits a story and approves it without telling the page cache.
 async fn quietly_approved(app: &TestApp, title: &str) -> StoryId {
-    app.submit(&story_with("title", Some(title))).await;
+    app.submit(&story_with(Field::Title, Some(title))).await;
     let id = StoryId(
         sqlx::query_scalar::<_, i64>("select max(id) from stories")
             .fetch_one(&app.db)
@@ -778,7 +791,7 @@ async fn warm(app: &TestApp, path: &str) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn cache_keys_ignore_unknown_parameters_and_their_order(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    approved(&app, &[("title", "按主题缓存的故事")]).await;
+    approved(&app, &[(Field::Title.name(), "按主题缓存的故事")]).await;
     warm(&app, "/?theme=transport").await;
     quietly_approved(&app, "悄悄批准的交通故事").await;
     for path in [
@@ -807,7 +820,7 @@ async fn cache_keys_ignore_unknown_parameters_and_their_order(db: PgPool) {
 async fn a_flood_of_unique_urls_does_not_evict_the_cached_home_page(db: PgPool) {
     use futures::StreamExt;
     let app = TestApp::spawn(db.clone()).await;
-    approved(&app, &[("title", "首页上缓存的故事")]).await;
+    approved(&app, &[(Field::Title.name(), "首页上缓存的故事")]).await;
     // Full pages, so that the flood is well past the cache's 16 MB.
     server::generate::generate(&db, 40).await.unwrap();
     warm(&app, "/").await;
@@ -847,7 +860,7 @@ async fn a_flood_of_unique_urls_does_not_evict_the_cached_home_page(db: PgPool) 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn story_pages_are_cached_until_a_story_is_approved_or_withdrawn(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    let story = approved(&app, &[("title", "缓存的故事页")]).await;
+    let story = approved(&app, &[(Field::Title.name(), "缓存的故事页")]).await;
     let path = format!("/stories/{}", story.0);
     warm(&app, &path).await;
     quietly(
@@ -863,7 +876,7 @@ async fn story_pages_are_cached_until_a_story_is_approved_or_withdrawn(db: PgPoo
     }
 
     // Another story's approval clears the cache: the page is rendered again.
-    approved(&app, &[("title", "另一个批准的故事")]).await;
+    approved(&app, &[(Field::Title.name(), "另一个批准的故事")]).await;
     let mut fresh = false;
     for _ in 0..100 {
         let html = app.get(&path).await.text().await.unwrap();
@@ -919,21 +932,34 @@ async fn related_stories_are_the_same_place_first_then_shared_themes_newest_firs
     let same_place = approved(
         &app,
         &[
-            ("themes", "housing"),
-            ("year_then", "2000"),
-            ("year_now", "2005"),
+            (Field::Themes.name(), "housing"),
+            (Field::YearThen.name(), "2000"),
+            (Field::YearNow.name(), "2005"),
         ],
     )
     .await;
     let mut by_theme = Vec::new();
     for year_now in ["2019", "2020", "2021", "2023", "2024"] {
         by_theme.push(
-            approved(&app, &[("place", "银杏路"), ("year_now", year_now)])
-                .await
-                .0,
+            approved(
+                &app,
+                &[
+                    (Field::Place.name(), "银杏路"),
+                    (Field::YearNow.name(), year_now),
+                ],
+            )
+            .await
+            .0,
         );
     }
-    approved(&app, &[("place", "银杏路"), ("themes", "housing")]).await;
+    approved(
+        &app,
+        &[
+            (Field::Place.name(), "银杏路"),
+            (Field::Themes.name(), "housing"),
+        ],
+    )
+    .await;
     let [a, b, c, d, e] = by_theme[..] else {
         unreachable!()
     };
@@ -966,7 +992,7 @@ async fn related_stories_are_the_same_place_first_then_shared_themes_newest_firs
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn without_a_page_cache_every_page_is_rendered_afresh(db: PgPool) {
     let app = TestApp::spawn_with(db.clone(), |config| config.page_cache_mb = 0).await;
-    let story = approved(&app, &[("title", "不缓存的故事页")]).await;
+    let story = approved(&app, &[(Field::Title.name(), "不缓存的故事页")]).await;
     let path = format!("/stories/{}", story.0);
     // Long enough for the listener to come up: a cache would now hold both pages.
     warm(&app, &path).await;
@@ -989,13 +1015,13 @@ async fn a_search_past_its_candidate_bound_asks_for_another_word(db: PgPool) {
     // Each has the pairs 很多 and 多了 but never 很多了: a candidate that fails the check.
     for place in ["临江街道", "银杏路", "城南街道", "老码头"] {
         approved(&app, &[
-            ("title", &format!("{place}的很多老邻居")),
-            ("story", "小区改造以后，很多老邻居搬走了。大家见面少了，话也说多了几句，逢年过节还会在新建的广场上聚一聚，聊聊以前的日子。"),
+            (Field::Title.name(), &format!("{place}的很多老邻居")),
+            (Field::Story.name(), "小区改造以后，很多老邻居搬走了。大家见面少了，话也说多了几句，逢年过节还会在新建的广场上聚一聚，聊聊以前的日子。"),
         ]).await;
     }
     let market = approved(&app, &[
-        ("title", "菜市场搬进了新大楼"),
-        ("story", "以前的菜市场是露天的，下雨天满地泥水。后来菜市场搬进了新大楼，有了空调和电子秤，摊主们也都用上了扫码付款。"),
+        (Field::Title.name(), "菜市场搬进了新大楼"),
+        (Field::Story.name(), "以前的菜市场是露天的，下雨天满地泥水。后来菜市场搬进了新大楼，有了空调和电子秤，摊主们也都用上了扫码付款。"),
     ]).await;
 
     let answer = |q: &'static str| {

@@ -8,6 +8,7 @@
     reason = "integration tests: a failed unwrap is a failed test, with its message"
 )]
 
+use app::domain::Field;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use sqlx::PgPool;
@@ -155,10 +156,10 @@ async fn a_silent_body_is_cut_off_too(db: PgPool) {
 fn multipart_story_with_photo(boundary: &str, photo_size: usize) -> Vec<u8> {
     let mut fields = valid_story();
     fields.extend([
-        ("photo_then_alt", "渡口".to_owned()),
-        ("photo_then_year", String::new()),
-        ("photo_then_caption", String::new()),
-        ("photo_then_credit", String::new()),
+        (Field::PhotoThenAlt.name(), "渡口".to_owned()),
+        (Field::PhotoThenYear.name(), String::new()),
+        (Field::PhotoThenCaption.name(), String::new()),
+        (Field::PhotoThenCredit.name(), String::new()),
     ]);
     let mut body = Vec::new();
     for (name, value) in fields {
@@ -410,14 +411,14 @@ async fn every_response_type_carries_the_security_headers(db: PgPool) {
     let fields = {
         let mut f = valid_story();
         f.extend([
-            ("photo_then_alt", "渡口".to_owned()),
-            ("photo_then_year", String::new()),
-            ("photo_then_caption", String::new()),
-            ("photo_then_credit", String::new()),
+            (Field::PhotoThenAlt.name(), "渡口".to_owned()),
+            (Field::PhotoThenYear.name(), String::new()),
+            (Field::PhotoThenCaption.name(), String::new()),
+            (Field::PhotoThenCredit.name(), String::new()),
         ]);
         f
     };
-    let files = [("photo_then", "a.jpg", fixture("camera_gray.jpg"))];
+    let files = [(Field::PhotoThen.name(), "a.jpg", fixture("camera_gray.jpg"))];
     let track = location(&app.post_with_files("/submit", &fields, &files).await);
     app.run_photo_jobs().await;
     app.approve_all().await;
@@ -636,8 +637,12 @@ async fn a_submission_cut_off_from_the_database_answers_503_and_keeps_nothing(db
         let app = app.clone();
         async move {
             let mut fields = valid_story();
-            fields.push(("photo_then_alt", "江边的旧仓库".into()));
-            let photo = ("photo_then", "photo.jpg", fixture("camera_gray.jpg"));
+            fields.push((Field::PhotoThenAlt.name(), "江边的旧仓库".into()));
+            let photo = (
+                Field::PhotoThen.name(),
+                "photo.jpg",
+                fixture("camera_gray.jpg"),
+            );
             app.post_with_files("/submit", &fields, &[photo]).await
         }
     });

@@ -80,6 +80,7 @@ pub fn field_error(locale: Locale, error: FieldError) -> String {
         }
         FieldError::PasswordBlank => td_string!(locale, common.error.password_blank).to_string(),
         FieldError::PasswordWeak => td_string!(locale, common.error.password_weak).to_string(),
+        FieldError::EmailTaken => td_string!(locale, moderation.accounts.email_taken).to_string(),
         FieldError::PhotoPairRequired => {
             td_string!(locale, common.error.photo_pair_required).to_string()
         }

@@ -286,7 +286,7 @@ pub enum SeedError {
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("storage: {0}")]
-    Storage(#[from] crate::submission::store::SubmissionError),
+    Storage(#[from] crate::submission::error::SubmissionError),
     #[error("storage: {0}")]
     Photos(#[from] crate::media::upload::IntakeError),
     #[error("demo story invalid: {0}")]

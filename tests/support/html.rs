@@ -17,11 +17,12 @@ pub fn text_of(page: &Html, css: &str) -> Option<String> {
 }
 
 /// The message shown beside a field (`<p id="err-{field}">`), if any.
-pub fn field_error(body: &str, field: &str) -> Option<String> {
+pub fn field_error(body: &str, field: impl std::fmt::Display) -> Option<String> {
     text_of(&parse(body), &format!("#err-{field}")).filter(|t| !t.is_empty())
 }
 
-pub fn input_value(body: &str, name: &str) -> Option<String> {
+/// The value of the (first) control named `name`: a form field, or its wire name.
+pub fn input_value(body: &str, name: impl std::fmt::Display) -> Option<String> {
     let page = parse(body);
     let found = page
         .select(&selector(&format!("[name=\"{name}\"]")))

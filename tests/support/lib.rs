@@ -1,6 +1,7 @@
 //! Test support: the real router served on a random local port, against a fresh PostgreSQL
 //! database per test (`#[sqlx::test(migrator = "server::db::MIGRATOR")]`).
 
+use app::domain::Field;
 use reqwest::redirect::Policy;
 use reqwest::{Response, StatusCode};
 use server::config::Config;
@@ -187,42 +188,33 @@ pub fn location(response: &Response) -> String {
 /// A story that passes every rule, as form fields. Tests change one field at a time.
 pub fn valid_story() -> Vec<(&'static str, String)> {
     vec![
-        ("title", "从渡船到过江隧道".into()),
-        ("story", "二〇一二年我每天坐渡船过江上班，雾大的早晨船就停航。后来隧道修通了，地铁四分钟就到对岸，渡口改成了小公园。".into()),
-        ("narrator_name", "老周".into()),
-        ("real_name", "周建国".into()),
-        ("role", "退休轮机员".into()),
-        ("place", "临江街道".into()),
-        ("year_then", "2012".into()),
-        ("year_now", "2022".into()),
-        ("themes", "transport".into()),
-        ("contact", "13800138000".into()),
-        ("consent_publish", "on".into()),
-        ("consent_show_name", "on".into()),
-        ("licence", "cc-by-4.0".into()),
-        ("website", String::new()),
+        (Field::Title.name(), "从渡船到过江隧道".into()),
+        (Field::Story.name(), "二〇一二年我每天坐渡船过江上班，雾大的早晨船就停航。后来隧道修通了，地铁四分钟就到对岸，渡口改成了小公园。".into()),
+        (Field::NarratorName.name(), "老周".into()),
+        (Field::RealName.name(), "周建国".into()),
+        (Field::Role.name(), "退休轮机员".into()),
+        (Field::Place.name(), "临江街道".into()),
+        (Field::YearThen.name(), "2012".into()),
+        (Field::YearNow.name(), "2022".into()),
+        (Field::Themes.name(), "transport".into()),
+        (Field::Contact.name(), "13800138000".into()),
+        (Field::ConsentPublish.name(), "on".into()),
+        (Field::ConsentShowName.name(), "on".into()),
+        (Field::Licence.name(), "cc-by-4.0".into()),
+        (Field::Website.name(), String::new()),
     ]
 }
 
 /// `valid_story()` with one field replaced (or removed when `value` is `None`).
-pub fn story_with(name: &str, value: Option<&str>) -> Vec<(&'static str, String)> {
+pub fn story_with(field: Field, value: Option<&str>) -> Vec<(&'static str, String)> {
     let mut fields: Vec<_> = valid_story()
         .into_iter()
-        .filter(|(n, _)| *n != name)
+        .filter(|(n, _)| *n != field.name())
         .collect();
     if let Some(value) = value {
-        let key = valid_story()
-            .into_iter()
-            .map(|(n, _)| n)
-            .find(|n| *n == name)
-            .unwrap_or_else(|| leak(name));
-        fields.push((key, value.to_owned()));
+        fields.push((field.name(), value.to_owned()));
     }
     fields
-}
-
-fn leak(name: &str) -> &'static str {
-    Box::leak(name.to_owned().into_boxed_str())
 }
 
 /// A test photo from `tests/fixtures/photos/`.

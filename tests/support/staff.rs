@@ -1,7 +1,10 @@
 //! Moderator and admin accounts for tests, and clients signed in as them.
 
 use super::{TestApp, location};
-use app::domain::{AccountId, AccountRole, DisplayName, Email, NewPassword, StoryId};
+use app::domain::{
+    AccountId, AccountRole, DisplayName, Email, Field, NewPassword, ReviewField, SignInField,
+    StoryId,
+};
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use server::accounts::store::{self, Created};
@@ -40,7 +43,10 @@ impl TestApp {
         let client = browser_like_client();
         let response = client
             .post(self.url("/login"))
-            .form(&[("email", email), ("password", PASSWORD)])
+            .form(&[
+                (SignInField::Email.name(), email),
+                (SignInField::Password.name(), PASSWORD),
+            ])
             .send()
             .await
             .expect("POST /login");
@@ -54,7 +60,7 @@ impl TestApp {
 
     /// Submits `valid_story()` and returns its id and tracking path.
     pub async fn submit_story(&self, title: &str) -> (StoryId, String) {
-        let fields = super::story_with("title", Some(title));
+        let fields = super::story_with(Field::Title, Some(title));
         let track = self.submit(&fields).await;
         let id = sqlx::query_scalar::<_, i64>("select max(id) from stories")
             .fetch_one(&self.db)
@@ -107,9 +113,9 @@ pub async fn decide(
     client
         .post(app.url(&format!("/moderate/stories/{id}/decide")))
         .form(&[
-            ("decision", decision),
-            ("version", &version.to_string()),
-            ("message", message),
+            (ReviewField::Decision.name(), decision),
+            (ReviewField::Version.name(), &version.to_string()),
+            (ReviewField::Message.name(), message),
         ])
         .send()
         .await

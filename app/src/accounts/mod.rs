@@ -1,9 +1,9 @@
 //! Moderator sign-in and the admins' account management pages.
 
-use crate::domain::{AccountId, AccountRole};
-use crate::locale::{self, Locale};
+use crate::domain::{AccountField, AccountId, AccountInput, AccountRole, FormErrors, SignInField};
+use crate::locale;
 use crate::moderation::StaffNav;
-use crate::ui::{Document, PageMeta, current_locale, error_for, field_class};
+use crate::ui::{Document, PageMeta, current_locale, field_class};
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
 
@@ -25,20 +25,22 @@ pub fn LoginPage(email: String, next: String, failure: Option<LoginFailure>) -> 
     let message = failure.map(|f| match f {
         LoginFailure::WrongCredentials => td_string!(locale, moderation.login.wrong),
     });
+    let email_name = SignInField::Email.name();
+    let password_name = SignInField::Password.name();
     view! {
         <Document meta>
             <section class="login narrow">
                 <h1>{td!(locale, moderation.login.title)}</h1>
                 {message.map(|m| view! { <p class="error-summary" role="alert">{m}</p> })}
                 <form method="post" action="/login">
-                    <input type="hidden" name="next" value=next />
+                    <input type="hidden" name=SignInField::Next.name() value=next />
                     <div class="field">
-                        <label for="email">{td!(locale, moderation.login.email)}</label>
-                        <input id="email" name="email" type="email" autocomplete="username" required value=email />
+                        <label for=email_name>{td!(locale, moderation.login.email)}</label>
+                        <input id=email_name name=email_name type="email" autocomplete="username" required value=email />
                     </div>
                     <div class="field">
-                        <label for="password">{td!(locale, moderation.login.password)}</label>
-                        <input id="password" name="password" type="password" autocomplete="current-password" required />
+                        <label for=password_name>{td!(locale, moderation.login.password)}</label>
+                        <input id=password_name name=password_name type="password" autocomplete="current-password" required />
                     </div>
                     <div class="form-actions">
                         <button type="submit" class="primary">{td!(locale, moderation.login.submit)}</button>
@@ -76,19 +78,15 @@ pub enum AccountsNotice {
     PasswordSet,
 }
 
-pub fn email_taken_message(locale: Locale) -> String {
-    td_string!(locale, moderation.accounts.email_taken).to_owned()
-}
-
 #[component]
 pub fn AccountsPage(
     accounts: Vec<AccountRow>,
     draft: NewAccountDraft,
-    /// (field name, localized message)
-    errors: Vec<(String, String)>,
+    errors: FormErrors<AccountInput>,
     notice: Option<AccountsNotice>,
 ) -> impl IntoView {
     let locale = current_locale();
+    let message_of = move |input| errors.get(input).map(|e| locale::field_error(locale, e));
     let meta = PageMeta {
         title: td_string!(locale, moderation.accounts.title).to_owned(),
         noindex: true,
@@ -104,7 +102,7 @@ pub fn AccountsPage(
         .into_iter()
         .map(|a| {
             let id = a.id;
-            let reset_error = error_for(&errors, &format!("password-{id}"));
+            let reset_error = message_of(AccountInput::Password(id));
             let toggle = if a.active {
                 (!a.is_self).then(|| view! {
                     <form method="post" action=format!("/admin/accounts/{id}/deactivate")>
@@ -118,7 +116,7 @@ pub fn AccountsPage(
                     </form>
                 }.into_any())
             };
-            let input_id = format!("password-{id}");
+            let input_id = format!("{}-{id}", AccountField::Password);
             view! {
                 <tr>
                     <td>{a.display_name}{a.is_self.then(|| td_string!(locale, moderation.accounts.you))}</td>
@@ -130,7 +128,7 @@ pub fn AccountsPage(
                         {toggle}
                         <form method="post" action=format!("/admin/accounts/{id}/password") class="inline-form">
                             <label for=input_id.clone()>{td!(locale, moderation.accounts.new_password)}</label>
-                            <input id=input_id type="password" name="password" autocomplete="new-password" minlength="12" required />
+                            <input id=input_id type="password" name=AccountField::Password.name() autocomplete="new-password" minlength="12" required />
                             <button type="submit">{td!(locale, moderation.accounts.reset)}</button>
                             {reset_error.map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                         </form>
@@ -139,12 +137,13 @@ pub fn AccountsPage(
             }
         })
         .collect_view();
-    let field = move |name: &'static str,
+    let field = move |field: AccountField,
                       label: &'static str,
                       kind: &'static str,
                       value: String,
                       autocomplete: &'static str| {
-        let message = error_for(&errors, name);
+        let name = field.name();
+        let message = message_of(AccountInput::New(field));
         let class = field_class(message.is_some());
         view! {
             <div class=class>
@@ -154,7 +153,8 @@ pub fn AccountsPage(
             </div>
         }
     };
-    let is_admin = draft.role == "admin";
+    let is_admin = draft.role == AccountRole::Admin.slug();
+    let role = AccountField::Role.name();
     view! {
         <Document meta>
             <StaffNav is_admin=true />
@@ -176,16 +176,16 @@ pub fn AccountsPage(
                 </div>
                 <h2>{td!(locale, moderation.accounts.create_heading)}</h2>
                 <form method="post" action="/admin/accounts" class="account-form">
-                    {field("email", td_string!(locale, moderation.accounts.email), "email", draft.email, "off")}
-                    {field("display_name", td_string!(locale, moderation.accounts.display_name), "text", draft.display_name, "off")}
+                    {field(AccountField::Email, td_string!(locale, moderation.accounts.email), "email", draft.email, "off")}
+                    {field(AccountField::DisplayName, td_string!(locale, moderation.accounts.display_name), "text", draft.display_name, "off")}
                     <div class="field">
-                        <label for="new-role">{td!(locale, moderation.accounts.role)}</label>
-                        <select id="new-role" name="role">
-                            <option value="moderator" selected=!is_admin>{td!(locale, moderation.accounts.moderator)}</option>
-                            <option value="admin" selected=is_admin>{td!(locale, moderation.accounts.admin)}</option>
+                        <label for=format!("new-{role}")>{td!(locale, moderation.accounts.role)}</label>
+                        <select id=format!("new-{role}") name=role>
+                            <option value=AccountRole::Moderator.slug() selected=!is_admin>{td!(locale, moderation.accounts.moderator)}</option>
+                            <option value=AccountRole::Admin.slug() selected=is_admin>{td!(locale, moderation.accounts.admin)}</option>
                         </select>
                     </div>
-                    {field("password", td_string!(locale, moderation.accounts.password), "password", String::new(), "new-password")}
+                    {field(AccountField::Password, td_string!(locale, moderation.accounts.password), "password", String::new(), "new-password")}
                     <div class="form-actions">
                         <button type="submit" class="primary">{td!(locale, moderation.accounts.create)}</button>
                     </div>

@@ -1,3 +1,6 @@
+use super::errors::PhotoPart;
+use super::field::Field;
+use super::form::is_checked;
 use super::photo::{PhotoDraft, PhotoSlot};
 use serde::{Deserialize, Serialize};
 
@@ -38,13 +41,13 @@ pub struct PhotoColumns {
 }
 
 impl PhotoColumns {
-    fn set(&mut self, part: &str, value: &str) {
+    fn set(&mut self, part: PhotoPart, value: &str) {
         let column = match part {
-            "year" => &mut self.years,
-            "caption" => &mut self.captions,
-            "credit" => &mut self.credits,
-            "alt" => &mut self.alts,
-            _ => return,
+            PhotoPart::Year => &mut self.years,
+            PhotoPart::Caption => &mut self.captions,
+            PhotoPart::Credit => &mut self.credits,
+            PhotoPart::Alt => &mut self.alts,
+            PhotoPart::File => return,
         };
         column.push(value.to_owned());
     }
@@ -61,14 +64,6 @@ impl PhotoColumns {
     }
 }
 
-/// A checkbox counts as ticked when it sends `on` (what browsers send), `true`, `1` or `yes`.
-pub fn is_checked(value: &str) -> bool {
-    matches!(
-        value.trim().to_ascii_lowercase().as_str(),
-        "on" | "true" | "1" | "yes"
-    )
-}
-
 impl StoryDraft {
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> StoryDraft {
         let mut draft = StoryDraft::default();
@@ -78,35 +73,48 @@ impl StoryDraft {
         draft
     }
 
-    /// Sets one posted field. A repeated single-valued field keeps its last value.
+    /// Sets one posted field by name; unknown names are ignored.
     pub fn set(&mut self, name: &str, value: &str) {
+        if let Some(field) = Field::from_name(name) {
+            self.set_field(field, value);
+        }
+    }
+
+    /// Sets one posted field. A repeated single-valued field keeps its last value.
+    pub fn set_field(&mut self, field: Field, value: &str) {
         let text = |slot: &mut String| *slot = value.to_owned();
-        match name {
-            "title" => text(&mut self.title),
-            "story" => text(&mut self.story),
-            "narrator_name" => text(&mut self.narrator_name),
-            "real_name" => text(&mut self.real_name),
-            "role" => text(&mut self.role),
-            "place" => text(&mut self.place),
-            "year_then" => text(&mut self.year_then),
-            "year_now" => text(&mut self.year_now),
-            "contact" => text(&mut self.contact),
-            "assisted_by" => text(&mut self.assisted_by),
-            "licence" => text(&mut self.licence),
-            "website" => text(&mut self.website),
-            "idempotency_key" => text(&mut self.idempotency_key),
-            "themes" => self.themes.push(value.to_owned()),
-            "year_then_approx" => self.year_then_approx = is_checked(value),
-            "consent_publish" => self.consent_publish = is_checked(value),
-            "consent_show_name" => self.consent_show_name = is_checked(value),
-            "consent_faces" => self.consent_faces = is_checked(value),
-            _ => {
-                if let Some(part) = name.strip_prefix("photo_then_") {
-                    self.photos_then.set(part, value);
-                } else if let Some(part) = name.strip_prefix("photo_now_") {
-                    self.photos_now.set(part, value);
+        match field {
+            Field::Title => text(&mut self.title),
+            Field::Story => text(&mut self.story),
+            Field::NarratorName => text(&mut self.narrator_name),
+            Field::RealName => text(&mut self.real_name),
+            Field::Role => text(&mut self.role),
+            Field::Place => text(&mut self.place),
+            Field::YearThen => text(&mut self.year_then),
+            Field::YearNow => text(&mut self.year_now),
+            Field::Contact => text(&mut self.contact),
+            Field::AssistedBy => text(&mut self.assisted_by),
+            Field::Licence => text(&mut self.licence),
+            Field::Website => text(&mut self.website),
+            Field::IdempotencyKey => text(&mut self.idempotency_key),
+            Field::Themes => self.themes.push(value.to_owned()),
+            Field::YearThenApprox => self.year_then_approx = is_checked(value),
+            Field::ConsentPublish => self.consent_publish = is_checked(value),
+            Field::ConsentShowName => self.consent_show_name = is_checked(value),
+            Field::ConsentFaces => self.consent_faces = is_checked(value),
+            Field::RemovePhoto => {}
+            photo => {
+                if let Some((slot, part)) = PhotoSlot::of_field(photo) {
+                    self.photos_mut(slot).set(part, value);
                 }
             }
+        }
+    }
+
+    fn photos_mut(&mut self, slot: PhotoSlot) -> &mut PhotoColumns {
+        match slot {
+            PhotoSlot::Then => &mut self.photos_then,
+            PhotoSlot::Now => &mut self.photos_now,
         }
     }
 
@@ -129,14 +137,27 @@ mod tests {
     #[test]
     fn collects_repeated_themes_and_checkboxes() {
         let draft = StoryDraft::from_pairs([
-            ("themes", "transport"),
-            ("themes", "housing"),
-            ("consent_publish", "on"),
-            ("consent_faces", "off"),
+            (Field::Themes.name(), "transport"),
+            (Field::Themes.name(), "housing"),
+            (Field::ConsentPublish.name(), "on"),
+            (Field::ConsentFaces.name(), "off"),
+            (Field::PhotoNowAlt.name(), "江边"),
             ("unknown", "x"),
         ]);
         assert_eq!(draft.themes, vec!["transport", "housing"]);
         assert!(draft.consent_publish);
         assert!(!draft.consent_faces);
+        assert_eq!(draft.photos_now.alts, vec!["江边"]);
+    }
+
+    /// The draft's serialized names are the form's: the JSON of a draft and the form agree.
+    #[test]
+    fn serialized_names_are_the_form_names() {
+        let json = serde_json::to_value(StoryDraft::default()).unwrap();
+        let keys = json.as_object().unwrap();
+        for field in Field::ALL {
+            let stored = PhotoSlot::of_field(*field).is_none() && *field != Field::RemovePhoto;
+            assert_eq!(keys.contains_key(field.name()), stored, "{field}");
+        }
     }
 }

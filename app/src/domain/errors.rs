@@ -29,6 +29,8 @@ pub enum FieldError {
     PasswordBlank,
     /// A new password that is easy to guess (zxcvbn score below 3).
     PasswordWeak,
+    /// A new account's address that another account already has.
+    EmailTaken,
     /// `REQUIRE_PHOTO_PAIR=true` and a side of the pair has no photo.
     PhotoPairRequired,
     /// One photo's file or detail; `index` counts from 1 on its side of the pair.
@@ -47,6 +49,16 @@ pub enum PhotoPart {
     Caption,
     Credit,
     Alt,
+}
+
+impl PhotoPart {
+    pub const ALL: [PhotoPart; 5] = [
+        PhotoPart::File,
+        PhotoPart::Year,
+        PhotoPart::Caption,
+        PhotoPart::Credit,
+        PhotoPart::Alt,
+    ];
 }
 
 /// Why an uploaded file was refused. Checked from the file's structure before any pixel is
@@ -126,18 +138,25 @@ impl TextProblem {
     }
 }
 
-/// Every refused field of one form, in form order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FormErrors(Vec<(Field, FieldError)>);
+/// Every refused field of one form, in form order, keyed by the form's field (or, where one
+/// page holds several forms or repeated groups, by what names the refused input).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormErrors<F = Field>(Vec<(F, FieldError)>);
 
-impl FormErrors {
-    pub fn add(&mut self, field: Field, error: FieldError) {
+impl<F> Default for FormErrors<F> {
+    fn default() -> Self {
+        FormErrors(Vec::new())
+    }
+}
+
+impl<F: Copy + Eq> FormErrors<F> {
+    pub fn add(&mut self, field: F, error: FieldError) {
         if self.get(field).is_none() {
             self.0.push((field, error));
         }
     }
 
-    pub fn get(&self, field: Field) -> Option<FieldError> {
+    pub fn get(&self, field: F) -> Option<FieldError> {
         self.0.iter().find(|(f, _)| *f == field).map(|(_, e)| *e)
     }
 
@@ -145,13 +164,22 @@ impl FormErrors {
         self.0.is_empty()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (Field, FieldError)> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = (F, FieldError)> + '_ {
         self.0.iter().copied()
     }
 
     /// Records the error of a parse step and returns its value, so a form can collect every
     /// error in one pass instead of stopping at the first.
-    pub fn check<T>(&mut self, field: Field, result: Result<T, FieldError>) -> Option<T> {
+    pub fn check<T>(&mut self, field: F, result: Result<T, FieldError>) -> Option<T> {
         result.map_err(|error| self.add(field, error)).ok()
+    }
+
+    /// The same errors under other keys (a form's fields as part of a larger page).
+    pub fn map<G: Copy + Eq>(&self, key: impl Fn(F) -> G) -> FormErrors<G> {
+        let mut errors = FormErrors::default();
+        for (field, error) in self.iter() {
+            errors.add(key(field), error);
+        }
+        errors
     }
 }

@@ -1,69 +1,43 @@
-use serde::{Deserialize, Serialize};
+//! The fields of the public submission contract (see docs/api.md), also posted by the
+//! contributor's edit on the tracking page. `name()` is the form field name; it is also the id
+//! suffix of the field's error message in the page.
 
-/// The fields of the public submission contract (see docs/api.md). `name()` is the form field
-/// name; it is also the id suffix of the field's error message in the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Field {
-    Title,
-    Story,
-    NarratorName,
-    RealName,
-    Role,
-    Place,
-    YearThen,
-    YearNow,
-    Themes,
-    Contact,
-    AssistedBy,
-    ConsentPublish,
-    Licence,
-    IdempotencyKey,
-    PhotoThen,
-    PhotoNow,
-}
+use super::form::form_fields;
 
-impl Field {
-    pub const ALL: [Field; 16] = [
-        Field::Title,
-        Field::Story,
-        Field::NarratorName,
-        Field::RealName,
-        Field::Role,
-        Field::Place,
-        Field::YearThen,
-        Field::YearNow,
-        Field::Themes,
-        Field::Contact,
-        Field::AssistedBy,
-        Field::ConsentPublish,
-        Field::Licence,
-        Field::IdempotencyKey,
-        Field::PhotoThen,
-        Field::PhotoNow,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Field::Title => "title",
-            Field::Story => "story",
-            Field::NarratorName => "narrator_name",
-            Field::RealName => "real_name",
-            Field::Role => "role",
-            Field::Place => "place",
-            Field::YearThen => "year_then",
-            Field::YearNow => "year_now",
-            Field::Themes => "themes",
-            Field::Contact => "contact",
-            Field::AssistedBy => "assisted_by",
-            Field::ConsentPublish => "consent_publish",
-            Field::Licence => "licence",
-            Field::IdempotencyKey => "idempotency_key",
-            Field::PhotoThen => "photo_then",
-            Field::PhotoNow => "photo_now",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Field> {
-        Field::ALL.into_iter().find(|field| field.name() == name)
+form_fields! {
+    /// One field of the story form.
+    pub enum Field {
+        Title = "title",
+        Story = "story",
+        NarratorName = "narrator_name",
+        RealName = "real_name",
+        Role = "role",
+        Place = "place",
+        YearThen = "year_then",
+        YearNow = "year_now",
+        YearThenApprox = "year_then_approx",
+        Themes = "themes",
+        Contact = "contact",
+        AssistedBy = "assisted_by",
+        ConsentPublish = "consent_publish",
+        ConsentShowName = "consent_show_name",
+        ConsentFaces = "consent_faces",
+        Licence = "licence",
+        IdempotencyKey = "idempotency_key",
+        /// The honeypot: people leave it empty.
+        Website = "website",
+        PhotoThen = "photo_then",
+        PhotoNow = "photo_now",
+        /// Repeated: the i-th value belongs to the i-th `photo_then` file.
+        PhotoThenYear = "photo_then_year",
+        PhotoThenCaption = "photo_then_caption",
+        PhotoThenCredit = "photo_then_credit",
+        PhotoThenAlt = "photo_then_alt",
+        PhotoNowYear = "photo_now_year",
+        PhotoNowCaption = "photo_now_caption",
+        PhotoNowCredit = "photo_now_credit",
+        PhotoNowAlt = "photo_now_alt",
+        /// Tracking page only: the id of a stored photo to remove (repeated).
+        RemovePhoto = "remove_photo",
     }
 }

@@ -11,6 +11,8 @@ mod draft;
 mod email;
 mod errors;
 mod field;
+mod form;
+mod forms;
 mod ids;
 mod moderation;
 mod new_story;
@@ -23,10 +25,15 @@ mod text;
 mod year;
 
 pub use choices::{Licence, Theme};
-pub use draft::{PhotoColumns, StoryDraft, is_checked};
+pub use draft::{PhotoColumns, StoryDraft};
 pub use email::{Email, has_email_shape};
 pub use errors::{FieldError, FormErrors, PhotoPart, PhotoProblem, PhotoRefusal, TextProblem};
 pub use field::Field;
+pub use form::{FormField, is_checked};
+pub use forms::{
+    AccountField, AccountInput, AuditField, LanguageField, PhotoWordsField, QueueField,
+    ReviewField, ReviewInput, SignInField, TimelineField, WithdrawField,
+};
 pub use ids::StoryId;
 pub use moderation::{
     AccountId, AccountRole, AuditAction, Decision, DisplayName, ModeratorMessage, NewPassword,

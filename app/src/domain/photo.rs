@@ -3,6 +3,7 @@
 //! server (its refusals are `PhotoRefusal`).
 
 use super::errors::{FieldError, PhotoPart};
+use super::field::Field;
 use super::text::{Lines, limits, optional, required};
 use super::year::{EARLIEST_YEAR, Year};
 use serde::{Deserialize, Serialize};
@@ -23,12 +24,35 @@ pub enum PhotoSlot {
 impl PhotoSlot {
     pub const BOTH: [PhotoSlot; 2] = [PhotoSlot::Then, PhotoSlot::Now];
 
-    /// The form field of the file; its details are `{field}_year`, `_caption`, `_credit`, `_alt`.
-    pub fn field(self) -> &'static str {
-        match self {
-            PhotoSlot::Then => "photo_then",
-            PhotoSlot::Now => "photo_now",
+    /// The form field of the file.
+    pub fn field(self) -> Field {
+        self.part(PhotoPart::File)
+    }
+
+    /// The form field of one part of this side's photos: the file, or one of its details.
+    pub fn part(self, part: PhotoPart) -> Field {
+        match (self, part) {
+            (PhotoSlot::Then, PhotoPart::File) => Field::PhotoThen,
+            (PhotoSlot::Then, PhotoPart::Year) => Field::PhotoThenYear,
+            (PhotoSlot::Then, PhotoPart::Caption) => Field::PhotoThenCaption,
+            (PhotoSlot::Then, PhotoPart::Credit) => Field::PhotoThenCredit,
+            (PhotoSlot::Then, PhotoPart::Alt) => Field::PhotoThenAlt,
+            (PhotoSlot::Now, PhotoPart::File) => Field::PhotoNow,
+            (PhotoSlot::Now, PhotoPart::Year) => Field::PhotoNowYear,
+            (PhotoSlot::Now, PhotoPart::Caption) => Field::PhotoNowCaption,
+            (PhotoSlot::Now, PhotoPart::Credit) => Field::PhotoNowCredit,
+            (PhotoSlot::Now, PhotoPart::Alt) => Field::PhotoNowAlt,
         }
+    }
+
+    /// The side and part a photo field stands for (`None` for every other field).
+    pub fn of_field(field: Field) -> Option<(PhotoSlot, PhotoPart)> {
+        PhotoSlot::BOTH.into_iter().find_map(|slot| {
+            PhotoPart::ALL
+                .into_iter()
+                .find(|part| slot.part(*part) == field)
+                .map(|part| (slot, part))
+        })
     }
 }
 

@@ -1,7 +1,7 @@
 //! `/admin/audit`: every transition and edit, newest first, filterable.
 
 use super::nav::StaffNav;
-use crate::domain::{ActorView, AuditAction, StoryId, StoryStatus};
+use crate::domain::{ActorView, AuditAction, AuditField, StoryId, StoryStatus};
 use crate::locale;
 use crate::ui::{Document, PageMeta, current_locale};
 use leptos::prelude::*;
@@ -69,12 +69,19 @@ pub fn AuditPage(
         })
         .collect_view();
     let older_link = older.map(|before| {
-        let href = format!(
-            "/admin/audit?story={}&action={}&moderator={}&before={before}",
-            filter.story.trim(),
-            filter.action.map_or("", AuditAction::slug),
-            filter.moderator.trim()
-        );
+        let before = before.to_string();
+        let query = [
+            (AuditField::Story, filter.story.trim()),
+            (
+                AuditField::Action,
+                filter.action.map_or("", AuditAction::slug),
+            ),
+            (AuditField::Moderator, filter.moderator.trim()),
+            (AuditField::Before, before.as_str()),
+        ]
+        .map(|(field, value)| format!("{field}={value}"))
+        .join("&");
+        let href = format!("/admin/audit?{query}");
         view! { <p><a href=href>{td!(locale, moderation.audit.older)}</a></p> }
     });
     view! {
@@ -84,13 +91,13 @@ pub fn AuditPage(
                 <h1>{td!(locale, moderation.audit.title)}</h1>
                 <form method="get" action="/admin/audit" class="queue-filters">
                     <label>{td!(locale, moderation.audit.story)} " "
-                        <input type="text" inputmode="numeric" name="story" value=filter.story.clone() size="6" />
+                        <input type="text" inputmode="numeric" name=AuditField::Story.name() value=filter.story.clone() size="6" />
                     </label>
                     <label>{td!(locale, moderation.audit.action)} " "
-                        <select name="action"><option value="">{td!(locale, moderation.audit.any_action)}</option>{actions}</select>
+                        <select name=AuditField::Action.name()><option value="">{td!(locale, moderation.audit.any_action)}</option>{actions}</select>
                     </label>
                     <label>{td!(locale, moderation.audit.moderator)} " "
-                        <select name="moderator"><option value="">{td!(locale, moderation.audit.any_moderator)}</option>{moderators}</select>
+                        <select name=AuditField::Moderator.name()><option value="">{td!(locale, moderation.audit.any_moderator)}</option>{moderators}</select>
                     </label>
                     <button type="submit">{td!(locale, moderation.audit.apply)}</button>
                 </form>

@@ -9,4 +9,7 @@ mod review;
 pub use audit::{AuditFilter, AuditPage, AuditRow};
 pub use nav::StaffNav;
 pub use queue::{QueueFilter, QueueItem, QueueNotice, QueuePage};
-pub use review::{FieldChange, HistoryRow, ReviewNotice, ReviewPage, ReviewStory, RevisionRow};
+pub use review::{
+    FieldChange, HistoryRow, ReviewNotice, ReviewPage, ReviewStory, RevisionRow, TURN_LEFT,
+    TURN_RIGHT,
+};

@@ -1,7 +1,7 @@
 //! `/moderate`: pending stories oldest first, with counts per status, filters and bulk actions.
 
 use super::nav::StaffNav;
-use crate::domain::{Claim, StoryId, StoryStatus, Theme};
+use crate::domain::{Claim, Decision, QueueField, ReviewField, StoryId, StoryStatus, Theme};
 use crate::locale;
 use crate::ui::{Document, PageMeta, current_locale};
 use leptos::prelude::*;
@@ -99,18 +99,18 @@ pub fn QueuePage(
                 })}
                 <ul class="status-tabs">{tabs}</ul>
                 <form method="get" action="/moderate" class="queue-filters">
-                    <input type="hidden" name="status" value=filter.status.slug() />
+                    <input type="hidden" name=QueueField::Status.name() value=filter.status.slug() />
                     <label>{td!(locale, moderation.queue.theme)} " "
-                        <select name="theme">
+                        <select name=QueueField::Theme.name()>
                             <option value="">{td!(locale, moderation.queue.any_theme)}</option>
                             {theme_options}
                         </select>
                     </label>
                     <label>{td!(locale, moderation.queue.place)} " "
-                        <input type="search" name="place" value=filter.place.clone() maxlength="100" />
+                        <input type="search" name=QueueField::Place.name() value=filter.place.clone() maxlength="100" />
                     </label>
-                    <label class="check"><input type="checkbox" name="photos" value="1" checked=filter.has_photos />{td!(locale, moderation.queue.has_photos)}</label>
-                    <label class="check"><input type="checkbox" name="assisted" value="1" checked=filter.assisted />{td!(locale, moderation.queue.assisted)}</label>
+                    <label class="check"><input type="checkbox" name=QueueField::Photos.name() value="1" checked=filter.has_photos />{td!(locale, moderation.queue.has_photos)}</label>
+                    <label class="check"><input type="checkbox" name=QueueField::Assisted.name() value="1" checked=filter.assisted />{td!(locale, moderation.queue.assisted)}</label>
                     <button type="submit">{td!(locale, moderation.queue.apply)}</button>
                 </form>
                 {empty.then(|| view! { <p>{td!(locale, moderation.queue.empty)}</p> })}
@@ -141,7 +141,7 @@ fn QueueRow(item: QueueItem, selectable: bool) -> impl IntoView {
     view! {
         <li class="queue-item">
             {selectable.then(|| view! {
-                <input type="checkbox" id=select_id.clone() name="story" form="bulk" value=format!("{}:{}", id, item.version) />
+                <input type="checkbox" id=select_id.clone() name=QueueField::Story.name() form="bulk" value=format!("{}:{}", id, item.version) />
                 <label for=select_id.clone() class="visually-hidden">{td!(locale, moderation.queue.select)}</label>
             })}
             <div class="queue-body">
@@ -170,9 +170,9 @@ fn BulkForm() -> impl IntoView {
     view! {
         <form id="bulk" method="post" action="/moderate/bulk" class="bulk">
             <h2>{td!(locale, moderation.queue.bulk_heading)}</h2>
-            <button type="submit" name="decision" value="approve" class="primary">{td!(locale, moderation.queue.bulk_approve)}</button>
+            <button type="submit" name=ReviewField::Decision.name() value=Decision::Approve.slug() class="primary">{td!(locale, moderation.queue.bulk_approve)}</button>
             <super::review::RejectFields prefix="bulk" />
-            <button type="submit" name="decision" value="reject" class="danger">{td!(locale, moderation.queue.bulk_reject)}</button>
+            <button type="submit" name=ReviewField::Decision.name() value=Decision::Reject.slug() class="danger">{td!(locale, moderation.queue.bulk_reject)}</button>
         </form>
     }
 }

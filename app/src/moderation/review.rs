@@ -3,13 +3,14 @@
 
 use super::nav::StaffNav;
 use crate::domain::{
-    ActorView, AuditAction, Claim, ContentField, Decision, Field, Licence, RejectReason,
-    StoryDraft, StoryId, StoryStatus, Theme,
+    ActorView, AuditAction, Claim, ContentField, Decision, Field, FieldError, FormErrors, Licence,
+    PhotoWordsField, RejectReason, ReviewField, ReviewInput, StoryDraft, StoryId, StoryStatus,
+    Theme,
 };
 use crate::locale::{self, Locale};
 use crate::media::OwnPhoto;
 use crate::submission::{PhotoFigure, field_label};
-use crate::ui::{Document, PageMeta, TextArea, current_locale, error_for, field_class};
+use crate::ui::{Document, PageMeta, TextArea, current_locale, field_class};
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
 
@@ -69,8 +70,8 @@ pub enum ReviewNotice {
 pub fn ReviewPage(
     story: ReviewStory,
     notice: Option<ReviewNotice>,
-    /// (field name, localized message) of a refused form on this page.
-    errors: Vec<(String, String)>,
+    /// What a refused form on this page got wrong.
+    errors: FormErrors<ReviewInput>,
     is_admin: bool,
 ) -> impl IntoView {
     let locale = current_locale();
@@ -173,15 +174,19 @@ pub fn ReviewPage(
     }
 }
 
+/// The `direction` values of the turn buttons.
+pub const TURN_LEFT: &str = "counterclockwise";
+pub const TURN_RIGHT: &str = "clockwise";
+
 /// Turning a photo makes its derivatives again; it shows as processing meanwhile.
 #[component]
 fn TurnButtons(id: StoryId, photo: i64, version: i32) -> impl IntoView {
     let locale = current_locale();
     view! {
         <form method="post" action=format!("/moderate/stories/{id}/photos/{photo}/turn") class="inline-form turn">
-            <input type="hidden" name="version" value=version />
-            <button type="submit" name="direction" value="counterclockwise">{td!(locale, moderation.review.turn_left)}</button>
-            <button type="submit" name="direction" value="clockwise">{td!(locale, moderation.review.turn_right)}</button>
+            <input type="hidden" name=ReviewField::Version.name() value=version />
+            <button type="submit" name=ReviewField::Direction.name() value=TURN_LEFT>{td!(locale, moderation.review.turn_left)}</button>
+            <button type="submit" name=ReviewField::Direction.name() value=TURN_RIGHT>{td!(locale, moderation.review.turn_right)}</button>
         </form>
     }
 }
@@ -247,14 +252,14 @@ pub fn RejectFields(prefix: &'static str) -> impl IntoView {
     view! {
         <div class="field">
             <label for=format!("{prefix}-reason")>{td!(locale, moderation.review.reject_reason)}</label>
-            <select id=format!("{prefix}-reason") name="reason">
+            <select id=format!("{prefix}-reason") name=ReviewField::Reason.name()>
                 <option value="">{td!(locale, moderation.review.reject_reason_none)}</option>
                 {reasons}
             </select>
         </div>
         <div class="field">
             <label for=format!("{prefix}-message")>{td!(locale, moderation.review.message)}</label>
-            <TextArea id=format!("{prefix}-message") name="message".to_owned() value="" rows=3 maxlength=message_max() />
+            <TextArea id=format!("{prefix}-message") name=ReviewField::Message.name().to_owned() value="" rows=3 maxlength=message_max() />
         </div>
     }
 }
@@ -264,10 +269,10 @@ fn decision_form(
     id: StoryId,
     version: i32,
     decision: Decision,
-    errors: &[(String, String)],
+    errors: &FormErrors<ReviewInput>,
 ) -> AnyView {
     let action = format!("/moderate/stories/{id}/decide");
-    let error = error_for(errors, &format!("message-{}", decision.slug()));
+    let error = message_of(locale, errors, ReviewInput::Message(decision));
     let error_view = error.map(|m| view! { <p class="field-error" role="alert">{m}</p> });
     let (heading, button, class) = match decision {
         Decision::Approve => (
@@ -299,7 +304,7 @@ fn decision_form(
             view! {
                 <div class="field">
                     <label for=message_id.clone()>{td!(locale, moderation.review.message)}</label>
-                    <TextArea id=message_id name="message".to_owned() value="" rows=3 maxlength=message_max() required=true />
+                    <TextArea id=message_id name=ReviewField::Message.name().to_owned() value="" rows=3 maxlength=message_max() required=true />
                 </div>
             }
             .into_any(),
@@ -308,8 +313,8 @@ fn decision_form(
     view! {
         <form method="post" action=action class=format!("decision decision-{}", decision.slug())>
             {heading.map(|h| view! { <h3>{h}</h3> })}
-            <input type="hidden" name="version" value=version />
-            <input type="hidden" name="decision" value=decision.slug() />
+            <input type="hidden" name=ReviewField::Version.name() value=version />
+            <input type="hidden" name=ReviewField::Decision.name() value=decision.slug() />
             {fields}
             {error_view}
             <button type="submit" class=class>{button}</button>
@@ -324,7 +329,7 @@ fn Decisions(
     version: i32,
     status: StoryStatus,
     featured: bool,
-    errors: Vec<(String, String)>,
+    errors: FormErrors<ReviewInput>,
 ) -> impl IntoView {
     let locale = current_locale();
     let forms = [
@@ -345,7 +350,7 @@ fn Decisions(
         };
         view! {
             <form method="post" action=format!("/moderate/stories/{id}/feature")>
-                <input type="hidden" name="featured" value=value />
+                <input type="hidden" name=ReviewField::Featured.name() value=value />
                 <button type="submit">{label}</button>
             </form>
         }
@@ -365,13 +370,16 @@ fn EditForm(
     version: i32,
     draft: StoryDraft,
     photos: Vec<OwnPhoto>,
-    errors: Vec<(String, String)>,
+    errors: FormErrors<ReviewInput>,
 ) -> impl IntoView {
     let locale = current_locale();
-    let open = errors.iter().any(|(f, _)| !f.starts_with("message-"));
+    let open = errors
+        .iter()
+        .any(|(input, _)| !matches!(input, ReviewInput::Message(_)));
+    let story_error = |field: Field| message_of(locale, &errors, ReviewInput::Story(field));
     let input = |field: Field, value: String, multiline: bool| {
         let name = field.name();
-        let message = error_for(&errors, name);
+        let message = story_error(field);
         let class = field_class(message.is_some());
         let input_id = format!("edit-{name}");
         let control = if multiline {
@@ -392,17 +400,19 @@ fn EditForm(
         .map(|t| {
             let checked = draft.themes.iter().any(|s| s == t.slug());
             view! {
-                <label class="check"><input type="checkbox" name="themes" value=t.slug() checked=checked />{locale::theme_name(locale, *t)}</label>
+                <label class="check"><input type="checkbox" name=Field::Themes.name() value=t.slug() checked=checked />{locale::theme_name(locale, *t)}</label>
             }
         })
         .collect_view();
     let photo_inputs = photos
         .into_iter()
         .map(|p| {
-            let caption = format!("photo_{}_caption", p.id);
-            let alt = format!("photo_{}_alt", p.id);
-            let caption_error = error_for(&errors, &caption);
-            let alt_error = error_for(&errors, &alt);
+            let caption = PhotoWordsField::Caption.of_photo(p.id);
+            let alt = PhotoWordsField::Alt.of_photo(p.id);
+            let words_error =
+                |words| message_of(locale, &errors, ReviewInput::Photo(p.id, words));
+            let caption_error = words_error(PhotoWordsField::Caption);
+            let alt_error = words_error(PhotoWordsField::Alt);
             view! {
                 <fieldset class="photo-words">
                     <legend>{locale::photo_slot_name(locale, p.view.slot)}</legend>
@@ -420,14 +430,13 @@ fn EditForm(
             }
         })
         .collect_view();
-    let themes_error = error_for(&errors, Field::Themes.name());
-    let years_error = error_for(&errors, Field::YearThen.name())
-        .or_else(|| error_for(&errors, Field::YearNow.name()));
+    let themes_error = story_error(Field::Themes);
+    let years_error = story_error(Field::YearThen).or_else(|| story_error(Field::YearNow));
     view! {
         <details class="edit-story" open=open>
             <summary><h2>{td!(locale, moderation.review.edit_heading)}</h2></summary>
             <form method="post" action=format!("/moderate/stories/{id}/edit") class="story-form">
-                <input type="hidden" name="version" value=version />
+                <input type="hidden" name=ReviewField::Version.name() value=version />
                 {input(Field::Title, draft.title.clone(), false)}
                 {input(Field::Story, draft.story.clone(), true)}
                 {input(Field::Place, draft.place.clone(), false)}
@@ -435,7 +444,7 @@ fn EditForm(
                 {input(Field::Role, draft.role.clone(), false)}
                 <div class="year-row">
                     {input(Field::YearThen, draft.year_then.clone(), false)}
-                    <label class="check"><input type="checkbox" name="year_then_approx" value="on" checked=draft.year_then_approx />"~"</label>
+                    <label class="check"><input type="checkbox" name=Field::YearThenApprox.name() value="on" checked=draft.year_then_approx />"~"</label>
                     {input(Field::YearNow, draft.year_now.clone(), false)}
                 </div>
                 {years_error.map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
@@ -493,6 +502,17 @@ fn History(history: Vec<HistoryRow>, revisions: Vec<RevisionRow>) -> impl IntoVi
             <ol>{versions}</ol>
         </section>
     }
+}
+
+/// The localized message of one refused input, if it was refused.
+fn message_of(
+    locale: Locale,
+    errors: &FormErrors<ReviewInput>,
+    input: ReviewInput,
+) -> Option<String> {
+    errors
+        .get(input)
+        .map(|error: FieldError| locale::field_error(locale, error))
 }
 
 /// The browser-side length cap of a moderator's message (the server checks it too).

@@ -70,24 +70,6 @@ mod client {
     use leptos_i18n::td_string;
     use web_sys::{Document, Element, FormData, HtmlElement, HtmlFormElement, XmlHttpRequest};
 
-    /// Text fields read from the form to rebuild the draft the server will see.
-    const TEXT_FIELDS: [&str; 14] = [
-        "title",
-        "story",
-        "narrator_name",
-        "real_name",
-        "role",
-        "place",
-        "year_then",
-        "year_now",
-        "contact",
-        "assisted_by",
-        "licence",
-        "year_then_approx",
-        "consent_publish",
-        "consent_show_name",
-    ];
-
     fn document() -> Option<Document> {
         web_sys::window()?.document()
     }
@@ -95,14 +77,12 @@ mod client {
     fn read_draft(form: &HtmlFormElement) -> Option<StoryDraft> {
         let data = FormData::new_with_form(form).ok()?;
         let mut draft = StoryDraft::default();
-        for name in TEXT_FIELDS.iter().chain(["consent_faces"].iter()) {
-            if let Some(value) = data.get(name).as_string() {
-                draft.set(name, &value);
-            }
-        }
-        for theme in data.get_all("themes").iter() {
-            if let Some(value) = theme.as_string() {
-                draft.set("themes", &value);
+        // Every value the server will see; files are not text and are skipped.
+        for field in Field::ALL {
+            for value in data.get_all(field.name()).iter() {
+                if let Some(value) = value.as_string() {
+                    draft.set_field(*field, &value);
+                }
             }
         }
         Some(draft)
@@ -121,7 +101,7 @@ mod client {
     /// Shows or clears one field's message, in the same places the server puts it.
     fn show_message(doc: &Document, field: Field, message: Option<&str>) {
         let name = field.name();
-        if let Some(slot) = doc.get_element_by_id(&error_id(name)) {
+        if let Some(slot) = doc.get_element_by_id(&error_id(field)) {
             slot.set_text_content(message);
         }
         if let Some(wrapper) = doc.get_element_by_id(&format!("field-{name}")) {
@@ -151,7 +131,7 @@ mod client {
     }
 
     fn show_all(doc: &Document, locale: Locale, errors: &FormErrors) {
-        for field in Field::ALL {
+        for field in Field::ALL.iter().copied() {
             show_field(doc, locale, field, errors.get(field));
         }
         let lines: Vec<(Field, String)> = errors
@@ -273,7 +253,7 @@ mod client {
         let Some(file) = input.files().and_then(|files| files.get(0)) else {
             return;
         };
-        let field = if input.name() == "photo_now" {
+        let field = if input.name() == Field::PhotoNow.name() {
             Field::PhotoNow
         } else {
             Field::PhotoThen
@@ -388,7 +368,7 @@ mod client {
         }
         set_sending(doc, false);
         let lines = field_lines(&json);
-        for field in Field::ALL {
+        for field in Field::ALL.iter().copied() {
             let message = lines
                 .iter()
                 .find(|(f, _)| *f == field)

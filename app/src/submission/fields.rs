@@ -20,9 +20,26 @@ pub fn field_label(locale: Locale, field: Field) -> &'static str {
         Field::AssistedBy => td_string!(locale, submission.field.assisted_by.label),
         Field::ConsentPublish => td_string!(locale, submission.field.consent_publish.label),
         Field::Licence => td_string!(locale, submission.field.licence.label),
-        Field::IdempotencyKey => "idempotency_key",
+        Field::IdempotencyKey => Field::IdempotencyKey.name(),
         Field::PhotoThen => td_string!(locale, submission.field.photo_then.label),
         Field::PhotoNow => td_string!(locale, submission.field.photo_now.label),
+        Field::YearThenApprox => td_string!(locale, submission.field.year_then_approx.label),
+        Field::ConsentShowName => td_string!(locale, submission.field.consent_show_name.label),
+        Field::ConsentFaces => td_string!(locale, submission.field.consent_faces.label),
+        Field::Website => td_string!(locale, submission.field.website.label),
+        Field::PhotoThenYear | Field::PhotoNowYear => {
+            td_string!(locale, submission.field.photo_year.label)
+        }
+        Field::PhotoThenCaption | Field::PhotoNowCaption => {
+            td_string!(locale, submission.field.photo_caption.label)
+        }
+        Field::PhotoThenCredit | Field::PhotoNowCredit => {
+            td_string!(locale, submission.field.photo_credit.label)
+        }
+        Field::PhotoThenAlt | Field::PhotoNowAlt => {
+            td_string!(locale, submission.field.photo_alt.label)
+        }
+        Field::RemovePhoto => td_string!(locale, submission.track.remove_photo),
     }
 }
 
@@ -46,10 +63,10 @@ pub(super) fn field_hint(locale: Locale, field: Field) -> Option<&'static str> {
 }
 
 /// Ids used by the page and by the enhancer island to find a field's parts.
-pub(crate) fn error_id(field: &str) -> String {
+pub(crate) fn error_id(field: Field) -> String {
     format!("err-{field}")
 }
 
-pub(super) fn hint_id(field: &str) -> String {
+pub(super) fn hint_id(field: Field) -> String {
     format!("hint-{field}")
 }

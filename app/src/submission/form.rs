@@ -54,7 +54,7 @@ pub fn StoryForm(
                         <TextInput field=Field::YearThen value=d.year_then.clone() error=e.get(Field::YearThen) required=true numeric=true />
                         <TextInput field=Field::YearNow value=d.year_now.clone() error=e.get(Field::YearNow) required=true numeric=true />
                     </div>
-                    <Checkbox name="year_then_approx" checked=d.year_then_approx label=td_string!(locale, submission.field.year_then_approx.label) />
+                    <Checkbox field=Field::YearThenApprox checked=d.year_then_approx />
                 </fieldset>
                 <ThemeChoices selected=d.themes.clone() error=e.get(Field::Themes) />
                 {view! { <PhotoFields draft=d.clone() error_then=e.get(Field::PhotoThen) error_now=e.get(Field::PhotoNow) stored=stored_photos /> }.into_any()}
@@ -74,7 +74,7 @@ pub fn StoryForm(
                 </details>
                 <ConsentChoices draft=d.clone() errors=e.clone() />
                 {is_new.then(|| view! { <Honeypot value=d.website.clone() /> })}
-                {idempotency_key.map(|key| view! { <input type="hidden" name="idempotency_key" value=key /> })}
+                {idempotency_key.map(|key| view! { <input type="hidden" name=Field::IdempotencyKey.name() value=key /> })}
                 <div class="form-actions">
                     <button type="submit" class="primary" data-sending=td_string!(locale, submission.submit.sending)>{submit_label}</button>
                     <progress id="upload-progress" max="100" value="0" hidden></progress>
@@ -136,16 +136,15 @@ fn FieldShell(
                 {field_label(locale, field)}
                 {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
             </label>
-            {field_hint(locale, field).map(|hint| view! { <p class="hint" id=hint_id(name)>{hint}</p> })}
+            {field_hint(locale, field).map(|hint| view! { <p class="hint" id=hint_id(field)>{hint}</p> })}
             {children()}
-            <p class="field-error" id=error_id(name)>{error}</p>
+            <p class="field-error" id=error_id(field)>{error}</p>
         </div>
     }
 }
 
 fn described_by(field: Field) -> String {
-    let name = field.name();
-    format!("{} {}", hint_id(name), error_id(name))
+    format!("{} {}", hint_id(field), error_id(field))
 }
 
 #[component]
@@ -196,11 +195,13 @@ fn StoryText(field: Field, value: String, error: Option<FieldError>) -> impl Int
 }
 
 #[component]
-fn Checkbox(name: &'static str, checked: bool, label: &'static str) -> impl IntoView {
+fn Checkbox(field: Field, checked: bool) -> impl IntoView {
+    let locale = current_locale();
+    let name = field.name();
     view! {
         <div class="check">
             <input type="checkbox" id=name name=name checked=checked />
-            <label for=name>{label}</label>
+            <label for=name>{field_label(locale, field)}</label>
         </div>
     }
 }
@@ -233,10 +234,10 @@ fn ThemeChoices(selected: Vec<String>, error: Option<FieldError>) -> impl IntoVi
                 {td!(locale, submission.submit.section_themes)}
                 <span class="required" aria-hidden="true">" *"</span>
             </legend>
-            <p class="hint" id=hint_id(name)>{field_hint(locale, Field::Themes)}</p>
+            <p class="hint" id=hint_id(Field::Themes)>{field_hint(locale, Field::Themes)}</p>
             <span id=name tabindex="-1"></span>
             <div class="choice-grid">{boxes}</div>
-            <p class="field-error" id=error_id(name)>{error}</p>
+            <p class="field-error" id=error_id(Field::Themes)>{error}</p>
         </fieldset>
     }
 }
@@ -247,6 +248,8 @@ fn ConsentChoices(draft: StoryDraft, errors: FormErrors) -> impl IntoView {
     let consent_error = field_error_text(locale, &errors, Field::ConsentPublish);
     let licence_error = field_error_text(locale, &errors, Field::Licence);
     let chosen = Licence::from_slug(draft.licence.trim());
+    let licence_name = Field::Licence.name();
+    let consent = Field::ConsentPublish.name();
     let has_error = consent_error.is_some() || licence_error.is_some();
     let licences = Licence::ALL
         .iter()
@@ -256,7 +259,7 @@ fn ConsentChoices(draft: StoryDraft, errors: FormErrors) -> impl IntoView {
             let checked = chosen.map_or(*licence == Licence::DisplayOnly, |c| c == *licence);
             view! {
                 <div class="check">
-                    <input type="radio" id=id.clone() name="licence" value=licence.slug() checked=checked />
+                    <input type="radio" id=id.clone() name=Field::Licence.name() value=licence.slug() checked=checked />
                     <label for=id>
                         <strong>{locale::licence_name(locale, *licence)}</strong>
                         " — "
@@ -269,24 +272,24 @@ fn ConsentChoices(draft: StoryDraft, errors: FormErrors) -> impl IntoView {
     view! {
         <fieldset class=if has_error { "consents has-error" } else { "consents" }>
             <legend>{td!(locale, submission.submit.section_consent)}</legend>
-            <div class="field" id="field-consent_publish">
+            <div class="field" id=format!("field-{consent}")>
                 <div class="check">
-                    <input type="checkbox" id="consent_publish" name="consent_publish" checked=draft.consent_publish
-                        aria-required="true" aria-describedby=error_id("consent_publish") />
-                    <label for="consent_publish">
+                    <input type="checkbox" id=consent name=consent checked=draft.consent_publish
+                        aria-required="true" aria-describedby=error_id(Field::ConsentPublish) />
+                    <label for=consent>
                         {td!(locale, submission.field.consent_publish.label)}
                         <span class="required" aria-hidden="true">" *"</span>
                     </label>
                 </div>
-                <p class="field-error" id=error_id("consent_publish")>{consent_error}</p>
+                <p class="field-error" id=error_id(Field::ConsentPublish)>{consent_error}</p>
             </div>
-            <Checkbox name="consent_show_name" checked=draft.consent_show_name label=td_string!(locale, submission.field.consent_show_name.label) />
-            <Checkbox name="consent_faces" checked=draft.consent_faces label=td_string!(locale, submission.field.consent_faces.label) />
-            <fieldset class="field" id="field-licence">
+            <Checkbox field=Field::ConsentShowName checked=draft.consent_show_name />
+            <Checkbox field=Field::ConsentFaces checked=draft.consent_faces />
+            <fieldset class="field" id=format!("field-{licence_name}")>
                 <legend>{td!(locale, submission.field.licence.label)}</legend>
-                <span id="licence" tabindex="-1"></span>
+                <span id=licence_name tabindex="-1"></span>
                 {licences}
-                <p class="field-error" id=error_id("licence")>{licence_error}</p>
+                <p class="field-error" id=error_id(Field::Licence)>{licence_error}</p>
             </fieldset>
         </fieldset>
     }
@@ -297,10 +300,11 @@ fn ConsentChoices(draft: StoryDraft, errors: FormErrors) -> impl IntoView {
 #[component]
 fn Honeypot(value: String) -> impl IntoView {
     let locale = current_locale();
+    let name = Field::Website.name();
     view! {
         <div class="hp" aria-hidden="true">
-            <label for="website">{td!(locale, submission.field.website.label)}</label>
-            <input type="text" id="website" name="website" value=value tabindex="-1" autocomplete="off" />
+            <label for=name>{field_label(locale, Field::Website)}</label>
+            <input type="text" id=name name=name value=value tabindex="-1" autocomplete="off" />
         </div>
     }
 }

@@ -13,5 +13,7 @@ mod rephoto;
 pub use enhancer::FormEnhancer;
 pub use fields::field_label;
 pub use form::StoryForm;
-pub use pages::{Notice, SubmitPage, TrackPage, TrackedStory, WithdrawConfirmPage};
+pub use pages::{
+    Notice, SubmitPage, TrackPage, TrackedStory, WITHDRAW_CONFIRMED, WithdrawConfirmPage,
+};
 pub use photo_fields::{PhotoFields, PhotoFigure};

@@ -1,6 +1,8 @@
 use super::form::StoryForm;
 use super::photo_fields::PhotoFigure;
-use crate::domain::{FormErrors, Licence, StoryBody, StoryDraft, StoryStatus, Theme};
+use crate::domain::{
+    FormErrors, Licence, StoryBody, StoryDraft, StoryStatus, Theme, WithdrawField,
+};
 use crate::locale::{self, Locale};
 use crate::ui::{Document, PageMeta, current_locale};
 use leptos::prelude::*;
@@ -228,6 +230,9 @@ fn SubmittedContent(draft: StoryDraft) -> impl IntoView {
     }
 }
 
+/// The value of `confirm` that withdraws the story.
+pub const WITHDRAW_CONFIRMED: &str = "yes";
+
 #[component]
 pub fn WithdrawConfirmPage(track_path: String) -> impl IntoView {
     let locale = current_locale();
@@ -242,7 +247,7 @@ pub fn WithdrawConfirmPage(track_path: String) -> impl IntoView {
                 <h1>{td!(locale, submission.track.confirm_title)}</h1>
                 <p>{td!(locale, submission.track.withdraw_explain)}</p>
                 <form method="post" action=format!("{track_path}/withdraw")>
-                    <input type="hidden" name="confirm" value="yes" />
+                    <input type="hidden" name=WithdrawField::Confirm.name() value=WITHDRAW_CONFIRMED />
                     <button type="submit" class="danger">{td!(locale, submission.track.confirm_button)}</button>
                 </form>
                 <p><a href=track_path>{td!(locale, submission.track.cancel)}</a></p>

@@ -8,7 +8,7 @@
 
 use super::fields::{error_id, field_label};
 use crate::domain::limits::PHOTOS_PER_SIDE;
-use crate::domain::{Field, FieldError, PhotoColumns, PhotoSlot, StoryDraft};
+use crate::domain::{Field, FieldError, PhotoColumns, PhotoPart, PhotoSlot, StoryDraft};
 use crate::locale;
 use crate::media::OwnPhoto;
 use crate::ui::current_locale;
@@ -53,11 +53,8 @@ fn PhotoSide(
     free: usize,
 ) -> impl IntoView {
     let locale = current_locale();
-    let field = match side {
-        PhotoSlot::Then => Field::PhotoThen,
-        PhotoSlot::Now => Field::PhotoNow,
-    };
-    let name = side.field();
+    let field = side.field();
+    let name = field.name();
     let message = error.map(|e| locale::field_error(locale, e));
     let class = if message.is_some() {
         "photo-side has-error"
@@ -73,7 +70,7 @@ fn PhotoSide(
         <fieldset class=class id=format!("field-{name}")>
             <legend>{field_label(locale, field)}</legend>
             <span id=name tabindex="-1"></span>
-            <p class="field-error" id=error_id(name)>{message}</p>
+            <p class="field-error" id=error_id(field)>{message}</p>
             {stored_view}
             {groups}
         </fieldset>
@@ -118,7 +115,8 @@ pub fn photo_control_id(side: PhotoSlot, index: usize, part: &str) -> String {
 #[component]
 fn PhotoGroup(side: PhotoSlot, index: usize, details: crate::domain::PhotoDraft) -> impl IntoView {
     let locale = current_locale();
-    let name = side.field();
+    let name = side.field().name();
+    let detail = |part: PhotoPart| side.part(part).name();
     let id = |part: &str| photo_control_id(side, index, part);
     let number = index + 1;
     let details_typed =
@@ -133,21 +131,21 @@ fn PhotoGroup(side: PhotoSlot, index: usize, details: crate::domain::PhotoDraft)
             {(side == PhotoSlot::Now && index == 0).then(|| view! { <Rephoto /> })}
             <label for=id("alt")>{td!(locale, submission.field.photo_alt.label)}</label>
             <p class="hint" id=id("alt-hint")>{td!(locale, submission.field.photo_alt.hint)}</p>
-            <input type="text" id=id("alt") name=format!("{name}_alt") value=details.alt aria-describedby=id("alt-hint") />
+            <input type="text" id=id("alt") name=detail(PhotoPart::Alt) value=details.alt aria-describedby=id("alt-hint") />
             <details class="photo-more" open=details_typed>
             <summary>{td!(locale, submission.submit.photo_details)}</summary>
             <div class="photo-details">
                 <span>
                     <label for=id("year")>{td!(locale, submission.field.photo_year.label)}</label>
-                    <input type="text" inputmode="numeric" id=id("year") name=format!("{name}_year") value=details.year />
+                    <input type="text" inputmode="numeric" id=id("year") name=detail(PhotoPart::Year) value=details.year />
                 </span>
                 <span>
                     <label for=id("caption")>{td!(locale, submission.field.photo_caption.label)}</label>
-                    <input type="text" id=id("caption") name=format!("{name}_caption") value=details.caption />
+                    <input type="text" id=id("caption") name=detail(PhotoPart::Caption) value=details.caption />
                 </span>
                 <span>
                     <label for=id("credit")>{td!(locale, submission.field.photo_credit.label)}</label>
-                    <input type="text" id=id("credit") name=format!("{name}_credit") value=details.credit />
+                    <input type="text" id=id("credit") name=detail(PhotoPart::Credit) value=details.credit />
                 </span>
             </div>
             </details>
@@ -196,7 +194,7 @@ fn StoredPhoto(photo: OwnPhoto) -> impl IntoView {
         <div class="stored-photo">
             <PhotoFigure photo=photo.view.clone() />
             <div class="check">
-                <input type="checkbox" id=id.clone() name="remove_photo" value=photo.id.to_string() />
+                <input type="checkbox" id=id.clone() name=Field::RemovePhoto.name() value=photo.id.to_string() />
                 <label for=id>{td_string!(locale, submission.track.remove_photo)}</label>
             </div>
         </div>

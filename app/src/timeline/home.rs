@@ -2,7 +2,7 @@
 //! "more" link (keyset pagination; the `MoreLoader` island turns it into infinite scroll).
 
 use super::more::MoreLoader;
-use crate::domain::{StoryId, Theme};
+use crate::domain::{StoryId, Theme, TimelineField};
 use crate::locale;
 use crate::media::{PhotoView, Picture};
 use crate::ui::{Document, PageMeta, current_locale};
@@ -109,33 +109,42 @@ fn FilterForm(filters: TimelineFilters, places: Vec<String>) -> impl IntoView {
         .into_iter()
         .map(|p| view! { <option value=p></option> })
         .collect_view();
+    let [q, theme, place, from, to] = [
+        TimelineField::Q,
+        TimelineField::Theme,
+        TimelineField::Place,
+        TimelineField::From,
+        TimelineField::To,
+    ]
+    .map(TimelineField::name);
+    let q_error = format!("{q}-error");
     view! {
         <form class="timeline-filters" method="get" action="/" role="search">
             <div class="field search-field">
-                <label for="q">{td!(locale, timeline.filters.search)}</label>
-                <input id="q" name="q" type="search" value=filters.q maxlength="50"
-                    placeholder=td_string!(locale, timeline.filters.search_hint) aria-describedby="q-error" />
-                <p id="q-error" class="field-error" role="alert">
+                <label for=q>{td!(locale, timeline.filters.search)}</label>
+                <input id=q name=q type="search" value=filters.q maxlength="50"
+                    placeholder=td_string!(locale, timeline.filters.search_hint) aria-describedby=q_error.clone() />
+                <p id=q_error class="field-error" role="alert">
                     {filters.search_too_short.then(|| td_string!(locale, timeline.filters.search_too_short))}
                 </p>
             </div>
             <div class="field">
-                <label for="theme">{td!(locale, timeline.filters.theme)}</label>
-                <select id="theme" name="theme">
+                <label for=theme>{td!(locale, timeline.filters.theme)}</label>
+                <select id=theme name=theme>
                     <option value="">{td!(locale, timeline.filters.any_theme)}</option>
                     {themes}
                 </select>
             </div>
             <div class="field">
-                <label for="place">{td!(locale, timeline.filters.place)}</label>
-                <input id="place" name="place" type="text" list="places" value=filters.place maxlength="100" />
+                <label for=place>{td!(locale, timeline.filters.place)}</label>
+                <input id=place name=place type="text" list="places" value=filters.place maxlength="100" />
                 <datalist id="places">{place_options}</datalist>
             </div>
             <div class="field year-range">
-                <label for="from">{td!(locale, timeline.filters.from)}</label>
-                <input id="from" name="from" type="number" inputmode="numeric" min="1900" max="2100" value=filters.from />
-                <label for="to">{td!(locale, timeline.filters.to)}</label>
-                <input id="to" name="to" type="number" inputmode="numeric" min="1900" max="2100" value=filters.to />
+                <label for=from>{td!(locale, timeline.filters.from)}</label>
+                <input id=from name=from type="number" inputmode="numeric" min="1900" max="2100" value=filters.from />
+                <label for=to>{td!(locale, timeline.filters.to)}</label>
+                <input id=to name=to type="number" inputmode="numeric" min="1900" max="2100" value=filters.to />
             </div>
             <div class="form-actions">
                 <button type="submit" class="primary">{td!(locale, timeline.filters.apply)}</button>

@@ -32,6 +32,7 @@ mod client {
 
 #[cfg(feature = "hydrate")]
 mod client {
+    use crate::domain::TimelineField;
     use crate::locale::Locale;
     use leptos::wasm_bindgen::{JsCast, closure::Closure};
     use leptos_i18n::td_string;
@@ -90,11 +91,8 @@ mod client {
             return;
         };
         let href = link.href();
-        let url = if href.contains('?') {
-            format!("{href}&fragment=1")
-        } else {
-            format!("{href}?fragment=1")
-        };
+        let separator = if href.contains('?') { '&' } else { '?' };
+        let url = format!("{href}{separator}{}=1", TimelineField::Fragment);
         let Ok(request) = XmlHttpRequest::new() else {
             return;
         };

@@ -5,6 +5,7 @@ mod text_area;
 
 pub use text_area::TextArea;
 
+use crate::domain::LanguageField;
 use crate::locale::{self, Locale};
 use leptos::prelude::*;
 use leptos_i18n::td;
@@ -135,14 +136,6 @@ fn IslandScripts(options: leptos::config::LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The message for `field` among a refused form's `(field name, message)` pairs.
-pub fn error_for(errors: &[(String, String)], field: &str) -> Option<String> {
-    errors
-        .iter()
-        .find(|(f, _)| f == field)
-        .map(|(_, m)| m.clone())
-}
-
 /// The class of a form field's wrapper: marked when its value was refused.
 pub fn field_class(has_error: bool) -> &'static str {
     if has_error {
@@ -186,11 +179,11 @@ fn LanguageSwitch() -> impl IntoView {
     let others = locale::ALL.into_iter().filter(move |l| *l != ctx.locale);
     view! {
         <form class="lang-switch" method="post" action="/locale">
-            <input type="hidden" name="next" value=ctx.path.clone() />
+            <input type="hidden" name=LanguageField::Next.name() value=ctx.path.clone() />
             {others
                 .map(|other| {
                     view! {
-                        <button type="submit" name="lang" value=locale::tag(other) lang=locale::tag(other)>
+                        <button type="submit" name=LanguageField::Lang.name() value=locale::tag(other) lang=locale::tag(other)>
                             {language_name(other)}
                         </button>
                     }

@@ -4,17 +4,19 @@
 use super::store::{self, Created};
 use super::{Admin, password};
 use crate::state::AppState;
-use crate::web::form::{PostedForm, read_form};
+use crate::web::form::PostedForm;
 use crate::web::query::Query;
 use crate::web::render::{private_html, render_page};
 use crate::web::time::display_date;
 use crate::web::{AppError, RequestLocale};
 use app::accounts::{AccountRow, AccountsNotice, AccountsPage, NewAccountDraft};
-use app::domain::{AccountId, AccountRole, DisplayName, Email, FieldError, NewPassword};
-use app::locale::{self, Locale};
-use axum::body::Body;
+use app::domain::{
+    AccountField, AccountId, AccountInput, AccountRole, DisplayName, Email, FieldError, FormErrors,
+    NewPassword,
+};
+use app::locale::Locale;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -47,7 +49,7 @@ pub async fn list(
         locale,
         &me,
         NewAccountDraft::default(),
-        Vec::new(),
+        FormErrors::default(),
         notice,
     )
     .await?;
@@ -59,7 +61,7 @@ async fn accounts_page(
     locale: Locale,
     me: &store::Account,
     draft: NewAccountDraft,
-    errors: Vec<(String, String)>,
+    errors: FormErrors<AccountInput>,
     notice: Option<AccountsNotice>,
 ) -> Result<String, AppError> {
     let offset = state.config.display_utc_offset_hours;
@@ -81,42 +83,39 @@ async fn accounts_page(
     }))
 }
 
-fn field(locale: Locale, name: &str, error: FieldError) -> (String, String) {
-    (name.to_owned(), locale::field_error(locale, error))
-}
-
 pub async fn create(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
     Admin(me): Admin,
-    headers: HeaderMap,
-    body: Body,
+    posted: PostedForm,
 ) -> Result<Response, AppError> {
-    let posted = read_form(&headers, body).await?;
     let draft = NewAccountDraft {
-        email: posted.get("email").unwrap_or("").to_owned(),
-        display_name: posted.get("display_name").unwrap_or("").to_owned(),
-        role: posted.get("role").unwrap_or("moderator").to_owned(),
+        email: posted.text(AccountField::Email).to_owned(),
+        display_name: posted.text(AccountField::DisplayName).to_owned(),
+        role: posted
+            .get(AccountField::Role)
+            .unwrap_or(AccountRole::Moderator.slug())
+            .to_owned(),
     };
     let email = Email::parse(&draft.email);
     let name = DisplayName::parse(&draft.display_name);
     let role = AccountRole::parse(&draft.role);
     let new_password = NewPassword::parse(
-        posted.get("password").unwrap_or(""),
+        posted.text(AccountField::Password),
         &[&draft.email, &draft.display_name],
     );
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::default();
     let parsed = match (email, name, role, new_password) {
         (Ok(e), Ok(n), Ok(r), Ok(p)) => Some((e, n, r, p)),
         (e, n, r, p) => {
-            for (name, error) in [
-                ("email", e.err()),
-                ("display_name", n.err()),
-                ("role", r.err()),
-                ("password", p.err()),
+            for (field, error) in [
+                (AccountField::Email, e.err()),
+                (AccountField::DisplayName, n.err()),
+                (AccountField::Role, r.err()),
+                (AccountField::Password, p.err()),
             ] {
                 if let Some(error) = error {
-                    errors.push(field(locale, name, error));
+                    errors.add(AccountInput::New(field), error);
                 }
             }
             None
@@ -129,10 +128,12 @@ pub async fn create(
                 tracing::info!(account = %id, by = %me.id, "account created");
                 return Ok(Redirect::to("/admin/accounts?done=created").into_response());
             }
-            Created::EmailTaken => errors.push((
-                "email".to_owned(),
-                app::accounts::email_taken_message(locale),
-            )),
+            Created::EmailTaken => {
+                errors.add(
+                    AccountInput::New(AccountField::Email),
+                    FieldError::EmailTaken,
+                );
+            }
         }
     }
     let page = accounts_page(&state, locale, &me, draft, errors, None).await?;
@@ -180,15 +181,13 @@ pub async fn reset_password(
     RequestLocale(locale): RequestLocale,
     Admin(me): Admin,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: Body,
+    posted: PostedForm,
 ) -> Result<Response, AppError> {
-    let posted: PostedForm = read_form(&headers, body).await?;
     let account = store::find(&state.db, AccountId(id))
         .await?
         .ok_or(AppError::NotFound)?;
     let known = [account.email.as_str(), account.display_name.as_str()];
-    match NewPassword::parse(posted.get("password").unwrap_or(""), &known) {
+    match NewPassword::parse(posted.text(AccountField::Password), &known) {
         Ok(new_password) => {
             let hash = password::hash(&new_password).await?;
             if !store::set_password(&state.db, AccountId(id), &hash).await? {
@@ -198,7 +197,8 @@ pub async fn reset_password(
             Ok(Redirect::to("/admin/accounts?done=password").into_response())
         }
         Err(error) => {
-            let errors = vec![(format!("password-{id}"), locale::field_error(locale, error))];
+            let mut errors = FormErrors::default();
+            errors.add(AccountInput::Password(AccountId(id)), error);
             let page = accounts_page(
                 &state,
                 locale,

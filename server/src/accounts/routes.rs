@@ -5,28 +5,20 @@ use super::{password, store};
 use crate::state::AppState;
 use crate::web::client_ip::ClientIp;
 use crate::web::client_ip::ip_hash;
-use crate::web::form::read_form;
-use crate::web::query::Query;
+use crate::web::form::PostedForm;
+use crate::web::query::QueryForm;
 use crate::web::redirect::LocalPath;
 use crate::web::render::{private_html, render_page};
 use crate::web::{AppError, RequestLocale};
 use app::accounts::{LoginFailure, LoginPage};
-use app::domain::{Email, moderation_limits};
+use app::domain::{Email, SignInField, moderation_limits};
 use app::locale::Locale;
-use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
-use serde::Deserialize;
 use std::time::Duration;
 use tower_sessions::Session;
-
-#[derive(Deserialize)]
-pub struct NextQuery {
-    #[serde(default)]
-    next: String,
-}
 
 /// Only our own moderation and admin pages may be the destination after signing in.
 fn safe_next(next: &str) -> String {
@@ -39,9 +31,9 @@ pub async fn form(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
     session: Session,
-    Query(query): Query<NextQuery>,
+    query: QueryForm,
 ) -> Result<Response, AppError> {
-    let next = safe_next(&query.next);
+    let next = safe_next(query.text(SignInField::Next));
     if current_account(&session, &state).await?.is_some() {
         return Ok(Redirect::to(&next).into_response());
     }
@@ -80,13 +72,11 @@ pub async fn login(
     RequestLocale(locale): RequestLocale,
     ClientIp(ip): ClientIp,
     session: Session,
-    headers: HeaderMap,
-    body: Body,
+    posted: PostedForm,
 ) -> Result<Response, AppError> {
-    let posted = read_form(&headers, body).await?;
-    let typed_email = posted.get("email").unwrap_or("").trim().to_owned();
-    let typed = posted.get("password").unwrap_or("").to_owned();
-    let next = safe_next(posted.get("next").unwrap_or(""));
+    let typed_email = posted.text(SignInField::Email).trim().to_owned();
+    let typed = posted.text(SignInField::Password).to_owned();
+    let next = safe_next(posted.text(SignInField::Next));
     let email = Email::for_sign_in(&typed_email);
     let address_key = ip_hash(ip);
     let account_key = store::account_key(&email);

@@ -2,5 +2,6 @@
 //! edits before publishing kept as revisions, bulk actions, and the admins' audit log.
 
 pub mod diff;
+pub mod error;
 pub mod routes;
 pub mod store;

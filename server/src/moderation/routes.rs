@@ -2,30 +2,31 @@
 //! `Moderator` or `Admin` extractor: no session, no page.
 
 use super::diff;
-use super::store::{self, ModerationError, PhotoWords};
+use super::error::ModerationError;
+use super::store::{self, PhotoWords};
 use crate::accounts::{Admin, Moderator};
 use crate::audit::{self, AuditQuery};
 use crate::media::photos;
 use crate::revisions;
 use crate::state::AppState;
-use crate::web::form::{PostedForm, read_form};
-use crate::web::query::Query;
+use crate::web::form::PostedForm;
+use crate::web::query::{Query, QueryForm};
 use crate::web::render::{private_html, render_page};
 use crate::web::time::{display_date, latest_allowed_year};
 use crate::web::{AppError, RequestLocale};
 use app::domain::{
-    AuditAction, Decision, FieldError, ModeratorMessage, NewStory, PhotoDetails, PhotoDraft,
-    RejectReason, StoryDraft, StoryId, StoryStatus, Theme, moderation_limits,
+    AuditAction, AuditField, Decision, Field, FieldError, FormErrors, ModeratorMessage, NewStory,
+    PhotoDetails, PhotoDraft, PhotoWordsField, QueueField, RejectReason, ReviewField, ReviewInput,
+    StoryDraft, StoryId, StoryStatus, Theme, moderation_limits,
 };
 use app::locale::{self, Locale};
 use app::media::OwnPhoto;
 use app::moderation::{
     AuditFilter, AuditPage, AuditRow, HistoryRow, QueueFilter, QueueItem, QueueNotice, QueuePage,
-    ReviewNotice, ReviewPage, ReviewStory, RevisionRow,
+    ReviewNotice, ReviewPage, ReviewStory, RevisionRow, TURN_LEFT, TURN_RIGHT,
 };
-use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -33,38 +34,35 @@ use serde::Deserialize;
 const QUEUE_PAGE: i64 = 200;
 const AUDIT_PAGE: i64 = 100;
 
-#[derive(Deserialize, Default)]
-pub struct QueueQuery {
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    theme: String,
-    #[serde(default)]
-    place: String,
-    #[serde(default)]
-    photos: String,
-    #[serde(default)]
-    assisted: String,
-    #[serde(default)]
-    done: Option<usize>,
-    #[serde(default)]
-    skipped: Option<usize>,
-}
-
 fn status_from_slug(slug: &str) -> Option<StoryStatus> {
     StoryStatus::from_slug(slug).filter(|s| *s != StoryStatus::Withdrawn)
 }
 
-impl QueueQuery {
-    fn filter(&self) -> QueueFilter {
-        QueueFilter {
-            status: status_from_slug(&self.status).unwrap_or(StoryStatus::Pending),
-            theme: Theme::from_slug(&self.theme),
-            place: self.place.chars().take(100).collect(),
-            has_photos: !self.photos.is_empty(),
-            assisted: !self.assisted.is_empty(),
-        }
+fn queue_filter(query: &QueryForm) -> QueueFilter {
+    QueueFilter {
+        status: status_from_slug(query.text(QueueField::Status)).unwrap_or(StoryStatus::Pending),
+        theme: Theme::from_slug(query.text(QueueField::Theme)),
+        place: query.text(QueueField::Place).chars().take(100).collect(),
+        has_photos: query.checked(QueueField::Photos),
+        assisted: query.checked(QueueField::Assisted),
     }
+}
+
+/// A count the queue's notice shows after a bulk action; one that is not a number is a 400.
+fn count(query: &QueryForm, field: QueueField) -> Result<Option<usize>, AppError> {
+    query
+        .get(field)
+        .map(|n| n.parse().map_err(|_| AppError::BadRequest))
+        .transpose()
+}
+
+/// `/moderate` with these parameters.
+fn queue_path(params: &[(QueueField, String)]) -> String {
+    let query: Vec<String> = params
+        .iter()
+        .map(|(field, value)| format!("{field}={value}"))
+        .collect();
+    format!("/moderate?{}", query.join("&"))
 }
 
 /// `GET /moderate`: the queue, oldest first, with counts per status and filters.
@@ -72,9 +70,13 @@ pub async fn queue(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
     Moderator(me): Moderator,
-    Query(query): Query<QueueQuery>,
+    query: QueryForm,
 ) -> Result<Response, AppError> {
-    let filter = query.filter();
+    let filter = queue_filter(&query);
+    let (done, skipped) = (
+        count(&query, QueueField::Done)?,
+        count(&query, QueueField::Skipped)?,
+    );
     let offset = state.config.display_utc_offset_hours;
     let items: Vec<QueueItem> = store::queue(&state.db, &filter, me.id, QUEUE_PAGE)
         .await?
@@ -93,9 +95,9 @@ pub async fn queue(
         })
         .collect();
     let counts = store::counts(&state.db).await?;
-    let notice = query.done.map(|done| QueueNotice {
+    let notice = done.map(|done| QueueNotice {
         done,
-        skipped: query.skipped.unwrap_or(0),
+        skipped: skipped.unwrap_or(0),
     });
     let me_name = me.display_name.clone();
     let is_admin = me.is_admin();
@@ -134,10 +136,10 @@ pub async fn review(
     Ok(private_html(StatusCode::OK, page))
 }
 
-/// A failed form on the item page: what was typed, and the messages.
+/// A failed form on the item page: what was typed, and what was wrong.
 struct Failed {
     edit: Option<StoryDraft>,
-    errors: Vec<(String, String)>,
+    errors: FormErrors<ReviewInput>,
 }
 
 async fn review_page(
@@ -202,7 +204,7 @@ async fn review_page(
         .collect();
     let (edit_draft, errors) = match failed {
         Some(f) => (f.edit, f.errors),
-        None => (None, Vec::new()),
+        None => (None, FormErrors::default()),
     };
     let story = ReviewStory {
         id: detail.id,
@@ -230,7 +232,7 @@ async fn review_page(
 
 fn posted_version(posted: &PostedForm) -> Result<i32, AppError> {
     posted
-        .get("version")
+        .get(ReviewField::Version)
         .and_then(|v| v.trim().parse().ok())
         .ok_or(AppError::BadRequest)
 }
@@ -245,11 +247,11 @@ fn decision_message(
         return Ok(None);
     }
     let template = posted
-        .get("reason")
+        .get(ReviewField::Reason)
         .and_then(RejectReason::parse)
         .filter(|_| decision == Decision::Reject)
         .map(|r| locale::reject_reason(locale, r));
-    ModeratorMessage::compose(template, posted.get("message").unwrap_or("")).map(Some)
+    ModeratorMessage::compose(template, posted.text(ReviewField::Message)).map(Some)
 }
 
 /// `POST /moderate/stories/{id}/decide`: `decision` (approve, reject, request_changes,
@@ -261,20 +263,16 @@ pub async fn decide(
     RequestLocale(locale): RequestLocale,
     Moderator(me): Moderator,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: Body,
+    posted: PostedForm,
 ) -> Result<Response, AppError> {
-    let posted = read_form(&headers, body).await?;
     let decision =
-        Decision::parse(posted.get("decision").unwrap_or("")).map_err(|_| AppError::BadRequest)?;
+        Decision::parse(posted.text(ReviewField::Decision)).map_err(|_| AppError::BadRequest)?;
     let version = posted_version(&posted)?;
     let message = match decision_message(locale, decision, &posted) {
         Ok(message) => message,
         Err(error) => {
-            let errors = vec![(
-                format!("message-{}", decision.slug()),
-                locale::field_error(locale, error),
-            )];
+            let mut errors = FormErrors::default();
+            errors.add(ReviewInput::Message(decision), error);
             let failed = Failed { edit: None, errors };
             let page = review_page(&state, locale, &me, StoryId(id), None, Some(failed)).await?;
             return Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, page));
@@ -289,11 +287,11 @@ pub async fn decide(
         &me,
     )
     .await?;
-    Ok(Redirect::to(&format!(
-        "/moderate?done=1&status={}",
-        queue_after(decision)
-    ))
-    .into_response())
+    let back = queue_path(&[
+        (QueueField::Done, "1".to_owned()),
+        (QueueField::Status, queue_after(decision).to_owned()),
+    ]);
+    Ok(Redirect::to(&back).into_response())
 }
 
 /// Back to the list the story came from.
@@ -309,11 +307,9 @@ pub async fn feature(
     State(state): State<AppState>,
     Moderator(me): Moderator,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: Body,
+    posted: PostedForm,
 ) -> Result<Response, AppError> {
-    let posted = read_form(&headers, body).await?;
-    let featured = posted.get("featured") == Some("true");
+    let featured = posted.get(ReviewField::Featured) == Some("true");
     store::set_featured(&state.db, StoryId(id), featured, &me).await?;
     Ok(Redirect::to(&format!("/moderate/stories/{id}?saved=1")).into_response())
 }
@@ -324,14 +320,12 @@ pub async fn turn_photo(
     State(state): State<AppState>,
     Moderator(me): Moderator,
     Path((id, photo)): Path<(i64, i64)>,
-    headers: HeaderMap,
-    body: Body,
+    posted: PostedForm,
 ) -> Result<Response, AppError> {
-    let posted = read_form(&headers, body).await?;
     let version = posted_version(&posted)?;
-    let clockwise = match posted.get("direction") {
-        Some("clockwise") => true,
-        Some("counterclockwise") => false,
+    let clockwise = match posted.get(ReviewField::Direction) {
+        Some(TURN_RIGHT) => true,
+        Some(TURN_LEFT) => false,
         _ => return Err(AppError::BadRequest),
     };
     store::turn_photo(&state.db, StoryId(id), version, photo, clockwise, &me).await?;
@@ -348,11 +342,9 @@ pub async fn edit(
     RequestLocale(locale): RequestLocale,
     Moderator(me): Moderator,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: Body,
+    posted: PostedForm,
 ) -> Result<Response, AppError> {
     let story = StoryId(id);
-    let posted = read_form(&headers, body).await?;
     let version = posted_version(&posted)?;
     let current = store::detail(&state.db, story, me.id)
         .await?
@@ -365,19 +357,10 @@ pub async fn edit(
     let (edited, words) = match (parsed, photo_words) {
         (Ok(edited), Ok(words)) => (edited, words),
         (parsed, words) => {
-            let mut errors: Vec<(String, String)> = parsed
-                .err()
-                .unwrap_or_default()
-                .iter()
-                .map(|(field, error)| (field.name().to_owned(), locale::field_error(locale, error)))
-                .collect();
-            errors.extend(
-                words
-                    .err()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|(name, error)| (name, locale::field_error(locale, error))),
-            );
+            let mut errors = parsed.err().unwrap_or_default().map(ReviewInput::Story);
+            for (input, error) in words.err().unwrap_or_default().iter() {
+                errors.add(input, error);
+            }
             let failed = Failed {
                 edit: Some(draft),
                 errors,
@@ -393,34 +376,43 @@ pub async fn edit(
 /// The stored story with the public fields replaced by what the moderator posted; private
 /// details and consents stay as the contributor gave them.
 fn edited_draft(mut draft: StoryDraft, posted: &PostedForm) -> StoryDraft {
-    let text = |name: &str| posted.get(name).unwrap_or("").to_owned();
-    draft.title = text("title");
-    draft.story = text("story");
-    draft.place = text("place");
-    draft.narrator_name = text("narrator_name");
-    draft.role = text("role");
-    draft.year_then = text("year_then");
-    draft.year_then_approx = posted.get("year_then_approx").is_some();
-    draft.year_now = text("year_now");
-    draft.themes = posted
-        .pairs()
-        .filter(|(name, _)| *name == "themes")
-        .map(|(_, value)| value.to_owned())
-        .collect();
+    draft.themes.clear();
+    for field in MODERATOR_EDITS {
+        match field {
+            Field::YearThenApprox => draft.year_then_approx = posted.checked(field),
+            Field::Themes => posted
+                .all(field)
+                .for_each(|theme| draft.set_field(field, theme)),
+            _ => draft.set_field(field, posted.text(field)),
+        }
+    }
     draft
 }
+
+/// The story fields of the submission form a moderator may correct.
+const MODERATOR_EDITS: [Field; 9] = [
+    Field::Title,
+    Field::Story,
+    Field::Place,
+    Field::NarratorName,
+    Field::Role,
+    Field::YearThen,
+    Field::YearThenApprox,
+    Field::YearNow,
+    Field::Themes,
+];
 
 fn parse_photo_words(
     posted: &PostedForm,
     stored: &[photos::StoredPhoto],
     latest: i32,
-) -> Result<Vec<PhotoWords>, Vec<(String, FieldError)>> {
+) -> Result<Vec<PhotoWords>, FormErrors<ReviewInput>> {
     let mut words = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors = FormErrors::default();
     for photo in stored {
-        let caption_field = format!("photo_{}_caption", photo.id);
-        let alt_field = format!("photo_{}_alt", photo.id);
-        let (Some(caption), Some(alt)) = (posted.get(&caption_field), posted.get(&alt_field))
+        let sent = |field: PhotoWordsField| posted.named(&field.of_photo(photo.id));
+        let (Some(caption), Some(alt)) =
+            (sent(PhotoWordsField::Caption), sent(PhotoWordsField::Alt))
         else {
             continue;
         };
@@ -436,8 +428,14 @@ fn parse_photo_words(
                 caption: details.caption,
                 alt: details.alt,
             }),
-            Err((app::domain::PhotoPart::Alt, error)) => errors.push((alt_field, error)),
-            Err((_, error)) => errors.push((caption_field, error)),
+            Err((part, error)) => {
+                let field = if part == PhotoWordsField::Alt.part() {
+                    PhotoWordsField::Alt
+                } else {
+                    PhotoWordsField::Caption
+                };
+                errors.add(ReviewInput::Photo(photo.id, field), error);
+            }
         }
     }
     if errors.is_empty() {
@@ -454,18 +452,15 @@ pub async fn bulk(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
     Moderator(me): Moderator,
-    headers: HeaderMap,
-    body: Body,
+    posted: PostedForm,
 ) -> Result<Response, AppError> {
-    let posted = read_form(&headers, body).await?;
-    let decision = match Decision::parse(posted.get("decision").unwrap_or("")) {
+    let decision = match Decision::parse(posted.text(ReviewField::Decision)) {
         Ok(d @ (Decision::Approve | Decision::Reject)) => d,
         _ => return Err(AppError::BadRequest),
     };
     let selected: Vec<(StoryId, i32)> = posted
-        .pairs()
-        .filter(|(name, _)| *name == "story")
-        .filter_map(|(_, value)| {
+        .all(QueueField::Story)
+        .filter_map(|value| {
             let (id, version) = value.split_once(':')?;
             Some((
                 StoryId(id.trim().parse().ok()?),
@@ -489,19 +484,11 @@ pub async fn bulk(
             Err(other) => return Err(other.into()),
         }
     }
-    Ok(Redirect::to(&format!("/moderate?done={done}&skipped={skipped}")).into_response())
-}
-
-#[derive(Deserialize, Default)]
-pub struct AuditParams {
-    #[serde(default)]
-    story: String,
-    #[serde(default)]
-    action: String,
-    #[serde(default)]
-    moderator: String,
-    #[serde(default)]
-    before: Option<i64>,
+    let back = queue_path(&[
+        (QueueField::Done, done.to_string()),
+        (QueueField::Skipped, skipped.to_string()),
+    ]);
+    Ok(Redirect::to(&back).into_response())
 }
 
 /// `GET /admin/audit`: the audit log, newest first, filterable by story, action and moderator.
@@ -509,13 +496,17 @@ pub async fn audit(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
     Admin(_): Admin,
-    Query(params): Query<AuditParams>,
+    params: QueryForm,
 ) -> Result<Response, AppError> {
+    let before = params
+        .get(AuditField::Before)
+        .map(|text| text.parse().map_err(|_| AppError::BadRequest))
+        .transpose()?;
     let query = AuditQuery {
-        story: params.story.trim().parse().ok(),
-        action: AuditAction::from_slug(params.action.trim()),
-        moderator: params.moderator.trim().parse().ok(),
-        before: params.before,
+        story: params.text(AuditField::Story).trim().parse().ok(),
+        action: AuditAction::from_slug(params.text(AuditField::Action).trim()),
+        moderator: params.text(AuditField::Moderator).trim().parse().ok(),
+        before,
         limit: AUDIT_PAGE,
     };
     let offset = state.config.display_utc_offset_hours;
@@ -541,9 +532,9 @@ pub async fn audit(
         .map(|a| (a.id.0, a.display_name))
         .collect();
     let filter = AuditFilter {
-        story: params.story,
+        story: params.text(AuditField::Story).to_owned(),
         action: query.action,
-        moderator: params.moderator,
+        moderator: params.text(AuditField::Moderator).to_owned(),
     };
     let page = render_page(&state, locale, "/admin/audit", move || {
         view! { <AuditPage rows filter accounts older /> }

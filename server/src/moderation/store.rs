@@ -2,6 +2,7 @@
 //! decision locks the story row and checks the version the moderator saw, so two moderators
 //! (or a moderator and the contributor) can never both change the same version.
 
+use super::error::ModerationError;
 use crate::accounts::store::Account;
 use crate::audit::{Action, Actor, Entry};
 use crate::db::column;
@@ -13,21 +14,6 @@ use app::domain::{
 use app::moderation::QueueFilter;
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
-
-/// Why a moderator's change was refused; `web::error` answers each.
-#[derive(Debug, thiserror::Error)]
-pub enum ModerationError {
-    #[error("no such story")]
-    NotFound,
-    #[error("story already handled")]
-    AlreadyHandled { by: Option<String> },
-    #[error("story being reviewed by another moderator")]
-    BeingReviewed { by: String },
-    #[error("action not possible in the story's current status")]
-    NotAllowedNow,
-    #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
-}
 
 pub struct QueueRow {
     pub id: StoryId,

@@ -5,19 +5,20 @@ use crate::media::photos;
 use crate::media::upload::{self, keep_all, parse_photos};
 use crate::state::AppState;
 use crate::web::client_ip::ClientIp;
-use crate::web::error::wants_json;
-use crate::web::form::{PostedForm, read_form, read_form_with_photos};
+use crate::web::error::WantsJson;
+use crate::web::form::{PostedForm, PostedWithPhotos};
 use crate::web::query::Query;
 use crate::web::render::{private_html, render_page};
 use crate::web::time::{display_date, latest_allowed_year};
 use crate::web::{AppError, RequestLocale};
-use app::domain::{Field, FormErrors, IdempotencyKey, NewStory, StoryDraft};
+use app::domain::{Field, FormErrors, IdempotencyKey, NewStory, StoryDraft, WithdrawField};
 use app::locale::{self, Locale};
-use app::submission::{Notice, SubmitPage, TrackPage, TrackedStory, WithdrawConfirmPage};
+use app::submission::{
+    Notice, SubmitPage, TrackPage, TrackedStory, WITHDRAW_CONFIRMED, WithdrawConfirmPage,
+};
 use axum::Json;
-use axum::body::Body;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use base64::Engine;
@@ -91,15 +92,21 @@ pub async fn submit(
     RequestLocale(locale): RequestLocale,
     ClientIp(ip): ClientIp,
     jar: CookieJar,
-    headers: HeaderMap,
-    body: Body,
+    WantsJson(json): WantsJson,
+    posted: Result<PostedWithPhotos, AppError>,
 ) -> (CookieJar, Result<Response, AppError>) {
     let (jar, secret) = submitter_cookie(&state, jar);
     let submitter = Submitter {
         ip,
         secret: secret.as_ref(),
     };
-    let answer = submit_story(&state, locale, &submitter, &headers, body).await;
+    // A refused body still gets the cookie, so the answer is built here, not by the extractor.
+    let answer = match posted {
+        Ok(PostedWithPhotos(posted)) => {
+            submit_story(&state, locale, &submitter, json, posted).await
+        }
+        Err(error) => Err(error),
+    };
     (jar, answer)
 }
 
@@ -107,15 +114,13 @@ async fn submit_story(
     state: &AppState,
     locale: Locale,
     submitter: &Submitter<'_>,
-    headers: &HeaderMap,
-    body: Body,
+    json: bool,
+    mut posted: PostedForm,
 ) -> Result<Response, AppError> {
-    let mut posted = read_form_with_photos(headers, body, &state.media, &state.uploads).await?;
     let draft = StoryDraft::from_pairs(posted.pairs());
     if !draft.website.is_empty() {
         return Err(AppError::Honeypot);
     }
-    let json = wants_json(headers);
     let received = std::mem::take(&mut posted.photos);
     let parsed = parse_submission(&draft);
     let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
@@ -210,10 +215,6 @@ fn json_errors(locale: Locale, errors: &FormErrors) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
 }
 
-fn parse_token(text: &str) -> Result<TrackingToken, AppError> {
-    TrackingToken::parse(text).ok_or(AppError::NotFound)
-}
-
 #[derive(Deserialize)]
 pub struct TrackQuery {
     #[serde(default)]
@@ -224,10 +225,9 @@ pub struct TrackQuery {
 pub async fn track(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
-    Path(token): Path<String>,
+    token: TrackingToken,
     Query(query): Query<TrackQuery>,
 ) -> Result<Response, AppError> {
-    let token = parse_token(&token)?;
     let notice = query.saved.is_some().then_some(Notice::Saved);
     let page = track_page(&state, locale, &token, notice, None).await?;
     Ok(private_html(StatusCode::OK, page))
@@ -276,14 +276,11 @@ async fn track_page(
 pub async fn edit(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
-    Path(token): Path<String>,
-    headers: HeaderMap,
-    body: Body,
+    token: TrackingToken,
+    WantsJson(json): WantsJson,
+    PostedWithPhotos(mut posted): PostedWithPhotos,
 ) -> Result<Response, AppError> {
-    let token = parse_token(&token)?;
-    let mut posted = read_form_with_photos(&headers, body, &state.media, &state.uploads).await?;
     let draft = StoryDraft::from_pairs(posted.pairs());
-    let json = wants_json(&headers);
     let own = store::find_by_token(&state.db, &token)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -322,9 +319,8 @@ pub async fn edit(
 /// `remove_photo` values naming photos of this story (anything else is ignored).
 fn removed_photo_ids(posted: &PostedForm, current: &[photos::StoredPhoto]) -> Vec<i64> {
     posted
-        .pairs()
-        .filter(|(name, _)| *name == "remove_photo")
-        .filter_map(|(_, value)| value.trim().parse::<i64>().ok())
+        .all(Field::RemovePhoto)
+        .filter_map(|value| value.trim().parse::<i64>().ok())
         .filter(|id| current.iter().any(|p| p.id == *id))
         .collect()
 }
@@ -346,15 +342,11 @@ fn remaining_per_side(current: &[photos::StoredPhoto], removed: &[i64]) -> [usiz
 pub async fn withdraw(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
-    Path(token): Path<String>,
-    headers: HeaderMap,
-    body: Body,
+    token: TrackingToken,
+    posted: Result<PostedForm, AppError>,
 ) -> Result<Response, AppError> {
-    let token = parse_token(&token)?;
-    let posted = read_form(&headers, body)
-        .await
-        .unwrap_or_else(|_| PostedForm::default());
-    if posted.get("confirm") != Some("yes") {
+    let posted = posted.unwrap_or_default();
+    if posted.get(WithdrawField::Confirm) != Some(WITHDRAW_CONFIRMED) {
         store::find_by_token(&state.db, &token)
             .await?
             .ok_or(AppError::NotFound)?;

@@ -1,6 +1,7 @@
 //! Storing, reading, editing and withdrawing stories. Every change happens in one transaction
 //! together with its consent records, revision and audit entry: a story is never half-written.
 
+use super::error::SubmissionError;
 use super::tokens::{
     ClientBinding, SubmitterSecret, TrackingToken, fingerprint, idempotency_key_hash,
 };
@@ -17,23 +18,6 @@ use app::domain::{
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::net::IpAddr;
 use time::OffsetDateTime;
-
-/// Why the store refused a contributor's submission or change; `web::error` answers each.
-#[derive(Debug, thiserror::Error)]
-pub enum SubmissionError {
-    #[error("more than {limit} accepted submissions this hour")]
-    RateLimited { limit: u32, retry_after_secs: u64 },
-    #[error("idempotency key reused with different content")]
-    IdempotencyConflict,
-    #[error("story already received from another client")]
-    AlreadyReceived,
-    #[error("no story has this tracking link")]
-    NotFound,
-    #[error("story can no longer be edited")]
-    NotEditable,
-    #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
-}
 
 /// How long a repeated submit with the same key answers with the first story.
 pub const IDEMPOTENCY_HOURS: i32 = 24;

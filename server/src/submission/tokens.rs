@@ -1,8 +1,11 @@
 //! The contributor's private tracking token, and the hashes that let the database hold it
 //! (and client addresses, and idempotency keys) without holding them in the clear.
 
+use crate::web::AppError;
 use crate::web::client_ip::limit_bucket;
 use app::domain::{IdempotencyKey, NewStory};
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
@@ -51,6 +54,19 @@ impl TrackingToken {
     ) -> Option<TrackingToken> {
         let bytes = xor(sealed, &pad(key, fingerprint, client));
         Some(TrackingToken(bytes.try_into().ok()?))
+    }
+}
+
+/// The `{token}` of a `/track/{token}…` route; one that does not parse is a 404, as an
+/// unknown one is.
+impl<S: Send + Sync> FromRequestParts<S> for TrackingToken {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(text) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        TrackingToken::parse(&text).ok_or(AppError::NotFound)
     }
 }
 

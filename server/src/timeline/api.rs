@@ -3,7 +3,6 @@
 use super::pages::TimelineQuery;
 use super::store::{self, PAGE_SIZE, PublicStory};
 use crate::state::AppState;
-use crate::web::query::Query;
 use crate::web::{AppError, RequestLocale};
 use app::domain::StoryId;
 use app::media::PhotoView;
@@ -84,7 +83,7 @@ struct ListAnswer {
 pub async fn list(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
-    Query(query): Query<TimelineQuery>,
+    query: TimelineQuery,
 ) -> Result<Response, AppError> {
     let limits = store::SearchLimits::from(&*state.config);
     let page = store::page(

@@ -2,38 +2,41 @@
 
 use super::store::{self, Cursor, Filters, PAGE_SIZE, PublicStory};
 use crate::state::AppState;
-use crate::web::query::Query;
+use crate::web::query::QueryForm;
 use crate::web::render::{public_html, render_page};
 use crate::web::time::{display_date, latest_allowed_year};
 use crate::web::{AppError, RequestLocale};
-use app::domain::{SearchText, StoryId, Theme};
+use app::domain::{SearchText, StoryId, Theme, TimelineField};
 use app::locale::{self, Locale};
 use app::timeline::{HomePage, RelatedStory, StoryCard, StoryPage, StoryView, TimelineFilters};
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
-use serde::Deserialize;
+use std::convert::Infallible;
 
-/// Query parameters shared by the timeline and the API.
-#[derive(Debug, Deserialize, Default)]
+/// Query parameters shared by the timeline and the API (`TimelineField`), as sent.
+#[derive(Debug, Default)]
 pub struct TimelineQuery {
-    #[serde(default)]
     pub theme: String,
-    #[serde(default)]
     pub place: String,
-    #[serde(default)]
     pub from: String,
-    #[serde(default)]
     pub to: String,
-    #[serde(default)]
     pub q: String,
-    #[serde(default)]
     pub cursor: String,
     /// Only the cards (for the infinite-scroll island).
-    #[serde(default)]
     pub fragment: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for TimelineQuery {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let form = QueryForm::from_request_parts(parts, state).await?;
+        Ok(TimelineQuery::from_form(&form))
+    }
 }
 
 fn year(text: &str) -> Option<i32> {
@@ -44,6 +47,19 @@ fn year(text: &str) -> Option<i32> {
 }
 
 impl TimelineQuery {
+    pub fn from_form(form: &QueryForm) -> TimelineQuery {
+        let text = |field| form.text(field).to_owned();
+        TimelineQuery {
+            theme: text(TimelineField::Theme),
+            place: text(TimelineField::Place),
+            from: text(TimelineField::From),
+            to: text(TimelineField::To),
+            q: text(TimelineField::Q),
+            cursor: text(TimelineField::Cursor),
+            fragment: text(TimelineField::Fragment),
+        }
+    }
+
     pub fn filters(&self) -> Filters {
         let place = self.place.trim();
         Filters {
@@ -96,19 +112,19 @@ impl TimelineQuery {
     /// The filters (and `cursor`) as a root-relative URL of `path`, in a fixed order.
     fn href(&self, path: &str, cursor: Option<Cursor>) -> String {
         let mut pairs = form_urlencoded::Serializer::new(String::new());
-        for (name, value) in [
-            ("theme", &self.theme),
-            ("place", &self.place),
-            ("from", &self.from),
-            ("to", &self.to),
-            ("q", &self.q),
+        for (field, value) in [
+            (TimelineField::Theme, &self.theme),
+            (TimelineField::Place, &self.place),
+            (TimelineField::From, &self.from),
+            (TimelineField::To, &self.to),
+            (TimelineField::Q, &self.q),
         ] {
             if !value.trim().is_empty() {
-                pairs.append_pair(name, value.trim());
+                pairs.append_pair(field.name(), value.trim());
             }
         }
         if let Some(cursor) = cursor {
-            pairs.append_pair("cursor", &cursor.to_string());
+            pairs.append_pair(TimelineField::Cursor.name(), &cursor.to_string());
         }
         let query = pairs.finish();
         if query.is_empty() {
@@ -131,7 +147,7 @@ pub fn credit(locale: Locale, story: &PublicStory) -> String {
 pub async fn home(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
-    Query(query): Query<TimelineQuery>,
+    query: TimelineQuery,
 ) -> Result<Response, AppError> {
     let query = query.normalized();
     let path = query.canonical_path("/");

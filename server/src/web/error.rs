@@ -70,9 +70,9 @@ impl From<crate::accounts::password::HashError> for AppError {
     }
 }
 
-impl From<crate::submission::store::SubmissionError> for AppError {
-    fn from(error: crate::submission::store::SubmissionError) -> Self {
-        use crate::submission::store::SubmissionError as E;
+impl From<crate::submission::error::SubmissionError> for AppError {
+    fn from(error: crate::submission::error::SubmissionError) -> Self {
+        use crate::submission::error::SubmissionError as E;
         match error {
             E::RateLimited {
                 limit,
@@ -90,9 +90,9 @@ impl From<crate::submission::store::SubmissionError> for AppError {
     }
 }
 
-impl From<crate::moderation::store::ModerationError> for AppError {
-    fn from(error: crate::moderation::store::ModerationError) -> Self {
-        use crate::moderation::store::ModerationError as E;
+impl From<crate::moderation::error::ModerationError> for AppError {
+    fn from(error: crate::moderation::error::ModerationError) -> Self {
+        use crate::moderation::error::ModerationError as E;
         match error {
             E::NotFound => AppError::NotFound,
             E::AlreadyHandled { by } => AppError::AlreadyHandled { by },
@@ -351,4 +351,19 @@ pub fn wants_json(headers: &HeaderMap) -> bool {
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("application/json"))
+}
+
+/// `wants_json` as an extractor, for handlers that answer a form with a page or with JSON.
+#[derive(Debug, Clone, Copy)]
+pub struct WantsJson(pub bool);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for WantsJson {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(WantsJson(wants_json(&parts.headers)))
+    }
 }

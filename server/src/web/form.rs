@@ -1,13 +1,17 @@
 //! Reads a posted form strictly: `application/x-www-form-urlencoded` or `multipart/form-data`,
 //! text decoded as UTF-8 with no replacement characters (invalid UTF-8 is refused, not
 //! repaired), and all text fields together capped at `limits::TEXT_FIELDS_TOTAL_BYTES`.
+//! Handlers take the form as an extractor (`PostedForm`, or `PostedWithPhotos` where photo
+//! files may come) and read its values by each form's field enum, never by a string.
 
 use super::error::AppError;
 use crate::media::files::MediaFiles;
 use crate::media::upload::{self, ReceiveError, ReceivedPhoto, SideCounts, UploadGate};
-use app::domain::PhotoSlot;
+use crate::state::AppState;
 use app::domain::limits::TEXT_FIELDS_TOTAL_BYTES;
+use app::domain::{FormField, PhotoSlot, is_checked};
 use axum::body::Body;
+use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, header};
 use http_body_util::BodyExt;
 
@@ -16,10 +20,10 @@ use http_body_util::BodyExt;
 const URLENCODED_RAW_MAX: usize = TEXT_FIELDS_TOTAL_BYTES * 3 + 4096;
 
 /// The text fields of a posted form, in the order they were sent, and its photo files when
-/// the route accepts them.
+/// the route accepts them. As an extractor: a form without files (a file part is refused).
 #[derive(Debug, Default)]
 pub struct PostedForm {
-    pub fields: Vec<(String, String)>,
+    fields: Vec<(String, String)>,
     pub photos: Vec<ReceivedPhoto>,
 }
 
@@ -30,19 +34,67 @@ impl PostedForm {
             .map(|(name, value)| (name.as_str(), value.as_str()))
     }
 
-    pub fn get(&self, name: &str) -> Option<&str> {
+    /// The first value of a field.
+    pub fn get(&self, field: impl FormField) -> Option<&str> {
+        self.named(field.name())
+    }
+
+    /// The first value of a field, or blank when it was not sent.
+    pub fn text(&self, field: impl FormField) -> &str {
+        self.get(field).unwrap_or("")
+    }
+
+    /// Every value of a repeated field, in the order sent.
+    pub fn all(&self, field: impl FormField) -> impl Iterator<Item = &str> {
+        let name = field.name();
+        self.pairs()
+            .filter(move |(n, _)| *n == name)
+            .map(|(_, v)| v)
+    }
+
+    /// Whether a checkbox was ticked (`app::domain::is_checked`).
+    pub fn checked(&self, field: impl FormField) -> bool {
+        self.all(field).any(is_checked)
+    }
+
+    /// The first value of a field whose name is built per item (`photo_{id}_caption`).
+    pub fn named(&self, name: &str) -> Option<&str> {
         self.pairs().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 }
 
-/// A form without files (a file part is refused).
+impl<S: Send + Sync> FromRequest<S> for PostedForm {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = request.into_parts();
+        read_form(&parts.headers, body).await
+    }
+}
+
+/// A form that may carry `photo_then` / `photo_now` files (multipart only), streamed into the
+/// media store's `tmp/` as the body arrives. A multipart body is read only in its turn of the
+/// upload gate; no turn within `UPLOAD_WAIT_SECS` is a 503 (busy) and nothing is read or kept.
+#[derive(Debug)]
+pub struct PostedWithPhotos(pub PostedForm);
+
+impl FromRequest<AppState> for PostedWithPhotos {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (parts, body) = request.into_parts();
+        read_form_with_photos(&parts.headers, body, &state.media, &state.uploads)
+            .await
+            .map(PostedWithPhotos)
+    }
+}
+
+/// What the `PostedForm` extractor reads (a file part is refused).
 pub async fn read_form(headers: &HeaderMap, body: Body) -> Result<PostedForm, AppError> {
     read(headers, body, None).await
 }
 
-/// A form that may carry `photo_then` / `photo_now` files (multipart only), streamed into the
-/// media store's `tmp/`. A multipart body is read only in its turn of the upload gate; no turn
-/// within `UPLOAD_WAIT_SECS` is a 503 (busy) and nothing is read or kept.
+/// What the `PostedWithPhotos` extractor reads, in a turn of `gate` when multipart.
 pub async fn read_form_with_photos(
     headers: &HeaderMap,
     body: Body,
@@ -164,7 +216,7 @@ async fn read_multipart(
 fn photo_slot(field_name: &str) -> Option<PhotoSlot> {
     PhotoSlot::BOTH
         .into_iter()
-        .find(|s| s.field() == field_name)
+        .find(|s| s.field().name() == field_name)
 }
 
 /// A photo part that could not be read is answered like any other part; a store that failed
@@ -234,34 +286,47 @@ fn body_error(error: &(dyn std::error::Error + 'static)) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::domain::Field;
 
-    fn urlencoded(body: &'static str) -> (HeaderMap, Body) {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::CONTENT_TYPE,
-            "application/x-www-form-urlencoded".parse().unwrap(),
-        );
-        (headers, Body::from(body))
+    async fn urlencoded(body: &'static str) -> Result<PostedForm, AppError> {
+        let request = axum::http::Request::builder()
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        PostedForm::from_request(request, &()).await
     }
 
     #[tokio::test]
     async fn decodes_urlencoded_strictly() {
-        let (headers, body) = urlencoded("title=%E5%9C%B0%E9%93%81+8&themes=a&themes=b&empty=");
-        let form = read_form(&headers, body).await.unwrap();
-        assert_eq!(form.get("title"), Some("地铁 8"));
-        assert_eq!(form.pairs().filter(|(n, _)| *n == "themes").count(), 2);
-        let (headers, body) = urlencoded("title=%FF%FE");
+        let form = urlencoded("title=%E5%9C%B0%E9%93%81+8&themes=a&themes=b&empty=")
+            .await
+            .unwrap();
+        assert_eq!(form.get(Field::Title), Some("地铁 8"));
+        assert_eq!(form.all(Field::Themes).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(form.text(Field::Place), "");
         assert!(matches!(
-            read_form(&headers, body).await,
+            urlencoded("title=%FF%FE").await,
             Err(AppError::InvalidUtf8)
         ));
     }
 
     #[tokio::test]
+    async fn reads_checkboxes_one_way() {
+        let form = urlencoded("consent_publish=on&year_then_approx=off")
+            .await
+            .unwrap();
+        assert!(form.checked(Field::ConsentPublish));
+        assert!(!form.checked(Field::YearThenApprox));
+        assert!(!form.checked(Field::ConsentFaces));
+    }
+
+    #[tokio::test]
     async fn refuses_unknown_content_types() {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
-        let result = read_form(&headers, Body::from("{}")).await;
+        let request = axum::http::Request::builder()
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{}"))
+            .unwrap();
+        let result = PostedForm::from_request(request, &()).await;
         assert!(matches!(result, Err(AppError::UnsupportedMediaType)));
     }
 }

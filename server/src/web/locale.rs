@@ -2,16 +2,16 @@
 //! else Chinese. Pages keep their URLs in every language (no locale prefix or redirect).
 
 use super::error::AppError;
+use super::form::PostedForm;
 use super::redirect::LocalPath;
+use app::domain::LanguageField;
 use app::locale::{self, Locale};
-use axum::Form;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use serde::Deserialize;
 use std::convert::Infallible;
 
 pub const COOKIE: &str = "lang";
@@ -38,24 +38,18 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestLocale {
     }
 }
 
-#[derive(Deserialize)]
-pub struct LanguageChoice {
-    lang: String,
-    #[serde(default)]
-    next: String,
-}
-
 /// `POST /locale`: remembers the chosen language for a year and goes back to the page.
-pub async fn choose_language(
-    jar: CookieJar,
-    Form(choice): Form<LanguageChoice>,
-) -> Result<Response, AppError> {
-    let chosen = locale::from_tag(&choice.lang).ok_or(AppError::BadRequest)?;
+pub async fn choose_language(jar: CookieJar, posted: PostedForm) -> Result<Response, AppError> {
+    let chosen = locale::from_tag(posted.text(LanguageField::Lang)).ok_or(AppError::BadRequest)?;
     let cookie = Cookie::build((COOKIE, locale::tag(chosen)))
         .path("/")
         .max_age(time::Duration::days(365))
         .same_site(SameSite::Lax)
         .http_only(true)
         .build();
-    Ok((jar.add(cookie), LocalPath::or_home(&choice.next).redirect()).into_response())
+    Ok((
+        jar.add(cookie),
+        LocalPath::or_home(posted.text(LanguageField::Next)).redirect(),
+    )
+        .into_response())
 }
