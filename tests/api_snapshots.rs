@@ -12,10 +12,9 @@
 use app::domain::Field;
 use insta::internals::{Content, ContentPath};
 use insta::{Settings, assert_json_snapshot};
-use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sqlx::PgPool;
-use tests::{TestApp, fixture, story_with, valid_story};
+use tests::{TestApp, story_with, valid_story};
 
 /// Redacts what differs between runs, keeping the shape of URLs visible.
 fn settings() -> Settings {
@@ -69,40 +68,7 @@ async fn json_of(response: reqwest::Response) -> (u16, Value) {
 
 /// The one story with then and now photos, approved; its id.
 async fn approved_story_with_a_pair(app: &TestApp) -> i64 {
-    let mut fields = valid_story();
-    fields.extend([
-        (
-            Field::PhotoThenAlt.name(),
-            "雾里的渡船停在老码头".to_owned(),
-        ),
-        (Field::PhotoThenYear.name(), "2012".to_owned()),
-        (Field::PhotoThenCaption.name(), "停航的早晨".to_owned()),
-        (Field::PhotoThenCredit.name(), "老周".to_owned()),
-        (Field::PhotoNowAlt.name(), "过江隧道口的地铁站".to_owned()),
-        (Field::PhotoNowYear.name(), String::new()),
-        (Field::PhotoNowCaption.name(), String::new()),
-        (Field::PhotoNowCredit.name(), String::new()),
-    ]);
-    let files = [
-        (
-            Field::PhotoThen.name(),
-            "then.jpg",
-            fixture("camera_gray.jpg"),
-        ),
-        (
-            Field::PhotoNow.name(),
-            "now.png",
-            fixture("astronaut_2048.png"),
-        ),
-    ];
-    let response = app.post_with_files("/submit", &fields, &files).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    app.run_photo_jobs().await;
-    app.approve_all().await;
-    sqlx::query_scalar("select max(id) from stories")
-        .fetch_one(&app.db)
-        .await
-        .unwrap()
+    app.story().with_photo_pair().approved().create().await.id.0
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]

@@ -6,7 +6,7 @@
 )]
 
 use app::domain::{
-    AccountField, AccountRole, Field, QueueField, ReviewField, SignInField, StoryId,
+    AccountField, AccountRole, Field, QueueField, ReviewField, SignInField, StoryId, StoryStatus,
 };
 use reqwest::{Method, StatusCode};
 use sqlx::PgPool;
@@ -196,7 +196,7 @@ async fn every_staff_route_denies_by_default(db: PgPool) {
         audit_before,
         "refused requests changed nothing"
     );
-    assert_eq!(app.story_status(story).await, "pending");
+    assert_eq!(app.story_status(story).await, StoryStatus::Pending);
 
     for route in &routes {
         let what = format!("{} {}", route.method, route.path);
@@ -218,7 +218,7 @@ async fn every_staff_route_denies_by_default(db: PgPool) {
         assert!(allowed(&response), "admin {what}: {}", response.status());
     }
     // The moderator asked for changes; nothing an anonymous client sent was recorded.
-    assert_eq!(app.story_status(story).await, "changes_requested");
+    assert_eq!(app.story_status(story).await, StoryStatus::ChangesRequested);
 }
 
 /// Not refused for lack of rights (a 409 because someone acted first still counts as allowed).
@@ -254,9 +254,9 @@ async fn two_moderators_deciding_at_once_exactly_one_wins(db: PgPool) {
             "round {round}: {loser_body}"
         );
         let expected = if winner == "审核员甲" {
-            "approved"
+            StoryStatus::Approved
         } else {
-            "rejected"
+            StoryStatus::Rejected
         };
         assert_eq!(app.story_status(story).await, expected);
         let decisions: Vec<_> = app
@@ -315,7 +315,7 @@ async fn a_live_claim_keeps_others_off_until_it_expires(db: PgPool) {
             .unwrap()
             .contains("审核员甲 正在审核这个故事")
     );
-    assert_eq!(app.story_status(story).await, "pending");
+    assert_eq!(app.story_status(story).await, StoryStatus::Pending);
 
     sqlx::query("update stories set claim_expires_at = now() - interval '1 second' where id = $1")
         .bind(story.0)
@@ -324,7 +324,7 @@ async fn a_live_claim_keeps_others_off_until_it_expires(db: PgPool) {
         .unwrap();
     let approved = decide(&app, &b, story, 1, "approve", "").await;
     assert_eq!(approved.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.story_status(story).await, "approved");
+    assert_eq!(app.story_status(story).await, StoryStatus::Approved);
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -338,7 +338,7 @@ async fn request_changes_round_trip_shows_the_moderator_a_diff(db: PgPool) {
     let empty = decide(&app, &moderator, story, 1, "request_changes", "  ").await;
     assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.text().await.unwrap().contains("这一项必须填写"));
-    assert_eq!(app.story_status(story).await, "pending");
+    assert_eq!(app.story_status(story).await, StoryStatus::Pending);
 
     let asked = decide(
         &app,
@@ -364,7 +364,7 @@ async fn request_changes_round_trip_shows_the_moderator_a_diff(db: PgPool) {
     edited.push((Field::Story.name(), "二〇一三年渡口停航以前，我每天坐渡船过江上班，雾大的早晨船就停开。后来隧道修通了，地铁四分钟就到对岸。".into()));
     let saved = app.post_form(&track, &edited).await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.story_status(story).await, "pending");
+    assert_eq!(app.story_status(story).await, StoryStatus::Pending);
     let version = app.story_version(story).await;
     assert_eq!(version, 3, "submitted 1, changes requested 2, edited 3");
 
@@ -626,9 +626,9 @@ async fn bulk_decisions_skip_what_changed_meanwhile(db: PgPool) {
         .await
         .unwrap();
     assert_eq!(location(&response), "/moderate?done=2&skipped=1");
-    assert_eq!(app.story_status(first).await, "rejected");
-    assert_eq!(app.story_status(second).await, "rejected");
-    assert_eq!(app.story_status(third).await, "pending");
+    assert_eq!(app.story_status(first).await, StoryStatus::Rejected);
+    assert_eq!(app.story_status(second).await, StoryStatus::Rejected);
+    assert_eq!(app.story_status(third).await, StoryStatus::Pending);
     let message: String = sqlx::query_scalar("select moderator_message from stories where id = $1")
         .bind(first.0)
         .fetch_one(&db)

@@ -9,6 +9,7 @@ use server::startup::{Application, Background};
 use sqlx::PgPool;
 use std::net::SocketAddr;
 
+pub mod fixtures;
 pub mod html;
 pub mod staff;
 
@@ -160,9 +161,10 @@ impl TestApp {
     /// Publishes every story that is not public yet, as a moderator's approval would.
     pub async fn approve_all(&self) {
         sqlx::query(
-            "update stories set status = 'approved', published_at = now(), version = version + 1 \
-             where status <> 'approved'",
+            "update stories set status = $1, published_at = now(), version = version + 1 \
+             where status <> $1",
         )
+        .bind(app::domain::StoryStatus::Approved)
         .execute(&self.db)
         .await
         .expect("approve every story");

@@ -2,8 +2,8 @@
 
 use super::{TestApp, location};
 use app::domain::{
-    AccountId, AccountRole, DisplayName, Email, Field, NewPassword, ReviewField, SignInField,
-    StoryId,
+    AccountId, AccountRole, DisplayName, Email, NewPassword, ReviewField, SignInField, StoryId,
+    StoryStatus,
 };
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
@@ -58,20 +58,15 @@ impl TestApp {
         client
     }
 
-    /// Submits `valid_story()` and returns its id and tracking path.
+    /// Submits `valid_story()` with this title; its id and tracking path.
     pub async fn submit_story(&self, title: &str) -> (StoryId, String) {
-        let fields = super::story_with(Field::Title, Some(title));
-        let track = self.submit(&fields).await;
-        let id = sqlx::query_scalar::<_, i64>("select max(id) from stories")
-            .fetch_one(&self.db)
-            .await
-            .expect("story id");
-        (StoryId(id), track)
+        let created = self.story().titled(title).create().await;
+        (created.id, created.tracking)
     }
 
-    pub async fn story_status(&self, id: StoryId) -> String {
-        sqlx::query_scalar::<_, String>("select status::text from stories where id = $1")
-            .bind(id.0)
+    pub async fn story_status(&self, id: StoryId) -> StoryStatus {
+        sqlx::query_scalar("select status from stories where id = $1")
+            .bind(id)
             .fetch_one(&self.db)
             .await
             .expect("status")
