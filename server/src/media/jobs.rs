@@ -4,10 +4,10 @@
 //! the holder of the current lease can finish a job, so each completes exactly once. Making
 //! derivatives is idempotent (same files, written atomically), so a retried job is harmless.
 
+use super::derive::{self, Processed};
 use super::files::MediaFiles;
-use super::inspect::SourceFormat;
+use super::format::SourceFormat;
 use super::photos::DerivativeEntry;
-use super::process::{self, Processed};
 use super::thread::PhotoThread;
 use crate::db::column;
 use sqlx::PgPool;
@@ -150,7 +150,7 @@ pub fn make_derivatives(
         .ok_or_else(|| format!("unknown source format {}", job.source_format))?;
     let original = files.original_path(&job.original_key);
     let processed =
-        process::process_turned(&original, format, job.quarter_turns).map_err(|e| e.to_string())?;
+        derive::process_turned(&original, format, job.quarter_turns).map_err(|e| e.to_string())?;
     let mut entries = Vec::with_capacity(processed.derivatives.len());
     for d in &processed.derivatives {
         files

@@ -4,7 +4,7 @@
 
 use super::deletions::RemovedPhotos;
 use super::files::{DerivativeName, StoredOriginal, derivative_file_name, random_key};
-use super::inspect::Inspected;
+use super::format::Inspected;
 use crate::db::column;
 use app::domain::{PhotoDetails, PhotoSlot, StoryId};
 use app::media::{ImageFormat, PhotoSource, PhotoView};

@@ -5,7 +5,8 @@
 //! stream that fails is given back as `ReceiveError::Read`, for its reader to answer.
 
 use super::files::{MediaFiles, TempPath};
-use super::inspect::{Inspected, inspect_file};
+use super::format::Inspected;
+use super::inspect::inspect_file;
 use app::domain::limits::{PHOTO_MAX_BYTES, PHOTOS_PER_SIDE};
 use app::domain::{PhotoRefusal, PhotoSlot};
 use bytes::Bytes;
