@@ -338,7 +338,7 @@ fn reference_1600(input: &Path) -> Rgb {
         .expect("resize");
     let mut pixels = target.into_vec();
     if let Some(conversion) = to_srgb {
-        conversion.apply(&mut pixels);
+        conversion.apply(&mut pixels).expect("convert");
     }
     Rgb {
         width,

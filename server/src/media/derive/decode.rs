@@ -3,7 +3,7 @@
 //! image are held); PNG, GIF and WebP by the `image` crate under [`decode_limits`], streamed from
 //! the file. Transparency is flattened on white (in WebP too, so both formats look the same).
 
-use super::colour::IccToSrgb;
+use super::colour::{Channels, CmykToSrgb, IccToSrgb};
 use super::error::DeriveError;
 use super::jpeg_markers::{JpegMarkers, cmyk_to_rgb};
 use super::pixels::Rgb;
@@ -93,6 +93,11 @@ pub(super) fn decode_jpeg_turned(data: &[u8], quarter_turns: u8) -> Result<Decod
     decompressor.set_scaling_factor(scale)?;
     let (width, height) = (scale.scale(header.width), scale.scale(header.height));
     let cmyk = matches!(header.colorspace, Colorspace::CMYK | Colorspace::YCCK);
+    let channels = if header.colorspace == Colorspace::Gray {
+        Channels::Grey
+    } else {
+        Channels::Rgb
+    };
     let format = if cmyk {
         PixelFormat::CMYK
     } else {
@@ -108,7 +113,11 @@ pub(super) fn decode_jpeg_turned(data: &[u8], quarter_turns: u8) -> Result<Decod
     };
     decompressor.decompress(data, output)?;
     if cmyk {
-        cmyk_to_rgb(&mut pixels, markers.adobe);
+        // Before resizing: the profile describes CMYK samples, which are not resized.
+        match CmykToSrgb::parse(&markers.icc) {
+            Some(conversion) => conversion.apply(&mut pixels, markers.adobe)?,
+            None => cmyk_to_rgb(&mut pixels, markers.adobe),
+        }
     }
     // Scaled down from a checked size, so it passes the check too.
     let (width, height) = check_size(width, height)?;
@@ -119,7 +128,9 @@ pub(super) fn decode_jpeg_turned(data: &[u8], quarter_turns: u8) -> Result<Decod
             pixels,
         },
         orientation: markers.orientation,
-        to_srgb: (!cmyk).then(|| IccToSrgb::parse(&markers.icc)).flatten(),
+        to_srgb: (!cmyk)
+            .then(|| IccToSrgb::parse(&markers.icc, channels))
+            .flatten(),
         display_width,
         display_height,
     })
@@ -156,11 +167,16 @@ fn decode_other(original: &Path, format: SourceFormat) -> Result<Decoded, Derive
     reader.limits(decode_limits());
     let mut decoder = reader.into_decoder()?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let channels = if decoder.color_type().has_color() {
+        Channels::Rgb
+    } else {
+        Channels::Grey
+    };
     let to_srgb = decoder
         .icc_profile()
         .ok()
         .flatten()
-        .and_then(|icc| IccToSrgb::parse(&icc));
+        .and_then(|icc| IccToSrgb::parse(&icc, channels));
     // GIF: the first frame.
     let image = flatten_on_white(DynamicImage::from_decoder(decoder)?);
     let (width, height) = (image.width, image.height);

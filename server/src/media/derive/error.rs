@@ -10,6 +10,8 @@ pub enum DeriveError {
     Decode(#[from] image::ImageError),
     #[error("the image is {width}×{height}, larger than allowed")]
     TooLarge { width: usize, height: usize },
+    #[error("cannot convert to sRGB: {0}")]
+    Colour(#[from] moxcms::CmsError),
     #[error("cannot resize: {0}")]
     Resize(String),
     #[error("cannot encode WebP: {0}")]

@@ -11,10 +11,10 @@
 //! (libjpeg-turbo decodes from memory), only the decoded image and the derivatives are ever
 //! held in memory. Figures: docs/performance.md.
 //!
-//! Colour: an embedded RGB matrix/TRC ICC profile (Display P3 from phones, Adobe RGB, …) is
-//! converted to sRGB; other profiles (LUT-based ones) are ignored, as if the pixels were sRGB.
-//! CMYK/YCCK JPEGs are converted with the plain formula, as browsers do (Adobe APP14 means the
-//! samples are stored inverted, as Photoshop writes them); their profile is ignored.
+//! Colour: an embedded ICC profile (Display P3 from phones, Adobe RGB, LUT-based, grey and CMYK
+//! profiles, …) is converted to sRGB by moxcms; one it cannot parse is ignored, as if the pixels
+//! were sRGB. CMYK/YCCK JPEGs without a profile are converted with the plain formula, as browsers
+//! do (Adobe APP14 means the samples are stored inverted, as Photoshop writes them).
 //!
 //! The encoders write no metadata. libjpeg warnings (corrupt or truncated data) are errors
 //! here, like fatal ones.
@@ -30,7 +30,7 @@ mod resize;
 #[cfg(test)]
 mod tests;
 
-pub use colour::IccToSrgb;
+pub use colour::{Channels, CmykToSrgb, IccToSrgb};
 pub use decode::{Decoded, dct_scale, decode, decode_limits};
 pub use encode::{
     Derivative, JPEG_QUALITY, WEBP_QUALITY, encode_jpeg, encode_webp, jpeg_compressor, placeholder,

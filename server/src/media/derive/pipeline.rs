@@ -72,7 +72,7 @@ pub fn frames(decoded: Decoded) -> Result<Vec<Rgb>, DeriveError> {
     let mut largest = resize(&mut resizer, &decoded.image, stored)?;
     drop(decoded.image);
     if let Some(conversion) = &decoded.to_srgb {
-        conversion.apply(&mut largest.pixels);
+        conversion.apply(&mut largest.pixels)?;
     }
     let mut frames = Vec::with_capacity(sizes.len());
     frames.push(orient(largest, decoded.orientation)?);

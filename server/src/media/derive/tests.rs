@@ -1,7 +1,6 @@
 //! The pipeline on real fixtures and synthetic JPEGs: sizes, orientation, colour, CMYK,
 //! transparency, metadata stripping and broken files.
 
-use super::colour::IccToSrgb;
 use super::decode::{decode_jpeg, decode_jpeg_turned};
 use super::jpeg_markers::cmyk_to_rgb;
 use super::resize::turned;
@@ -10,13 +9,11 @@ use crate::media::format::SourceFormat;
 use crate::numeric::usize_from;
 use app::media::ImageFormat;
 use image::metadata::Orientation;
-use image::{ImageDecoder, ImageReader};
-use std::fs::File;
-use std::io::{BufReader, Cursor};
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use turbojpeg::{PixelFormat, ScalingFactor, Subsamp};
 
-fn fixture(name: &str) -> PathBuf {
+pub(super) fn fixture(name: &str) -> PathBuf {
     Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../tests/fixtures/photos"
@@ -221,7 +218,7 @@ fn orientation_6_comes_out_upright_and_gps_is_gone() {
 }
 
 /// A JPEG (quality 95, 4:4:4) of `width × height` pixels coloured by `colour(x, y)`.
-fn synthetic_jpeg(
+pub(super) fn synthetic_jpeg(
     width: usize,
     height: usize,
     colour: impl Fn(usize, usize) -> [u8; 3],
@@ -245,7 +242,7 @@ fn synthetic_jpeg(
 }
 
 /// Inserts a marker segment right after the JFIF APP0.
-fn with_segment(jpeg: &[u8], marker: u8, body: &[u8]) -> Vec<u8> {
+pub(super) fn with_segment(jpeg: &[u8], marker: u8, body: &[u8]) -> Vec<u8> {
     let mut segment = vec![0xFF, marker];
     segment.extend_from_slice(&(u16::try_from(body.len()).unwrap() + 2).to_be_bytes());
     segment.extend_from_slice(body);
@@ -334,84 +331,6 @@ fn all_eight_orientations_come_out_upright() {
             );
         }
     }
-}
-
-/// Display P3 as phones embed it: P3 primaries (D50-adapted), the sRGB tone curve.
-fn display_p3_profile() -> Vec<u8> {
-    let fixed = |values: &[f64]| -> Vec<u8> {
-        values
-            .iter()
-            .flat_map(|v| crate::numeric::i32_from_f64((v * 65536.0).round()).to_be_bytes())
-            .collect()
-    };
-    let xyz = |v: [f64; 3]| [b"XYZ \0\0\0\0".to_vec(), fixed(&v)].concat();
-    let srgb_curve = [2.4, 1.0 / 1.055, 0.055 / 1.055, 1.0 / 12.92, 0.040_45];
-    let trc = [b"para\0\0\0\0\0\x03\0\0".to_vec(), fixed(&srgb_curve)].concat();
-    let tags: [(&[u8; 4], Vec<u8>); 6] = [
-        (b"rXYZ", xyz([0.515_102, 0.241_196, -0.001_053])),
-        (b"gXYZ", xyz([0.291_965, 0.692_236, 0.041_885])),
-        (b"bXYZ", xyz([0.157_153, 0.066_561, 0.784_078])),
-        (b"rTRC", trc.clone()),
-        (b"gTRC", trc.clone()),
-        (b"bTRC", trc),
-    ];
-    let mut profile = vec![0u8; 128];
-    profile[16..24].copy_from_slice(b"RGB XYZ ");
-    profile[36..40].copy_from_slice(b"acsp");
-    profile.extend_from_slice(&u32::try_from(tags.len()).unwrap().to_be_bytes());
-    let mut offset = 132 + 12 * tags.len();
-    for (signature, body) in &tags {
-        profile.extend_from_slice(*signature);
-        profile.extend_from_slice(&u32::try_from(offset).unwrap().to_be_bytes());
-        profile.extend_from_slice(&u32::try_from(body.len()).unwrap().to_be_bytes());
-        offset += body.len();
-    }
-    for (_, body) in tags {
-        profile.extend_from_slice(&body);
-    }
-    profile
-}
-
-#[test]
-fn display_p3_is_converted_to_srgb() {
-    let conversion = IccToSrgb::parse(&display_p3_profile()).expect("a matrix/TRC profile");
-    // Expected values from the ICC formulas in double precision.
-    let mut pixels = [200, 120, 60, 128, 128, 128, 60, 160, 90];
-    conversion.apply(&mut pixels);
-    let expected = [213, 115, 42, 128, 128, 128, 0, 163, 82];
-    assert!(
-        pixels
-            .iter()
-            .zip(expected)
-            .all(|(&p, e)| p.abs_diff(e) <= 1),
-        "{pixels:?}"
-    );
-
-    let jpeg = synthetic_jpeg(64, 32, |_, _| [200, 120, 60]);
-    let icc = [b"ICC_PROFILE\0\x01\x01".as_slice(), &display_p3_profile()].concat();
-    let frame = frames(decode_jpeg(&with_segment(&jpeg, 0xE2, &icc)).unwrap())
-        .unwrap()
-        .remove(0);
-    let centre = &frame.pixels[3 * (16 * 64 + 32)..][..3];
-    let close = centre
-        .iter()
-        .zip([213u8, 115, 42])
-        .all(|(&p, e)| p.abs_diff(e) <= 4);
-    assert!(close, "{centre:?}");
-}
-
-#[test]
-fn srgb_profiles_are_left_alone() {
-    let file = BufReader::new(File::open(fixture("hubble.webp")).unwrap());
-    let mut decoder = ImageReader::with_format(file, image::ImageFormat::WebP)
-        .into_decoder()
-        .unwrap();
-    let icc = decoder
-        .icc_profile()
-        .unwrap()
-        .expect("hubble.webp embeds sRGB");
-    assert!(IccToSrgb::parse(&icc).is_none());
-    assert!(IccToSrgb::parse(b"not a profile").is_none());
 }
 
 #[test]
