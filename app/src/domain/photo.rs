@@ -23,6 +23,14 @@ pub enum PhotoSlot {
 impl PhotoSlot {
     pub const BOTH: [PhotoSlot; 2] = [PhotoSlot::Then, PhotoSlot::Now];
 
+    /// Its place in a per-side pair of counts or positions: `Then` 0, `Now` 1.
+    pub fn index(self) -> usize {
+        match self {
+            PhotoSlot::Then => 0,
+            PhotoSlot::Now => 1,
+        }
+    }
+
     /// The form field of the file; its details are `{field}_year`, `_caption`, `_credit`, `_alt`.
     pub fn field(self) -> &'static str {
         match self {

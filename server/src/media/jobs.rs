@@ -7,7 +7,7 @@
 use super::derive::{self, Processed};
 use super::files::MediaFiles;
 use super::format::SourceFormat;
-use super::photos::DerivativeEntry;
+use super::photos::{DerivativeEntry, Derivatives, PhotoState};
 use super::thread::PhotoThread;
 use crate::db::column;
 use sqlx::PgPool;
@@ -79,17 +79,18 @@ pub async fn complete(
         tx.rollback().await?;
         return Ok(false);
     }
-    let derivatives = serde_json::to_value(entries).unwrap_or_default();
+    let derivatives = Derivatives::new(entries.to_vec());
     let (width, height) = (
         column::int(processed.width)?,
         column::int(processed.height)?,
     );
     sqlx::query!(
-        "update photos set state = 'ready', derivatives = $2, width = $3, height = $4, placeholder = $5,
+        "update photos set state = $2, derivatives = $3, width = $4, height = $5, placeholder = $6,
                 processed_at = now()
          where id = $1",
         job.photo_id,
-        derivatives,
+        PhotoState::Ready as _,
+        derivatives as _,
         width,
         height,
         processed.placeholder
@@ -118,8 +119,9 @@ pub async fn fail(db: &PgPool, job: &Job, error: &str) -> Result<(), sqlx::Error
     if job.attempts >= MAX_ATTEMPTS {
         if take_leased(&mut tx, job).await? {
             sqlx::query!(
-                "update photos set state = 'failed', processed_at = now() where id = $1",
-                job.photo_id
+                "update photos set state = $2, processed_at = now() where id = $1",
+                job.photo_id,
+                PhotoState::Failed as _
             )
             .execute(&mut *tx)
             .await?;
@@ -169,9 +171,16 @@ pub fn make_derivatives(
     Ok((entries, processed))
 }
 
-/// Queues the photo to be made again (after a moderator turned it). Its old derivatives stay
-/// unserved until the new ones are ready.
+/// Queues the photo to be made again (after a moderator turned it): it is processing, so its
+/// old derivatives are neither listed nor served until the new ones are ready.
 pub async fn requeue(tx: &mut sqlx::PgConnection, photo_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update photos set state = $2 where id = $1",
+        photo_id,
+        PhotoState::Processing as _
+    )
+    .execute(&mut *tx)
+    .await?;
     sqlx::query!(
         "insert into photo_jobs (photo_id) values ($1)
          on conflict (photo_id) do update

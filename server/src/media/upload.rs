@@ -93,15 +93,6 @@ pub struct SideCounts {
     photos: [usize; 2],
 }
 
-impl SideCounts {
-    fn side(slot: PhotoSlot) -> usize {
-        match slot {
-            PhotoSlot::Then => 0,
-            PhotoSlot::Now => 1,
-        }
-    }
-}
-
 /// Reads one photo file of `slot` from `part`, the stream of its bytes, to its end. A file
 /// with an empty name (`empty_name`) and no content means "no photo" and gives `None`.
 pub async fn receive<S, E>(
@@ -114,7 +105,7 @@ pub async fn receive<S, E>(
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
 {
-    let side = SideCounts::side(slot);
+    let side = slot.index();
     let index = counts.parts[side];
     counts.parts[side] += 1;
     let first = next_chunk(part).await?;
@@ -265,7 +256,7 @@ pub fn parse_photos(
                 continue;
             }
         };
-        let side = SideCounts::side(photo.slot);
+        let side = photo.slot.index();
         totals[side] += 1;
         if totals[side] > PHOTOS_PER_SIDE {
             errors.add(
@@ -299,7 +290,7 @@ pub fn parse_photos(
     }
     if require_pair {
         for slot in PhotoSlot::BOTH {
-            if totals[SideCounts::side(slot)] == 0 {
+            if totals[slot.index()] == 0 {
                 errors.add(slot_field(slot), FieldError::PhotoPairRequired);
             }
         }

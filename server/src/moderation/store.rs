@@ -334,8 +334,7 @@ pub async fn turn_photo(
     }
     let step: i16 = if clockwise { 1 } else { 3 };
     let turned = sqlx::query!(
-        "update photos set quarter_turns = (quarter_turns + $3) % 4, state = 'processing'
-         where id = $1 and story_id = $2",
+        "update photos set quarter_turns = (quarter_turns + $3) % 4 where id = $1 and story_id = $2",
         photo,
         story.0,
         step
