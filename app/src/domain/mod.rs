@@ -24,7 +24,7 @@ pub use choices::{Licence, Theme};
 pub use draft::{PhotoColumns, StoryDraft, is_checked};
 pub use errors::{FieldError, FormErrors, PhotoPart, PhotoProblem, PhotoRefusal, TextProblem};
 pub use field::Field;
-pub use ids::StoryId;
+pub use ids::{PhotoId, StoryId};
 pub use moderation::{
     AccountId, AccountRole, AuditAction, Decision, DisplayName, Email, ModeratorMessage,
     NewPassword, RejectReason, moderation_limits, normalize_password,

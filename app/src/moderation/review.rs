@@ -3,7 +3,7 @@
 
 use super::nav::StaffNav;
 use crate::domain::{
-    ActorView, AuditAction, Claim, ContentField, Decision, Field, Licence, RejectReason,
+    ActorView, AuditAction, Claim, ContentField, Decision, Field, Licence, PhotoId, RejectReason,
     StoryDraft, StoryId, StoryStatus, Theme,
 };
 use crate::locale::{self, Locale};
@@ -175,7 +175,7 @@ pub fn ReviewPage(
 
 /// Turning a photo makes its derivatives again; it shows as processing meanwhile.
 #[component]
-fn TurnButtons(id: StoryId, photo: i64, version: i32) -> impl IntoView {
+fn TurnButtons(id: StoryId, photo: PhotoId, version: i32) -> impl IntoView {
     let locale = current_locale();
     view! {
         <form method="post" action=format!("/moderate/stories/{id}/photos/{photo}/turn") class="inline-form turn">

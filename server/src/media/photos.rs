@@ -7,7 +7,7 @@ use super::deletions::RemovedPhotos;
 use super::files::{DerivativeName, StoredOriginal, derivative_file_name, random_key};
 use super::format::Inspected;
 use crate::db::column;
-use app::domain::{PhotoDetails, PhotoSlot, StoryId};
+use app::domain::{PhotoDetails, PhotoId, PhotoSlot, StoryId};
 use app::media::{ImageFormat, PhotoSource, PhotoView};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
@@ -103,9 +103,10 @@ pub async fn insert_all(
             column::int(photo.inspected.height)?,
         );
         let id = sqlx::query_scalar!(
-            "insert into photos (story_id, slot, position, year, exif_year, caption, credit, alt, original_key,
+            r#"insert into photos (story_id, slot, position, year, exif_year, caption, credit, alt, original_key,
                                  sha256, source_format, byte_size, source_width, source_height, public_key)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning id",
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+             returning id as "id: PhotoId""#,
             story.0,
             photo.slot as _,
             position,
@@ -124,7 +125,7 @@ pub async fn insert_all(
         )
         .fetch_one(&mut *tx)
         .await?;
-        sqlx::query!("insert into photo_jobs (photo_id) values ($1)", id)
+        sqlx::query!("insert into photo_jobs (photo_id) values ($1)", id.0)
             .execute(&mut *tx)
             .await?;
     }
@@ -150,12 +151,13 @@ async fn next_positions(tx: &mut PgConnection, story: StoryId) -> Result<[i16; 2
 pub async fn remove(
     tx: &mut PgConnection,
     story: StoryId,
-    ids: &[i64],
+    ids: &[PhotoId],
 ) -> Result<RemovedPhotos, sqlx::Error> {
+    let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
     let keys = sqlx::query_scalar!(
         "delete from photos where story_id = $1 and id = any($2) returning original_key",
         story.0,
-        ids
+        &ids
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -179,7 +181,7 @@ pub async fn remove_all(
 /// A photo with its row id, as the contributor's tracking page lists it.
 #[derive(Debug, Clone)]
 pub struct StoredPhoto {
-    pub id: i64,
+    pub id: PhotoId,
     pub view: PhotoView,
 }
 
@@ -202,7 +204,7 @@ pub async fn of_stories(
 ) -> Result<Vec<(StoryId, StoredPhoto)>, sqlx::Error> {
     let ids: Vec<i64> = stories.iter().map(|s| s.0).collect();
     let rows = sqlx::query!(
-        r#"select id, story_id, slot as "slot: PhotoSlot", year, caption, credit, alt, public_key,
+        r#"select id as "id: PhotoId", story_id, slot as "slot: PhotoSlot", year, caption, credit, alt, public_key,
                   state as "state: PhotoState", derivatives as "derivatives: Derivatives",
                   width, height, placeholder
            from photos where story_id = any($1) order by story_id, slot, position"#,

@@ -248,7 +248,7 @@ pub async fn set_featured(
 
 /// A photo's words as a moderator corrected them.
 pub struct PhotoWords {
-    pub id: i64,
+    pub id: app::domain::PhotoId,
     pub caption: Option<String>,
     pub alt: String,
 }
@@ -294,7 +294,7 @@ pub async fn edit(
     for words in photo_words {
         sqlx::query!(
             "update photos set caption = $3, alt = $4 where id = $1 and story_id = $2",
-            words.id,
+            words.id.0,
             story.0,
             words.caption,
             words.alt
@@ -323,7 +323,7 @@ pub async fn turn_photo(
     db: &PgPool,
     story: StoryId,
     version: i32,
-    photo: i64,
+    photo: app::domain::PhotoId,
     clockwise: bool,
     by: &Account,
 ) -> Result<(), AppError> {
@@ -335,7 +335,7 @@ pub async fn turn_photo(
     let step: i16 = if clockwise { 1 } else { 3 };
     let turned = sqlx::query!(
         "update photos set quarter_turns = (quarter_turns + $3) % 4 where id = $1 and story_id = $2",
-        photo,
+        photo.0,
         story.0,
         step
     )
