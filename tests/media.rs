@@ -386,6 +386,35 @@ async fn the_worker_role_processes_a_queued_photo(db: PgPool) {
     assert_eq!(jobs, 0, "the job is done");
 }
 
+/// "Ready" means one thing: a photo being made again (a moderator turned it) is neither listed
+/// with its old derivatives nor served until the new ones are recorded.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_photo_being_made_again_is_neither_listed_nor_served(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    submit_one_photo(&app).await;
+    app.run_photo_jobs().await;
+    let story = app::domain::StoryId(latest_story(&app).await);
+    let listed = || async {
+        let photos = server::media::photos::of_story(&app.db, story)
+            .await
+            .unwrap();
+        (photos[0].id, photos[0].view.sources.clone())
+    };
+    let (photo, sources) = listed().await;
+    let url = sources[0].url.clone();
+    assert_eq!(app.get(&url).await.status(), StatusCode::OK);
+
+    let mut tx = app.db.begin().await.unwrap();
+    server::media::jobs::requeue(&mut tx, photo).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(listed().await.1.is_empty(), "not listed while processing");
+    assert_eq!(app.get(&url).await.status(), StatusCode::NOT_FOUND);
+
+    assert_eq!(app.run_photo_jobs().await, 1);
+    assert_eq!(listed().await.1, sources);
+    assert_eq!(app.get(&url).await.status(), StatusCode::OK);
+}
+
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn media_urls_follow_the_story(db: PgPool) {
     let app = TestApp::spawn(db).await;

@@ -10,8 +10,8 @@
 //! measured in-process and reported beside, outside the ratio.
 
 use fast_image_resize as fr;
-use server::media::inspect::SourceFormat;
-use server::media::process::{self, Rgb};
+use server::media::derive::{self, Rgb};
+use server::media::format::SourceFormat;
 use server::numeric::{f64_from_i64, f64_from_usize, usize_from};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -76,7 +76,7 @@ fn bench() {
 
 /// The child process: only the JPEG derivatives, written as `ours-{width}.jpg`.
 fn one(input: &Path, output: &Path) {
-    let derivatives = process::jpeg_derivatives(input).expect("derivatives");
+    let derivatives = derive::jpeg_derivatives(input).expect("derivatives");
     for derivative in derivatives {
         let path = output.join(format!("ours-{}.jpg", derivative.width));
         std::fs::write(path, &derivative.bytes).expect("write");
@@ -287,7 +287,7 @@ fn compare(label: &str, input: &Path, output: &Path) {
 /// without shortcuts (full decode, Lanczos3): the DCT-domain scaling must not cost quality.
 fn report_outputs(input: &Path, output: &Path) {
     let reference = reference_1600(input);
-    for width in process::WIDTHS.iter().rev() {
+    for width in derive::WIDTHS.iter().rev() {
         let ours = std::fs::read(output.join(format!("ours-{width}.jpg"))).expect("ours");
         let vips = std::fs::read(output.join(format!("vips-{width}.jpg"))).expect("vips");
         let (oh, vh) = (header(&ours), header(&vips));
@@ -317,14 +317,14 @@ fn report_outputs(input: &Path, output: &Path) {
 
 /// The original decoded in full, resized once (Lanczos3), converted to sRGB like ours.
 fn reference_1600(input: &Path) -> Rgb {
-    let to_srgb = process::decode(input, SourceFormat::Jpeg)
+    let to_srgb = derive::decode(input, SourceFormat::Jpeg)
         .expect("decode")
         .to_srgb;
     let data = std::fs::read(input).expect("read");
     let image = turbojpeg::decompress(&data, turbojpeg::PixelFormat::RGB).expect("decode");
     let image_width = u32::try_from(image.width).expect("decoded width fits u32");
     let image_height = u32::try_from(image.height).expect("decoded height fits u32");
-    let (width, height) = process::target_sizes(image_width, image_height)[0];
+    let (width, height) = derive::target_sizes(image_width, image_height)[0];
     let source = fr::images::ImageRef::new(
         image_width,
         image_height,
@@ -338,7 +338,7 @@ fn reference_1600(input: &Path) -> Rgb {
         .expect("resize");
     let mut pixels = target.into_vec();
     if let Some(conversion) = to_srgb {
-        conversion.apply(&mut pixels);
+        conversion.apply(&mut pixels).expect("convert");
     }
     Rgb {
         width,
@@ -367,14 +367,14 @@ fn stages(label: &str, input: &Path) {
     let mut times: [Vec<f64>; 5] = Default::default();
     for round in 0..=RUNS {
         let start = Instant::now();
-        let decoded = process::decode(input, SourceFormat::Jpeg).expect("decode");
+        let decoded = derive::decode(input, SourceFormat::Jpeg).expect("decode");
         let decoded_at = start.elapsed();
-        let frames = process::frames(decoded).expect("frames");
+        let frames = derive::frames(decoded).expect("frames");
         let resized_at = start.elapsed();
         let jpeg = time(|| encode_all(&frames, jpeg_one));
-        let webp = time(|| encode_all(&frames, |f| process::encode_webp(f).map(|d| d.bytes)));
+        let webp = time(|| encode_all(&frames, |f| derive::encode_webp(f).map(|d| d.bytes)));
         let smallest = frames.last().expect("frames");
-        let placeholder = time(|| process::placeholder(smallest).expect("placeholder"));
+        let placeholder = time(|| derive::placeholder(smallest).expect("placeholder"));
         if round > 0 {
             let values = [decoded_at, resized_at - decoded_at, jpeg, webp, placeholder];
             for (list, value) in times.iter_mut().zip(values) {
@@ -397,7 +397,7 @@ fn time<T>(f: impl FnOnce() -> T) -> Duration {
 
 fn encode_all(
     frames: &[Rgb],
-    encode: impl Fn(&Rgb) -> Result<Vec<u8>, process::ProcessError>,
+    encode: impl Fn(&Rgb) -> Result<Vec<u8>, derive::DeriveError>,
 ) -> usize {
     frames
         .iter()
@@ -405,7 +405,7 @@ fn encode_all(
         .sum()
 }
 
-fn jpeg_one(frame: &Rgb) -> Result<Vec<u8>, process::ProcessError> {
-    let mut compressor = process::jpeg_compressor()?;
-    process::encode_jpeg(frame, &mut compressor).map(|d| d.bytes)
+fn jpeg_one(frame: &Rgb) -> Result<Vec<u8>, derive::DeriveError> {
+    let mut compressor = derive::jpeg_compressor()?;
+    derive::encode_jpeg(frame, &mut compressor).map(|d| d.bytes)
 }

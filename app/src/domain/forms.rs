@@ -4,6 +4,7 @@
 use super::errors::PhotoPart;
 use super::field::Field;
 use super::form::form_fields;
+use super::ids::PhotoId;
 use super::moderation::{AccountId, Decision};
 
 form_fields! {
@@ -59,7 +60,7 @@ form_fields! {
 
 impl PhotoWordsField {
     /// The form field of this word of one stored photo.
-    pub fn of_photo(self, photo: i64) -> String {
+    pub fn of_photo(self, photo: PhotoId) -> String {
         format!("photo_{photo}_{}", self.name())
     }
 
@@ -77,7 +78,7 @@ pub enum ReviewInput {
     /// A story field of the edit form.
     Story(Field),
     /// A stored photo's caption or alt text (by photo id) in the edit form.
-    Photo(i64, PhotoWordsField),
+    Photo(PhotoId, PhotoWordsField),
     /// The message of one decision's form.
     Message(Decision),
 }

@@ -24,6 +24,14 @@ pub enum PhotoSlot {
 impl PhotoSlot {
     pub const BOTH: [PhotoSlot; 2] = [PhotoSlot::Then, PhotoSlot::Now];
 
+    /// Its place in a per-side pair of counts or positions: `Then` 0, `Now` 1.
+    pub fn index(self) -> usize {
+        match self {
+            PhotoSlot::Then => 0,
+            PhotoSlot::Now => 1,
+        }
+    }
+
     /// The form field of the file.
     pub fn field(self) -> Field {
         self.part(PhotoPart::File)

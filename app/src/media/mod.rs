@@ -1,7 +1,7 @@
 //! Before-and-after photos as pages show them. Only derivatives (re-encoded, metadata
 //! stripped) are ever shown; originals never leave the private store.
 
-use crate::domain::PhotoSlot;
+use crate::domain::{PhotoId, PhotoSlot};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,7 +81,7 @@ impl PhotoView {
 /// A stored photo with its row id, as its contributor sees it on the tracking page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OwnPhoto {
-    pub id: i64,
+    pub id: PhotoId,
     pub view: PhotoView,
 }
 

@@ -4,8 +4,8 @@
 use super::nav::StaffNav;
 use crate::domain::{
     ActorView, AuditAction, Claim, ContentField, Decision, Field, FieldError, FormErrors, Licence,
-    PhotoWordsField, RejectReason, ReviewField, ReviewInput, StoryDraft, StoryId, StoryStatus,
-    Theme,
+    PhotoId, PhotoWordsField, RejectReason, ReviewField, ReviewInput, StoryDraft, StoryId,
+    StoryStatus, Theme,
 };
 use crate::locale::{self, Locale};
 use crate::media::OwnPhoto;
@@ -180,7 +180,7 @@ pub const TURN_RIGHT: &str = "clockwise";
 
 /// Turning a photo makes its derivatives again; it shows as processing meanwhile.
 #[component]
-fn TurnButtons(id: StoryId, photo: i64, version: i32) -> impl IntoView {
+fn TurnButtons(id: StoryId, photo: PhotoId, version: i32) -> impl IntoView {
     let locale = current_locale();
     view! {
         <form method="post" action=format!("/moderate/stories/{id}/photos/{photo}/turn") class="inline-form turn">

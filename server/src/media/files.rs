@@ -189,8 +189,8 @@ impl DerivativeName {
             return None;
         }
         let width: u32 = width.parse().ok()?;
-        let smallest = super::process::WIDTHS[0];
-        let possible = super::process::WIDTHS.contains(&width) || (1..smallest).contains(&width);
+        let smallest = super::derive::WIDTHS[0];
+        let possible = super::derive::WIDTHS.contains(&width) || (1..smallest).contains(&width);
         let name = DerivativeName { width, format };
         (possible && name.file_name() == file).then_some(name)
     }

@@ -4,12 +4,13 @@
 //! the holder of the current lease can finish a job, so each completes exactly once. Making
 //! derivatives is idempotent (same files, written atomically), so a retried job is harmless.
 
+use super::derive::{self, Processed};
 use super::files::MediaFiles;
-use super::inspect::SourceFormat;
-use super::photos::DerivativeEntry;
-use super::process::{self, Processed};
+use super::format::SourceFormat;
+use super::photos::{DerivativeEntry, Derivatives, PhotoState};
 use super::thread::PhotoThread;
 use crate::db::column;
+use app::domain::PhotoId;
 use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,11 +23,21 @@ pub const MAX_ATTEMPTS: i32 = 5;
 /// How often idle workers look for jobs queued by other instances.
 const POLL: Duration = Duration::from_secs(2);
 
+/// A row of `photo_jobs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct JobId(i64);
+
+/// One worker's hold on a job: only the holder of the current lease can finish it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct LeaseId(i64);
+
 #[derive(Debug, Clone)]
 pub struct Job {
-    pub id: i64,
-    pub photo_id: i64,
-    pub lease_id: i64,
+    pub id: JobId,
+    pub photo_id: PhotoId,
+    pub lease_id: LeaseId,
     pub attempts: i32,
     pub original_key: String,
     pub public_key: String,
@@ -37,9 +48,9 @@ pub struct Job {
 
 /// Takes the oldest due job, if any, and leases it.
 pub async fn claim(db: &PgPool) -> Result<Option<Job>, sqlx::Error> {
-    let lease_id: i64 = rand::random();
+    let lease_id = LeaseId(rand::random());
     let row = sqlx::query!(
-        "update photo_jobs j
+        r#"update photo_jobs j
          set locked_until = now() + make_interval(secs => $2), lease_id = $1, attempts = j.attempts + 1
          from photos p
          where j.id = (select id from photo_jobs
@@ -48,8 +59,9 @@ pub async fn claim(db: &PgPool) -> Result<Option<Job>, sqlx::Error> {
                        for update skip locked
                        limit 1)
            and p.id = j.photo_id
-         returning j.id, j.photo_id, j.attempts, p.original_key, p.public_key, p.source_format, p.quarter_turns",
-        lease_id,
+         returning j.id as "id: JobId", j.photo_id as "photo_id: PhotoId", j.attempts,
+                   p.original_key, p.public_key, p.source_format, p.quarter_turns"#,
+        lease_id.0,
         f64::from(LEASE_SECONDS)
     )
     .fetch_optional(db)
@@ -79,17 +91,18 @@ pub async fn complete(
         tx.rollback().await?;
         return Ok(false);
     }
-    let derivatives = serde_json::to_value(entries).unwrap_or_default();
+    let derivatives = Derivatives::new(entries.to_vec());
     let (width, height) = (
         column::int(processed.width)?,
         column::int(processed.height)?,
     );
     sqlx::query!(
-        "update photos set state = 'ready', derivatives = $2, width = $3, height = $4, placeholder = $5,
+        "update photos set state = $2, derivatives = $3, width = $4, height = $5, placeholder = $6,
                 processed_at = now()
          where id = $1",
-        job.photo_id,
-        derivatives,
+        job.photo_id.0,
+        PhotoState::Ready as _,
+        derivatives as _,
         width,
         height,
         processed.placeholder
@@ -104,8 +117,8 @@ pub async fn complete(
 async fn take_leased(tx: &mut sqlx::PgConnection, job: &Job) -> Result<bool, sqlx::Error> {
     let removed = sqlx::query!(
         "delete from photo_jobs where id = $1 and lease_id = $2",
-        job.id,
-        job.lease_id
+        job.id.0,
+        job.lease_id.0
     )
     .execute(tx)
     .await?;
@@ -118,8 +131,9 @@ pub async fn fail(db: &PgPool, job: &Job, error: &str) -> Result<(), sqlx::Error
     if job.attempts >= MAX_ATTEMPTS {
         if take_leased(&mut tx, job).await? {
             sqlx::query!(
-                "update photos set state = 'failed', processed_at = now() where id = $1",
-                job.photo_id
+                "update photos set state = $2, processed_at = now() where id = $1",
+                job.photo_id.0,
+                PhotoState::Failed as _
             )
             .execute(&mut *tx)
             .await?;
@@ -130,8 +144,8 @@ pub async fn fail(db: &PgPool, job: &Job, error: &str) -> Result<(), sqlx::Error
             "update photo_jobs set locked_until = null, lease_id = null, last_error = $3,
                     run_after = now() + make_interval(secs => $4)
              where id = $1 and lease_id = $2",
-            job.id,
-            job.lease_id,
+            job.id.0,
+            job.lease_id.0,
             error,
             backoff
         )
@@ -150,7 +164,7 @@ pub fn make_derivatives(
         .ok_or_else(|| format!("unknown source format {}", job.source_format))?;
     let original = files.original_path(&job.original_key);
     let processed =
-        process::process_turned(&original, format, job.quarter_turns).map_err(|e| e.to_string())?;
+        derive::process_turned(&original, format, job.quarter_turns).map_err(|e| e.to_string())?;
     let mut entries = Vec::with_capacity(processed.derivatives.len());
     for d in &processed.derivatives {
         files
@@ -169,14 +183,21 @@ pub fn make_derivatives(
     Ok((entries, processed))
 }
 
-/// Queues the photo to be made again (after a moderator turned it). Its old derivatives stay
-/// unserved until the new ones are ready.
-pub async fn requeue(tx: &mut sqlx::PgConnection, photo_id: i64) -> Result<(), sqlx::Error> {
+/// Queues the photo to be made again (after a moderator turned it): it is processing, so its
+/// old derivatives are neither listed nor served until the new ones are ready.
+pub async fn requeue(tx: &mut sqlx::PgConnection, photo_id: PhotoId) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update photos set state = $2 where id = $1",
+        photo_id.0,
+        PhotoState::Processing as _
+    )
+    .execute(&mut *tx)
+    .await?;
     sqlx::query!(
         "insert into photo_jobs (photo_id) values ($1)
          on conflict (photo_id) do update
          set attempts = 0, run_after = now(), locked_until = null, lease_id = null, last_error = null",
-        photo_id
+        photo_id.0
     )
     .execute(tx)
     .await?;
@@ -209,13 +230,13 @@ async fn run_one_on(
     match outcome {
         Ok((entries, processed)) => {
             if complete(db, &job, &entries, &processed).await? {
-                tracing::info!(photo = job.photo_id, "photo derivatives ready");
+                tracing::info!(photo = %job.photo_id, "photo derivatives ready");
             } else {
-                tracing::warn!(photo = job.photo_id, "lease lost; another worker finished");
+                tracing::warn!(photo = %job.photo_id, "lease lost; another worker finished");
             }
         }
         Err(error) => {
-            tracing::warn!(photo = job.photo_id, attempt = job.attempts, %error, "photo processing failed");
+            tracing::warn!(photo = %job.photo_id, attempt = job.attempts, %error, "photo processing failed");
             fail(db, &job, &error).await?;
         }
     }
@@ -232,12 +253,12 @@ async fn remove_if_photo_gone(
 ) -> Result<(), sqlx::Error> {
     let exists = sqlx::query_scalar!(
         r#"select exists(select 1 from photos where id = $1) as "exists!""#,
-        job.photo_id
+        job.photo_id.0
     )
     .fetch_one(db)
     .await?;
     if !exists && let Err(error) = files.remove_derivatives(&job.public_key).await {
-        tracing::warn!(%error, photo = job.photo_id, "removing a removed photo's derivatives failed");
+        tracing::warn!(%error, photo = %job.photo_id, "removing a removed photo's derivatives failed");
     }
     Ok(())
 }

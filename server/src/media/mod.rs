@@ -3,11 +3,12 @@
 //! wanted.
 
 pub mod deletions;
+pub mod derive;
 pub mod files;
+pub mod format;
 pub mod inspect;
 pub mod jobs;
 pub mod photos;
-pub mod process;
 pub mod routes;
 pub mod sweep;
 pub mod thread;

@@ -1,15 +1,30 @@
 //! Photo rows: stored with their story in one transaction, each with its processing job, and
-//! read back as `PhotoView`s for the pages that may show them. Errors are the database's
-//! (`sqlx::Error`); the HTTP layer answers them.
+//! read back as `PhotoView`s for the pages that may show them. The one meaning of "ready" lives
+//! here (`PhotoState::Ready`), and the one reading and writing of `photos.derivatives`
+//! (`Derivatives`). Errors are the database's (`sqlx::Error`); the HTTP layer answers them.
 
 use super::deletions::RemovedPhotos;
 use super::files::{DerivativeName, StoredOriginal, derivative_file_name, random_key};
-use super::inspect::Inspected;
+use super::format::Inspected;
 use crate::db::column;
-use app::domain::{PhotoDetails, PhotoSlot, StoryId};
+use app::domain::{PhotoDetails, PhotoId, PhotoSlot, StoryId};
 use app::media::{ImageFormat, PhotoSource, PhotoView};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
+use sqlx::types::Json;
+
+/// Where a photo is in its processing (`photo_state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "photo_state", rename_all = "snake_case")]
+pub enum PhotoState {
+    /// Queued or being made (again, after a moderator turned it): nothing of it is shown.
+    Processing,
+    /// Its derivatives are written and recorded: the only state in which they are listed on a
+    /// page (`PhotoView::sources`) or served (`routes`).
+    Ready,
+    /// Given up after `jobs::MAX_ATTEMPTS`; its story stays, without the photo.
+    Failed,
+}
 
 /// A photo whose original is in the store, waiting for its row.
 #[derive(Debug)]
@@ -40,6 +55,27 @@ impl DerivativeEntry {
     }
 }
 
+/// The derivatives recorded for a photo: `photos.derivatives`, JSON
+/// `[{"width":…, "height":…, "format":"jpeg"|"webp"}]`, read and written only through this type.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct Derivatives(Json<Vec<DerivativeEntry>>);
+
+impl Derivatives {
+    pub fn new(entries: Vec<DerivativeEntry>) -> Derivatives {
+        Derivatives(Json(entries))
+    }
+
+    pub fn entries(&self) -> &[DerivativeEntry] {
+        &self.0
+    }
+
+    /// Whether the photo has a derivative of that name.
+    pub fn contains(&self, name: DerivativeName) -> bool {
+        self.entries().iter().any(|e| e.name() == name)
+    }
+}
+
 /// Inserts the photos of a story and one processing job each. Runs inside the story's
 /// transaction: the rows and the jobs commit together or not at all.
 pub async fn insert_all(
@@ -49,12 +85,8 @@ pub async fn insert_all(
 ) -> Result<(), sqlx::Error> {
     let mut next = next_positions(&mut *tx, story).await?;
     for photo in photos {
-        let side = match photo.slot {
-            PhotoSlot::Then => 0,
-            PhotoSlot::Now => 1,
-        };
-        let position = next[side];
-        next[side] += 1;
+        let position = next[photo.slot.index()];
+        next[photo.slot.index()] += 1;
         let year = photo
             .details
             .year
@@ -71,9 +103,10 @@ pub async fn insert_all(
             column::int(photo.inspected.height)?,
         );
         let id = sqlx::query_scalar!(
-            "insert into photos (story_id, slot, position, year, exif_year, caption, credit, alt, original_key,
+            r#"insert into photos (story_id, slot, position, year, exif_year, caption, credit, alt, original_key,
                                  sha256, source_format, byte_size, source_width, source_height, public_key)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning id",
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+             returning id as "id: PhotoId""#,
             story.0,
             photo.slot as _,
             position,
@@ -92,7 +125,7 @@ pub async fn insert_all(
         )
         .fetch_one(&mut *tx)
         .await?;
-        sqlx::query!("insert into photo_jobs (photo_id) values ($1)", id)
+        sqlx::query!("insert into photo_jobs (photo_id) values ($1)", id.0)
             .execute(&mut *tx)
             .await?;
     }
@@ -118,12 +151,13 @@ async fn next_positions(tx: &mut PgConnection, story: StoryId) -> Result<[i16; 2
 pub async fn remove(
     tx: &mut PgConnection,
     story: StoryId,
-    ids: &[i64],
+    ids: &[PhotoId],
 ) -> Result<RemovedPhotos, sqlx::Error> {
+    let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
     let keys = sqlx::query_scalar!(
         "delete from photos where story_id = $1 and id = any($2) returning original_key",
         story.0,
-        ids
+        &ids
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -147,7 +181,7 @@ pub async fn remove_all(
 /// A photo with its row id, as the contributor's tracking page lists it.
 #[derive(Debug, Clone)]
 pub struct StoredPhoto {
-    pub id: i64,
+    pub id: PhotoId,
     pub view: PhotoView,
 }
 
@@ -170,8 +204,9 @@ pub async fn of_stories(
 ) -> Result<Vec<(StoryId, StoredPhoto)>, sqlx::Error> {
     let ids: Vec<i64> = stories.iter().map(|s| s.0).collect();
     let rows = sqlx::query!(
-        r#"select id, story_id, slot as "slot: PhotoSlot", year, caption, credit, alt, public_key,
-                  derivatives, width, height, placeholder
+        r#"select id as "id: PhotoId", story_id, slot as "slot: PhotoSlot", year, caption, credit, alt, public_key,
+                  state as "state: PhotoState", derivatives as "derivatives: Derivatives",
+                  width, height, placeholder
            from photos where story_id = any($1) order by story_id, slot, position"#,
         &ids
     )
@@ -180,8 +215,10 @@ pub async fn of_stories(
     Ok(rows
         .into_iter()
         .map(|r| {
-            let entries: Vec<DerivativeEntry> =
-                serde_json::from_value(r.derivatives).unwrap_or_default();
+            let sources = match r.state {
+                PhotoState::Ready => sources(&r.public_key, &r.derivatives),
+                PhotoState::Processing | PhotoState::Failed => Vec::new(),
+            };
             let photo = StoredPhoto {
                 id: r.id,
                 view: PhotoView {
@@ -194,20 +231,26 @@ pub async fn of_stories(
                     width: u32::try_from(r.width.unwrap_or(0)).unwrap_or(0),
                     height: u32::try_from(r.height.unwrap_or(0)).unwrap_or(0),
                     placeholder: r.placeholder,
-                    sources: entries
-                        .iter()
-                        .map(|e| PhotoSource {
-                            url: media_url(&r.public_key, e.width, e.format),
-                            width: e.width,
-                            height: e.height,
-                            format: e.format,
-                        })
-                        .collect(),
+                    sources,
                 },
             };
             (StoryId(r.story_id), photo)
         })
         .collect())
+}
+
+/// What a page may show of a ready photo's derivatives.
+fn sources(public_key: &str, derivatives: &Derivatives) -> Vec<PhotoSource> {
+    derivatives
+        .entries()
+        .iter()
+        .map(|e| PhotoSource {
+            url: media_url(public_key, e.width, e.format),
+            width: e.width,
+            height: e.height,
+            format: e.format,
+        })
+        .collect()
 }
 
 /// Root-relative and unguessable: `/media/{public_key}/{width}.{jpg|webp}`.

@@ -7,7 +7,7 @@
 //! names are served (`DerivativeName`): each file has exactly one URL, which a CDN can purge.
 
 use super::files::{DerivativeName, is_valid_key};
-use super::photos::DerivativeEntry;
+use super::photos::{Derivatives, PhotoState};
 use crate::state::AppState;
 use crate::web::AppError;
 use app::domain::StoryStatus;
@@ -40,10 +40,11 @@ async fn derivative(
         return Err(AppError::NotFound);
     }
     let row = sqlx::query!(
-        r#"select s.status as "status: StoryStatus", p.derivatives
+        r#"select s.status as "status: StoryStatus", p.derivatives as "derivatives: Derivatives"
            from photos p join stories s on s.id = p.story_id
-           where p.public_key = $1 and p.state = 'ready'"#,
-        public_key
+           where p.public_key = $1 and p.state = $2"#,
+        public_key,
+        PhotoState::Ready as _
     )
     .fetch_optional(&state.db)
     .await?
@@ -53,11 +54,7 @@ async fn derivative(
         StoryStatus::Pending | StoryStatus::ChangesRequested => PRIVATE_CACHE,
         _ => return Err(AppError::NotFound),
     };
-    let entries: Vec<DerivativeEntry> = serde_json::from_value(row.derivatives).unwrap_or_default();
-    if !entries
-        .iter()
-        .any(|e| e.width == name.width && e.format == name.format)
-    {
+    if !row.derivatives.contains(name) {
         return Err(AppError::NotFound);
     }
     let path = state

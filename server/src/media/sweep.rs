@@ -8,6 +8,7 @@
 //!   edit or a withdrawal do not wait for the sweep: see `deletions`.
 
 use super::files::MediaFiles;
+use app::domain::StoryStatus;
 use sqlx::PgPool;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -31,8 +32,9 @@ pub async fn run(
 ) -> Result<Swept, sqlx::Error> {
     let expired = sqlx::query!(
         "delete from photos p using stories s
-         where s.id = p.story_id and s.status = 'rejected' and s.updated_at < now() - make_interval(days => $1)",
-        retention_days
+         where s.id = p.story_id and s.status = $2 and s.updated_at < now() - make_interval(days => $1)",
+        retention_days,
+        StoryStatus::Rejected as _
     )
     .execute(db)
     .await?;

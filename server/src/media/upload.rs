@@ -5,7 +5,8 @@
 //! stream that fails is given back as `ReceiveError::Read`, for its reader to answer.
 
 use super::files::{MediaFiles, TempPath};
-use super::inspect::{Inspected, inspect_file};
+use super::format::Inspected;
+use super::inspect::inspect_file;
 use app::domain::limits::{PHOTO_MAX_BYTES, PHOTOS_PER_SIDE};
 use app::domain::{PhotoRefusal, PhotoSlot};
 use bytes::Bytes;
@@ -92,15 +93,6 @@ pub struct SideCounts {
     photos: [usize; 2],
 }
 
-impl SideCounts {
-    fn side(slot: PhotoSlot) -> usize {
-        match slot {
-            PhotoSlot::Then => 0,
-            PhotoSlot::Now => 1,
-        }
-    }
-}
-
 /// Reads one photo file of `slot` from `part`, the stream of its bytes, to its end. A file
 /// with an empty name (`empty_name`) and no content means "no photo" and gives `None`.
 pub async fn receive<S, E>(
@@ -113,7 +105,7 @@ pub async fn receive<S, E>(
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
 {
-    let side = SideCounts::side(slot);
+    let side = slot.index();
     let index = counts.parts[side];
     counts.parts[side] += 1;
     let first = next_chunk(part).await?;
@@ -264,7 +256,7 @@ pub fn parse_photos(
                 continue;
             }
         };
-        let side = SideCounts::side(photo.slot);
+        let side = photo.slot.index();
         totals[side] += 1;
         if totals[side] > PHOTOS_PER_SIDE {
             errors.add(
@@ -298,7 +290,7 @@ pub fn parse_photos(
     }
     if require_pair {
         for slot in PhotoSlot::BOTH {
-            if totals[SideCounts::side(slot)] == 0 {
+            if totals[slot.index()] == 0 {
                 errors.add(slot_field(slot), FieldError::PhotoPairRequired);
             }
         }

@@ -319,7 +319,7 @@ pub async fn feature(
 pub async fn turn_photo(
     State(state): State<AppState>,
     Moderator(me): Moderator,
-    Path((id, photo)): Path<(i64, i64)>,
+    Path((id, photo)): Path<(i64, app::domain::PhotoId)>,
     posted: PostedForm,
 ) -> Result<Response, AppError> {
     let version = posted_version(&posted)?;

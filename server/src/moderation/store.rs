@@ -252,7 +252,7 @@ pub async fn set_featured(
 
 /// A photo's words as a moderator corrected them.
 pub struct PhotoWords {
-    pub id: i64,
+    pub id: app::domain::PhotoId,
     pub caption: Option<String>,
     pub alt: String,
 }
@@ -298,7 +298,7 @@ pub async fn edit(
     for words in photo_words {
         sqlx::query!(
             "update photos set caption = $3, alt = $4 where id = $1 and story_id = $2",
-            words.id,
+            words.id.0,
             story.0,
             words.caption,
             words.alt
@@ -327,7 +327,7 @@ pub async fn turn_photo(
     db: &PgPool,
     story: StoryId,
     version: i32,
-    photo: i64,
+    photo: app::domain::PhotoId,
     clockwise: bool,
     by: &Account,
 ) -> Result<(), ModerationError> {
@@ -338,9 +338,8 @@ pub async fn turn_photo(
     }
     let step: i16 = if clockwise { 1 } else { 3 };
     let turned = sqlx::query!(
-        "update photos set quarter_turns = (quarter_turns + $3) % 4, state = 'processing'
-         where id = $1 and story_id = $2",
-        photo,
+        "update photos set quarter_turns = (quarter_turns + $3) % 4 where id = $1 and story_id = $2",
+        photo.0,
         story.0,
         step
     )

@@ -317,15 +317,21 @@ pub async fn edit(
 }
 
 /// `remove_photo` values naming photos of this story (anything else is ignored).
-fn removed_photo_ids(posted: &PostedForm, current: &[photos::StoredPhoto]) -> Vec<i64> {
+fn removed_photo_ids(
+    posted: &PostedForm,
+    current: &[photos::StoredPhoto],
+) -> Vec<app::domain::PhotoId> {
     posted
         .all(Field::RemovePhoto)
-        .filter_map(|value| value.trim().parse::<i64>().ok())
+        .filter_map(|value| value.trim().parse().ok().map(app::domain::PhotoId))
         .filter(|id| current.iter().any(|p| p.id == *id))
         .collect()
 }
 
-fn remaining_per_side(current: &[photos::StoredPhoto], removed: &[i64]) -> [usize; 2] {
+fn remaining_per_side(
+    current: &[photos::StoredPhoto],
+    removed: &[app::domain::PhotoId],
+) -> [usize; 2] {
     let count = |slot| {
         current
             .iter()

@@ -387,7 +387,7 @@ pub async fn edit(
     db: &PgPool,
     token: &TrackingToken,
     story: &NewStory,
-    removed_photos: &[i64],
+    removed_photos: &[app::domain::PhotoId],
     added_photos: Vec<KeptPhoto>,
 ) -> Result<RemovedPhotos, SubmissionError> {
     let mut tx = db.begin().await?;
