@@ -143,10 +143,9 @@ pub async fn create(
 async fn set_active(
     state: &AppState,
     me: &store::Account,
-    id: i64,
+    id: AccountId,
     active: bool,
 ) -> Result<(), AppError> {
-    let id = AccountId(id);
     if id == me.id && !active {
         // An admin cannot lock themselves out; another admin can.
         return Err(AppError::Forbidden);
@@ -161,7 +160,7 @@ async fn set_active(
 pub async fn deactivate(
     State(state): State<AppState>,
     Admin(me): Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
 ) -> Result<Response, AppError> {
     set_active(&state, &me, id, false).await?;
     Ok(Redirect::to("/admin/accounts?done=deactivated").into_response())
@@ -170,7 +169,7 @@ pub async fn deactivate(
 pub async fn activate(
     State(state): State<AppState>,
     Admin(me): Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
 ) -> Result<Response, AppError> {
     set_active(&state, &me, id, true).await?;
     Ok(Redirect::to("/admin/accounts?done=activated").into_response())
@@ -180,25 +179,25 @@ pub async fn reset_password(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
     Admin(me): Admin,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
     posted: PostedForm,
 ) -> Result<Response, AppError> {
-    let account = store::find(&state.db, AccountId(id))
+    let account = store::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let known = [account.email.as_str(), account.display_name.as_str()];
     match NewPassword::parse(posted.text(AccountField::Password), &known) {
         Ok(new_password) => {
             let hash = password::hash(&new_password).await?;
-            if !store::set_password(&state.db, AccountId(id), &hash).await? {
+            if !store::set_password(&state.db, id, &hash).await? {
                 return Err(AppError::NotFound);
             }
-            tracing::info!(account = id, by = %me.id, "password reset");
+            tracing::info!(account = %id, by = %me.id, "password reset");
             Ok(Redirect::to("/admin/accounts?done=password").into_response())
         }
         Err(error) => {
             let mut errors = FormErrors::default();
-            errors.add(AccountInput::Password(AccountId(id)), error);
+            errors.add(AccountInput::Password(id), error);
             let page = accounts_page(
                 &state,
                 locale,

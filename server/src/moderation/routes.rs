@@ -111,9 +111,9 @@ pub async fn queue(
 pub async fn claim(
     State(state): State<AppState>,
     Moderator(me): Moderator,
-    Path(id): Path<i64>,
+    Path(id): Path<StoryId>,
 ) -> Result<Response, AppError> {
-    store::claim(&state.db, StoryId(id), me.id).await?;
+    store::claim(&state.db, id, me.id).await?;
     Ok(Redirect::to(&format!("/moderate/stories/{id}")).into_response())
 }
 
@@ -128,11 +128,11 @@ pub async fn review(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
     Moderator(me): Moderator,
-    Path(id): Path<i64>,
+    Path(id): Path<StoryId>,
     Query(query): Query<ReviewQuery>,
 ) -> Result<Response, AppError> {
     let notice = query.saved.is_some().then_some(ReviewNotice::Saved);
-    let page = review_page(&state, locale, &me, StoryId(id), notice, None).await?;
+    let page = review_page(&state, locale, &me, id, notice, None).await?;
     Ok(private_html(StatusCode::OK, page))
 }
 
@@ -262,7 +262,7 @@ pub async fn decide(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
     Moderator(me): Moderator,
-    Path(id): Path<i64>,
+    Path(id): Path<StoryId>,
     posted: PostedForm,
 ) -> Result<Response, AppError> {
     let decision =
@@ -274,19 +274,11 @@ pub async fn decide(
             let mut errors = FormErrors::default();
             errors.add(ReviewInput::Message(decision), error);
             let failed = Failed { edit: None, errors };
-            let page = review_page(&state, locale, &me, StoryId(id), None, Some(failed)).await?;
+            let page = review_page(&state, locale, &me, id, None, Some(failed)).await?;
             return Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, page));
         }
     };
-    store::decide(
-        &state.db,
-        StoryId(id),
-        version,
-        decision,
-        message.as_ref(),
-        &me,
-    )
-    .await?;
+    store::decide(&state.db, id, version, decision, message.as_ref(), &me).await?;
     let back = queue_path(&[
         (QueueField::Done, "1".to_owned()),
         (QueueField::Status, queue_after(decision).to_owned()),
@@ -297,8 +289,8 @@ pub async fn decide(
 /// Back to the list the story came from.
 fn queue_after(decision: Decision) -> &'static str {
     match decision {
-        Decision::Unpublish => "approved",
-        _ => "pending",
+        Decision::Unpublish => StoryStatus::Approved.slug(),
+        _ => StoryStatus::Pending.slug(),
     }
 }
 
@@ -306,11 +298,11 @@ fn queue_after(decision: Decision) -> &'static str {
 pub async fn feature(
     State(state): State<AppState>,
     Moderator(me): Moderator,
-    Path(id): Path<i64>,
+    Path(id): Path<StoryId>,
     posted: PostedForm,
 ) -> Result<Response, AppError> {
     let featured = posted.get(ReviewField::Featured) == Some("true");
-    store::set_featured(&state.db, StoryId(id), featured, &me).await?;
+    store::set_featured(&state.db, id, featured, &me).await?;
     Ok(Redirect::to(&format!("/moderate/stories/{id}?saved=1")).into_response())
 }
 
@@ -319,7 +311,7 @@ pub async fn feature(
 pub async fn turn_photo(
     State(state): State<AppState>,
     Moderator(me): Moderator,
-    Path((id, photo)): Path<(i64, app::domain::PhotoId)>,
+    Path((id, photo)): Path<(StoryId, app::domain::PhotoId)>,
     posted: PostedForm,
 ) -> Result<Response, AppError> {
     let version = posted_version(&posted)?;
@@ -328,7 +320,7 @@ pub async fn turn_photo(
         Some(TURN_LEFT) => false,
         _ => return Err(AppError::BadRequest),
     };
-    store::turn_photo(&state.db, StoryId(id), version, photo, clockwise, &me).await?;
+    store::turn_photo(&state.db, id, version, photo, clockwise, &me).await?;
     state.jobs_queued.notify_one();
     Ok(Redirect::to(&format!("/moderate/stories/{id}?saved=1")).into_response())
 }
@@ -341,10 +333,10 @@ pub async fn edit(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
     Moderator(me): Moderator,
-    Path(id): Path<i64>,
+    Path(id): Path<StoryId>,
     posted: PostedForm,
 ) -> Result<Response, AppError> {
-    let story = StoryId(id);
+    let story = id;
     let version = posted_version(&posted)?;
     let current = store::detail(&state.db, story, me.id)
         .await?
