@@ -1,6 +1,7 @@
 //! Residents submit "my ten years" stories, follow them through a private tracking link, edit
 //! them while they wait for review, and withdraw them at any time.
 
+pub mod contribute;
 pub mod error;
 mod routes;
 pub mod store;

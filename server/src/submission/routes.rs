@@ -1,8 +1,9 @@
-use super::store::{self, Submitted, Submitter};
+use super::contribute::{self, Outcome};
+use super::store::{self, Submitter};
 use super::tokens::{SubmitterSecret, TrackingToken};
 use crate::media::deletions;
 use crate::media::photos;
-use crate::media::upload::{self, keep_all, parse_photos};
+use crate::media::upload;
 use crate::state::AppState;
 use crate::web::client_ip::ClientIp;
 use crate::web::error::WantsJson;
@@ -11,7 +12,7 @@ use crate::web::query::Query;
 use crate::web::render::{private_html, render_page};
 use crate::web::time::{display_date, latest_allowed_year};
 use crate::web::{AppError, RequestLocale};
-use app::domain::{Field, FormErrors, IdempotencyKey, NewStory, StoryDraft, WithdrawField};
+use app::domain::{Field, FormErrors, IdempotencyKey, PhotoId, StoryDraft, WithdrawField};
 use app::locale::{self, Locale};
 use app::submission::{
     Notice, SubmitPage, TrackPage, TrackedStory, WITHDRAW_CONFIRMED, WithdrawConfirmPage,
@@ -118,51 +119,14 @@ async fn submit_story(
     mut posted: PostedForm,
 ) -> Result<Response, AppError> {
     let draft = StoryDraft::from_pairs(posted.pairs());
-    if !draft.website.is_empty() {
-        return Err(AppError::Honeypot);
-    }
     let received = std::mem::take(&mut posted.photos);
-    let parsed = parse_submission(&draft);
-    let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
-    let require_pair = state.config.require_photo_pair;
-    let new_photos = parse_photos(
-        &draft,
-        received,
-        [0, 0],
-        require_pair,
-        latest_allowed_year(),
-        &mut errors,
-    );
-    let (story, key) = match parsed {
-        Ok(parsed) if errors.is_empty() => parsed,
-        _ if json => return Ok(json_errors(locale, &errors)),
-        _ => {
-            return Ok(private_html(
-                form_error_status(&errors),
-                submit_page(state, locale, draft, errors),
-            ));
-        }
-    };
-    let kept = keep_all(&state.media, new_photos).await?;
-    let photos = kept.len();
-    let per_hour = state.config.submissions_per_hour_per_ip;
-    // A repeat stores nothing: `submit` drops, and so removes, the kept files.
-    let submitted =
-        store::submit(&state.db, &story, key.as_ref(), submitter, per_hour, kept).await?;
-    let token = match submitted {
-        Submitted::Created(token) => {
-            wake_workers(state, photos);
-            token
-        }
-        Submitted::Repeated(token) => token,
-    };
-    Ok(see_other(&token.path(), json))
-}
-
-/// New photos' rows committed: a worker for each.
-fn wake_workers(state: &AppState, photos: usize) {
-    for _ in 0..photos {
-        state.jobs_queued.notify_one();
+    match contribute::submit_story(state, draft, received, submitter).await? {
+        Outcome::Stored(token) => Ok(see_other(&token.path(), json)),
+        Outcome::Invalid(_, errors) if json => Ok(json_errors(locale, &errors)),
+        Outcome::Invalid(draft, errors) => Ok(private_html(
+            form_error_status(&errors),
+            submit_page(state, locale, *draft, errors),
+        )),
     }
 }
 
@@ -171,21 +135,6 @@ fn form_error_status(errors: &FormErrors) -> StatusCode {
         StatusCode::PAYLOAD_TOO_LARGE
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
-    }
-}
-
-fn parse_submission(draft: &StoryDraft) -> Result<(NewStory, Option<IdempotencyKey>), FormErrors> {
-    let key = IdempotencyKey::parse(&draft.idempotency_key);
-    let story = NewStory::parse(draft, latest_allowed_year());
-    match (story, key) {
-        (Ok(story), Ok(key)) => Ok((story, key)),
-        (story, key) => {
-            let mut errors = story.err().unwrap_or_default();
-            if let Err(error) = key {
-                errors.add(Field::IdempotencyKey, error);
-            }
-            Err(errors)
-        }
     }
 }
 
@@ -281,67 +230,20 @@ pub async fn edit(
     PostedWithPhotos(mut posted): PostedWithPhotos,
 ) -> Result<Response, AppError> {
     let draft = StoryDraft::from_pairs(posted.pairs());
-    let own = store::find_by_token(&state.db, &token)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let current = photos::of_story(&state.db, own.id).await?;
-    let removed = removed_photo_ids(&posted, &current);
-    let remaining = remaining_per_side(&current, &removed);
-    let parsed = NewStory::parse(&draft, latest_allowed_year());
-    let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
-    let received = std::mem::take(&mut posted.photos);
-    let require_pair = state.config.require_photo_pair;
-    let new_photos = parse_photos(
-        &draft,
-        received,
-        remaining,
-        require_pair,
-        latest_allowed_year(),
-        &mut errors,
-    );
-    let story = match parsed {
-        Ok(story) if errors.is_empty() => story,
-        _ if json => return Ok(json_errors(locale, &errors)),
-        _ => {
-            let status = form_error_status(&errors);
-            let page = track_page(&state, locale, &token, None, Some((draft, errors))).await?;
-            return Ok(private_html(status, page));
-        }
-    };
-    let kept = keep_all(&state.media, new_photos).await?;
-    let photos = kept.len();
-    let removed = store::edit(&state.db, &token, &story, &removed, kept).await?;
-    wake_workers(&state, photos);
-    deletions::now(&state.db, &state.media, removed).await;
-    Ok(see_other(&format!("{}?saved=1", token.path()), json))
-}
-
-/// `remove_photo` values naming photos of this story (anything else is ignored).
-fn removed_photo_ids(
-    posted: &PostedForm,
-    current: &[photos::StoredPhoto],
-) -> Vec<app::domain::PhotoId> {
-    posted
+    let remove = posted
         .all(Field::RemovePhoto)
-        .filter_map(|value| value.trim().parse().ok().map(app::domain::PhotoId))
-        .filter(|id| current.iter().any(|p| p.id == *id))
-        .collect()
-}
-
-fn remaining_per_side(
-    current: &[photos::StoredPhoto],
-    removed: &[app::domain::PhotoId],
-) -> [usize; 2] {
-    let count = |slot| {
-        current
-            .iter()
-            .filter(|p| p.view.slot == slot && !removed.contains(&p.id))
-            .count()
-    };
-    [
-        count(app::domain::PhotoSlot::Then),
-        count(app::domain::PhotoSlot::Now),
-    ]
+        .filter_map(|value| value.trim().parse().ok().map(PhotoId))
+        .collect();
+    let received = std::mem::take(&mut posted.photos);
+    match contribute::edit_story(&state, &token, draft, received, remove).await? {
+        Outcome::Stored(token) => Ok(see_other(&format!("{}?saved=1", token.path()), json)),
+        Outcome::Invalid(_, errors) if json => Ok(json_errors(locale, &errors)),
+        Outcome::Invalid(draft, errors) => {
+            let status = form_error_status(&errors);
+            let page = track_page(&state, locale, &token, None, Some((*draft, errors))).await?;
+            Ok(private_html(status, page))
+        }
+    }
 }
 
 /// `POST /track/{token}/withdraw`: without `confirm=yes` asks first; with it, withdraws.
