@@ -10,7 +10,7 @@
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use server::demo::{self, Seeded};
-use server::media::files::MediaFiles;
+use server::media::store::{FileStore, MediaStore};
 use server::web::time::latest_allowed_year;
 use sqlx::PgPool;
 use std::path::PathBuf;
@@ -24,7 +24,7 @@ fn files_in(dir: PathBuf) -> Vec<PathBuf> {
 }
 
 async fn seed(app: &TestApp) -> Seeded {
-    demo::seed(&app.db, &app.media(), latest_allowed_year())
+    demo::seed(&app.db, &app.store(), latest_allowed_year())
         .await
         .unwrap()
 }
@@ -256,8 +256,8 @@ async fn a_failed_seed_leaves_no_row_and_no_file(db: PgPool) {
     .await
     .unwrap();
     let media = tempfile::tempdir().unwrap();
-    let files = MediaFiles::new(media.path());
-    match demo::seed(&db, &files, latest_allowed_year()).await {
+    let files = FileStore::new(media.path());
+    match demo::seed(&db, &MediaStore::File(files.clone()), latest_allowed_year()).await {
         Err(error) => assert!(
             error.to_string().contains("refused for the test"),
             "failed at the third story's photos: {error}"

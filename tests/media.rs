@@ -340,10 +340,8 @@ async fn a_job_whose_worker_died_completes_exactly_once(db: PgPool) {
     assert_eq!(photo.state, "ready");
 
     // The dead worker wakes up and tries to finish: its lease is gone, nothing changes.
-    let (entries, processed) = server::media::jobs::make_derivatives(&app.media(), &dead).unwrap();
-    let finished = server::media::jobs::complete(&app.db, &dead, &entries, &processed)
-        .await
-        .unwrap();
+    let made = dead.make(&app.store(), None).await.unwrap();
+    let finished = dead.complete(&app.db, &made).await.unwrap();
     assert!(!finished, "a lost lease cannot complete the job");
     let after = sqlx::query_scalar!("select processed_at from photos")
         .fetch_one(&app.db)
@@ -464,7 +462,7 @@ async fn media_urls_follow_the_story(db: PgPool) {
     assert_eq!(photo_count(&app).await, 0, "withdrawal removes the photos");
     // Their files go with the withdrawal itself, not with the next sweep.
     assert_eq!(app.media_files(), Vec::<std::path::PathBuf>::new());
-    let swept = server::media::sweep::run(&app.db, &app.media(), 30, std::time::Duration::ZERO)
+    let swept = server::media::sweep::run(&app.db, &app.store(), 30, std::time::Duration::ZERO)
         .await
         .unwrap();
     assert_eq!(swept.files, 0, "nothing left to sweep: {swept:?}");
@@ -649,14 +647,14 @@ async fn files_of_photos_removed_by_a_request_that_died_are_deleted_by_the_worke
         .unwrap();
     assert!(!files_of(&app, &gone).is_empty(), "still on disk");
 
-    let deleted = server::media::deletions::run_due(&app.db, &app.media())
+    let deleted = server::media::deletions::run_due(&app.db, &app.store())
         .await
         .unwrap();
     assert_eq!(deleted, 1);
     assert_eq!(files_of(&app, &gone), Vec::<std::path::PathBuf>::new());
     assert_eq!(files_of(&app, &kept), kept_before);
     assert_eq!(
-        server::media::deletions::run_due(&app.db, &app.media())
+        server::media::deletions::run_due(&app.db, &app.store())
             .await
             .unwrap(),
         0

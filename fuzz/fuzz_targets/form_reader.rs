@@ -13,7 +13,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, header};
 use bytes::Bytes;
 use libfuzzer_sys::fuzz_target;
-use server::media::files::MediaFiles;
+use server::media::store::MediaStore;
 use server::media::upload::UploadGate;
 use server::web::form::{read_form, read_form_with_photos};
 use std::convert::Infallible;
@@ -33,7 +33,7 @@ static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
 static UPLOADS: LazyLock<UploadGate> =
     LazyLock::new(|| UploadGate::new(1, std::time::Duration::from_secs(60)));
 
-static MEDIA: LazyLock<MediaFiles> = LazyLock::new(|| {
+static MEDIA: LazyLock<MediaStore> = LazyLock::new(|| {
     let root = std::env::var_os("SHINIAN_FUZZ_MEDIA")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -45,7 +45,7 @@ static MEDIA: LazyLock<MediaFiles> = LazyLock::new(|| {
             };
             base.join(format!("shinian-fuzz-media-{}", std::process::id()))
         });
-    MediaFiles::new(root)
+    MediaStore::folder(root)
 });
 
 fuzz_target!(|data: &[u8]| {

@@ -8,8 +8,8 @@
 //! workers of the running site then make their sizes.
 
 use crate::audit::{Action, Actor, Entry};
-use crate::media::files::MediaFiles;
 use crate::media::photos::{self, KeptPhoto};
+use crate::media::store::MediaStore;
 use crate::media::upload::{self, ReceivedPhoto};
 use crate::submission::store;
 use app::domain::{FormErrors, NewStory, PhotoColumns, PhotoSlot, StoryDraft, StoryStatus};
@@ -202,7 +202,7 @@ impl DemoStory {
     /// its guard drops before the story commits.
     async fn keep_photos(
         &self,
-        files: &MediaFiles,
+        files: &MediaStore,
         draft: &StoryDraft,
         latest_year: i32,
     ) -> Result<Vec<KeptPhoto>, SeedError> {
@@ -234,7 +234,7 @@ pub enum Seeded {
 
 /// Loads the demo stories with their photos, approved, unless a story exists. Run it with the
 /// site's `MEDIA_DIR`: the originals go there, and the site's photo workers make their sizes.
-pub async fn seed(db: &PgPool, files: &MediaFiles, latest_year: i32) -> Result<Seeded, SeedError> {
+pub async fn seed(db: &PgPool, files: &MediaStore, latest_year: i32) -> Result<Seeded, SeedError> {
     let mut tx = db.begin().await?;
     // Serialise concurrent seeders: the existence check and the inserts happen under one lock.
     sqlx::query!("lock table stories in share row exclusive mode")
@@ -253,7 +253,8 @@ pub async fn seed(db: &PgPool, files: &MediaFiles, latest_year: i32) -> Result<S
         let story = NewStory::parse(&draft, latest_year).map_err(|e| invalid(demo.title, &e))?;
         let pair = demo.keep_photos(files, &draft, latest_year).await?;
         let id = store::insert_story(&mut tx, &story).await?;
-        photos::insert_all(&mut tx, id, &pair).await?;
+        let added = photos::insert_all(&mut tx, id, &pair).await?;
+        crate::media::jobs::enqueue(&mut tx, &added).await?;
         kept.extend(pair);
         sqlx::query!(
             "update stories set status = $2, published_at = now() where id = $1",

@@ -95,7 +95,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 async fn seed_demo(config: &Config, pool: &sqlx::PgPool) -> Result<(), Box<dyn std::error::Error>> {
-    let files = server::media::files::MediaFiles::new(&config.media_dir);
+    let files = server::media::store::MediaStore::folder(&config.media_dir);
     files.prepare().await?;
     let latest_year = server::web::time::latest_allowed_year();
     match demo::seed(pool, &files, latest_year).await? {

@@ -55,7 +55,7 @@ impl Application {
         background: Background,
     ) -> std::io::Result<Application> {
         let state = AppState::new(config, db);
-        state.media.prepare().await?;
+        state.media.prepare().await.map_err(std::io::Error::other)?;
         state.pages.spawn_listener(state.db.clone());
         if background.maintenance {
             crate::maintenance::spawn(state.clone());

@@ -1,5 +1,5 @@
 use crate::config::Config;
-use crate::media::files::MediaFiles;
+use crate::media::store::MediaStore;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -23,7 +23,7 @@ pub struct Shared {
     pub config: Arc<Config>,
     pub db: PgPool,
     pub leptos: Arc<LeptosOptions>,
-    pub media: MediaFiles,
+    pub media: MediaStore,
     /// Wakes this instance's photo workers when it queues a job.
     pub jobs_queued: Arc<Notify>,
     /// Rendered public pages, dropped whenever public content changes (any instance).
@@ -41,7 +41,7 @@ impl AppState {
             .site_pkg_dir("pkg")
             .build();
         AppState(Arc::new(Shared {
-            media: MediaFiles::new(&config.media_dir),
+            media: MediaStore::folder(&config.media_dir),
             jobs_queued: Arc::new(Notify::new()),
             pages: crate::timeline::cache::PageCache::new(
                 config.page_cache_mb.saturating_mul(1024 * 1024),

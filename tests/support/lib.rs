@@ -55,8 +55,14 @@ impl TestApp {
         }
     }
 
-    pub fn media(&self) -> server::media::files::MediaFiles {
-        server::media::files::MediaFiles::new(&self.config.media_dir)
+    /// The media store the app uses, to hand to server functions.
+    pub fn store(&self) -> server::media::store::MediaStore {
+        server::media::store::MediaStore::folder(&self.config.media_dir)
+    }
+
+    /// Its folder, to look at the files themselves.
+    pub fn media(&self) -> server::media::store::FileStore {
+        server::media::store::FileStore::new(&self.config.media_dir)
     }
 
     /// Every file under the media folder (uploads, originals, derivatives).
@@ -81,9 +87,9 @@ impl TestApp {
 
     /// Runs queued photo jobs in this process until none is due; returns how many ran.
     pub async fn run_photo_jobs(&self) -> usize {
-        let media = self.media();
+        let store = self.store();
         let mut ran = 0;
-        while server::media::jobs::run_one(&self.db, &media)
+        while server::media::jobs::run_one(&self.db, &store)
             .await
             .expect("photo queue")
         {

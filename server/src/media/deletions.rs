@@ -5,19 +5,14 @@
 //! few seconds (`run_due`), and so does the periodic sweep. Rows are taken with `FOR UPDATE
 //! SKIP LOCKED`, so several instances share the queue.
 
-use super::files::{MediaFiles, gone, is_valid_key};
+pub use super::photos::RemovedPhotos;
+use super::store::MediaStore;
 use sqlx::PgPool;
-use std::io;
 
 /// Rows taken per transaction.
 const BATCH: i64 = 100;
 /// A deletion that failed (for example a read-only disk) is tried again after this long.
 const RETRY_SECONDS: f64 = 60.0;
-
-/// The originals of the photos a transaction removed; their files are deleted by `now`.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-#[must_use = "delete the files once the transaction committed (deletions::now)"]
-pub struct RemovedPhotos(pub Vec<String>);
 
 struct Queued {
     id: i64,
@@ -27,20 +22,20 @@ struct Queued {
 
 /// Deletes the files of photos the current request removed (its transaction committed).
 /// Errors are logged: the workers retry.
-pub async fn now(db: &PgPool, files: &MediaFiles, removed: RemovedPhotos) {
+pub async fn now(db: &PgPool, store: &MediaStore, removed: RemovedPhotos) {
     if removed.0.is_empty() {
         return;
     }
-    if let Err(error) = take(db, files, Some(&removed.0)).await {
+    if let Err(error) = take(db, store, Some(&removed.0)).await {
         tracing::warn!(%error, "deleting removed photos' files failed; workers will retry");
     }
 }
 
 /// Deletes every queued file that is due. Returns how many photos' files were deleted.
-pub async fn run_due(db: &PgPool, files: &MediaFiles) -> Result<usize, sqlx::Error> {
+pub async fn run_due(db: &PgPool, store: &MediaStore) -> Result<usize, sqlx::Error> {
     let mut done = 0;
     loop {
-        let (deleted, taken) = take(db, files, None).await?;
+        let (deleted, taken) = take(db, store, None).await?;
         done += deleted;
         if i64::try_from(taken).is_ok_and(|taken| taken < BATCH) {
             return Ok(done);
@@ -52,7 +47,7 @@ pub async fn run_due(db: &PgPool, files: &MediaFiles) -> Result<usize, sqlx::Err
 /// removed. Returns (deleted, taken).
 async fn take(
     db: &PgPool,
-    files: &MediaFiles,
+    store: &MediaStore,
     only: Option<&[String]>,
 ) -> Result<(usize, usize), sqlx::Error> {
     let mut tx = db.begin().await?;
@@ -69,7 +64,7 @@ async fn take(
     let taken = rows.len();
     let (mut deleted, mut failed) = (Vec::new(), Vec::new());
     for row in rows {
-        match delete_files(files, &row).await {
+        match store.delete_photo(&row.original_key, &row.public_key).await {
             Ok(()) => deleted.push(row.id),
             Err(error) => {
                 tracing::warn!(%error, key = row.public_key, "deleting a removed photo's files failed");
@@ -91,14 +86,4 @@ async fn take(
     .await?;
     tx.commit().await?;
     Ok((deleted.len(), taken))
-}
-
-async fn delete_files(files: &MediaFiles, row: &Queued) -> io::Result<()> {
-    if is_valid_key(&row.original_key) {
-        gone(tokio::fs::remove_file(files.original_path(&row.original_key)).await)?;
-    }
-    if is_valid_key(&row.public_key) {
-        files.remove_derivatives(&row.public_key).await?;
-    }
-    Ok(())
 }

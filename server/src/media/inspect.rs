@@ -15,16 +15,8 @@ pub use jpeg::exif_capture_year;
 
 use crate::media::format::{Inspected, SourceFormat};
 use app::domain::PhotoRefusal;
-use std::fs::File;
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
-use std::path::Path;
+use std::io::{self, Read, Seek, SeekFrom};
 use walker::{Stop, Walker};
-
-pub fn inspect_file(path: &Path) -> Result<Inspected, PhotoRefusal> {
-    let file = File::open(path).map_err(|_| PhotoRefusal::Unreadable)?;
-    let size = file.metadata().map_err(|_| PhotoRefusal::Unreadable)?.len();
-    inspect(BufReader::with_capacity(64 * 1024, file), size)
-}
 
 pub fn inspect<R: Read + Seek>(mut reader: R, size: u64) -> Result<Inspected, PhotoRefusal> {
     if size == 0 {

@@ -3,15 +3,19 @@
 //! holds a lease on it; a job whose worker died is taken again when the lease runs out. Only
 //! the holder of the current lease can finish a job, so each completes exactly once. Making
 //! derivatives is idempotent (same files, written atomically), so a retried job is harmless.
+//!
+//! A job reads its original from the store, has `derive` make the derivatives on the worker's
+//! own thread, puts them in the store, then records them on the photo (`PhotoState::Ready`).
 
-use super::derive::{self, Processed};
-use super::files::MediaFiles;
+use super::derive::{self, DeriveError};
 use super::format::SourceFormat;
+use super::names::DerivativeName;
 use super::photos::{DerivativeEntry, Derivatives, PhotoState};
+use super::store::{MediaStore, StoreError};
 use super::thread::PhotoThread;
 use crate::db::column;
 use app::domain::PhotoId;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -33,6 +37,7 @@ pub struct JobId(i64);
 #[sqlx(transparent)]
 pub struct LeaseId(i64);
 
+/// A leased job: make the derivatives of one photo.
 #[derive(Debug, Clone)]
 pub struct Job {
     pub id: JobId,
@@ -44,6 +49,62 @@ pub struct Job {
     pub source_format: String,
     /// A moderator's rotation, quarter turns clockwise.
     pub quarter_turns: u8,
+}
+
+/// Why a job failed; its text is kept as the job's `last_error` and the job is retried.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("unknown source format {0:?}")]
+    UnknownFormat(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("making the derivatives: {0}")]
+    Derive(#[from] DeriveError),
+    #[error("making the derivatives panicked")]
+    Panicked,
+}
+
+/// A photo's derivatives, made and in the store, to be recorded on its row.
+#[derive(Debug, Clone)]
+pub struct Made {
+    pub derivatives: Derivatives,
+    /// Dimensions of the largest derivative.
+    pub width: u32,
+    pub height: u32,
+    pub placeholder: String,
+}
+
+/// Queues a job for each new photo, in the transaction that inserts them.
+pub async fn enqueue(tx: &mut PgConnection, photos: &[PhotoId]) -> Result<(), sqlx::Error> {
+    let ids: Vec<i64> = photos.iter().map(|id| id.0).collect();
+    sqlx::query!(
+        "insert into photo_jobs (photo_id) select * from unnest($1::bigint[])",
+        &ids
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// Queues the photo to be made again (after a moderator turned it): it is processing, so its
+/// old derivatives are neither listed nor served until the new ones are ready.
+pub async fn requeue(tx: &mut PgConnection, photo_id: PhotoId) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update photos set state = $2 where id = $1",
+        photo_id.0,
+        PhotoState::Processing as _
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "insert into photo_jobs (photo_id) values ($1)
+         on conflict (photo_id) do update
+         set attempts = 0, run_after = now(), locked_until = null, lease_id = null, last_error = null",
+        photo_id.0
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
 }
 
 /// Takes the oldest due job, if any, and leases it.
@@ -78,158 +139,134 @@ pub async fn claim(db: &PgPool) -> Result<Option<Job>, sqlx::Error> {
     }))
 }
 
-/// Records the derivatives and removes the job, if this worker still holds its lease.
-/// Returns false when the lease was lost (another worker took the job over).
-pub async fn complete(
-    db: &PgPool,
-    job: &Job,
-    entries: &[DerivativeEntry],
-    processed: &Processed,
-) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin().await?;
-    if !take_leased(&mut tx, job).await? {
-        tx.rollback().await?;
-        return Ok(false);
+impl Job {
+    /// Makes the photo's derivatives — on `thread` if given (the workers' own lower-priority
+    /// thread), else on tokio's blocking pool — and puts them in the store.
+    pub async fn make(
+        &self,
+        store: &MediaStore,
+        thread: Option<&PhotoThread>,
+    ) -> Result<Made, JobError> {
+        let format = SourceFormat::from_name(&self.source_format)
+            .ok_or_else(|| JobError::UnknownFormat(self.source_format.clone()))?;
+        let original = store.original(&self.original_key).await?;
+        let turns = self.quarter_turns;
+        let work = move || derive::process_turned(original.path(), format, turns);
+        let processed = match thread {
+            Some(thread) => thread.run(work).await,
+            None => tokio::task::spawn_blocking(work).await.ok(),
+        }
+        .ok_or(JobError::Panicked)??;
+        let mut entries = Vec::with_capacity(processed.derivatives.len());
+        let mut files = Vec::with_capacity(processed.derivatives.len());
+        for d in processed.derivatives {
+            let name = DerivativeName {
+                width: d.width,
+                format: d.format,
+            };
+            entries.push(DerivativeEntry {
+                width: d.width,
+                height: d.height,
+                format: d.format,
+            });
+            files.push((name, d.bytes));
+        }
+        store.put_derivatives(&self.public_key, files).await?;
+        Ok(Made {
+            derivatives: Derivatives::new(entries),
+            width: processed.width,
+            height: processed.height,
+            placeholder: processed.placeholder,
+        })
     }
-    let derivatives = Derivatives::new(entries.to_vec());
-    let (width, height) = (
-        column::int(processed.width)?,
-        column::int(processed.height)?,
-    );
-    sqlx::query!(
-        "update photos set state = $2, derivatives = $3, width = $4, height = $5, placeholder = $6,
-                processed_at = now()
-         where id = $1",
-        job.photo_id.0,
-        PhotoState::Ready as _,
-        derivatives as _,
-        width,
-        height,
-        processed.placeholder
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(true)
-}
 
-/// Removes the job if this worker still holds its lease; false when the lease was lost.
-async fn take_leased(tx: &mut sqlx::PgConnection, job: &Job) -> Result<bool, sqlx::Error> {
-    let removed = sqlx::query!(
-        "delete from photo_jobs where id = $1 and lease_id = $2",
-        job.id.0,
-        job.lease_id.0
-    )
-    .execute(tx)
-    .await?;
-    Ok(removed.rows_affected() == 1)
-}
+    /// Records the derivatives and removes the job, if this worker still holds its lease.
+    /// Returns false when the lease was lost (another worker took the job over).
+    pub async fn complete(&self, db: &PgPool, made: &Made) -> Result<bool, sqlx::Error> {
+        let mut tx = db.begin().await?;
+        if !self.take_leased(&mut tx).await? {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        let (width, height) = (column::int(made.width)?, column::int(made.height)?);
+        sqlx::query!(
+            "update photos set state = $2, derivatives = $3, width = $4, height = $5, placeholder = $6,
+                    processed_at = now()
+             where id = $1",
+            self.photo_id.0,
+            PhotoState::Ready as _,
+            &made.derivatives as _,
+            width,
+            height,
+            made.placeholder
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
 
-/// Schedules a retry with exponential backoff, or gives up after `MAX_ATTEMPTS`.
-pub async fn fail(db: &PgPool, job: &Job, error: &str) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin().await?;
-    if job.attempts >= MAX_ATTEMPTS {
-        if take_leased(&mut tx, job).await? {
+    /// Schedules a retry with exponential backoff, or gives up after `MAX_ATTEMPTS`.
+    pub async fn fail(&self, db: &PgPool, error: &JobError) -> Result<(), sqlx::Error> {
+        let mut tx = db.begin().await?;
+        if self.attempts >= MAX_ATTEMPTS {
+            if self.take_leased(&mut tx).await? {
+                sqlx::query!(
+                    "update photos set state = $2, processed_at = now() where id = $1",
+                    self.photo_id.0,
+                    PhotoState::Failed as _
+                )
+                .execute(&mut *tx)
+                .await?;
+            }
+        } else {
+            let backoff = 2f64.powi(self.attempts) * 5.0;
             sqlx::query!(
-                "update photos set state = $2, processed_at = now() where id = $1",
-                job.photo_id.0,
-                PhotoState::Failed as _
+                "update photo_jobs set locked_until = null, lease_id = null, last_error = $3,
+                        run_after = now() + make_interval(secs => $4)
+                 where id = $1 and lease_id = $2",
+                self.id.0,
+                self.lease_id.0,
+                error.to_string(),
+                backoff
             )
             .execute(&mut *tx)
             .await?;
         }
-    } else {
-        let backoff = 2f64.powi(job.attempts) * 5.0;
-        sqlx::query!(
-            "update photo_jobs set locked_until = null, lease_id = null, last_error = $3,
-                    run_after = now() + make_interval(secs => $4)
-             where id = $1 and lease_id = $2",
-            job.id.0,
-            job.lease_id.0,
-            error,
-            backoff
+        tx.commit().await
+    }
+
+    /// Removes the job if this worker still holds its lease; false when the lease was lost.
+    async fn take_leased(&self, tx: &mut PgConnection) -> Result<bool, sqlx::Error> {
+        let removed = sqlx::query!(
+            "delete from photo_jobs where id = $1 and lease_id = $2",
+            self.id.0,
+            self.lease_id.0
         )
-        .execute(&mut *tx)
+        .execute(tx)
         .await?;
+        Ok(removed.rows_affected() == 1)
     }
-    tx.commit().await
-}
-
-/// Makes and stores the derivatives of one photo (blocking: run it off the async runtime).
-pub fn make_derivatives(
-    files: &MediaFiles,
-    job: &Job,
-) -> Result<(Vec<DerivativeEntry>, Processed), String> {
-    let format = SourceFormat::from_name(&job.source_format)
-        .ok_or_else(|| format!("unknown source format {}", job.source_format))?;
-    let original = files.original_path(&job.original_key);
-    let processed =
-        derive::process_turned(&original, format, job.quarter_turns).map_err(|e| e.to_string())?;
-    let mut entries = Vec::with_capacity(processed.derivatives.len());
-    for d in &processed.derivatives {
-        files
-            .write_derivative(&job.public_key, d.width, d.format, &d.bytes)
-            .map_err(|e| format!("writing a derivative: {e}"))?;
-        entries.push(DerivativeEntry {
-            width: d.width,
-            height: d.height,
-            format: d.format,
-        });
-    }
-    let keep: Vec<_> = entries.iter().map(DerivativeEntry::name).collect();
-    files
-        .remove_other_derivatives(&job.public_key, &keep)
-        .map_err(|e| format!("removing old derivatives: {e}"))?;
-    Ok((entries, processed))
-}
-
-/// Queues the photo to be made again (after a moderator turned it): it is processing, so its
-/// old derivatives are neither listed nor served until the new ones are ready.
-pub async fn requeue(tx: &mut sqlx::PgConnection, photo_id: PhotoId) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "update photos set state = $2 where id = $1",
-        photo_id.0,
-        PhotoState::Processing as _
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "insert into photo_jobs (photo_id) values ($1)
-         on conflict (photo_id) do update
-         set attempts = 0, run_after = now(), locked_until = null, lease_id = null, last_error = null",
-        photo_id.0
-    )
-    .execute(tx)
-    .await?;
-    Ok(())
 }
 
 /// Takes and runs one job on tokio's blocking pool (for tests and tools; the workers use
 /// their own lower-priority thread). Returns whether there was one.
-pub async fn run_one(db: &PgPool, files: &MediaFiles) -> Result<bool, sqlx::Error> {
-    run_one_on(db, files, None).await
+pub async fn run_one(db: &PgPool, store: &MediaStore) -> Result<bool, sqlx::Error> {
+    run_one_on(db, store, None).await
 }
 
 /// Takes and runs one job, making the photo on `thread` if given. Returns whether there was one.
 async fn run_one_on(
     db: &PgPool,
-    files: &MediaFiles,
+    store: &MediaStore,
     thread: Option<&PhotoThread>,
 ) -> Result<bool, sqlx::Error> {
     let Some(job) = claim(db).await? else {
         return Ok(false);
     };
-    let (files, leased) = (files.clone(), job.clone());
-    let written = files.clone();
-    let work = move || make_derivatives(&files, &leased);
-    let outcome = match thread {
-        Some(thread) => thread.run(work).await,
-        None => tokio::task::spawn_blocking(work).await.ok(),
-    }
-    .unwrap_or_else(|| Err("processing panicked".to_owned()));
-    match outcome {
-        Ok((entries, processed)) => {
-            if complete(db, &job, &entries, &processed).await? {
+    match job.make(store, thread).await {
+        Ok(made) => {
+            if job.complete(db, &made).await? {
                 tracing::info!(photo = %job.photo_id, "photo derivatives ready");
             } else {
                 tracing::warn!(photo = %job.photo_id, "lease lost; another worker finished");
@@ -237,10 +274,10 @@ async fn run_one_on(
         }
         Err(error) => {
             tracing::warn!(photo = %job.photo_id, attempt = job.attempts, %error, "photo processing failed");
-            fail(db, &job, &error).await?;
+            job.fail(db, &error).await?;
         }
     }
-    remove_if_photo_gone(db, &written, &job).await?;
+    remove_if_photo_gone(db, store, &job).await?;
     Ok(true)
 }
 
@@ -248,7 +285,7 @@ async fn run_one_on(
 /// derivatives just written (its queued deletion may already have run).
 async fn remove_if_photo_gone(
     db: &PgPool,
-    files: &MediaFiles,
+    store: &MediaStore,
     job: &Job,
 ) -> Result<(), sqlx::Error> {
     let exists = sqlx::query_scalar!(
@@ -257,7 +294,7 @@ async fn remove_if_photo_gone(
     )
     .fetch_one(db)
     .await?;
-    if !exists && let Err(error) = files.remove_derivatives(&job.public_key).await {
+    if !exists && let Err(error) = store.delete_derivatives(&job.public_key).await {
         tracing::warn!(%error, photo = %job.photo_id, "removing a removed photo's derivatives failed");
     }
     Ok(())
@@ -270,20 +307,20 @@ async fn remove_if_photo_gone(
 /// (`deletions::run_due`), so those are gone within seconds even after a crash.
 pub fn spawn_workers(
     db: PgPool,
-    files: MediaFiles,
+    store: MediaStore,
     count: usize,
     nice: i32,
     wake: Arc<Notify>,
 ) -> std::io::Result<()> {
     for _ in 0..count {
-        let (db, files, wake) = (db.clone(), files.clone(), wake.clone());
+        let (db, store, wake) = (db.clone(), store.clone(), wake.clone());
         let thread = PhotoThread::start(nice)?;
         tokio::spawn(async move {
             loop {
-                if let Err(error) = super::deletions::run_due(&db, &files).await {
+                if let Err(error) = super::deletions::run_due(&db, &store).await {
                     tracing::warn!(%error, "media deletion queue unavailable; retrying");
                 }
-                match run_one_on(&db, &files, Some(&thread)).await {
+                match run_one_on(&db, &store, Some(&thread)).await {
                     Ok(true) => continue,
                     Ok(false) => {}
                     Err(error) => tracing::warn!(%error, "photo queue unavailable; retrying"),

@@ -1,11 +1,11 @@
-//! Photo rows: stored with their story in one transaction, each with its processing job, and
-//! read back as `PhotoView`s for the pages that may show them. The one meaning of "ready" lives
+//! Photo rows: stored with their story in one transaction (its caller queues their jobs,
+//! `jobs::enqueue`), and read back as `PhotoView`s for the pages that may show them. The one meaning of "ready" lives
 //! here (`PhotoState::Ready`), and the one reading and writing of `photos.derivatives`
 //! (`Derivatives`). Errors are the database's (`sqlx::Error`); the HTTP layer answers them.
 
-use super::deletions::RemovedPhotos;
-use super::files::{DerivativeName, StoredOriginal, derivative_file_name, random_key};
 use super::format::Inspected;
+use super::names::{DerivativeName, derivative_file_name, random_key};
+use super::store::StoredOriginal;
 use crate::db::column;
 use app::domain::{PhotoDetails, PhotoId, PhotoSlot, StoryId};
 use app::media::{ImageFormat, PhotoSource, PhotoView};
@@ -76,14 +76,15 @@ impl Derivatives {
     }
 }
 
-/// Inserts the photos of a story and one processing job each. Runs inside the story's
-/// transaction: the rows and the jobs commit together or not at all.
+/// Inserts the photos of a story, inside the story's transaction; queue their jobs in the same
+/// transaction (`jobs::enqueue`), so rows and jobs commit together or not at all.
 pub async fn insert_all(
     tx: &mut PgConnection,
     story: StoryId,
     photos: &[KeptPhoto],
-) -> Result<(), sqlx::Error> {
+) -> Result<Vec<PhotoId>, sqlx::Error> {
     let mut next = next_positions(&mut *tx, story).await?;
+    let mut ids = Vec::with_capacity(photos.len());
     for photo in photos {
         let position = next[photo.slot.index()];
         next[photo.slot.index()] += 1;
@@ -125,11 +126,9 @@ pub async fn insert_all(
         )
         .fetch_one(&mut *tx)
         .await?;
-        sqlx::query!("insert into photo_jobs (photo_id) values ($1)", id.0)
-            .execute(&mut *tx)
-            .await?;
+        ids.push(id);
     }
-    Ok(())
+    Ok(ids)
 }
 
 /// The next free position on each side, for photos added by an edit.
@@ -144,6 +143,12 @@ async fn next_positions(tx: &mut PgConnection, story: StoryId) -> Result<[i16; 2
     .await?;
     Ok([row.then, row.now])
 }
+
+/// The originals of the photos a transaction removed; their files are deleted by
+/// `deletions::now`.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[must_use = "delete the files once the transaction committed (deletions::now)"]
+pub struct RemovedPhotos(pub Vec<String>);
 
 /// Removes photos the contributor unticked on the tracking page. Their files are queued for
 /// deletion in the same transaction (a trigger); delete them after the commit with

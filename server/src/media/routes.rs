@@ -6,8 +6,9 @@
 //! respect our headers within minutes; otherwise they answer 404 at once. Only canonical file
 //! names are served (`DerivativeName`): each file has exactly one URL, which a CDN can purge.
 
-use super::files::{DerivativeName, is_valid_key};
+use super::names::{DerivativeName, is_valid_key};
 use super::photos::{Derivatives, PhotoState};
+use super::store::StoredDerivative;
 use crate::state::AppState;
 use crate::web::AppError;
 use app::domain::StoryStatus;
@@ -57,16 +58,12 @@ async fn derivative(
     if !row.derivatives.contains(name) {
         return Err(AppError::NotFound);
     }
-    let path = state
-        .media
-        .derivative_path(&public_key, name.width, name.format);
-    let bytes = tokio::fs::read(&path)
-        .await
-        .map_err(|_| AppError::NotFound)?;
-    let modified = tokio::fs::metadata(&path)
-        .await
-        .and_then(|m| m.modified())
-        .ok();
+    // A file that cannot be read is answered like a missing one, as it always was.
+    let Ok(Some(StoredDerivative { bytes, modified })) =
+        state.media.derivative(&public_key, name).await
+    else {
+        return Err(AppError::NotFound);
+    };
     let etag = strong_etag(&bytes);
     let mut headers = HeaderMap::new();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));

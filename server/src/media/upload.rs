@@ -1,12 +1,12 @@
 //! Receiving one photo file from a stream of its bytes (a multipart part, read by
-//! `web::form`): streamed to a temp file (never held in memory), hashed while streaming,
-//! capped at `PHOTO_MAX_BYTES`, fsynced, then inspected (format by content, dimensions from
-//! the header) before anything else happens with it. Knows nothing about forms or HTTP: a
-//! stream that fails is given back as `ReceiveError::Read`, for its reader to answer.
+//! `web::form`): spooled by the store (`MediaStore::spool`, never held in memory), hashed while
+//! streaming, capped at `PHOTO_MAX_BYTES`, made durable, then inspected (format by content,
+//! dimensions from the header) before anything else happens with it. Knows nothing about HTTP:
+//! a stream that fails is given back as `ReceiveError::Read`, for its reader to answer.
 
-use super::files::{MediaFiles, TempPath};
 use super::format::Inspected;
-use super::inspect::inspect_file;
+use super::inspect::inspect;
+use super::store::{MediaStore, Spool, Spooled, StoreError};
 use app::domain::limits::{PHOTO_MAX_BYTES, PHOTOS_PER_SIDE};
 use app::domain::{PhotoRefusal, PhotoSlot};
 use bytes::Bytes;
@@ -14,17 +14,16 @@ use futures_util::{Stream, StreamExt};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::AsyncWriteExt;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// The media store could not take an upload (a write, the fsync or a blocking task failed):
 /// a server fault, answered by the HTTP layer (`web::error`).
 #[derive(Debug, thiserror::Error)]
-#[error("receiving a photo: {0}")]
-pub struct IntakeError(String);
-
-fn internal(error: impl std::fmt::Display) -> IntakeError {
-    IntakeError(error.to_string())
+pub enum IntakeError {
+    #[error("receiving a photo: {0}")]
+    Store(#[from] StoreError),
+    #[error("inspecting a photo: {0}")]
+    Inspect(#[from] tokio::task::JoinError),
 }
 
 /// Why a photo could not be received: its stream failed with `E` (the client's body), or the
@@ -68,10 +67,10 @@ impl UploadGate {
     }
 }
 
-/// A complete, inspected upload waiting in `tmp/`.
+/// A complete, inspected upload, spooled.
 #[derive(Debug)]
 pub struct UploadedPhoto {
-    pub temp: TempPath,
+    pub file: Spooled,
     pub sha256: [u8; 32],
     pub size: u64,
     pub inspected: Inspected,
@@ -99,7 +98,7 @@ pub async fn receive<S, E>(
     part: &mut S,
     empty_name: bool,
     slot: PhotoSlot,
-    files: &MediaFiles,
+    store: &MediaStore,
     counts: &mut SideCounts,
 ) -> Result<Option<ReceivedPhoto>, ReceiveError<E>>
 where
@@ -122,7 +121,7 @@ where
             })
         }
         None => Err(PhotoRefusal::Empty),
-        Some(first) => stream_to_temp(part, first, files).await?,
+        Some(first) => spool(part, first, store).await?,
     };
     Ok(Some(ReceivedPhoto {
         slot,
@@ -131,40 +130,39 @@ where
     }))
 }
 
-async fn stream_to_temp<S, E>(
+async fn spool<S, E>(
     part: &mut S,
     first: Bytes,
-    files: &MediaFiles,
+    store: &MediaStore,
 ) -> Result<Result<UploadedPhoto, PhotoRefusal>, ReceiveError<E>>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
 {
-    let (mut file, temp) = files.temp_file().await.map_err(internal)?;
+    let mut spool = store.spool().await.map_err(IntakeError::from)?;
     let mut hasher = Sha256::new();
     let mut size = 0u64;
     let mut chunk = Some(first);
     while let Some(bytes) = chunk {
         size = size.saturating_add(u64::try_from(bytes.len()).unwrap_or(u64::MAX));
         if size > PHOTO_MAX_BYTES {
-            drop(file);
-            drop(temp);
+            drop(spool);
             drain(part).await?;
             return Ok(Err(PhotoRefusal::TooLarge {
                 max_bytes: PHOTO_MAX_BYTES,
             }));
         }
         hasher.update(&bytes);
-        file.write_all(&bytes).await.map_err(internal)?;
+        spool.write(&bytes).await.map_err(IntakeError::from)?;
         chunk = next_chunk(part).await?;
     }
-    Ok(finish(file, temp, hasher.finalize().into(), size).await?)
+    Ok(finish(spool, hasher.finalize().into(), size).await?)
 }
 
 /// Stores a photo that is already in memory (the demo content, `server seed-demo`) the way an
-/// upload is stored: written to a temp file in `tmp/`, fsynced, hashed and inspected, with the
-/// same size limit. Keep it with `keep_all` like any upload.
+/// upload is stored: spooled, made durable, hashed and inspected, with the same size limit.
+/// Keep it with `keep_all` like any upload.
 pub async fn from_bytes(
-    files: &MediaFiles,
+    store: &MediaStore,
     bytes: &[u8],
 ) -> Result<Result<UploadedPhoto, PhotoRefusal>, IntakeError> {
     let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
@@ -176,27 +174,28 @@ pub async fn from_bytes(
             max_bytes: PHOTO_MAX_BYTES,
         }));
     }
-    let (mut file, temp) = files.temp_file().await.map_err(internal)?;
-    file.write_all(bytes).await.map_err(internal)?;
-    finish(file, temp, Sha256::digest(bytes).into(), size).await
+    let mut spool = store.spool().await?;
+    spool.write(bytes).await?;
+    finish(spool, Sha256::digest(bytes).into(), size).await
 }
 
-/// Makes a completely written temp file durable, then inspects it.
+/// Makes a completely written upload durable, then inspects it (off the runtime: it reads).
 async fn finish(
-    mut file: tokio::fs::File,
-    temp: TempPath,
+    spool: Spool,
     sha256: [u8; 32],
     size: u64,
 ) -> Result<Result<UploadedPhoto, PhotoRefusal>, IntakeError> {
-    file.flush().await.map_err(internal)?;
-    file.sync_all().await.map_err(internal)?;
-    drop(file);
-    let path = temp.path().to_owned();
-    let inspected = tokio::task::spawn_blocking(move || inspect_file(&path))
-        .await
-        .map_err(internal)?;
+    let file = spool.finish().await?;
+    let (file, inspected) = tokio::task::spawn_blocking(move || {
+        let inspected = match file.reader() {
+            Ok((reader, size)) => inspect(reader, size),
+            Err(_) => Err(PhotoRefusal::Unreadable),
+        };
+        (file, inspected)
+    })
+    .await?;
     Ok(inspected.map(|inspected| UploadedPhoto {
-        temp,
+        file,
         sha256,
         size,
         inspected,
@@ -322,15 +321,12 @@ pub fn any_too_large(errors: &app::domain::FormErrors) -> bool {
 /// Moves each accepted upload into the originals store. If one move fails, those already
 /// moved are removed again (their guards drop).
 pub async fn keep_all(
-    files: &MediaFiles,
+    store: &MediaStore,
     photos: Vec<NewPhoto>,
 ) -> Result<Vec<super::photos::KeptPhoto>, IntakeError> {
     let mut kept = Vec::with_capacity(photos.len());
     for photo in photos {
-        let original = files
-            .keep_original(photo.upload.temp)
-            .await
-            .map_err(internal)?;
+        let original = store.keep_original(photo.upload.file).await?;
         kept.push(super::photos::KeptPhoto {
             slot: photo.slot,
             details: photo.details,

@@ -2,7 +2,7 @@
 //! without HTTP, for an operator to run niced or on another machine. Each worker makes its
 //! photos on its own lower-priority thread (`thread`).
 
-use super::files::MediaFiles;
+use super::store::MediaStore;
 use crate::config::Config;
 use sqlx::PgPool;
 use std::io;
@@ -13,12 +13,12 @@ use tokio::sync::Notify;
 /// workers (at least one) that make photos and run media deletions, without HTTP. Jobs queued
 /// by the web instances are found by polling. Returns how many workers started.
 pub async fn start(config: &Config, db: PgPool) -> io::Result<usize> {
-    let files = MediaFiles::new(&config.media_dir);
-    files.prepare().await?;
+    let store = MediaStore::folder(&config.media_dir);
+    store.prepare().await.map_err(io::Error::other)?;
     let count = config.worker_concurrency.max(1);
     super::jobs::spawn_workers(
         db,
-        files,
+        store,
         count,
         config.worker_nice,
         Arc::new(Notify::new()),

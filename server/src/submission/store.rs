@@ -56,7 +56,8 @@ pub async fn submit(
     check_rate(&mut tx, &ip, per_hour).await?;
     let token = TrackingToken::generate();
     let id = insert_story(&mut tx, story).await?;
-    photos::insert_all(&mut tx, id, &new_photos).await?;
+    let added = photos::insert_all(&mut tx, id, &new_photos).await?;
+    crate::media::jobs::enqueue(&mut tx, &added).await?;
     sqlx::query!(
         "insert into story_tracking_tokens (token_hash, story_id) values ($1, $2)",
         token.hash(),
@@ -422,7 +423,8 @@ pub async fn edit(
     replace_themes(&mut tx, current.id, story.themes.as_slice()).await?;
     save_contributor(&mut tx, current.id, story).await?;
     let removed = photos::remove(&mut tx, current.id, removed_photos).await?;
-    photos::insert_all(&mut tx, current.id, &added_photos).await?;
+    let added = photos::insert_all(&mut tx, current.id, &added_photos).await?;
+    crate::media::jobs::enqueue(&mut tx, &added).await?;
     let assisted = story.assisted_by.is_some();
     if current.show_name != story.consents.show_name {
         record_consent(

@@ -5,7 +5,7 @@
 //! files may come) and read its values by each form's field enum, never by a string.
 
 use super::error::AppError;
-use crate::media::files::MediaFiles;
+use crate::media::store::MediaStore;
 use crate::media::upload::{self, ReceiveError, ReceivedPhoto, SideCounts, UploadGate};
 use crate::state::AppState;
 use app::domain::limits::TEXT_FIELDS_TOTAL_BYTES;
@@ -98,7 +98,7 @@ pub async fn read_form(headers: &HeaderMap, body: Body) -> Result<PostedForm, Ap
 pub async fn read_form_with_photos(
     headers: &HeaderMap,
     body: Body,
-    files: &MediaFiles,
+    files: &MediaStore,
     gate: &UploadGate,
 ) -> Result<PostedForm, AppError> {
     let _turn = if mime(content_type(headers)) == MULTIPART {
@@ -131,7 +131,7 @@ fn mime(content_type: &str) -> String {
 async fn read(
     headers: &HeaderMap,
     body: Body,
-    files: Option<&MediaFiles>,
+    files: Option<&MediaStore>,
 ) -> Result<PostedForm, AppError> {
     let content_type = content_type(headers);
     match mime(content_type).as_str() {
@@ -175,7 +175,7 @@ fn decode_component(encoded: &[u8]) -> Result<String, AppError> {
 async fn read_multipart(
     body: Body,
     boundary: String,
-    files: Option<&MediaFiles>,
+    files: Option<&MediaStore>,
 ) -> Result<PostedForm, AppError> {
     let stream = body.into_data_stream();
     let mut multipart = multer::Multipart::new(stream, boundary);

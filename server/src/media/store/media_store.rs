@@ -1,0 +1,107 @@
+//! `MediaStore`: the one interface to where photo files are kept. Intake puts originals,
+//! jobs read them and put derivatives, the media route serves derivatives, deletions and the
+//! sweep remove objects; none of them knows the backend. One backend today, the shared folder
+//! (`FileStore`); object storage (S3/Garage) comes as another variant, and its arms are all
+//! the code it needs.
+
+use super::folder::{FileStore, StoredOriginal};
+use super::objects::{Area, LocalOriginal, StoreError, StoredDerivative};
+use super::spool::{Spool, Spooled};
+use crate::media::names::DerivativeName;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub enum MediaStore {
+    File(FileStore),
+}
+
+impl MediaStore {
+    /// The folder backend rooted at `root` (`MEDIA_DIR`).
+    pub fn folder(root: impl Into<PathBuf>) -> MediaStore {
+        MediaStore::File(FileStore::new(root))
+    }
+
+    /// Creates what the backend needs before the first request.
+    pub async fn prepare(&self) -> Result<(), StoreError> {
+        match self {
+            MediaStore::File(files) => files.prepare().await,
+        }
+    }
+
+    /// Put an original, first step: a new upload, spooled to local disk as it streams in.
+    pub async fn spool(&self) -> Result<Spool, StoreError> {
+        match self {
+            MediaStore::File(files) => files.spool().await,
+        }
+    }
+
+    /// Put an original, second step: keeps a complete, inspected upload under a new random
+    /// key. The guard removes it again unless its row commits.
+    pub async fn keep_original(&self, upload: Spooled) -> Result<StoredOriginal, StoreError> {
+        match self {
+            MediaStore::File(files) => files.keep_original(upload).await,
+        }
+    }
+
+    /// Reads an original: a local file of it for the derive step.
+    pub async fn original(&self, key: &str) -> Result<LocalOriginal, StoreError> {
+        match self {
+            MediaStore::File(files) => files.original(key),
+        }
+    }
+
+    /// Puts a photo's derivatives, each whole or not at all, and removes any other it had.
+    pub async fn put_derivatives(
+        &self,
+        public_key: &str,
+        files: Vec<(DerivativeName, Vec<u8>)>,
+    ) -> Result<(), StoreError> {
+        match self {
+            MediaStore::File(folder) => folder.put_derivatives(public_key, files).await,
+        }
+    }
+
+    /// One derivative to serve; `None` when the photo has no such file.
+    pub async fn derivative(
+        &self,
+        public_key: &str,
+        name: DerivativeName,
+    ) -> Result<Option<StoredDerivative>, StoreError> {
+        match self {
+            MediaStore::File(files) => files.derivative(public_key, name).await,
+        }
+    }
+
+    /// Deletes every object of a removed photo; what is already gone counts as deleted.
+    pub async fn delete_photo(
+        &self,
+        original_key: &str,
+        public_key: &str,
+    ) -> Result<(), StoreError> {
+        match self {
+            MediaStore::File(files) => files.delete_photo(original_key, public_key).await,
+        }
+    }
+
+    /// Deletes a photo's derivatives only (made for a photo removed meanwhile).
+    pub async fn delete_derivatives(&self, public_key: &str) -> Result<(), StoreError> {
+        match self {
+            MediaStore::File(files) => files.delete_derivatives(public_key).await,
+        }
+    }
+
+    /// For the sweep: the names in `area` last changed at least `min_age` ago.
+    pub async fn older_than(&self, area: Area, min_age: Duration) -> Vec<String> {
+        match self {
+            MediaStore::File(files) => files.older_than(area, min_age).await,
+        }
+    }
+
+    /// For the sweep: removes one name found by `older_than`; whether it was removed.
+    pub async fn remove(&self, area: Area, name: &str) -> bool {
+        match self {
+            MediaStore::File(files) => files.remove(area, name).await,
+        }
+    }
+}

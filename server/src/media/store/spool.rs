@@ -1,0 +1,81 @@
+//! Uploads are spooled to a local file while they stream in — never held in memory — and
+//! inspected there before anything is kept. A spooled file is removed when its guard drops,
+//! unless the store keeps it as an original.
+
+use super::objects::StoreError;
+use std::fs::File;
+use std::io::{self, BufReader};
+use std::path::{Path, PathBuf};
+use tokio::io::AsyncWriteExt;
+
+/// An upload being written.
+#[derive(Debug)]
+pub struct Spool {
+    file: tokio::fs::File,
+    temp: TempPath,
+}
+
+impl Spool {
+    pub(super) fn new(file: tokio::fs::File, path: PathBuf) -> Spool {
+        Spool {
+            file,
+            temp: TempPath(Some(path)),
+        }
+    }
+
+    pub async fn write(&mut self, bytes: &[u8]) -> Result<(), StoreError> {
+        self.file
+            .write_all(bytes)
+            .await
+            .map_err(StoreError::new("writing an upload"))
+    }
+
+    /// Makes the complete upload durable (fsync) before anything refers to it.
+    pub async fn finish(mut self) -> Result<Spooled, StoreError> {
+        let sync = StoreError::new("syncing an upload");
+        self.file
+            .flush()
+            .await
+            .map_err(StoreError::new("flushing an upload"))?;
+        self.file.sync_all().await.map_err(sync)?;
+        Ok(Spooled { temp: self.temp })
+    }
+}
+
+/// A complete, durable upload, to be inspected and perhaps kept.
+#[derive(Debug)]
+pub struct Spooled {
+    temp: TempPath,
+}
+
+impl Spooled {
+    /// Its content and size, read through a 64 KB buffer (blocking: call it off the runtime).
+    pub fn reader(&self) -> io::Result<(BufReader<File>, u64)> {
+        let file = File::open(self.temp.path())?;
+        let size = file.metadata()?.len();
+        Ok((BufReader::with_capacity(64 * 1024, file), size))
+    }
+
+    /// The file, no longer removed on drop: whoever takes it keeps or removes it.
+    pub(super) fn into_path(mut self) -> Option<PathBuf> {
+        self.temp.0.take()
+    }
+}
+
+/// A spooled file, removed on drop unless taken.
+#[derive(Debug)]
+struct TempPath(Option<PathBuf>);
+
+impl TempPath {
+    fn path(&self) -> &Path {
+        self.0.as_deref().unwrap_or(Path::new(""))
+    }
+}
+
+impl Drop for TempPath {
+    fn drop(&mut self) {
+        if let Some(path) = self.0.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
