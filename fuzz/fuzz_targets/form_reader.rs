@@ -13,12 +13,13 @@ use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, header};
 use bytes::Bytes;
 use libfuzzer_sys::fuzz_target;
-use server::media::store::MediaStore;
+use server::media::store::{Area, MediaStore};
 use server::media::upload::UploadGate;
 use server::web::form::{read_form, read_form_with_photos};
 use std::convert::Infallible;
 use std::path::PathBuf;
 use std::sync::LazyLock;
+use std::time::Duration;
 
 static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
     tokio::runtime::Builder::new_current_thread()
@@ -78,8 +79,10 @@ fuzz_target!(|data: &[u8]| {
             assert!(with_photos || form.photos.is_empty());
         }
     });
-    // Every upload's temp file is gone once the form is dropped, whatever happened.
-    if let Ok(mut left) = std::fs::read_dir(MEDIA.tmp_dir()) {
-        assert!(left.next().is_none(), "a temp upload was left behind");
-    }
+    // Every upload's spooled file is gone once the form is dropped, whatever happened.
+    let left = RUNTIME.block_on(MEDIA.older_than(Area::Spool, Duration::ZERO));
+    assert!(
+        left.is_empty(),
+        "a spooled upload was left behind: {left:?}"
+    );
 });
