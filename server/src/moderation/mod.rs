@@ -3,5 +3,6 @@
 
 pub mod diff;
 pub mod error;
+pub mod review;
 pub mod routes;
 pub mod store;

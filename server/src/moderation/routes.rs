@@ -1,13 +1,12 @@
 //! `/moderate…` (moderators and admins) and `/admin/audit` (admins). Every handler takes a
 //! `Moderator` or `Admin` extractor: no session, no page.
 
-use super::diff;
 use super::error::ModerationError;
+use super::review;
 use super::store::{self, PhotoWords};
 use crate::accounts::{Admin, Moderator};
 use crate::audit::{self, AuditQuery};
 use crate::media::photos;
-use crate::revisions;
 use crate::state::AppState;
 use crate::web::form::PostedForm;
 use crate::web::query::{Query, QueryForm};
@@ -150,41 +149,21 @@ async fn review_page(
     notice: Option<ReviewNotice>,
     failed: Option<Failed>,
 ) -> Result<String, AppError> {
-    let detail = store::detail(&state.db, id, me.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let review = review::load(&state.db, id, me.id).await?;
+    let detail = review.detail;
     let offset = state.config.display_utc_offset_hours;
-    let revisions = revisions::revisions(&state.db, id).await?;
-    let changes_since_request = match audit::last_change_request(&state.db, id).await? {
-        Some(asked_at) if detail.status == StoryStatus::Pending => {
-            let before = revisions.iter().rev().find(|r| r.at <= asked_at);
-            match (before, revisions.last()) {
-                (Some(before), Some(latest)) if latest.at > asked_at => {
-                    Some(diff::diff(&before.content, &latest.content))
-                }
-                _ => None,
-            }
-        }
-        _ => None,
-    };
-    let revision_rows: Vec<RevisionRow> = revisions
-        .iter()
-        .enumerate()
-        .map(|(i, r)| RevisionRow {
+    let revision_rows: Vec<RevisionRow> = review
+        .revisions
+        .into_iter()
+        .map(|(r, changed)| RevisionRow {
             version: r.version,
-            by: r.by.clone(),
+            by: r.by,
             on: display_date(locale, r.at, offset),
-            changed: match i.checked_sub(1).and_then(|p| revisions.get(p)) {
-                Some(previous) => diff::diff(&previous.content, &r.content)
-                    .into_iter()
-                    .map(|c| c.field)
-                    .collect(),
-                None => Vec::new(),
-            },
+            changed,
         })
         .collect();
-    let history: Vec<HistoryRow> = audit::story_history(&state.db, id)
-        .await?
+    let history: Vec<HistoryRow> = review
+        .history
         .into_iter()
         .map(|e| HistoryRow {
             actor: e.actor,
@@ -194,8 +173,8 @@ async fn review_page(
             on: display_date(locale, e.at, offset),
         })
         .collect();
-    let photos: Vec<OwnPhoto> = photos::of_story(&state.db, id)
-        .await?
+    let photos: Vec<OwnPhoto> = review
+        .photos
         .into_iter()
         .map(|p| OwnPhoto {
             id: p.id,
@@ -221,7 +200,7 @@ async fn review_page(
         photos,
         history,
         revisions: revision_rows,
-        changes_since_request,
+        changes_since_request: review.changes_since_request,
     };
     let path = format!("/moderate/stories/{id}");
     let is_admin = me.is_admin();
