@@ -1,6 +1,7 @@
 //! A story's public content at each version, as both its writers store it: the contributor
 //! (submission, edit) and a moderator (edit). Moderators read the versions for history and diffs.
 
+use app::domain::StoryVersion;
 use app::domain::{AccountId, ActorView, NewStory, RevisionAuthor, StoryId, Theme};
 
 /// The `StoryDraft` (the form's values) of a row that selected a story's content columns under
@@ -71,7 +72,7 @@ impl RevisionContent {
 pub async fn save_revision_content(
     tx: &mut PgConnection,
     id: StoryId,
-    version: i32,
+    version: StoryVersion,
     content: &RevisionContent,
     moderator: Option<AccountId>,
 ) -> Result<(), sqlx::Error> {
@@ -84,7 +85,7 @@ pub async fn save_revision_content(
         "insert into story_revisions (story_id, version, author, moderator_id, content)
          values ($1, $2, $3, $4, $5)",
         id.0,
-        version,
+        version.0,
         author as _,
         moderator.map(|m| m.0),
         Json(content) as _
@@ -114,7 +115,7 @@ pub async fn replace_themes(
 }
 
 pub struct Revision {
-    pub version: i32,
+    pub version: StoryVersion,
     pub by: ActorView,
     pub at: OffsetDateTime,
     pub content: RevisionContent,
@@ -138,7 +139,7 @@ pub async fn revisions(db: &PgPool, story: StoryId) -> Result<Vec<Revision>, sql
                 _ => ActorView::Contributor,
             };
             Some(Revision {
-                version: r.version,
+                version: StoryVersion(r.version),
                 by,
                 at: r.created_at,
                 content,

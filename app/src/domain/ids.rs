@@ -22,3 +22,29 @@ impl std::fmt::Display for PhotoId {
         self.0.fmt(f)
     }
 }
+
+/// A story's version: 1 when submitted, one more with every change to it. A moderator's form
+/// carries the version they saw, and a change is refused if the story has moved on since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+pub struct StoryVersion(pub i32);
+
+impl StoryVersion {
+    pub const FIRST: StoryVersion = StoryVersion(1);
+
+    /// The version a change makes.
+    pub fn next(self) -> StoryVersion {
+        StoryVersion(self.0.saturating_add(1))
+    }
+
+    /// A version as a form posted it (`None` for anything but a number).
+    pub fn parse(input: &str) -> Option<StoryVersion> {
+        input.trim().parse().ok().map(StoryVersion)
+    }
+}
+
+impl std::fmt::Display for StoryVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}

@@ -34,7 +34,7 @@ pub use forms::{
     AccountField, AccountInput, AuditField, LanguageField, PhotoWordsField, QueueField,
     ReviewField, ReviewInput, SignInField, TimelineField, WithdrawField,
 };
-pub use ids::{PhotoId, StoryId};
+pub use ids::{PhotoId, StoryId, StoryVersion};
 pub use moderation::{
     AccountId, AccountRole, AuditAction, Decision, DisplayName, ModeratorMessage, NewPassword,
     RejectReason, moderation_limits, normalize_password,

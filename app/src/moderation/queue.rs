@@ -1,7 +1,9 @@
 //! `/moderate`: pending stories oldest first, with counts per status, filters and bulk actions.
 
 use super::nav::StaffNav;
-use crate::domain::{Claim, Decision, QueueField, ReviewField, StoryId, StoryStatus, Theme};
+use crate::domain::{
+    Claim, Decision, QueueField, ReviewField, StoryId, StoryStatus, StoryVersion, Theme,
+};
 use crate::locale;
 use crate::ui::{Document, PageMeta, current_locale};
 use leptos::prelude::*;
@@ -19,7 +21,7 @@ pub struct QueueFilter {
 #[derive(Debug, Clone)]
 pub struct QueueItem {
     pub id: StoryId,
-    pub version: i32,
+    pub version: StoryVersion,
     pub title: String,
     pub place: String,
     pub excerpt: String,

@@ -5,7 +5,7 @@ use super::nav::StaffNav;
 use crate::domain::{
     ActorView, AuditAction, Claim, ContentField, Decision, Field, FieldError, FormErrors, Licence,
     PhotoId, PhotoWordsField, RejectReason, ReviewField, ReviewInput, StoryDraft, StoryId,
-    StoryStatus, Theme,
+    StoryStatus, StoryVersion, Theme,
 };
 use crate::locale::{self, Locale};
 use crate::media::OwnPhoto;
@@ -32,7 +32,7 @@ pub struct HistoryRow {
 
 #[derive(Debug, Clone)]
 pub struct RevisionRow {
-    pub version: i32,
+    pub version: StoryVersion,
     pub by: ActorView,
     pub on: String,
     /// Fields changed from the previous revision (empty for the first).
@@ -42,7 +42,7 @@ pub struct RevisionRow {
 #[derive(Debug, Clone)]
 pub struct ReviewStory {
     pub id: StoryId,
-    pub version: i32,
+    pub version: StoryVersion,
     pub status: StoryStatus,
     pub featured: bool,
     /// The story as stored, private details included.
@@ -180,11 +180,11 @@ pub const TURN_RIGHT: &str = "clockwise";
 
 /// Turning a photo makes its derivatives again; it shows as processing meanwhile.
 #[component]
-fn TurnButtons(id: StoryId, photo: PhotoId, version: i32) -> impl IntoView {
+fn TurnButtons(id: StoryId, photo: PhotoId, version: StoryVersion) -> impl IntoView {
     let locale = current_locale();
     view! {
         <form method="post" action=format!("/moderate/stories/{id}/photos/{photo}/turn") class="inline-form turn">
-            <input type="hidden" name=ReviewField::Version.name() value=version />
+            <input type="hidden" name=ReviewField::Version.name() value=version.to_string() />
             <button type="submit" name=ReviewField::Direction.name() value=TURN_LEFT>{td!(locale, moderation.review.turn_left)}</button>
             <button type="submit" name=ReviewField::Direction.name() value=TURN_RIGHT>{td!(locale, moderation.review.turn_right)}</button>
         </form>
@@ -267,7 +267,7 @@ pub fn RejectFields(prefix: &'static str) -> impl IntoView {
 fn decision_form(
     locale: Locale,
     id: StoryId,
-    version: i32,
+    version: StoryVersion,
     decision: Decision,
     errors: &FormErrors<ReviewInput>,
 ) -> AnyView {
@@ -313,7 +313,7 @@ fn decision_form(
     view! {
         <form method="post" action=action class=format!("decision decision-{}", decision.slug())>
             {heading.map(|h| view! { <h3>{h}</h3> })}
-            <input type="hidden" name=ReviewField::Version.name() value=version />
+            <input type="hidden" name=ReviewField::Version.name() value=version.to_string() />
             <input type="hidden" name=ReviewField::Decision.name() value=decision.slug() />
             {fields}
             {error_view}
@@ -326,7 +326,7 @@ fn decision_form(
 #[component]
 fn Decisions(
     id: StoryId,
-    version: i32,
+    version: StoryVersion,
     status: StoryStatus,
     featured: bool,
     errors: FormErrors<ReviewInput>,
@@ -367,7 +367,7 @@ fn Decisions(
 #[component]
 fn EditForm(
     id: StoryId,
-    version: i32,
+    version: StoryVersion,
     draft: StoryDraft,
     photos: Vec<OwnPhoto>,
     errors: FormErrors<ReviewInput>,
@@ -436,7 +436,7 @@ fn EditForm(
         <details class="edit-story" open=open>
             <summary><h2>{td!(locale, moderation.review.edit_heading)}</h2></summary>
             <form method="post" action=format!("/moderate/stories/{id}/edit") class="story-form">
-                <input type="hidden" name=ReviewField::Version.name() value=version />
+                <input type="hidden" name=ReviewField::Version.name() value=version.to_string() />
                 {input(Field::Title, draft.title.clone(), false)}
                 {input(Field::Story, draft.story.clone(), true)}
                 {input(Field::Place, draft.place.clone(), false)}

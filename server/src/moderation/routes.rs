@@ -16,7 +16,7 @@ use crate::web::{AppError, RequestLocale};
 use app::domain::{
     AuditAction, AuditField, Decision, Field, FieldError, FormErrors, ModeratorMessage, NewStory,
     PhotoDetails, PhotoDraft, PhotoWordsField, QueueField, RejectReason, ReviewField, ReviewInput,
-    StoryDraft, StoryId, StoryStatus, Theme, moderation_limits,
+    StoryDraft, StoryId, StoryStatus, StoryVersion, Theme, moderation_limits,
 };
 use app::locale::{self, Locale};
 use app::media::OwnPhoto;
@@ -209,10 +209,10 @@ async fn review_page(
     }))
 }
 
-fn posted_version(posted: &PostedForm) -> Result<i32, AppError> {
+fn posted_version(posted: &PostedForm) -> Result<StoryVersion, AppError> {
     posted
         .get(ReviewField::Version)
-        .and_then(|v| v.trim().parse().ok())
+        .and_then(StoryVersion::parse)
         .ok_or(AppError::BadRequest)
 }
 
@@ -429,13 +429,13 @@ pub async fn bulk(
         Ok(d @ (Decision::Approve | Decision::Reject)) => d,
         _ => return Err(AppError::BadRequest),
     };
-    let selected: Vec<(StoryId, i32)> = posted
+    let selected: Vec<(StoryId, StoryVersion)> = posted
         .all(QueueField::Story)
         .filter_map(|value| {
             let (id, version) = value.split_once(':')?;
             Some((
                 StoryId(id.trim().parse().ok()?),
-                version.trim().parse().ok()?,
+                StoryVersion::parse(version)?,
             ))
         })
         .collect();

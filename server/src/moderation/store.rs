@@ -7,6 +7,7 @@ use crate::accounts::store::Account;
 use crate::audit::{Action, Actor, Entry};
 use crate::db::column;
 use crate::revisions::{RevisionContent, draft_from_row, replace_themes, save_revision_content};
+use app::domain::StoryVersion;
 use app::domain::{
     AccountId, AuditAction, Claim, Decision, Licence, ModeratorMessage, NewStory, StoryDraft,
     StoryId, StoryStatus, Theme, moderation_limits,
@@ -17,7 +18,7 @@ use time::OffsetDateTime;
 
 pub struct QueueRow {
     pub id: StoryId,
-    pub version: i32,
+    pub version: StoryVersion,
     pub title: String,
     pub place: String,
     pub body: String,
@@ -66,7 +67,7 @@ pub async fn queue(
         .into_iter()
         .map(|r| QueueRow {
             id: StoryId(r.id),
-            version: r.version,
+            version: StoryVersion(r.version),
             title: r.title,
             place: r.place,
             body: r.body,
@@ -122,7 +123,7 @@ struct Locked {
 async fn lock_for_change(
     tx: &mut PgConnection,
     story: StoryId,
-    version: Option<i32>,
+    version: Option<StoryVersion>,
     me: AccountId,
 ) -> Result<Locked, ModerationError> {
     let row = sqlx::query!(
@@ -140,7 +141,7 @@ async fn lock_for_change(
         return Err(ModerationError::NotFound);
     }
     if let Some(version) = version
-        && version != row.version
+        && version != StoryVersion(row.version)
     {
         return Err(ModerationError::AlreadyHandled {
             by: last_actor(tx, story).await?,
@@ -175,7 +176,7 @@ async fn last_actor(
 pub async fn decide(
     db: &PgPool,
     story: StoryId,
-    version: i32,
+    version: StoryVersion,
     decision: Decision,
     message: Option<&ModeratorMessage>,
     by: &Account,
@@ -261,7 +262,7 @@ pub struct PhotoWords {
 pub async fn edit(
     db: &PgPool,
     story: StoryId,
-    version: i32,
+    version: StoryVersion,
     edited: &NewStory,
     photo_words: &[PhotoWords],
     by: &Account,
@@ -272,7 +273,7 @@ pub async fn edit(
         return Err(ModerationError::NotAllowedNow);
     }
     let content = RevisionContent::of(edited);
-    let new_version = version + 1;
+    let new_version = version.next();
     let (year_then, year_now) = (
         column::smallint(content.year_then)?,
         column::smallint(content.year_now)?,
@@ -290,7 +291,7 @@ pub async fn edit(
         year_then,
         content.year_then_approx,
         year_now,
-        new_version
+        new_version.0
     )
     .execute(&mut *tx)
     .await?;
@@ -326,7 +327,7 @@ pub async fn edit(
 pub async fn turn_photo(
     db: &PgPool,
     story: StoryId,
-    version: i32,
+    version: StoryVersion,
     photo: app::domain::PhotoId,
     clockwise: bool,
     by: &Account,
@@ -373,7 +374,7 @@ pub async fn turn_photo(
 /// Everything a moderator sees of one story, private details included.
 pub struct Detail {
     pub id: StoryId,
-    pub version: i32,
+    pub version: StoryVersion,
     pub status: StoryStatus,
     pub featured: bool,
     pub draft: StoryDraft,
@@ -409,7 +410,7 @@ pub async fn detail(
     .await?;
     Ok(row.map(|r| Detail {
         id: StoryId(r.id),
-        version: r.version,
+        version: StoryVersion(r.version),
         status: r.status,
         featured: r.featured,
         draft: draft_from_row!(r),

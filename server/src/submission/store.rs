@@ -11,6 +11,7 @@ use crate::media::deletions::RemovedPhotos;
 use crate::media::photos::{self, KeptPhoto};
 use crate::revisions::{RevisionContent, draft_from_row, replace_themes, save_revision_content};
 use crate::web::client_ip::ip_hash;
+use app::domain::StoryVersion;
 use app::domain::{
     CONSENT_TEXT_VERSION, ConsentKind, IdempotencyKey, Licence, NewStory, StoryDraft, StoryId,
     StoryStatus, YearSpan,
@@ -242,7 +243,7 @@ pub(crate) async fn insert_story(
     )
     .await?;
     record_consent(tx, id, ConsentKind::Faces, story.consents.faces, assisted).await?;
-    save_revision(tx, id, 1, story).await?;
+    save_revision(tx, id, StoryVersion::FIRST, story).await?;
     Entry::by_contributor(id, Action::Submitted, None, StoryStatus::Pending)
         .record(tx)
         .await?;
@@ -300,7 +301,7 @@ async fn record_consent(
 async fn save_revision(
     tx: &mut PgConnection,
     id: StoryId,
-    version: i32,
+    version: StoryVersion,
     story: &NewStory,
 ) -> Result<(), SubmissionError> {
     save_revision_content(tx, id, version, &RevisionContent::of(story), None).await?;
@@ -354,7 +355,7 @@ pub async fn find_by_token(
 struct Locked {
     id: StoryId,
     status: StoryStatus,
-    version: i32,
+    version: StoryVersion,
     show_name: bool,
     faces_consent: bool,
 }
@@ -375,7 +376,7 @@ async fn lock_by_token(
     Ok(Locked {
         id: StoryId(row.id),
         status: row.status,
-        version: row.version,
+        version: StoryVersion(row.version),
         show_name: row.show_name,
         faces_consent: row.faces_consent,
     })
@@ -396,7 +397,7 @@ pub async fn edit(
     if !current.status.editable_by_contributor() {
         return Err(SubmissionError::NotEditable);
     }
-    let version = current.version + 1;
+    let version = current.version.next();
     let (year_then, year_now) = year_columns(story.years)?;
     sqlx::query!(
         "update stories set title = $2, body = $3, place = $4, narrator_name = $5, role = $6, year_then = $7,
@@ -415,7 +416,7 @@ pub async fn edit(
         story.consents.show_name,
         story.consents.faces,
         story.licence as _,
-        version,
+        version.0,
         StoryStatus::Pending as _,
     )
     .execute(&mut *tx)
