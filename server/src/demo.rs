@@ -215,7 +215,14 @@ impl DemoStory {
             });
         }
         let mut errors = FormErrors::default();
-        let photos = upload::parse_photos(draft, received, [0, 0], true, latest_year, &mut errors);
+        let photos = crate::submission::photo_form::parse_photos(
+            draft,
+            received,
+            [0, 0],
+            true,
+            latest_year,
+            &mut errors,
+        );
         if !errors.is_empty() {
             return Err(invalid(self.title, &errors));
         }

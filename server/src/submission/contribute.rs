@@ -4,11 +4,12 @@
 //! transaction, then wake the photo workers. Handlers only extract and render.
 
 use super::error::SubmissionError;
+use super::photo_form::parse_photos;
 use super::store::{self, Submitted, Submitter};
 use super::tokens::TrackingToken;
 use crate::media::deletions;
 use crate::media::photos::{self, StoredPhoto};
-use crate::media::upload::{NewPhoto, ReceivedPhoto, keep_all, parse_photos};
+use crate::media::upload::{NewPhoto, ReceivedPhoto, keep_all};
 use crate::state::AppState;
 use crate::web::AppError;
 use crate::web::time::latest_allowed_year;

@@ -3,6 +3,7 @@
 
 pub mod contribute;
 pub mod error;
+pub mod photo_form;
 mod routes;
 pub mod store;
 pub mod tokens;

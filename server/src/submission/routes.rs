@@ -1,9 +1,9 @@
 use super::contribute::{self, Outcome};
+use super::photo_form;
 use super::store::{self, Submitter};
 use super::tokens::{SubmitterSecret, TrackingToken};
 use crate::media::deletions;
 use crate::media::photos;
-use crate::media::upload;
 use crate::state::AppState;
 use crate::web::client_ip::ClientIp;
 use crate::web::error::WantsJson;
@@ -131,7 +131,7 @@ async fn submit_story(
 }
 
 fn form_error_status(errors: &FormErrors) -> StatusCode {
-    if upload::any_too_large(errors) {
+    if photo_form::any_too_large(errors) {
         StatusCode::PAYLOAD_TOO_LARGE
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
