@@ -1,15 +1,22 @@
 use serde::{Deserialize, Serialize};
 
+/// An id shows as its number (paths, form values, logs).
+macro_rules! shown_as_number {
+    ($name:ident) => {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
 /// A story's public number, as in `/stories/{id}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
 pub struct StoryId(pub i64);
 
-impl std::fmt::Display for StoryId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
+shown_as_number!(StoryId);
 
 /// A photo's row number, as in `/moderate/stories/{id}/photos/{photo}/turn` and the
 /// `remove_photo` and `photo_{id}_…` fields.
@@ -17,11 +24,7 @@ impl std::fmt::Display for StoryId {
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
 pub struct PhotoId(pub i64);
 
-impl std::fmt::Display for PhotoId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
+shown_as_number!(PhotoId);
 
 /// A story's version: 1 when submitted, one more with every change to it. A moderator's form
 /// carries the version they saw, and a change is refused if the story has moved on since.
@@ -43,8 +46,4 @@ impl StoryVersion {
     }
 }
 
-impl std::fmt::Display for StoryVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
+shown_as_number!(StoryVersion);

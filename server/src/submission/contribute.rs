@@ -33,21 +33,14 @@ pub async fn submit_story(
     if !draft.website.is_empty() {
         return Err(AppError::Honeypot);
     }
-    let key = IdempotencyKey::parse(&draft.idempotency_key);
-    let (story, new_photos) = match parse_with_photos(state, &draft, received, [0, 0]) {
-        Ok(parsed) => parsed,
-        Err(mut errors) => {
+    let parsed = parse_with_photos(state, &draft, received, [0, 0]);
+    let ((story, new_photos), key) = match (parsed, IdempotencyKey::parse(&draft.idempotency_key)) {
+        (Ok(parsed), Ok(key)) => (parsed, key),
+        (parsed, key) => {
+            let mut errors = parsed.err().unwrap_or_default();
             if let Err(error) = key {
                 errors.add(Field::IdempotencyKey, error);
             }
-            return Ok(Outcome::Invalid(Box::new(draft), errors));
-        }
-    };
-    let key = match key {
-        Ok(key) => key,
-        Err(error) => {
-            let mut errors = FormErrors::default();
-            errors.add(Field::IdempotencyKey, error);
             return Ok(Outcome::Invalid(Box::new(draft), errors));
         }
     };
