@@ -3,6 +3,8 @@
 //! (`error_page`) turns it (and errors produced by axum or tower layers, such as 404, 405 and
 //! 413) into a page in the reader's language, or into JSON for scripts.
 
+use crate::moderation::error::ModerationError;
+use crate::submission::error::SubmissionError;
 use app::locale::Locale;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,14 +22,6 @@ pub enum AppError {
     UnsupportedMediaType,
     #[error("honeypot field filled")]
     Honeypot,
-    #[error("more than {limit} accepted submissions this hour")]
-    RateLimited { limit: u32, retry_after_secs: u64 },
-    #[error("idempotency key reused with different content")]
-    IdempotencyConflict,
-    #[error("story already received from another client")]
-    AlreadyReceived,
-    #[error("story can no longer be edited")]
-    NotEditable,
     #[error("not found")]
     NotFound,
     #[error("sign-in required")]
@@ -38,16 +32,14 @@ pub enum AppError {
     CrossSite,
     #[error("too many failed sign-ins")]
     LoginThrottled { retry_after_secs: u64 },
-    #[error("story already handled")]
-    AlreadyHandled { by: Option<String> },
-    #[error("story being reviewed by another moderator")]
-    BeingReviewed { by: String },
-    #[error("action not possible in the story's current status")]
-    NotAllowedNow,
     #[error("request body arrived too slowly")]
     RequestTimeout,
     #[error("no turn to receive photos within the wait")]
     UploadsBusy,
+    #[error(transparent)]
+    Submission(#[from] SubmissionError),
+    #[error(transparent)]
+    Moderation(#[from] ModerationError),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("internal: {0}")]
@@ -55,8 +47,8 @@ pub enum AppError {
 }
 
 // The errors of the layers below, each answered here and nowhere else: a failed photo intake
-// or password hash is a server fault (500, logged with its cause); a store's refusal becomes
-// the matching answer.
+// or password hash is a server fault (500, logged with its cause); a store's refusal is carried
+// as it is (`Submission`, `Moderation`) and becomes the matching answer in `kind`.
 
 impl From<crate::media::upload::IntakeError> for AppError {
     fn from(error: crate::media::upload::IntakeError) -> Self {
@@ -67,39 +59,6 @@ impl From<crate::media::upload::IntakeError> for AppError {
 impl From<crate::accounts::password::HashError> for AppError {
     fn from(error: crate::accounts::password::HashError) -> Self {
         AppError::Internal(error.to_string())
-    }
-}
-
-impl From<crate::submission::error::SubmissionError> for AppError {
-    fn from(error: crate::submission::error::SubmissionError) -> Self {
-        use crate::submission::error::SubmissionError as E;
-        match error {
-            E::RateLimited {
-                limit,
-                retry_after_secs,
-            } => AppError::RateLimited {
-                limit,
-                retry_after_secs,
-            },
-            E::IdempotencyConflict => AppError::IdempotencyConflict,
-            E::AlreadyReceived => AppError::AlreadyReceived,
-            E::NotFound => AppError::NotFound,
-            E::NotEditable => AppError::NotEditable,
-            E::Database(error) => AppError::Database(error),
-        }
-    }
-}
-
-impl From<crate::moderation::error::ModerationError> for AppError {
-    fn from(error: crate::moderation::error::ModerationError) -> Self {
-        use crate::moderation::error::ModerationError as E;
-        match error {
-            E::NotFound => AppError::NotFound,
-            E::AlreadyHandled { by } => AppError::AlreadyHandled { by },
-            E::BeingReviewed { by } => AppError::BeingReviewed { by },
-            E::NotAllowedNow => AppError::NotAllowedNow,
-            E::Database(error) => AppError::Database(error),
-        }
     }
 }
 
@@ -168,16 +127,6 @@ impl AppError {
             AppError::PayloadTooLarge => ErrorKind::PayloadTooLarge,
             AppError::UnsupportedMediaType => ErrorKind::UnsupportedMediaType,
             AppError::Honeypot => ErrorKind::Honeypot,
-            AppError::RateLimited {
-                limit,
-                retry_after_secs,
-            } => ErrorKind::RateLimited {
-                limit: *limit,
-                retry_after_secs: *retry_after_secs,
-            },
-            AppError::IdempotencyConflict => ErrorKind::IdempotencyConflict,
-            AppError::AlreadyReceived => ErrorKind::AlreadyReceived,
-            AppError::NotEditable => ErrorKind::NotEditable,
             AppError::NotFound => ErrorKind::NotFound,
             // Answered with a redirect before a kind is needed (see `into_response`).
             AppError::LoginRequired { .. } | AppError::Forbidden => ErrorKind::Forbidden,
@@ -185,15 +134,50 @@ impl AppError {
             AppError::LoginThrottled { retry_after_secs } => ErrorKind::LoginThrottled {
                 retry_after_secs: *retry_after_secs,
             },
-            AppError::AlreadyHandled { by } => ErrorKind::AlreadyHandled { by: by.clone() },
-            AppError::BeingReviewed { by } => ErrorKind::BeingReviewed { by: by.clone() },
-            AppError::NotAllowedNow => ErrorKind::NotAllowedNow,
             AppError::RequestTimeout => ErrorKind::RequestTimeout,
             AppError::UploadsBusy => ErrorKind::UploadsBusy,
-            AppError::Database(e) if is_database_unavailable(e) => ErrorKind::Unavailable,
-            AppError::Database(e) if is_statement_timeout(e) => ErrorKind::Busy,
-            AppError::Database(_) | AppError::Internal(_) => ErrorKind::Internal,
+            AppError::Submission(refusal) => submission_kind(refusal),
+            AppError::Moderation(refusal) => moderation_kind(refusal),
+            AppError::Database(error) => database_kind(error),
+            AppError::Internal(_) => ErrorKind::Internal,
         }
+    }
+}
+
+fn submission_kind(refusal: &SubmissionError) -> ErrorKind {
+    match refusal {
+        SubmissionError::RateLimited {
+            limit,
+            retry_after_secs,
+        } => ErrorKind::RateLimited {
+            limit: *limit,
+            retry_after_secs: *retry_after_secs,
+        },
+        SubmissionError::IdempotencyConflict => ErrorKind::IdempotencyConflict,
+        SubmissionError::AlreadyReceived => ErrorKind::AlreadyReceived,
+        SubmissionError::NotFound => ErrorKind::NotFound,
+        SubmissionError::NotEditable => ErrorKind::NotEditable,
+        SubmissionError::Database(error) => database_kind(error),
+    }
+}
+
+fn moderation_kind(refusal: &ModerationError) -> ErrorKind {
+    match refusal {
+        ModerationError::NotFound => ErrorKind::NotFound,
+        ModerationError::AlreadyHandled { by } => ErrorKind::AlreadyHandled { by: by.clone() },
+        ModerationError::BeingReviewed { by } => ErrorKind::BeingReviewed { by: by.clone() },
+        ModerationError::NotAllowedNow => ErrorKind::NotAllowedNow,
+        ModerationError::Database(error) => database_kind(error),
+    }
+}
+
+fn database_kind(error: &sqlx::Error) -> ErrorKind {
+    if is_database_unavailable(error) {
+        ErrorKind::Unavailable
+    } else if is_statement_timeout(error) {
+        ErrorKind::Busy
+    } else {
+        ErrorKind::Internal
     }
 }
 
@@ -206,19 +190,15 @@ impl IntoResponse for AppError {
             );
             return Redirect::to(&target).into_response();
         }
-        match &self {
-            AppError::Database(e) if is_statement_timeout(e) => {
+        let kind = self.kind();
+        match kind {
+            ErrorKind::Busy => {
                 tracing::warn!(error = %self, "query ran into the statement timeout")
             }
-            AppError::Database(e) if is_database_unavailable(e) => {
-                tracing::warn!(error = %self, "database unavailable")
-            }
-            AppError::Database(_) | AppError::Internal(_) => {
-                tracing::error!(error = %self, "request failed")
-            }
+            ErrorKind::Unavailable => tracing::warn!(error = %self, "database unavailable"),
+            ErrorKind::Internal => tracing::error!(error = %self, "request failed"),
             _ => tracing::info!(error = %self, "request refused"),
         }
-        let kind = self.kind();
         let mut response = kind.status().into_response();
         response.extensions_mut().insert(kind);
         response
