@@ -1,8 +1,11 @@
 //! A story's public content at each version, as both its writers store it: the contributor
 //! (submission, edit) and a moderator (edit). Moderators read the versions for history and diffs.
 
+use crate::db::column;
 use app::domain::StoryVersion;
-use app::domain::{AccountId, ActorView, NewStory, RevisionAuthor, StoryId, Theme};
+use app::domain::{
+    AccountId, ActorView, NewStory, RevisionAuthor, StoryId, StoryStatus, Theme, YearSpan,
+};
 
 /// The `StoryDraft` (the form's values) of a row that selected a story's content columns under
 /// their own names (`title`, `body`, …, `licence` as `Licence`, `themes` as text), joined with
@@ -67,9 +70,66 @@ impl RevisionContent {
     }
 }
 
+/// Stores a version of a story's content — its columns, its themes and its revision — for
+/// both writers: a new pending story (version 1) when `existing` is `None`; otherwise that
+/// story's content replaced, pending with the next version and no moderator message (the
+/// caller holds the row lock and has checked the status). `moderator` is the author when a
+/// moderator edited it, `None` when the contributor did.
+pub async fn save_version(
+    tx: &mut PgConnection,
+    existing: Option<StoryId>,
+    story: &NewStory,
+    moderator: Option<AccountId>,
+) -> Result<(StoryId, StoryVersion), sqlx::Error> {
+    let (year_then, year_now) = year_columns(story.years)?;
+    let saved = sqlx::query!(
+        "insert into stories as s (id, title, body, place, narrator_name, role, year_then,
+                                   year_then_approx, year_now, show_name, faces_consent, licence)
+         overriding system value
+         values (coalesce($1, nextval(pg_get_serial_sequence('stories', 'id'))),
+                 $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         on conflict (id) do update set
+                title = excluded.title, body = excluded.body, place = excluded.place,
+                narrator_name = excluded.narrator_name, role = excluded.role,
+                year_then = excluded.year_then, year_then_approx = excluded.year_then_approx,
+                year_now = excluded.year_now, show_name = excluded.show_name,
+                faces_consent = excluded.faces_consent, licence = excluded.licence,
+                status = $13, version = s.version + 1, updated_at = now(), moderator_message = null
+         returning id, version",
+        existing.map(|id| id.0),
+        story.title.as_str(),
+        story.body.as_str(),
+        story.place.as_str(),
+        story.narrator_name.as_ref().map(|n| n.as_str()),
+        story.role.as_ref().map(|r| r.as_str()),
+        year_then,
+        story.years.then_approx,
+        year_now,
+        story.consents.show_name,
+        story.consents.faces,
+        story.licence as _,
+        StoryStatus::Pending as _,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let (id, version) = (StoryId(saved.id), StoryVersion(saved.version));
+    replace_themes(tx, id, story.themes.as_slice()).await?;
+    let content = RevisionContent::of(story);
+    save_revision_content(tx, id, version, &content, moderator).await?;
+    Ok((id, version))
+}
+
+/// The years as their `smallint` columns hold them.
+fn year_columns(years: YearSpan) -> Result<(i16, i16), sqlx::Error> {
+    Ok((
+        column::smallint(years.then.get())?,
+        column::smallint(years.now.get())?,
+    ))
+}
+
 /// Stores the content at `version`; `moderator` is the author when a moderator edited it,
 /// `None` when the contributor did.
-pub async fn save_revision_content(
+async fn save_revision_content(
     tx: &mut PgConnection,
     id: StoryId,
     version: StoryVersion,
@@ -96,7 +156,7 @@ pub async fn save_revision_content(
 }
 
 /// The story's themes, replaced with each revision of its content.
-pub async fn replace_themes(
+async fn replace_themes(
     tx: &mut PgConnection,
     id: StoryId,
     themes: &[Theme],

@@ -5,8 +5,7 @@
 use super::error::ModerationError;
 use crate::accounts::store::Account;
 use crate::audit::{Action, Actor, Entry};
-use crate::db::column;
-use crate::revisions::{RevisionContent, draft_from_row, replace_themes, save_revision_content};
+use crate::revisions::{draft_from_row, save_version};
 use app::domain::StoryVersion;
 use app::domain::{
     AccountId, AuditAction, Claim, Decision, Licence, ModeratorMessage, NewStory, StoryDraft,
@@ -272,30 +271,7 @@ pub async fn edit(
     if locked.status != StoryStatus::Pending {
         return Err(ModerationError::NotAllowedNow);
     }
-    let content = RevisionContent::of(edited);
-    let new_version = version.next();
-    let (year_then, year_now) = (
-        column::smallint(content.year_then)?,
-        column::smallint(content.year_now)?,
-    );
-    sqlx::query!(
-        "update stories set title = $2, body = $3, place = $4, narrator_name = $5, role = $6,
-                year_then = $7, year_then_approx = $8, year_now = $9, version = $10, updated_at = now()
-         where id = $1",
-        story.0,
-        content.title,
-        content.body,
-        content.place,
-        content.narrator_name,
-        content.role,
-        year_then,
-        content.year_then_approx,
-        year_now,
-        new_version.0
-    )
-    .execute(&mut *tx)
-    .await?;
-    replace_themes(&mut tx, story, &content.themes).await?;
+    save_version(&mut tx, Some(story), edited, Some(by.id)).await?;
     for words in photo_words {
         sqlx::query!(
             "update photos set caption = $3, alt = $4 where id = $1 and story_id = $2",
@@ -307,7 +283,6 @@ pub async fn edit(
         .execute(&mut *tx)
         .await?;
     }
-    save_revision_content(&mut tx, story, new_version, &content, Some(by.id)).await?;
     Entry::by_moderator(
         story,
         by.id,

@@ -6,15 +6,13 @@ use super::tokens::{
     ClientBinding, SubmitterSecret, TrackingToken, fingerprint, idempotency_key_hash,
 };
 use crate::audit::{Action, Entry};
-use crate::db::column;
 use crate::media::deletions::RemovedPhotos;
 use crate::media::photos::{self, KeptPhoto};
-use crate::revisions::{RevisionContent, draft_from_row, replace_themes, save_revision_content};
+use crate::revisions::{draft_from_row, save_version};
 use crate::web::client_ip::ip_hash;
-use app::domain::StoryVersion;
 use app::domain::{
     CONSENT_TEXT_VERSION, ConsentKind, IdempotencyKey, Licence, NewStory, StoryDraft, StoryId,
-    StoryStatus, YearSpan,
+    StoryStatus,
 };
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::net::IpAddr;
@@ -210,27 +208,7 @@ pub(crate) async fn insert_story(
     tx: &mut Transaction<'_, Postgres>,
     story: &NewStory,
 ) -> Result<StoryId, SubmissionError> {
-    let (year_then, year_now) = year_columns(story.years)?;
-    let id = sqlx::query_scalar!(
-        "insert into stories (title, body, place, narrator_name, role, year_then, year_then_approx, year_now,
-                              show_name, faces_consent, licence)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id",
-        story.title.as_str(),
-        story.body.as_str(),
-        story.place.as_str(),
-        story.narrator_name.as_ref().map(|n| n.as_str()),
-        story.role.as_ref().map(|r| r.as_str()),
-        year_then,
-        story.years.then_approx,
-        year_now,
-        story.consents.show_name,
-        story.consents.faces,
-        story.licence as _,
-    )
-    .fetch_one(&mut **tx)
-    .await?;
-    let id = StoryId(id);
-    replace_themes(tx, id, story.themes.as_slice()).await?;
+    let (id, _) = save_version(tx, None, story, None).await?;
     save_contributor(tx, id, story).await?;
     let assisted = story.assisted_by.is_some();
     record_consent(tx, id, ConsentKind::Publish, true, assisted).await?;
@@ -243,19 +221,10 @@ pub(crate) async fn insert_story(
     )
     .await?;
     record_consent(tx, id, ConsentKind::Faces, story.consents.faces, assisted).await?;
-    save_revision(tx, id, StoryVersion::FIRST, story).await?;
     Entry::by_contributor(id, Action::Submitted, None, StoryStatus::Pending)
         .record(tx)
         .await?;
     Ok(id)
-}
-
-/// The years as their `smallint` columns hold them.
-fn year_columns(years: YearSpan) -> Result<(i16, i16), sqlx::Error> {
-    Ok((
-        column::smallint(years.then.get())?,
-        column::smallint(years.now.get())?,
-    ))
 }
 
 async fn save_contributor(
@@ -295,16 +264,6 @@ async fn record_consent(
     )
     .execute(&mut *tx)
     .await?;
-    Ok(())
-}
-
-async fn save_revision(
-    tx: &mut PgConnection,
-    id: StoryId,
-    version: StoryVersion,
-    story: &NewStory,
-) -> Result<(), SubmissionError> {
-    save_revision_content(tx, id, version, &RevisionContent::of(story), None).await?;
     Ok(())
 }
 
@@ -355,7 +314,6 @@ pub async fn find_by_token(
 struct Locked {
     id: StoryId,
     status: StoryStatus,
-    version: StoryVersion,
     show_name: bool,
     faces_consent: bool,
 }
@@ -365,7 +323,7 @@ async fn lock_by_token(
     token: &TrackingToken,
 ) -> Result<Locked, SubmissionError> {
     let row = sqlx::query!(
-        r#"select s.id, s.status as "status: StoryStatus", s.version, s.show_name, s.faces_consent
+        r#"select s.id, s.status as "status: StoryStatus", s.show_name, s.faces_consent
            from story_tracking_tokens k join stories s on s.id = k.story_id
            where k.token_hash = $1 for update of s"#,
         token.hash()
@@ -376,7 +334,6 @@ async fn lock_by_token(
     Ok(Locked {
         id: StoryId(row.id),
         status: row.status,
-        version: StoryVersion(row.version),
         show_name: row.show_name,
         faces_consent: row.faces_consent,
     })
@@ -397,31 +354,7 @@ pub async fn edit(
     if !current.status.editable_by_contributor() {
         return Err(SubmissionError::NotEditable);
     }
-    let version = current.version.next();
-    let (year_then, year_now) = year_columns(story.years)?;
-    sqlx::query!(
-        "update stories set title = $2, body = $3, place = $4, narrator_name = $5, role = $6, year_then = $7,
-                year_then_approx = $8, year_now = $9, show_name = $10, faces_consent = $11, licence = $12,
-                status = $14, version = $13, updated_at = now(), moderator_message = null
-         where id = $1",
-        current.id.0,
-        story.title.as_str(),
-        story.body.as_str(),
-        story.place.as_str(),
-        story.narrator_name.as_ref().map(|n| n.as_str()),
-        story.role.as_ref().map(|r| r.as_str()),
-        year_then,
-        story.years.then_approx,
-        year_now,
-        story.consents.show_name,
-        story.consents.faces,
-        story.licence as _,
-        version.0,
-        StoryStatus::Pending as _,
-    )
-    .execute(&mut *tx)
-    .await?;
-    replace_themes(&mut tx, current.id, story.themes.as_slice()).await?;
+    save_version(&mut tx, Some(current.id), story, None).await?;
     save_contributor(&mut tx, current.id, story).await?;
     let removed = photos::remove(&mut tx, current.id, removed_photos).await?;
     let added = photos::insert_all(&mut tx, current.id, &added_photos).await?;
@@ -447,7 +380,6 @@ pub async fn edit(
         )
         .await?;
     }
-    save_revision(&mut tx, current.id, version, story).await?;
     Entry::by_contributor(
         current.id,
         Action::Edited,
