@@ -5,7 +5,7 @@
 pub use app::domain::Actor;
 pub use app::domain::AuditAction as Action;
 use app::domain::AuditAction;
-use app::domain::{AccountId, ActorView, StoryId, StoryStatus};
+use app::domain::{AccountId, ActorView, AuditRecord, StoryId, StoryStatus};
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
 
@@ -76,16 +76,8 @@ impl Entry<'_> {
     }
 }
 
-pub struct AuditEntry {
-    pub id: i64,
-    pub story: StoryId,
-    pub actor: ActorView,
-    pub action: AuditAction,
-    pub from: Option<StoryStatus>,
-    pub to: Option<StoryStatus>,
-    pub reason: Option<String>,
-    pub at: OffsetDateTime,
-}
+/// An audit log entry as stored.
+pub type AuditEntry = AuditRecord<OffsetDateTime>;
 
 pub struct AuditQuery {
     pub story: Option<i64>,

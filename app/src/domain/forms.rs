@@ -58,10 +58,21 @@ form_fields! {
     }
 }
 
+const PHOTO_WORDS_PREFIX: &str = "photo_";
+
 impl PhotoWordsField {
     /// The form field of this word of one stored photo.
     pub fn of_photo(self, photo: PhotoId) -> String {
-        format!("photo_{photo}_{}", self.name())
+        format!("{PHOTO_WORDS_PREFIX}{photo}_{}", self.name())
+    }
+
+    /// The stored photo and word a posted name stands for (`photo_12_alt`), if it is one.
+    pub fn of_name(name: &str) -> Option<(PhotoId, PhotoWordsField)> {
+        let (id, word) = name.strip_prefix(PHOTO_WORDS_PREFIX)?.split_once('_')?;
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some((PhotoId(id.parse().ok()?), PhotoWordsField::from_name(word)?))
     }
 
     pub fn part(self) -> PhotoPart {
@@ -140,5 +151,34 @@ form_fields! {
         Lang = "lang",
         /// The page to go back to.
         Next = "next",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_photos_word_names_round_trip() {
+        for word in PhotoWordsField::ALL {
+            let name = word.of_photo(PhotoId(42));
+            assert_eq!(PhotoWordsField::of_name(&name), Some((PhotoId(42), *word)));
+        }
+    }
+
+    #[test]
+    fn other_names_are_no_photos_words() {
+        for name in [
+            "photo_then",
+            "photo_42_title",
+            "photo__alt",
+            "photo_+42_alt",
+            "photo_-1_alt",
+            "photo_4x_caption",
+            "title",
+            "photo_99999999999999999999_alt",
+        ] {
+            assert_eq!(PhotoWordsField::of_name(name), None, "{name}");
+        }
     }
 }

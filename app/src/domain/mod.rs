@@ -44,7 +44,7 @@ pub use new_story::{
     NewStory, Place, RealName, Role, StoryBody, StoryTitle, Themes,
 };
 pub use photo::{PhotoDetails, PhotoDraft, PhotoSlot};
-pub use review::{Actor, ActorView, Claim, ContentField, RevisionAuthor};
+pub use review::{Actor, ActorView, AuditRecord, Claim, ContentField, RevisionAuthor};
 pub use search::{SEARCH_MAX, SearchText};
 pub use status::StoryStatus;
 pub use text::limits;

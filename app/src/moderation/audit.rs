@@ -1,22 +1,14 @@
 //! `/admin/audit`: every transition and edit, newest first, filterable.
 
 use super::nav::StaffNav;
-use crate::domain::{ActorView, AuditAction, AuditField, StoryId, StoryStatus};
+use crate::domain::{AuditAction, AuditField, AuditRecord, StoryStatus};
 use crate::locale;
 use crate::ui::{Document, PageMeta, current_locale};
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
 
-#[derive(Debug, Clone)]
-pub struct AuditRow {
-    pub story: StoryId,
-    pub actor: ActorView,
-    pub action: AuditAction,
-    pub from: Option<StoryStatus>,
-    pub to: Option<StoryStatus>,
-    pub reason: Option<String>,
-    pub at: String,
-}
+/// An audit log entry as the page shows it.
+pub type AuditRow = AuditRecord<String>;
 
 /// The filters as typed, so the form shows them again.
 #[derive(Debug, Clone, Default)]

@@ -3,7 +3,7 @@
 
 use super::nav::StaffNav;
 use crate::domain::{
-    ActorView, AuditAction, Claim, ContentField, Decision, Field, FieldError, FormErrors, Licence,
+    ActorView, AuditRecord, Claim, ContentField, Decision, Field, FieldError, FormErrors, Licence,
     PhotoId, PhotoWordsField, RejectReason, ReviewField, ReviewInput, StoryDraft, StoryId,
     StoryStatus, StoryVersion, Theme,
 };
@@ -21,14 +21,8 @@ pub struct FieldChange {
     pub after: String,
 }
 
-#[derive(Debug, Clone)]
-pub struct HistoryRow {
-    pub actor: ActorView,
-    pub action: AuditAction,
-    pub to: Option<StoryStatus>,
-    pub reason: Option<String>,
-    pub on: String,
-}
+/// One entry of the story's history as the page shows it.
+pub type HistoryRow = AuditRecord<String>;
 
 #[derive(Debug, Clone)]
 pub struct RevisionRow {
@@ -469,7 +463,7 @@ fn History(history: Vec<HistoryRow>, revisions: Vec<RevisionRow>) -> impl IntoVi
         .into_iter()
         .map(|h| view! {
             <li>
-                <span class="when">{h.on}</span> " · " {locale::actor_name(locale, &h.actor)} " · "
+                <span class="when">{h.at}</span> " · " {locale::actor_name(locale, &h.actor)} " · "
                 {locale::audit_action_name(locale, h.action)}
                 {h.to.map(|s| format!(" → {}", locale::status_name(locale, s)))}
                 {h.reason.map(|r| view! { <p class="reason">{r}</p> })}

@@ -1,24 +1,24 @@
 //! `/moderate…` (moderators and admins) and `/admin/audit` (admins). Every handler takes a
 //! `Moderator` or `Admin` extractor: no session, no page.
 
-use super::error::ModerationError;
+use super::curate::{self, DecisionForm, Outcome, PostedWords, StoryEdit};
 use super::review;
-use super::store::{self, PhotoWords};
+use super::store;
+use crate::accounts::store::Account;
 use crate::accounts::{Admin, Moderator};
 use crate::audit::{self, AuditQuery};
-use crate::media::photos;
 use crate::state::AppState;
 use crate::web::form::PostedForm;
 use crate::web::query::{Query, QueryForm};
 use crate::web::render::{private_html, render_page};
-use crate::web::time::{display_date, latest_allowed_year};
+use crate::web::time::display_date;
 use crate::web::{AppError, RequestLocale};
 use app::domain::{
-    AuditAction, AuditField, Decision, Field, FieldError, FormErrors, ModeratorMessage, NewStory,
-    PhotoDetails, PhotoDraft, PhotoWordsField, QueueField, RejectReason, ReviewField, ReviewInput,
-    StoryDraft, StoryId, StoryStatus, StoryVersion, Theme, moderation_limits,
+    AuditAction, AuditField, Decision, Field, FormErrors, PhotoId, PhotoWordsField, QueueField,
+    RejectReason, ReviewField, ReviewInput, StoryDraft, StoryId, StoryStatus, StoryVersion, Theme,
+    moderation_limits,
 };
-use app::locale::{self, Locale};
+use app::locale::Locale;
 use app::media::OwnPhoto;
 use app::moderation::{
     AuditFilter, AuditPage, AuditRow, HistoryRow, QueueFilter, QueueItem, QueueNotice, QueuePage,
@@ -29,6 +29,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 const QUEUE_PAGE: i64 = 200;
 const AUDIT_PAGE: i64 = 100;
@@ -144,7 +145,7 @@ struct Failed {
 async fn review_page(
     state: &AppState,
     locale: Locale,
-    me: &crate::accounts::store::Account,
+    me: &Account,
     id: StoryId,
     notice: Option<ReviewNotice>,
     failed: Option<Failed>,
@@ -165,13 +166,7 @@ async fn review_page(
     let history: Vec<HistoryRow> = review
         .history
         .into_iter()
-        .map(|e| HistoryRow {
-            actor: e.actor,
-            action: e.action,
-            to: e.to,
-            reason: e.reason,
-            on: display_date(locale, e.at, offset),
-        })
+        .map(|e| e.shown(|at| display_date(locale, at, offset)))
         .collect();
     let photos: Vec<OwnPhoto> = review
         .photos
@@ -216,21 +211,15 @@ fn posted_version(posted: &PostedForm) -> Result<StoryVersion, AppError> {
         .ok_or(AppError::BadRequest)
 }
 
-/// The message a decision carries: a templated reason (reject only) and the moderator's words.
-fn decision_message(
-    locale: Locale,
-    decision: Decision,
-    posted: &PostedForm,
-) -> Result<Option<ModeratorMessage>, FieldError> {
-    if !decision.needs_message() {
-        return Ok(None);
-    }
-    let template = posted
-        .get(ReviewField::Reason)
-        .and_then(RejectReason::parse)
-        .filter(|_| decision == Decision::Reject)
-        .map(|r| locale::reject_reason(locale, r));
-    ModeratorMessage::compose(template, posted.text(ReviewField::Message)).map(Some)
+fn decision_form(posted: &PostedForm) -> Result<DecisionForm<'_>, AppError> {
+    Ok(DecisionForm {
+        decision: Decision::parse(posted.text(ReviewField::Decision))
+            .map_err(|_| AppError::BadRequest)?,
+        reason: posted
+            .get(ReviewField::Reason)
+            .and_then(RejectReason::parse),
+        words: posted.text(ReviewField::Message),
+    })
 }
 
 /// `POST /moderate/stories/{id}/decide`: `decision` (approve, reject, request_changes,
@@ -244,25 +233,35 @@ pub async fn decide(
     Path(id): Path<StoryId>,
     posted: PostedForm,
 ) -> Result<Response, AppError> {
-    let decision =
-        Decision::parse(posted.text(ReviewField::Decision)).map_err(|_| AppError::BadRequest)?;
+    let form = decision_form(&posted)?;
     let version = posted_version(&posted)?;
-    let message = match decision_message(locale, decision, &posted) {
-        Ok(message) => message,
-        Err(error) => {
-            let mut errors = FormErrors::default();
-            errors.add(ReviewInput::Message(decision), error);
-            let failed = Failed { edit: None, errors };
-            let page = review_page(&state, locale, &me, id, None, Some(failed)).await?;
-            return Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, page));
+    match curate::decide(&state.db, id, version, &form, locale, &me).await? {
+        Outcome::Saved => {
+            let back = queue_path(&[
+                (QueueField::Done, "1".to_owned()),
+                (QueueField::Status, queue_after(form.decision).to_owned()),
+            ]);
+            Ok(Redirect::to(&back).into_response())
         }
+        Outcome::Invalid(edit, errors) => refused(&state, locale, &me, id, edit, errors).await,
+    }
+}
+
+/// The story's page again, with what was refused (422).
+async fn refused(
+    state: &AppState,
+    locale: Locale,
+    me: &Account,
+    id: StoryId,
+    edit: Option<Box<StoryDraft>>,
+    errors: FormErrors<ReviewInput>,
+) -> Result<Response, AppError> {
+    let failed = Failed {
+        edit: edit.map(|draft| *draft),
+        errors,
     };
-    store::decide(&state.db, id, version, decision, message.as_ref(), &me).await?;
-    let back = queue_path(&[
-        (QueueField::Done, "1".to_owned()),
-        (QueueField::Status, queue_after(decision).to_owned()),
-    ]);
-    Ok(Redirect::to(&back).into_response())
+    let page = review_page(state, locale, me, id, None, Some(failed)).await?;
+    Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, page))
 }
 
 /// Back to the list the story came from.
@@ -290,7 +289,7 @@ pub async fn feature(
 pub async fn turn_photo(
     State(state): State<AppState>,
     Moderator(me): Moderator,
-    Path((id, photo)): Path<(StoryId, app::domain::PhotoId)>,
+    Path((id, photo)): Path<(StoryId, PhotoId)>,
     posted: PostedForm,
 ) -> Result<Response, AppError> {
     let version = posted_version(&posted)?;
@@ -315,37 +314,20 @@ pub async fn edit(
     Path(id): Path<StoryId>,
     posted: PostedForm,
 ) -> Result<Response, AppError> {
-    let story = id;
-    let version = posted_version(&posted)?;
-    let current = store::detail(&state.db, story, me.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let draft = edited_draft(current.draft, &posted);
-    let latest = latest_allowed_year();
-    let parsed = NewStory::parse(&draft, latest);
-    let stored_photos = photos::of_story(&state.db, story).await?;
-    let photo_words = parse_photo_words(&posted, &stored_photos, latest);
-    let (edited, words) = match (parsed, photo_words) {
-        (Ok(edited), Ok(words)) => (edited, words),
-        (parsed, words) => {
-            let mut errors = parsed.err().unwrap_or_default().map(ReviewInput::Story);
-            for (input, error) in words.err().unwrap_or_default().iter() {
-                errors.add(input, error);
-            }
-            let failed = Failed {
-                edit: Some(draft),
-                errors,
-            };
-            let page = review_page(&state, locale, &me, story, None, Some(failed)).await?;
-            return Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, page));
-        }
+    let edit = StoryEdit {
+        version: posted_version(&posted)?,
+        apply: |stored| edited_draft(stored, &posted),
+        photo_words: posted_photo_words(&posted),
     };
-    store::edit(&state.db, story, version, &edited, &words, &me).await?;
-    Ok(Redirect::to(&format!("/moderate/stories/{id}?saved=1")).into_response())
+    match curate::edit_story(&state.db, id, edit, &me).await? {
+        Outcome::Saved => {
+            Ok(Redirect::to(&format!("/moderate/stories/{id}?saved=1")).into_response())
+        }
+        Outcome::Invalid(edit, errors) => refused(&state, locale, &me, id, edit, errors).await,
+    }
 }
 
-/// The stored story with the public fields replaced by what the moderator posted; private
-/// details and consents stay as the contributor gave them.
+/// The stored story with the public fields replaced by what the moderator posted.
 fn edited_draft(mut draft: StoryDraft, posted: &PostedForm) -> StoryDraft {
     draft.themes.clear();
     for field in MODERATOR_EDITS {
@@ -373,47 +355,21 @@ const MODERATOR_EDITS: [Field; 9] = [
     Field::Themes,
 ];
 
-fn parse_photo_words(
-    posted: &PostedForm,
-    stored: &[photos::StoredPhoto],
-    latest: i32,
-) -> Result<Vec<PhotoWords>, FormErrors<ReviewInput>> {
-    let mut words = Vec::new();
-    let mut errors = FormErrors::default();
-    for photo in stored {
-        let sent = |field: PhotoWordsField| posted.named(&field.of_photo(photo.id));
-        let (Some(caption), Some(alt)) =
-            (sent(PhotoWordsField::Caption), sent(PhotoWordsField::Alt))
-        else {
+/// The `photo_{id}_caption` / `photo_{id}_alt` values, the first of each.
+fn posted_photo_words(posted: &PostedForm) -> BTreeMap<PhotoId, PostedWords> {
+    let mut words: BTreeMap<PhotoId, PostedWords> = BTreeMap::new();
+    for (name, value) in posted.pairs() {
+        let Some((photo, word)) = PhotoWordsField::of_name(name) else {
             continue;
         };
-        let draft = PhotoDraft {
-            year: String::new(),
-            caption: caption.to_owned(),
-            credit: String::new(),
-            alt: alt.to_owned(),
+        let entry = words.entry(photo).or_default();
+        let slot = match word {
+            PhotoWordsField::Caption => &mut entry.caption,
+            PhotoWordsField::Alt => &mut entry.alt,
         };
-        match PhotoDetails::parse(&draft, None, latest) {
-            Ok(details) => words.push(PhotoWords {
-                id: photo.id,
-                caption: details.caption,
-                alt: details.alt,
-            }),
-            Err((part, error)) => {
-                let field = if part == PhotoWordsField::Alt.part() {
-                    PhotoWordsField::Alt
-                } else {
-                    PhotoWordsField::Caption
-                };
-                errors.add(ReviewInput::Photo(photo.id, field), error);
-            }
-        }
+        slot.get_or_insert_with(|| value.to_owned());
     }
-    if errors.is_empty() {
-        Ok(words)
-    } else {
-        Err(errors)
-    }
+    words
 }
 
 /// `POST /moderate/bulk`: `decision` (approve or reject), `story` values `{id}:{version}` for
@@ -429,7 +385,26 @@ pub async fn bulk(
         Ok(d @ (Decision::Approve | Decision::Reject)) => d,
         _ => return Err(AppError::BadRequest),
     };
-    let selected: Vec<(StoryId, StoryVersion)> = posted
+    let selected = selected_stories(&posted);
+    if selected.is_empty() || selected.len() > moderation_limits::BULK_MAX {
+        return Err(AppError::BadRequest);
+    }
+    let form = DecisionForm {
+        decision,
+        ..decision_form(&posted)?
+    };
+    let message = form.message(locale).map_err(|_| AppError::BadRequest)?;
+    let tally = curate::decide_each(&state.db, &selected, decision, message.as_ref(), &me).await?;
+    let back = queue_path(&[
+        (QueueField::Done, tally.done.to_string()),
+        (QueueField::Skipped, tally.skipped.to_string()),
+    ]);
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// The `{id}:{version}` values of the selected queue items; malformed ones are left out.
+fn selected_stories(posted: &PostedForm) -> Vec<(StoryId, StoryVersion)> {
+    posted
         .all(QueueField::Story)
         .filter_map(|value| {
             let (id, version) = value.split_once(':')?;
@@ -438,28 +413,7 @@ pub async fn bulk(
                 StoryVersion::parse(version)?,
             ))
         })
-        .collect();
-    if selected.is_empty() || selected.len() > moderation_limits::BULK_MAX {
-        return Err(AppError::BadRequest);
-    }
-    let message = decision_message(locale, decision, &posted).map_err(|_| AppError::BadRequest)?;
-    let (mut done, mut skipped) = (0, 0);
-    for (story, version) in selected {
-        match store::decide(&state.db, story, version, decision, message.as_ref(), &me).await {
-            Ok(()) => done += 1,
-            Err(
-                ModerationError::AlreadyHandled { .. }
-                | ModerationError::BeingReviewed { .. }
-                | ModerationError::NotFound,
-            ) => skipped += 1,
-            Err(other) => return Err(other.into()),
-        }
-    }
-    let back = queue_path(&[
-        (QueueField::Done, done.to_string()),
-        (QueueField::Skipped, skipped.to_string()),
-    ]);
-    Ok(Redirect::to(&back).into_response())
+        .collect()
 }
 
 /// `GET /admin/audit`: the audit log, newest first, filterable by story, action and moderator.
@@ -487,15 +441,7 @@ pub async fn audit(
         .flatten();
     let rows: Vec<AuditRow> = entries
         .into_iter()
-        .map(|e| AuditRow {
-            story: e.story,
-            actor: e.actor,
-            action: e.action,
-            from: e.from,
-            to: e.to,
-            reason: e.reason,
-            at: display_date(locale, e.at, offset),
-        })
+        .map(|e| e.shown(|at| display_date(locale, at, offset)))
         .collect();
     let accounts = crate::accounts::store::list(&state.db)
         .await?
