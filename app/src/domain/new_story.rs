@@ -12,7 +12,27 @@ use serde::{Deserialize, Serialize};
 /// changes: every recorded consent keeps the version the person agreed to.
 pub const CONSENT_TEXT_VERSION: &str = "2026-11-v1";
 
+/// A text newtype; with a rule (`required(lines, limits)` or `optional(max)`) also its `parse`.
 macro_rules! text_newtype {
+    ($(#[$meta:meta])* $name:ident: required($lines:expr, $limits:expr)) => {
+        text_newtype!($(#[$meta])* $name);
+
+        impl $name {
+            pub fn parse(input: &str) -> Result<Self, FieldError> {
+                required(input, $lines, $limits).map(Self)
+            }
+        }
+    };
+    ($(#[$meta:meta])* $name:ident: optional($max:expr)) => {
+        text_newtype!($(#[$meta])* $name);
+
+        impl $name {
+            /// Blank means none.
+            pub fn parse(input: &str) -> Result<Option<Self>, FieldError> {
+                optional(input, $max).map(|v| v.map(Self))
+            }
+        }
+    };
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,84 +59,44 @@ macro_rules! text_newtype {
 
 text_newtype!(
     /// 4–120 characters, one line.
-    StoryTitle
+    StoryTitle: required(Lines::Single, limits::TITLE)
 );
 text_newtype!(
     /// 50–20,000 characters of plain text; paragraphs are kept.
-    StoryBody
+    StoryBody: required(Lines::Multi, limits::STORY)
 );
 text_newtype!(
     /// The name shown with the story when the narrator agrees, e.g. 老杨.
-    NarratorName
+    NarratorName: optional(limits::NARRATOR_NAME_MAX)
 );
 text_newtype!(
     /// The narrator's full name, for moderators and the archive only. Never public.
-    RealName
+    RealName: optional(limits::REAL_NAME_MAX)
 );
 text_newtype!(
     /// What the narrator does or did, e.g. 退休教师.
-    Role
+    Role: optional(limits::ROLE_MAX)
 );
 text_newtype!(
     /// The neighbourhood or street the story is about.
-    Place
+    Place: required(Lines::Single, limits::PLACE)
 );
 text_newtype!(
     /// Who entered the story for the narrator (a volunteer or relative). Never public.
-    AssistedBy
+    AssistedBy: optional(limits::ASSISTED_BY_MAX)
 );
 text_newtype!(
     /// A client-chosen key that makes a repeated submit harmless.
     IdempotencyKey
 );
 
-impl StoryTitle {
-    pub fn parse(input: &str) -> Result<Self, FieldError> {
-        required(input, Lines::Single, limits::TITLE).map(Self)
-    }
-}
-
 impl StoryBody {
-    pub fn parse(input: &str) -> Result<Self, FieldError> {
-        required(input, Lines::Multi, limits::STORY).map(Self)
-    }
-
     /// Paragraphs separated by blank lines, for display.
     pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
         self.0
             .split("\n\n")
             .map(str::trim)
             .filter(|p| !p.is_empty())
-    }
-}
-
-impl Place {
-    pub fn parse(input: &str) -> Result<Self, FieldError> {
-        required(input, Lines::Single, limits::PLACE).map(Self)
-    }
-}
-
-impl NarratorName {
-    pub fn parse(input: &str) -> Result<Option<Self>, FieldError> {
-        optional(input, limits::NARRATOR_NAME_MAX).map(|v| v.map(Self))
-    }
-}
-
-impl RealName {
-    pub fn parse(input: &str) -> Result<Option<Self>, FieldError> {
-        optional(input, limits::REAL_NAME_MAX).map(|v| v.map(Self))
-    }
-}
-
-impl Role {
-    pub fn parse(input: &str) -> Result<Option<Self>, FieldError> {
-        optional(input, limits::ROLE_MAX).map(|v| v.map(Self))
-    }
-}
-
-impl AssistedBy {
-    pub fn parse(input: &str) -> Result<Option<Self>, FieldError> {
-        optional(input, limits::ASSISTED_BY_MAX).map(|v| v.map(Self))
     }
 }
 
