@@ -78,9 +78,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
+. "$root/tests/lib/scratch-server.sh" # free_port
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 log() { printf '[%6s s] %s\n' "$(elapsed "$started")" "$*"; }

@@ -9,25 +9,13 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 server_bin=${SERVER_BIN:-${CARGO_TARGET_DIR:-$root/target}/release/server}
-admin_url=${DATABASE_URL:?set DATABASE_URL (a PostgreSQL server where a database may be created)}
-db="shinian_sign_in_$$"
-work=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-pid=""
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  psql "$admin_url" -qc "drop database if exists \"$db\" with (force)" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-psql "$admin_url" -qc "create database \"$db\""
-export DATABASE_URL="${admin_url%/*}/$db" BIND_ADDR="127.0.0.1:$port" MEDIA_DIR="$work/media" \
+. "$root/tests/lib/scratch-server.sh"
+scratch_begin shinian_sign_in
+export DATABASE_URL="$db_url" BIND_ADDR="127.0.0.1:$port" MEDIA_DIR="$work/media" \
   TRUST_PROXY=true WORKER_CONCURRENCY=0 RUST_LOG=warn SITE_ROOT="$root/target/site"
 "$server_bin" migrate
 ADMIN_PASSWORD="sign-in memory admin passphrase" "$server_bin" create-admin --email admin@example.org >/dev/null
-"$server_bin" & pid=$!
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+scratch_serve "$server_bin"
 
 mb() { awk -v key="$1:" '$1 == key { print int($2 / 1024) }' "/proc/$pid/status"; }
 before=$(mb VmRSS)

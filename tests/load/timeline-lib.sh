@@ -33,9 +33,7 @@ for tool in wrk psql curl node; do
   command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install -y $tool)" >&2; exit 1; }
 done
 
-free_port() {
-  node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
+. "$root/tests/lib/scratch-server.sh" # free_port
 
 now() { date +%s.%N; }
 since() { echo "$(now) - $1" | bc | xargs printf '%.1f'; }

@@ -11,29 +11,17 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 target=${CARGO_TARGET_DIR:-$root/target}
 uploads=${1:-16}
 megabytes=${2:-20}
-admin_url=${DATABASE_URL:?set DATABASE_URL}
-db_name="shinian_load_$(date +%s)_$$"
-work=$(mktemp -d)
-port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-pid=""
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  psql "$admin_url" -qc "drop database if exists \"$db_name\" with (force)" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. "$root/tests/lib/scratch-server.sh"
+scratch_begin shinian_load
 
 # A real JPEG padded after its end marker to the size wanted (as phones append data).
 photo="$work/photo.jpg"
 cp "$root/tests/fixtures/photos/camera_gray.jpg" "$photo"
 truncate -s "${megabytes}M" "$photo"
 
-psql "$admin_url" -qc "create database \"$db_name\""
-export DATABASE_URL="${admin_url%/*}/$db_name" BIND_ADDR="127.0.0.1:$port" MEDIA_DIR="$work/media" \
+export DATABASE_URL="$db_url" BIND_ADDR="127.0.0.1:$port" MEDIA_DIR="$work/media" \
   SITE_ROOT="$root/target/site" SUBMISSIONS_PER_HOUR_PER_IP=100000 WORKER_CONCURRENCY=0 RUST_LOG=warn
-"$target/release/server" >"$work/server.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+scratch_serve "$target/release/server" "$work/server.log"
 
 hwm() { awk '/VmHWM/ {print $2}' "/proc/$pid/status"; }
 # Warm up: one small submission so every code path is loaded.

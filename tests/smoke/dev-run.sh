@@ -7,7 +7,7 @@
 # touched; the test stops everything it started and checks that nothing still listens.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+. "$root/tests/lib/scratch-server.sh" # free_port
 
 # The data folder sits in a private (0700) folder whose name has a space, as a clone under /root
 # or a `mktemp -d` folder would: as root, PostgreSQL's own user cannot reach it, and dev.sh must
