@@ -1,7 +1,7 @@
 //! Test support: the real router served on a random local port, against a fresh PostgreSQL
 //! database per test (`#[sqlx::test(migrator = "server::db::MIGRATOR")]`).
 
-use app::domain::{Field, WithdrawField};
+use app::domain::{Field, LanguageField, WithdrawField};
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response, StatusCode};
 use server::config::Config;
@@ -271,6 +271,14 @@ pub fn story_with(field: Field, value: Option<&str>) -> Vec<(&'static str, Strin
         fields.push((field.name(), value.to_owned()));
     }
     fields
+}
+
+/// The language switch's form (`POST /locale`): switch to `lang`, then go to `next`.
+pub fn language_form(lang: &str, next: &str) -> Vec<(&'static str, String)> {
+    vec![
+        (LanguageField::Lang.name(), lang.to_owned()),
+        (LanguageField::Next.name(), next.to_owned()),
+    ]
 }
 
 /// A test photo from `tests/fixtures/photos/`.
