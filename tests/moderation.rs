@@ -23,12 +23,29 @@ struct Route {
     admin_only: bool,
 }
 
-fn route(method: Method, path: String, fields: &[(&'static str, &str)], admin_only: bool) -> Route {
+fn get(path: impl Into<String>) -> Route {
+    post(path, &[]).with_method(Method::GET)
+}
+
+fn post(path: impl Into<String>, fields: &[(&'static str, &str)]) -> Route {
     Route {
-        method,
-        path,
+        method: Method::POST,
+        path: path.into(),
         fields: fields.iter().map(|(k, v)| (*k, v.to_string())).collect(),
-        admin_only,
+        admin_only: false,
+    }
+}
+
+impl Route {
+    fn with_method(self, method: Method) -> Route {
+        Route { method, ..self }
+    }
+
+    fn admin_only(self) -> Route {
+        Route {
+            admin_only: true,
+            ..self
+        }
     }
 }
 
@@ -36,77 +53,45 @@ fn route(method: Method, path: String, fields: &[(&'static str, &str)], admin_on
 fn staff_routes(story: StoryId, target_account: i64) -> Vec<Route> {
     let s = format!("/moderate/stories/{story}");
     let a = format!("/admin/accounts/{target_account}");
+    let decide = [
+        (ReviewField::Decision.name(), "request_changes"),
+        (ReviewField::Version.name(), "1"),
+        (ReviewField::Message.name(), "请补充年份"),
+    ];
+    let edit = [
+        (ReviewField::Version.name(), "1"),
+        (Field::Title.name(), "改过的标题"),
+    ];
+    let bulk = [
+        (ReviewField::Decision.name(), "approve"),
+        (QueueField::Story.name(), &format!("{story}:1")),
+    ];
+    let new_account = [
+        (AccountField::Email.name(), "new@example.org"),
+        (AccountField::DisplayName.name(), "新人"),
+        (AccountField::Role.name(), "moderator"),
+        (AccountField::Password.name(), "another long password"),
+    ];
+    let new_password = [(AccountField::Password.name(), "a brand new password")];
     vec![
-        route(Method::GET, "/moderate".into(), &[], false),
-        route(
-            Method::GET,
-            "/moderate?status=approved&theme=transport&place=江&photos=1&assisted=1".into(),
-            &[],
-            false,
-        ),
-        route(Method::GET, s.clone(), &[], false),
-        route(Method::POST, format!("{s}/claim"), &[], false),
-        route(
-            Method::POST,
-            format!("{s}/decide"),
-            &[
-                (ReviewField::Decision.name(), "request_changes"),
-                (ReviewField::Version.name(), "1"),
-                (ReviewField::Message.name(), "请补充年份"),
-            ],
-            false,
-        ),
-        route(
-            Method::POST,
-            format!("{s}/edit"),
-            &[
-                (ReviewField::Version.name(), "1"),
-                (Field::Title.name(), "改过的标题"),
-            ],
-            false,
-        ),
-        route(
-            Method::POST,
+        get("/moderate"),
+        get("/moderate?status=approved&theme=transport&place=江&photos=1&assisted=1"),
+        get(s.clone()),
+        post(format!("{s}/claim"), &[]),
+        post(format!("{s}/decide"), &decide),
+        post(format!("{s}/edit"), &edit),
+        post(
             format!("{s}/feature"),
             &[(ReviewField::Featured.name(), "true")],
-            false,
         ),
-        route(
-            Method::POST,
-            "/moderate/bulk".into(),
-            &[
-                (ReviewField::Decision.name(), "approve"),
-                (QueueField::Story.name(), &format!("{story}:1")),
-            ],
-            false,
-        ),
-        route(Method::GET, "/admin/accounts".into(), &[], true),
-        route(
-            Method::POST,
-            "/admin/accounts".into(),
-            &[
-                (AccountField::Email.name(), "new@example.org"),
-                (AccountField::DisplayName.name(), "新人"),
-                (AccountField::Role.name(), "moderator"),
-                (AccountField::Password.name(), "another long password"),
-            ],
-            true,
-        ),
-        route(
-            Method::POST,
-            format!("{a}/password"),
-            &[(AccountField::Password.name(), "a brand new password")],
-            true,
-        ),
-        route(Method::POST, format!("{a}/deactivate"), &[], true),
-        route(Method::POST, format!("{a}/activate"), &[], true),
-        route(Method::GET, "/admin/audit".into(), &[], true),
-        route(
-            Method::GET,
-            "/admin/audit?story=1&action=approved&moderator=1".into(),
-            &[],
-            true,
-        ),
+        post("/moderate/bulk", &bulk),
+        get("/admin/accounts").admin_only(),
+        post("/admin/accounts", &new_account).admin_only(),
+        post(format!("{a}/password"), &new_password).admin_only(),
+        post(format!("{a}/deactivate"), &[]).admin_only(),
+        post(format!("{a}/activate"), &[]).admin_only(),
+        get("/admin/audit").admin_only(),
+        get("/admin/audit?story=1&action=approved&moderator=1").admin_only(),
     ]
 }
 
@@ -238,13 +223,19 @@ fn allowed(response: &reqwest::Response) -> bool {
         && !status.is_server_error()
 }
 
+/// 审核员甲 (`a@example.org`) and 审核员乙 (`b@example.org`), signed in.
+async fn two_moderators_signed_in(app: &TestApp) -> (reqwest::Client, reqwest::Client) {
+    create_account(&app.db, "a@example.org", "审核员甲", AccountRole::Moderator).await;
+    create_account(&app.db, "b@example.org", "审核员乙", AccountRole::Moderator).await;
+    let a = app.login_as("a@example.org").await;
+    let b = app.login_as("b@example.org").await;
+    (a, b)
+}
+
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn two_moderators_deciding_at_once_exactly_one_wins(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    create_account(&db, "a@example.org", "审核员甲", AccountRole::Moderator).await;
-    create_account(&db, "b@example.org", "审核员乙", AccountRole::Moderator).await;
-    let a = app.login_as("a@example.org").await;
-    let b = app.login_as("b@example.org").await;
+    let (a, b) = two_moderators_signed_in(&app).await;
     for round in 0..6 {
         let (story, _) = app.submit_story(&format!("并发审核第{round}轮")).await;
         let (ra, rb) = tokio::join!(
@@ -280,10 +271,7 @@ async fn two_moderators_deciding_at_once_exactly_one_wins(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_live_claim_keeps_others_off_until_it_expires(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    create_account(&db, "a@example.org", "审核员甲", AccountRole::Moderator).await;
-    create_account(&db, "b@example.org", "审核员乙", AccountRole::Moderator).await;
-    let a = app.login_as("a@example.org").await;
-    let b = app.login_as("b@example.org").await;
+    let (a, b) = two_moderators_signed_in(&app).await;
     let (story, _) = app.submit_story("认领测试的故事").await;
 
     let review = format!("/moderate/stories/{story}");
@@ -321,8 +309,7 @@ async fn a_live_claim_keeps_others_off_until_it_expires(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn request_changes_round_trip_shows_the_moderator_a_diff(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    create_account(&db, "mod@example.org", "审核员甲", AccountRole::Moderator).await;
-    let moderator = app.login_as("mod@example.org").await;
+    let moderator = app.moderator_signed_in().await;
     let (story, track) = app.submit_story("渡口的早晨").await;
 
     // A change request needs a message; an empty one is refused beside the form.
@@ -559,15 +546,14 @@ async fn moderator_edits_are_revisions_and_every_step_is_audited(db: PgPool) {
         rows.contains("审核员修改") && !rows.contains("撤下"),
         "{rows}"
     );
-    let forbidden = moderator.get(app.url("/admin/audit")).send().await.unwrap();
+    let forbidden = app.get_with(&moderator, "/admin/audit", &[]).await;
     assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn bulk_decisions_skip_what_changed_meanwhile(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    create_account(&db, "mod@example.org", "审核员甲", AccountRole::Moderator).await;
-    let moderator = app.login_as("mod@example.org").await;
+    let moderator = app.moderator_signed_in().await;
     let (first, _) = app.submit_story("批量审核一号").await;
     let (second, _) = app.submit_story("批量审核二号").await;
     let (third, third_track) = app.submit_story("批量审核三号").await;
@@ -780,8 +766,7 @@ async fn admins_manage_accounts_and_deactivation_ends_sessions_at_once(db: PgPoo
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_moderator_turns_a_photo_and_it_is_made_again_upright(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    create_account(&db, "mod@example.org", "审核员甲", AccountRole::Moderator).await;
-    let moderator = app.login_as("mod@example.org").await;
+    let moderator = app.moderator_signed_in().await;
     let mut fields = valid_story();
     fields.push((Field::PhotoThenAlt.name(), "江边的老码头".into()));
     let response = app

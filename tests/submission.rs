@@ -299,22 +299,15 @@ async fn a_refused_form_comes_back_with_every_value_kept(db: PgPool) {
     let response = app.post_form("/submit", &fields).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = response.text().await.unwrap();
-    assert_eq!(
-        input_value(&body, Field::Title.name()).as_deref(),
-        Some("短")
-    );
-    assert_eq!(
-        input_value(&body, Field::Place.name()).as_deref(),
-        Some("临江街道")
-    );
-    assert_eq!(
-        input_value(&body, Field::RealName.name()).as_deref(),
-        Some("周建国")
-    );
-    assert_eq!(
-        input_value(&body, Field::Contact.name()).as_deref(),
-        Some("13800138000")
-    );
+    for (field, kept) in [
+        (Field::Title, "短"),
+        (Field::Place, "临江街道"),
+        (Field::RealName, "周建国"),
+        (Field::Contact, "13800138000"),
+    ] {
+        let shown = input_value(&body, field.name());
+        assert_eq!(shown.as_deref(), Some(kept), "{field} kept");
+    }
     assert!(
         input_value(&body, Field::Story.name())
             .unwrap()

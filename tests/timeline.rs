@@ -43,6 +43,11 @@ fn ids_in(page: &Value) -> Vec<i64> {
         .collect()
 }
 
+/// Submits a story with this title and text and approves it.
+async fn approved_text(app: &TestApp, title: &str, text: &str) -> StoryId {
+    approved(app, &[(Field::Title, title), (Field::Story, text)]).await
+}
+
 async fn api_ids(app: &TestApp, query: &str) -> Vec<i64> {
     ids_in(&api_page(app, query).await)
 }
@@ -145,20 +150,11 @@ async fn filters_narrow_the_timeline_and_the_api(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn chinese_search_finds_any_substring_of_two_or_more_characters(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    let metro = approved(&app, &[
-        (Field::Title, "地铁8号线通到了家门口"),
-        (Field::Story, "以前去市中心要倒两趟公交车，路上一个多小时。二〇二〇年地铁8号线开通，站口就在菜市场旁边，二十分钟就到了，周末还能带孙女去博物馆。"),
-    ]).await;
+    let metro = approved_text(&app, "地铁8号线通到了家门口", "以前去市中心要倒两趟公交车，路上一个多小时。二〇二〇年地铁8号线开通，站口就在菜市场旁边，二十分钟就到了，周末还能带孙女去博物馆。").await;
     // Has the bigrams 地铁 and 铁8 but never the substring 地铁8.
-    let decoy = approved(&app, &[
-        (Field::Title, "铁8路公交和地铁站"),
-        (Field::Story, "小时候坐铁8路公交车上学，车站在老厂门口。后来地铁站修到了厂区，老厂房改成了创意园，公交线路也改了名字。"),
-    ]).await;
+    let decoy = approved_text(&app, "铁8路公交和地铁站", "小时候坐铁8路公交车上学，车站在老厂门口。后来地铁站修到了厂区，老厂房改成了创意园，公交线路也改了名字。").await;
 
-    let found = |q: &'static str| {
-        let app = &app;
-        async move { api_ids(app, &format!("?q={}", urlencode(q))).await }
-    };
+    let found = async |q: &str| api_ids(&app, &format!("?q={}", urlencode(q))).await;
     assert_eq!(found("地铁").await, vec![decoy.0, metro.0]);
     assert_eq!(
         found("铁8号").await,
@@ -879,24 +875,16 @@ async fn a_search_past_its_candidate_bound_asks_for_another_word(db: PgPool) {
     let app = TestApp::spawn_with(db.clone(), |config| config.search_max_candidates = 3).await;
     // Each has the pairs 很多 and 多了 but never 很多了: a candidate that fails the check.
     for place in ["临江街道", "银杏路", "城南街道", "老码头"] {
-        approved(&app, &[
-            (Field::Title, &format!("{place}的很多老邻居")),
-            (Field::Story, "小区改造以后，很多老邻居搬走了。大家见面少了，话也说多了几句，逢年过节还会在新建的广场上聚一聚，聊聊以前的日子。"),
-        ]).await;
+        let title = format!("{place}的很多老邻居");
+        approved_text(&app, &title, "小区改造以后，很多老邻居搬走了。大家见面少了，话也说多了几句，逢年过节还会在新建的广场上聚一聚，聊聊以前的日子。").await;
     }
-    let market = approved(&app, &[
-        (Field::Title, "菜市场搬进了新大楼"),
-        (Field::Story, "以前的菜市场是露天的，下雨天满地泥水。后来菜市场搬进了新大楼，有了空调和电子秤，摊主们也都用上了扫码付款。"),
-    ]).await;
+    let market = approved_text(&app, "菜市场搬进了新大楼", "以前的菜市场是露天的，下雨天满地泥水。后来菜市场搬进了新大楼，有了空调和电子秤，摊主们也都用上了扫码付款。").await;
 
-    let answer = |q: &'static str| {
-        let app = &app;
-        async move {
-            let path = format!("/api/v1/stories?q={}", urlencode(q));
-            let english = [("accept-language", "en")];
-            let response = app.get_with(&app.client, &path, &english).await;
-            response.json::<Value>().await.unwrap()
-        }
+    let answer = async |q: &str| {
+        let path = format!("/api/v1/stories?q={}", urlencode(q));
+        let english = [("accept-language", "en")];
+        let response = app.get_with(&app.client, &path, &english).await;
+        response.json::<Value>().await.unwrap()
     };
     let miss = answer("很多了").await;
     assert_eq!(miss["stories"].as_array().map(Vec::len), Some(0));

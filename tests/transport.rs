@@ -96,12 +96,20 @@ fn post_head(content_type: &str, length: usize) -> String {
     )
 }
 
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Connects and sends the head of a POST to `/submit` announcing `length` bytes.
+async fn send_head(addr: SocketAddr, content_type: &str, length: usize) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let head = post_head(content_type, length);
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream
+}
+
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_trickling_body_is_cut_off_with_408(db: PgPool) {
     let app = TestApp::spawn_with(db, |c| c.body_idle_timeout_secs = 2).await;
-    let mut stream = TcpStream::connect(app.addr).await.unwrap();
-    let head = post_head("application/x-www-form-urlencoded", 100_000);
-    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut stream = send_head(app.addr, FORM, 100_000).await;
     // A byte every 300 ms never leaves the connection idle for the whole period, but is far
     // under the minimum progress (4 KiB per period): a pure idle timeout would wait for days.
     let closed = trickle_until_closed(&mut stream, b"a", Duration::from_millis(300)).await;
@@ -124,9 +132,7 @@ async fn a_trickling_body_is_cut_off_with_408(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_silent_body_is_cut_off_too(db: PgPool) {
     let app = TestApp::spawn_with(db, |c| c.body_idle_timeout_secs = 2).await;
-    let mut stream = TcpStream::connect(app.addr).await.unwrap();
-    let head = post_head("application/x-www-form-urlencoded", 100);
-    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut stream = send_head(app.addr, FORM, 100).await;
     let started = Instant::now();
     let mut response = String::new();
     let read = tokio::time::timeout(
@@ -216,10 +222,8 @@ async fn a_steady_25_mb_upload_goes_through(db: PgPool) {
 
 /// Connects and sends the head of a multipart upload of `length` bytes.
 async fn send_upload_head(addr: SocketAddr, boundary: &str, length: usize) -> TcpStream {
-    let mut stream = TcpStream::connect(addr).await.unwrap();
-    let head = post_head(&format!("multipart/form-data; boundary={boundary}"), length);
-    stream.write_all(head.as_bytes()).await.unwrap();
-    stream
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    send_head(addr, &content_type, length).await
 }
 
 /// Sends the head and the first `sent` bytes of an upload, so it holds a turn to be received.

@@ -50,6 +50,18 @@ impl TestApp {
         client
     }
 
+    /// Creates the moderator `mod@example.org` (审核员甲) and signs in as them.
+    pub async fn moderator_signed_in(&self) -> Client {
+        create_account(
+            &self.db,
+            "mod@example.org",
+            "审核员甲",
+            AccountRole::Moderator,
+        )
+        .await;
+        self.login_as("mod@example.org").await
+    }
+
     /// Posts the sign-in form as `client`; the response, whatever it is.
     pub async fn sign_in(&self, client: &Client, email: &str, password: &str) -> Response {
         self.post_form_with(client, "/login", &[], &sign_in_form(email, password))
