@@ -139,7 +139,7 @@ async fn the_language_switch_refuses_cross_site_posts(db: PgPool) {
         ("origin", format!("https://{}", app.addr)),
     ] {
         let response = app
-            .post_form_with(&app.client, "/locale", &[(header, &value)], &form)
+            .post_form_with(&app.client, "/locale", &[(header, value.as_str())], &form)
             .await;
         assert_eq!(
             response.status(),
@@ -150,7 +150,12 @@ async fn the_language_switch_refuses_cross_site_posts(db: PgPool) {
     }
     let own_origin = format!("http://{}", app.addr);
     let own = app
-        .post_form_with(&app.client, "/locale", &[("origin", &own_origin)], &form)
+        .post_form_with(
+            &app.client,
+            "/locale",
+            &[("origin", own_origin.as_str())],
+            &form,
+        )
         .await;
     assert_eq!(own.status(), StatusCode::SEE_OTHER);
 }
