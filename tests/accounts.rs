@@ -6,13 +6,13 @@
     reason = "integration tests: a failed unwrap is a failed test, with its message"
 )]
 
-use app::domain::{AccountField, AccountRole, SignInField};
+use app::domain::{AccountField, AccountRole};
 use futures::StreamExt;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 use std::time::{Duration, Instant};
 use tests::TestApp;
-use tests::staff::{PASSWORD, browser_like_client, create_account};
+use tests::staff::{PASSWORD, browser_like_client, create_account, sign_in_form};
 use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// The memory test measures the whole process, so it runs alone: it takes this lock for
@@ -31,18 +31,17 @@ async fn spawn(db: &PgPool) -> TestApp {
     TestApp::spawn_with(db.clone(), |c| c.trust_proxy = true).await
 }
 
+/// The app behind a trusted proxy, for a test that may run beside the others.
+async fn spawn_shared(db: &PgPool) -> (RwLockReadGuard<'static, ()>, TestApp) {
+    (shared().await, spawn(db).await)
+}
+
 /// One sign-in attempt from `address` (behind the trusted proxy).
 async fn attempt(app: &TestApp, address: &str, email: &str, password: &str) -> reqwest::Response {
-    browser_like_client()
-        .post(app.url("/login"))
-        .header("x-forwarded-for", address)
-        .form(&[
-            (SignInField::Email.name(), email),
-            (SignInField::Password.name(), password),
-        ])
-        .send()
+    let forwarded = [("x-forwarded-for", address)];
+    let form = sign_in_form(email, password);
+    app.post_form_with(&browser_like_client(), "/login", &forwarded, &form)
         .await
-        .expect("POST /login")
 }
 
 /// A field of /proc/self/status, in kB.
@@ -105,8 +104,7 @@ async fn wrong_sign_ins_from_many_addresses_keep_memory_bounded(db: PgPool) {
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn parallel_wrong_tries_from_one_address_verify_at_most_the_limit(db: PgPool) {
-    let _shared = shared().await;
-    let app = spawn(&db).await;
+    let (_shared, app) = spawn_shared(&db).await;
     create_account(&db, "mod@example.org", "审核员", AccountRole::Moderator).await;
     let statuses: Vec<StatusCode> = futures::future::join_all((0..50).map(|_| async {
         attempt(&app, "203.0.113.9", "mod@example.org", "a wrong guess")
@@ -131,8 +129,7 @@ async fn parallel_wrong_tries_from_one_address_verify_at_most_the_limit(db: PgPo
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn others_failures_do_not_lock_the_owner_out(db: PgPool) {
-    let _shared = shared().await;
-    let app = spawn(&db).await;
+    let (_shared, app) = spawn_shared(&db).await;
     create_account(&db, "admin@example.org", "管理员", AccountRole::Admin).await;
     // One address spends its 10 failures on the account, two more add theirs.
     for _ in 0..10 {
@@ -159,8 +156,7 @@ async fn others_failures_do_not_lock_the_owner_out(db: PgPool) {
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn e_mail_variants_share_the_accounts_count(db: PgPool) {
-    let _shared = shared().await;
-    let app = spawn(&db).await;
+    let (_shared, app) = spawn_shared(&db).await;
     create_account(&db, "admin@example.org", "管理员", AccountRole::Admin).await;
     // Full-width letters are the same address once normalized (NFKC): same account.
     let full_width = "ａｄｍｉｎ＠ＥＸＡＭＰＬＥ.org";
@@ -193,8 +189,7 @@ async fn e_mail_variants_share_the_accounts_count(db: PgPool) {
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_deactivated_account_answers_like_a_wrong_password(db: PgPool) {
-    let _shared = shared().await;
-    let app = spawn(&db).await;
+    let (_shared, app) = spawn_shared(&db).await;
     let id = create_account(
         &db,
         "gone@example.org",
@@ -236,18 +231,13 @@ async fn ipv6_addresses_are_limited_by_their_64(db: PgPool) {
 
     // Submissions: the hourly limit counts the /64 too.
     let app = &app;
-    let submit = |address: &'static str| {
-        let url = app.url("/submit");
-        async move {
-            app.client
-                .post(url)
-                .header("x-forwarded-for", address)
-                .form(&tests::valid_story())
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
+    let submit = async |address: &str| {
+        let forwarded = [("x-forwarded-for", address)];
+        let story = tests::valid_story();
+        let response = app
+            .post_form_with(&app.client, "/submit", &forwarded, &story)
+            .await;
+        response.status()
     };
     assert_eq!(submit("2001:db8:9:9::1").await, StatusCode::SEE_OTHER);
     assert_eq!(submit("2001:db8:9:9::2").await, StatusCode::SEE_OTHER);
@@ -269,31 +259,23 @@ const WEAK: [(&str, &str); 3] = [
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn weak_new_passwords_are_refused_with_a_reason(db: PgPool) {
-    let _shared = shared().await;
-    let app = spawn(&db).await;
+    let (_shared, app) = spawn_shared(&db).await;
     let target = create_account(&db, "mod@example.org", "审核员", AccountRole::Moderator).await;
     create_account(&db, "admin@example.org", "管理员", AccountRole::Admin).await;
     let admin = app.login_as("admin@example.org").await;
-    let create = |password: &str| {
-        admin
-            .post(app.url("/admin/accounts"))
-            .form(&[
-                (AccountField::Email.name(), "new@example.org"),
-                (AccountField::DisplayName.name(), "新审核员"),
-                (AccountField::Role.name(), "moderator"),
-                (AccountField::Password.name(), password),
-            ])
-            .send()
+    let create = async |password: &str| {
+        app.add_moderator(&admin, "new@example.org", "新审核员", password)
+            .await
     };
-    let reset = |password: &str| {
-        admin
-            .post(app.url(&format!("/admin/accounts/{target}/password")))
-            .form(&[(AccountField::Password.name(), password)])
-            .send()
+    let reset_path = format!("/admin/accounts/{target}/password");
+    let reset_with = async |headers: &[(&str, &str)], password: &str| {
+        let form = [(AccountField::Password.name(), password)];
+        app.post_form_with(&admin, &reset_path, headers, &form)
+            .await
     };
+    let reset = async |password: &str| reset_with(&[], password).await;
     for (password, reason) in WEAK {
         for response in [create(password).await, reset(password).await] {
-            let response = response.unwrap();
             assert_eq!(
                 response.status(),
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -313,24 +295,18 @@ async fn weak_new_passwords_are_refused_with_a_reason(db: PgPool) {
         .await;
         assert!(cli.is_err(), "create-admin refuses {password:?}");
     }
-    let en = admin
-        .post(app.url(&format!("/admin/accounts/{target}/password")))
-        .header("accept-language", "en")
-        .form(&[(AccountField::Password.name(), "password1234")])
-        .send()
-        .await
-        .unwrap();
+    let en = reset_with(&[("accept-language", "en")], "password1234").await;
     assert!(en.text().await.unwrap().contains("too easy to guess"));
     // The account's own e-mail is a known word, not a strong password.
     assert_eq!(
-        reset("mod@example.org 2024").await.unwrap().status(),
+        reset("mod@example.org 2024").await.status(),
         StatusCode::UNPROCESSABLE_ENTITY
     );
 
     let strong = "violet tractor harbour 1987";
-    let created = create(strong).await.unwrap();
+    let created = create(strong).await;
     assert_eq!(created.status(), StatusCode::SEE_OTHER);
-    assert_eq!(reset(strong).await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(reset(strong).await.status(), StatusCode::SEE_OTHER);
     // The passwords of the browser tests and of dev.sh's demo admin (random base64).
     for password in ["browser test admin password", "q3ZkV9xTb7LmN2pR4sWd8yHc"] {
         server::accounts::cli::create_admin_with_password(&db, "root@example.org", None, password)

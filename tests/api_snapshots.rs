@@ -126,13 +126,10 @@ async fn a_bounded_search(db: PgPool) {
         ("truncated_search_zh", "zh-CN"),
         ("truncated_search_en", "en"),
     ] {
+        let path = "/api/v1/stories?q=%E5%BE%88%E5%A4%9A%E4%BA%86";
         let response = app
-            .client
-            .get(app.url("/api/v1/stories?q=%E5%BE%88%E5%A4%9A%E4%BA%86"))
-            .header("accept-language", language)
-            .send()
-            .await
-            .unwrap();
+            .get_with(&app.client, path, &[("accept-language", language)])
+            .await;
         assert_json_snapshot!(name, json_of(response).await);
     }
 }
@@ -140,35 +137,29 @@ async fn a_bounded_search(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn the_json_answers_of_submit(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    let post = |fields: Vec<(&'static str, String)>| {
-        app.client
-            .post(app.url("/submit"))
-            .header("accept", "application/json")
-            .form(&fields)
-            .send()
+    let post = async |fields: Vec<(&'static str, String)>| {
+        let accept = [("accept", "application/json")];
+        let response = app
+            .post_form_with(&app.client, "/submit", &accept, &fields)
+            .await;
+        json_of(response).await
     };
     let _redactions = settings().bind_to_scope();
     let mut keyed = valid_story();
     keyed.push((Field::IdempotencyKey.name(), "kiosk-7".into()));
-    assert_json_snapshot!("stored", json_of(post(keyed.clone()).await.unwrap()).await);
+    assert_json_snapshot!("stored", post(keyed.clone()).await);
 
     let mut refused = story_with(Field::Title, Some("短"));
     refused.retain(|(name, _)| *name != Field::Themes.name());
-    assert_json_snapshot!(
-        "invalid_fields",
-        json_of(post(refused).await.unwrap()).await
-    );
+    assert_json_snapshot!("invalid_fields", post(refused).await);
     assert_json_snapshot!(
         "honeypot",
-        json_of(post(story_with(Field::Website, Some("x"))).await.unwrap()).await
+        post(story_with(Field::Website, Some("x"))).await
     );
     let mut changed = keyed;
     changed.retain(|(name, _)| *name != Field::Title.name());
     changed.push((Field::Title.name(), "同一个编号，另一篇故事".into()));
-    assert_json_snapshot!(
-        "idempotency_conflict",
-        json_of(post(changed).await.unwrap()).await
-    );
+    assert_json_snapshot!("idempotency_conflict", post(changed).await);
     let plain_text = app
         .client
         .post(app.url("/submit"))

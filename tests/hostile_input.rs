@@ -6,12 +6,12 @@
     reason = "integration tests: a failed unwrap is a failed test, with its message"
 )]
 
-use app::domain::{AccountRole, Field, LanguageField, SignInField};
+use app::domain::{AccountRole, Field, SignInField};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 use tests::html::{field_error, input_value};
-use tests::staff::create_account;
-use tests::{TestApp, location, story_with};
+use tests::staff::{PASSWORD, create_account, sign_in_form};
+use tests::{TestApp, language_form, location, story_with};
 
 const BREAKOUT: &str = "</textarea><script>window.__pwned=1</script>";
 
@@ -22,23 +22,15 @@ async fn a_story_cannot_break_out_of_the_moderators_edit_form(db: PgPool) {
     let story = format!(
         "{BREAKOUT}\n从前这里是一条泥泞的小路，下雨天要穿雨靴；现在铺上了柏油，还装了路灯和长椅。"
     );
-    let (id, _) = {
-        let mut fields = story_with(Field::Story, Some(&story));
-        fields.retain(|(name, _)| *name != Field::Title.name());
-        fields.push((Field::Title.name(), BREAKOUT.to_owned()));
-        let track = app.submit(&fields).await;
-        let id = sqlx::query_scalar::<_, i64>("select max(id) from stories")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
-        (id, track)
-    };
+    let mut fields = story_with(Field::Story, Some(&story));
+    fields.retain(|(name, _)| *name != Field::Title.name());
+    fields.push((Field::Title.name(), BREAKOUT.to_owned()));
+    app.submit(&fields).await;
+    let id = app.last_story().await;
     let admin = app.login_as("admin@example.org").await;
-    let page = admin
-        .get(app.url(&format!("/moderate/stories/{id}")))
-        .send()
-        .await
-        .unwrap();
+    let page = app
+        .get_with(&admin, &format!("/moderate/stories/{id}"), &[])
+        .await;
     assert_eq!(page.status(), StatusCode::OK);
     let body = page.text().await.unwrap();
     assert!(
@@ -105,15 +97,7 @@ async fn redirect_targets_stay_on_the_site_and_never_fail(db: PgPool) {
         ("/\n/x", "/"),
         ("/stories/1?x=1", "/stories/1?x=1"),
     ] {
-        let response = app
-            .post_form(
-                "/locale",
-                &[
-                    (LanguageField::Lang.name(), "en".into()),
-                    (LanguageField::Next.name(), next.into()),
-                ],
-            )
-            .await;
+        let response = app.post_form("/locale", &language_form("en", next)).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "next={next:?}");
         assert_eq!(location(&response), expected, "next={next:?}");
     }
@@ -128,16 +112,9 @@ async fn redirect_targets_stay_on_the_site_and_never_fail(db: PgPool) {
         assert_eq!(login_next(&body).as_deref(), Some("/moderate"), "{query}");
     }
     create_account(&app.db, "mod@example.org", "审核员", AccountRole::Moderator).await;
-    let response = app
-        .post_form(
-            "/login",
-            &[
-                (SignInField::Email.name(), "mod@example.org".into()),
-                (SignInField::Password.name(), tests::staff::PASSWORD.into()),
-                (SignInField::Next.name(), "/moderate/\nx".into()),
-            ],
-        )
-        .await;
+    let mut form = sign_in_form("mod@example.org", PASSWORD);
+    form.push((SignInField::Next.name(), "/moderate/\nx".into()));
+    let response = app.post_form("/login", &form).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), "/moderate");
 }
@@ -153,10 +130,7 @@ fn login_next(body: &str) -> Option<String> {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn the_language_switch_refuses_cross_site_posts(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    let form = [
-        (LanguageField::Lang.name(), "en"),
-        (LanguageField::Next.name(), "/"),
-    ];
+    let form = language_form("en", "/");
     for (header, value) in [
         ("origin", "https://evil.example".to_owned()),
         ("origin", "null".to_owned()),
@@ -165,13 +139,8 @@ async fn the_language_switch_refuses_cross_site_posts(db: PgPool) {
         ("origin", format!("https://{}", app.addr)),
     ] {
         let response = app
-            .client
-            .post(app.url("/locale"))
-            .header(header, value.clone())
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
+            .post_form_with(&app.client, "/locale", &[(header, value.as_str())], &form)
+            .await;
         assert_eq!(
             response.status(),
             StatusCode::FORBIDDEN,
@@ -179,14 +148,15 @@ async fn the_language_switch_refuses_cross_site_posts(db: PgPool) {
         );
         assert!(response.headers().get("set-cookie").is_none());
     }
+    let own_origin = format!("http://{}", app.addr);
     let own = app
-        .client
-        .post(app.url("/locale"))
-        .header("origin", format!("http://{}", app.addr))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+        .post_form_with(
+            &app.client,
+            "/locale",
+            &[("origin", own_origin.as_str())],
+            &form,
+        )
+        .await;
     assert_eq!(own.status(), StatusCode::SEE_OTHER);
 }
 
@@ -194,18 +164,10 @@ async fn the_language_switch_refuses_cross_site_posts(db: PgPool) {
 async fn two_origin_headers_are_refused(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let own = format!("http://{}", app.addr);
+    let origins = [("origin", own.as_str()), ("origin", own.as_str())];
     let response = app
-        .client
-        .post(app.url("/locale"))
-        .header("origin", own.clone())
-        .header("origin", own)
-        .form(&[
-            (LanguageField::Lang.name(), "en"),
-            (LanguageField::Next.name(), "/"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .post_form_with(&app.client, "/locale", &origins, &language_form("en", "/"))
+        .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
 

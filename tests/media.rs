@@ -6,10 +6,10 @@
     reason = "integration tests: a failed unwrap is a failed test, with its message"
 )]
 
-use app::domain::{Field, PhotoPart, PhotoSlot, WithdrawField};
-use reqwest::StatusCode;
+use app::domain::{Field, PhotoPart, PhotoSlot};
+use reqwest::{Response, StatusCode};
 use sqlx::PgPool;
-use tests::html::field_error;
+use tests::html::{field_error, media_url_in};
 use tests::{TestApp, fixture, location, valid_story};
 
 /// `valid_story()` plus, for each photo (by its file field), its details in the same order.
@@ -34,6 +34,26 @@ async fn photo_count(app: &TestApp) -> i64 {
         .fetch_one(&app.db)
         .await
         .unwrap()
+}
+
+async fn job_count(app: &TestApp) -> i64 {
+    sqlx::query_scalar!(r#"select count(*) as "n!" from photo_jobs"#)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+/// Submits `valid_story()` with one then photo, described by `alt`.
+async fn submit_then_photo(app: &TestApp, alt: &str, file_name: &str, bytes: Vec<u8>) -> Response {
+    let details = story_with_photos(&[(Field::PhotoThen.name(), alt)]);
+    let files = [(Field::PhotoThen.name(), file_name, bytes)];
+    app.post_with_files("/submit", &details, &files).await
+}
+
+/// The message beside a photo field of a refused form.
+async fn message_beside(response: Response, field: Field) -> String {
+    let body = response.text().await.unwrap();
+    field_error(&body, field.name()).unwrap_or_else(|| panic!("no message beside {field}"))
 }
 
 const GOOD_THEN: [&str; 4] = [
@@ -69,11 +89,11 @@ async fn every_good_photo_ingests_upright_and_without_metadata(db: PgPool) {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let track = location(&response);
     assert_eq!(photo_count(&app).await, 8);
-    let jobs = sqlx::query_scalar!(r#"select count(*) as "n!" from photo_jobs"#)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(jobs, 8, "one job per photo, committed with the story");
+    assert_eq!(
+        job_count(&app).await,
+        8,
+        "one job per photo, committed with the story"
+    );
 
     assert_eq!(app.run_photo_jobs().await, 8);
     let rows = sqlx::query!(
@@ -106,8 +126,7 @@ async fn every_good_photo_ingests_upright_and_without_metadata(db: PgPool) {
         }
     }
 
-    let page = app.get(&track).await.text().await.unwrap();
-    let url = media_url_in(&page);
+    let url = media_url_in(&app.get_text(&track).await);
     let photo = app.get(&url).await;
     assert_eq!(photo.status(), StatusCode::OK);
     assert_eq!(photo.headers()["cache-control"], "private, no-store");
@@ -136,33 +155,12 @@ fn assert_no_metadata(bytes: &[u8]) {
     }
 }
 
-fn media_url_in(page: &str) -> String {
-    let start = page.find("/media/").expect("a /media/ link on the page");
-    let end = page[start..]
-        .find(['"', ' ', ','])
-        .map(|e| start + e)
-        .unwrap();
-    page[start..end].to_owned()
-}
-
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn alt_text_is_required_and_nothing_is_kept_when_it_is_missing(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    let files = [(
-        Field::PhotoThen.name(),
-        "camera.jpg",
-        fixture("camera_gray.jpg"),
-    )];
-    let response = app
-        .post_with_files(
-            "/submit",
-            &story_with_photos(&[(Field::PhotoThen.name(), "")]),
-            &files,
-        )
-        .await;
+    let response = submit_then_photo(&app, "", "camera.jpg", fixture("camera_gray.jpg")).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body = response.text().await.unwrap();
-    let message = field_error(&body, "photo_then").expect("message beside the photos");
+    let message = message_beside(response, Field::PhotoThen).await;
     assert!(message.contains("画面描述"), "{message}");
     assert_nothing_stored(&app).await;
 }
@@ -184,25 +182,14 @@ async fn every_hostile_file_is_refused_and_leaves_nothing(db: PgPool) {
         ("truncated.jpg", "不完整"),
     ];
     for (name, expected) in cases {
-        let files = [(
-            Field::PhotoThen.name(),
-            name,
-            fixture(&format!("hostile/{name}")),
-        )];
-        let response = app
-            .post_with_files(
-                "/submit",
-                &story_with_photos(&[(Field::PhotoThen.name(), "照片")]),
-                &files,
-            )
-            .await;
+        let hostile = fixture(&format!("hostile/{name}"));
+        let response = submit_then_photo(&app, "照片", name, hostile).await;
         assert_eq!(
             response.status(),
             StatusCode::UNPROCESSABLE_ENTITY,
             "{name}"
         );
-        let body = response.text().await.unwrap();
-        let message = field_error(&body, "photo_then").expect("message beside the photos");
+        let message = message_beside(response, Field::PhotoThen).await;
         assert!(message.contains(expected), "{name}: {message}");
         assert_nothing_stored(&app).await;
     }
@@ -219,9 +206,7 @@ fn jpeg_of_size(size: usize) -> Vec<u8> {
 async fn a_file_may_be_25_mib_and_not_a_byte_more(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let limit = 25 * 1024 * 1024;
-    let over = [(Field::PhotoThen.name(), "big.jpg", jpeg_of_size(limit + 1))];
-    let details = story_with_photos(&[(Field::PhotoThen.name(), "照片")]);
-    let response = app.post_with_files("/submit", &details, &over).await;
+    let response = submit_then_photo(&app, "照片", "big.jpg", jpeg_of_size(limit + 1)).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let body = response.text().await.unwrap();
     let message = field_error(&body, Field::PhotoThen.name()).unwrap();
@@ -233,8 +218,7 @@ async fn a_file_may_be_25_mib_and_not_a_byte_more(db: PgPool) {
     );
     assert_nothing_stored(&app).await;
 
-    let at = [(Field::PhotoThen.name(), "big.jpg", jpeg_of_size(limit))];
-    let response = app.post_with_files("/submit", &details, &at).await;
+    let response = submit_then_photo(&app, "照片", "big.jpg", jpeg_of_size(limit)).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(photo_count(&app).await, 1);
 }
@@ -248,7 +232,7 @@ async fn four_photos_per_side_and_not_five(db: PgPool) {
     let details = story_with_photos(&[(Field::PhotoNow.name(), "照片"); 5]);
     let response = app.post_with_files("/submit", &details, &five).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let message = field_error(&response.text().await.unwrap(), Field::PhotoNow.name()).unwrap();
+    let message = message_beside(response, Field::PhotoNow).await;
     assert!(message.contains("最多 4 张"), "{message}");
     assert_nothing_stored(&app).await;
 
@@ -260,14 +244,7 @@ async fn four_photos_per_side_and_not_five(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn an_empty_file_input_means_no_photo(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    let files = [(Field::PhotoThen.name(), "", Vec::new())];
-    let response = app
-        .post_with_files(
-            "/submit",
-            &story_with_photos(&[(Field::PhotoThen.name(), "")]),
-            &files,
-        )
-        .await;
+    let response = submit_then_photo(&app, "", "", Vec::new()).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(photo_count(&app).await, 0);
 }
@@ -277,16 +254,9 @@ async fn heic_is_refused_with_directions(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let mut heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
     heic.resize(4096, 0);
-    let files = [(Field::PhotoThen.name(), "IMG_0001.HEIC", heic)];
-    let response = app
-        .post_with_files(
-            "/submit",
-            &story_with_photos(&[(Field::PhotoThen.name(), "照片")]),
-            &files,
-        )
-        .await;
+    let response = submit_then_photo(&app, "照片", "IMG_0001.HEIC", heic).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let message = field_error(&response.text().await.unwrap(), Field::PhotoThen.name()).unwrap();
+    let message = message_beside(response, Field::PhotoThen).await;
     assert!(message.contains("兼容性最佳"), "{message}");
     assert_nothing_stored(&app).await;
 }
@@ -294,28 +264,14 @@ async fn heic_is_refused_with_directions(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn require_photo_pair_makes_both_sides_mandatory(db: PgPool) {
     let app = TestApp::spawn_with(db, |c| c.require_photo_pair = true).await;
-    let files = [(Field::PhotoThen.name(), "a.jpg", fixture("camera_gray.jpg"))];
-    let response = app
-        .post_with_files(
-            "/submit",
-            &story_with_photos(&[(Field::PhotoThen.name(), "照片")]),
-            &files,
-        )
-        .await;
+    let response = submit_then_photo(&app, "照片", "a.jpg", fixture("camera_gray.jpg")).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(field_error(&response.text().await.unwrap(), Field::PhotoNow.name()).is_some());
     assert_nothing_stored(&app).await;
 }
 
 async fn submit_one_photo(app: &TestApp) -> String {
-    let files = [(Field::PhotoThen.name(), "a.jpg", fixture("camera_gray.jpg"))];
-    let response = app
-        .post_with_files(
-            "/submit",
-            &story_with_photos(&[(Field::PhotoThen.name(), "照片")]),
-            &files,
-        )
-        .await;
+    let response = submit_then_photo(app, "照片", "a.jpg", fixture("camera_gray.jpg")).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     location(&response)
 }
@@ -377,11 +333,7 @@ async fn the_worker_role_processes_a_queued_photo(db: PgPool) {
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    let jobs = sqlx::query_scalar!(r#"select count(*) as "n!" from photo_jobs"#)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(jobs, 0, "the job is done");
+    assert_eq!(job_count(&app).await, 0, "the job is done");
 }
 
 /// "Ready" means one thing: a photo being made again (a moderator turned it) is neither listed
@@ -416,21 +368,13 @@ async fn a_photo_being_made_again_is_neither_listed_nor_served(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn media_urls_follow_the_story(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    let track = submit_one_photo(&app).await;
-    app.run_photo_jobs().await;
-    let page = app.get(&track).await.text().await.unwrap();
-    let url = media_url_in(&page);
+    let (track, url) = approved_photo(&app).await;
     assert!(
         app.get("/media/xxxxxxxxxxxxxxxxxxxxxx/400.jpg")
             .await
             .status()
             == StatusCode::NOT_FOUND
     );
-
-    sqlx::query!("update stories set status = 'approved'")
-        .execute(&app.db)
-        .await
-        .unwrap();
     let approved = app.get(&url).await;
     assert_eq!(approved.status(), StatusCode::OK);
     assert_eq!(approved.headers()["cache-control"], "public, max-age=300");
@@ -451,12 +395,7 @@ async fn media_urls_follow_the_story(db: PgPool) {
         .execute(&app.db)
         .await
         .unwrap();
-    let withdraw = app
-        .post_form(
-            &format!("{track}/withdraw"),
-            &[(WithdrawField::Confirm.name(), "yes".into())],
-        )
-        .await;
+    let withdraw = app.withdraw(&track).await;
     assert_eq!(withdraw.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.get(&url).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(photo_count(&app).await, 0, "withdrawal removes the photos");
@@ -566,12 +505,7 @@ async fn withdrawal_deletes_every_file_of_its_photos_at_once(db: PgPool) {
     let kept_before = files_of(&app, &kept);
     assert!(kept_before.len() >= 2);
 
-    let response = app
-        .post_form(
-            &format!("{track}/withdraw"),
-            &[(WithdrawField::Confirm.name(), "yes".into())],
-        )
-        .await;
+    let response = app.withdraw(&track).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         files_of(&app, &gone),
@@ -678,13 +612,11 @@ async fn approved_photos_are_revalidated_so_a_withdrawal_reaches_caches(db: PgPo
     let again = app.get(&url).await;
     assert_eq!(again.headers()["etag"], etag.as_str(), "stable");
 
-    let revalidate = |tag: String| {
-        app.client
-            .get(app.url(&url))
-            .header("if-none-match", tag)
-            .send()
+    let revalidate = async |tag: &str| {
+        app.get_with(&app.client, &url, &[("if-none-match", tag)])
+            .await
     };
-    let not_modified = revalidate(etag.clone()).await.unwrap();
+    let not_modified = revalidate(&etag).await;
     assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(not_modified.headers()["etag"], etag.as_str());
     assert_eq!(
@@ -692,23 +624,15 @@ async fn approved_photos_are_revalidated_so_a_withdrawal_reaches_caches(db: PgPo
         "public, max-age=300"
     );
     assert!(not_modified.bytes().await.unwrap().is_empty());
-    let listed = revalidate(format!("\"nope\", {etag}")).await.unwrap();
+    let listed = revalidate(&format!("\"nope\", {etag}")).await;
     assert_eq!(listed.status(), StatusCode::NOT_MODIFIED);
-    let changed = revalidate("\"nope\"".into()).await.unwrap();
+    let changed = revalidate("\"nope\"").await;
     assert_eq!(changed.status(), StatusCode::OK);
     assert_eq!(changed.bytes().await.unwrap(), body);
 
-    let withdraw = app
-        .post_form(
-            &format!("{track}/withdraw"),
-            &[(WithdrawField::Confirm.name(), "yes".into())],
-        )
-        .await;
+    let withdraw = app.withdraw(&track).await;
     assert_eq!(withdraw.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        revalidate(etag).await.unwrap().status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(revalidate(&etag).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get(&url).await.status(), StatusCode::NOT_FOUND);
 }
 
@@ -744,7 +668,7 @@ async fn only_canonical_media_file_names_are_served(db: PgPool) {
 async fn approved_photo(app: &TestApp) -> (String, String) {
     let track = submit_one_photo(app).await;
     app.run_photo_jobs().await;
-    let url = media_url_in(&app.get(&track).await.text().await.unwrap());
+    let url = media_url_in(&app.get_text(&track).await);
     sqlx::query!("update stories set status = 'approved'")
         .execute(&app.db)
         .await

@@ -10,7 +10,10 @@ use app::domain::{
 };
 use reqwest::{Method, StatusCode};
 use sqlx::PgPool;
-use tests::staff::{PASSWORD, browser_like_client, create_account, decide, redirects_to_login};
+use tests::staff::{
+    PASSWORD, browser_like_client, create_account, decide, redirects_to_login, session_cookie,
+    set_cookie, sign_in_form,
+};
 use tests::{TestApp, location, valid_story};
 
 struct Route {
@@ -20,12 +23,29 @@ struct Route {
     admin_only: bool,
 }
 
-fn route(method: Method, path: String, fields: &[(&'static str, &str)], admin_only: bool) -> Route {
+fn get(path: impl Into<String>) -> Route {
+    post(path, &[]).with_method(Method::GET)
+}
+
+fn post(path: impl Into<String>, fields: &[(&'static str, &str)]) -> Route {
     Route {
-        method,
-        path,
+        method: Method::POST,
+        path: path.into(),
         fields: fields.iter().map(|(k, v)| (*k, v.to_string())).collect(),
-        admin_only,
+        admin_only: false,
+    }
+}
+
+impl Route {
+    fn with_method(self, method: Method) -> Route {
+        Route { method, ..self }
+    }
+
+    fn admin_only(self) -> Route {
+        Route {
+            admin_only: true,
+            ..self
+        }
     }
 }
 
@@ -33,77 +53,45 @@ fn route(method: Method, path: String, fields: &[(&'static str, &str)], admin_on
 fn staff_routes(story: StoryId, target_account: i64) -> Vec<Route> {
     let s = format!("/moderate/stories/{story}");
     let a = format!("/admin/accounts/{target_account}");
+    let decide = [
+        (ReviewField::Decision.name(), "request_changes"),
+        (ReviewField::Version.name(), "1"),
+        (ReviewField::Message.name(), "请补充年份"),
+    ];
+    let edit = [
+        (ReviewField::Version.name(), "1"),
+        (Field::Title.name(), "改过的标题"),
+    ];
+    let bulk = [
+        (ReviewField::Decision.name(), "approve"),
+        (QueueField::Story.name(), &format!("{story}:1")),
+    ];
+    let new_account = [
+        (AccountField::Email.name(), "new@example.org"),
+        (AccountField::DisplayName.name(), "新人"),
+        (AccountField::Role.name(), "moderator"),
+        (AccountField::Password.name(), "another long password"),
+    ];
+    let new_password = [(AccountField::Password.name(), "a brand new password")];
     vec![
-        route(Method::GET, "/moderate".into(), &[], false),
-        route(
-            Method::GET,
-            "/moderate?status=approved&theme=transport&place=江&photos=1&assisted=1".into(),
-            &[],
-            false,
-        ),
-        route(Method::GET, s.clone(), &[], false),
-        route(Method::POST, format!("{s}/claim"), &[], false),
-        route(
-            Method::POST,
-            format!("{s}/decide"),
-            &[
-                (ReviewField::Decision.name(), "request_changes"),
-                (ReviewField::Version.name(), "1"),
-                (ReviewField::Message.name(), "请补充年份"),
-            ],
-            false,
-        ),
-        route(
-            Method::POST,
-            format!("{s}/edit"),
-            &[
-                (ReviewField::Version.name(), "1"),
-                (Field::Title.name(), "改过的标题"),
-            ],
-            false,
-        ),
-        route(
-            Method::POST,
+        get("/moderate"),
+        get("/moderate?status=approved&theme=transport&place=江&photos=1&assisted=1"),
+        get(s.clone()),
+        post(format!("{s}/claim"), &[]),
+        post(format!("{s}/decide"), &decide),
+        post(format!("{s}/edit"), &edit),
+        post(
             format!("{s}/feature"),
             &[(ReviewField::Featured.name(), "true")],
-            false,
         ),
-        route(
-            Method::POST,
-            "/moderate/bulk".into(),
-            &[
-                (ReviewField::Decision.name(), "approve"),
-                (QueueField::Story.name(), &format!("{story}:1")),
-            ],
-            false,
-        ),
-        route(Method::GET, "/admin/accounts".into(), &[], true),
-        route(
-            Method::POST,
-            "/admin/accounts".into(),
-            &[
-                (AccountField::Email.name(), "new@example.org"),
-                (AccountField::DisplayName.name(), "新人"),
-                (AccountField::Role.name(), "moderator"),
-                (AccountField::Password.name(), "another long password"),
-            ],
-            true,
-        ),
-        route(
-            Method::POST,
-            format!("{a}/password"),
-            &[(AccountField::Password.name(), "a brand new password")],
-            true,
-        ),
-        route(Method::POST, format!("{a}/deactivate"), &[], true),
-        route(Method::POST, format!("{a}/activate"), &[], true),
-        route(Method::GET, "/admin/audit".into(), &[], true),
-        route(
-            Method::GET,
-            "/admin/audit?story=1&action=approved&moderator=1".into(),
-            &[],
-            true,
-        ),
+        post("/moderate/bulk", &bulk),
+        get("/admin/accounts").admin_only(),
+        post("/admin/accounts", &new_account).admin_only(),
+        post(format!("{a}/password"), &new_password).admin_only(),
+        post(format!("{a}/deactivate"), &[]).admin_only(),
+        post(format!("{a}/activate"), &[]).admin_only(),
+        get("/admin/audit").admin_only(),
+        get("/admin/audit?story=1&action=approved&moderator=1").admin_only(),
     ]
 }
 
@@ -121,6 +109,14 @@ async fn call(
         request = request.header("origin", origin);
     }
     request.send().await.expect("request")
+}
+
+async fn account_id(db: &PgPool, email: &str) -> i64 {
+    sqlx::query_scalar("select id from accounts where email = $1")
+        .bind(email)
+        .fetch_one(db)
+        .await
+        .unwrap()
 }
 
 async fn audit_count(db: &PgPool) -> i64 {
@@ -177,13 +173,10 @@ async fn every_staff_route_denies_by_default(db: PgPool) {
                     "cross-site {what}"
                 );
             }
-            let response = admin
-                .post(app.url(&route.path))
-                .form(&route.fields)
-                .header("sec-fetch-site", "cross-site")
-                .send()
-                .await
-                .unwrap();
+            let cross_site = [("sec-fetch-site", "cross-site")];
+            let response = app
+                .post_form_with(&admin, &route.path, &cross_site, &route.fields)
+                .await;
             assert_eq!(
                 response.status(),
                 StatusCode::FORBIDDEN,
@@ -230,13 +223,19 @@ fn allowed(response: &reqwest::Response) -> bool {
         && !status.is_server_error()
 }
 
+/// 审核员甲 (`a@example.org`) and 审核员乙 (`b@example.org`), signed in.
+async fn two_moderators_signed_in(app: &TestApp) -> (reqwest::Client, reqwest::Client) {
+    create_account(&app.db, "a@example.org", "审核员甲", AccountRole::Moderator).await;
+    create_account(&app.db, "b@example.org", "审核员乙", AccountRole::Moderator).await;
+    let a = app.login_as("a@example.org").await;
+    let b = app.login_as("b@example.org").await;
+    (a, b)
+}
+
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn two_moderators_deciding_at_once_exactly_one_wins(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    create_account(&db, "a@example.org", "审核员甲", AccountRole::Moderator).await;
-    create_account(&db, "b@example.org", "审核员乙", AccountRole::Moderator).await;
-    let a = app.login_as("a@example.org").await;
-    let b = app.login_as("b@example.org").await;
+    let (a, b) = two_moderators_signed_in(&app).await;
     for round in 0..6 {
         let (story, _) = app.submit_story(&format!("并发审核第{round}轮")).await;
         let (ra, rb) = tokio::join!(
@@ -272,38 +271,18 @@ async fn two_moderators_deciding_at_once_exactly_one_wins(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_live_claim_keeps_others_off_until_it_expires(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    create_account(&db, "a@example.org", "审核员甲", AccountRole::Moderator).await;
-    create_account(&db, "b@example.org", "审核员乙", AccountRole::Moderator).await;
-    let a = app.login_as("a@example.org").await;
-    let b = app.login_as("b@example.org").await;
+    let (a, b) = two_moderators_signed_in(&app).await;
     let (story, _) = app.submit_story("认领测试的故事").await;
 
-    let claimed = a
-        .post(app.url(&format!("/moderate/stories/{story}/claim")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(location(&claimed), format!("/moderate/stories/{story}"));
-    let queue = b
-        .get(app.url("/moderate"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let review = format!("/moderate/stories/{story}");
+    let claimed = app.post_action(&a, &format!("{review}/claim")).await;
+    assert_eq!(location(&claimed), review);
+    let queue = app.page_as(&b, "/moderate").await;
     assert!(
         queue.contains("审核员甲 正在审核"),
         "others see who reviews it"
     );
-    let page = b
-        .get(app.url(&format!("/moderate/stories/{story}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_as(&b, &review).await;
     assert!(page.contains("审核员甲 正在审核这个故事"));
 
     let refused = decide(&app, &b, story, 1, "approve", "").await;
@@ -330,8 +309,7 @@ async fn a_live_claim_keeps_others_off_until_it_expires(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn request_changes_round_trip_shows_the_moderator_a_diff(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    create_account(&db, "mod@example.org", "审核员甲", AccountRole::Moderator).await;
-    let moderator = app.login_as("mod@example.org").await;
+    let moderator = app.moderator_signed_in().await;
     let (story, track) = app.submit_story("渡口的早晨").await;
 
     // A change request needs a message; an empty one is refused beside the form.
@@ -379,14 +357,9 @@ async fn request_changes_round_trip_shows_the_moderator_a_diff(db: PgPool) {
             .contains("投稿人刚刚修改了这个故事")
     );
 
-    let page = moderator
-        .get(app.url(&format!("/moderate/stories/{story}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .page_as(&moderator, &format!("/moderate/stories/{story}"))
+        .await;
     let changes = tests::html::text_in(&page, "section.changes");
     assert!(changes.contains("投稿人按要求修改了这些内容"), "{changes}");
     assert!(changes.contains("渡口的早晨") && changes.contains("渡口的早晨（二〇一三年停航）"));
@@ -459,14 +432,9 @@ async fn moderator_edits_are_revisions_and_every_step_is_audited(db: PgPool) {
         (author.as_str(), moderator_id, title.as_str()),
         ("moderator", Some(mod_id.0), "老厂房变成了社区图书馆")
     );
-    let page = moderator
-        .get(app.url(&format!("/moderate/stories/{story}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .page_as(&moderator, &format!("/moderate/stories/{story}"))
+        .await;
     let history = tests::html::text_in(&page, "section.history");
     assert!(history.contains("版本 2 · 审核员甲"), "{history}");
     assert!(history.contains("改动：标题, 主题"), "{history}");
@@ -485,14 +453,10 @@ async fn moderator_edits_are_revisions_and_every_step_is_audited(db: PgPool) {
             .status(),
         StatusCode::SEE_OTHER
     );
-    let feature_url = app.url(&format!("/moderate/stories/{story}/feature"));
+    let feature = format!("/moderate/stories/{story}/feature");
     for value in ["true", "true", "false"] {
-        let r = admin
-            .post(&feature_url)
-            .form(&[(ReviewField::Featured.name(), value)])
-            .send()
-            .await
-            .unwrap();
+        let form = [(ReviewField::Featured.name(), value)];
+        let r = app.post_form_with(&admin, &feature, &[], &form).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
     }
     assert_eq!(
@@ -509,21 +473,11 @@ async fn moderator_edits_are_revisions_and_every_step_is_audited(db: PgPool) {
         StatusCode::SEE_OTHER
     );
     assert!(
-        app.get(&track)
+        app.get_text(&track)
             .await
-            .text()
-            .await
-            .unwrap()
             .contains("照片中有未同意出镜的人。")
     );
-    assert!(
-        !app.get("/")
-            .await
-            .text()
-            .await
-            .unwrap()
-            .contains("老厂房变成了社区图书馆")
-    );
+    assert!(!app.get_text("/").await.contains("老厂房变成了社区图书馆"));
 
     let s = |v: &str| Some(v.to_owned());
     assert_eq!(
@@ -570,11 +524,13 @@ async fn moderator_edits_are_revisions_and_every_step_is_audited(db: PgPool) {
     assert!(refused.is_err(), "the audit log is append-only");
 
     // Admins read and filter the log; moderators may not.
-    let log = admin
-        .get(app.url(&format!("/admin/audit?story={story}&action=unpublished")))
-        .send()
-        .await
-        .unwrap();
+    let log = app
+        .get_with(
+            &admin,
+            &format!("/admin/audit?story={story}&action=unpublished"),
+            &[],
+        )
+        .await;
     assert_eq!(log.status(), StatusCode::OK);
     let rows = tests::html::text_in(&log.text().await.unwrap(), "table.audit tbody");
     assert!(
@@ -582,25 +538,22 @@ async fn moderator_edits_are_revisions_and_every_step_is_audited(db: PgPool) {
         "{rows}"
     );
     assert!(!rows.contains("审核员修改"), "filtered to one action");
-    let by_moderator = admin
-        .get(app.url(&format!("/admin/audit?moderator={}", mod_id.0)))
-        .send()
-        .await
-        .unwrap();
-    let rows = tests::html::text_in(&by_moderator.text().await.unwrap(), "table.audit tbody");
+    let by_moderator = app
+        .page_as(&admin, &format!("/admin/audit?moderator={}", mod_id.0))
+        .await;
+    let rows = tests::html::text_in(&by_moderator, "table.audit tbody");
     assert!(
         rows.contains("审核员修改") && !rows.contains("撤下"),
         "{rows}"
     );
-    let forbidden = moderator.get(app.url("/admin/audit")).send().await.unwrap();
+    let forbidden = app.get_with(&moderator, "/admin/audit", &[]).await;
     assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn bulk_decisions_skip_what_changed_meanwhile(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    create_account(&db, "mod@example.org", "审核员甲", AccountRole::Moderator).await;
-    let moderator = app.login_as("mod@example.org").await;
+    let moderator = app.moderator_signed_in().await;
     let (first, _) = app.submit_story("批量审核一号").await;
     let (second, _) = app.submit_story("批量审核二号").await;
     let (third, third_track) = app.submit_story("批量审核三号").await;
@@ -612,19 +565,17 @@ async fn bulk_decisions_skip_what_changed_meanwhile(db: PgPool) {
         )
         .await;
     assert_eq!(edit.status(), StatusCode::SEE_OTHER);
-    let response = moderator
-        .post(app.url("/moderate/bulk"))
-        .form(&[
-            (ReviewField::Decision.name(), "reject"),
-            (ReviewField::Reason.name(), "duplicate"),
-            (ReviewField::Message.name(), ""),
-            (QueueField::Story.name(), &format!("{first}:1")),
-            (QueueField::Story.name(), &format!("{second}:1")),
-            (QueueField::Story.name(), &format!("{third}:1")),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let form = [
+        (ReviewField::Decision.name(), "reject"),
+        (ReviewField::Reason.name(), "duplicate"),
+        (ReviewField::Message.name(), ""),
+        (QueueField::Story.name(), &format!("{first}:1")),
+        (QueueField::Story.name(), &format!("{second}:1")),
+        (QueueField::Story.name(), &format!("{third}:1")),
+    ];
+    let response = app
+        .post_form_with(&moderator, "/moderate/bulk", &[], &form)
+        .await;
     assert_eq!(location(&response), "/moderate?done=2&skipped=1");
     assert_eq!(app.story_status(first).await, StoryStatus::Rejected);
     assert_eq!(app.story_status(second).await, StoryStatus::Rejected);
@@ -638,12 +589,10 @@ async fn bulk_decisions_skip_what_changed_meanwhile(db: PgPool) {
         message, "与已有的故事重复。",
         "the templated reason reaches the contributor"
     );
-    let none = moderator
-        .post(app.url("/moderate/bulk"))
-        .form(&[(ReviewField::Decision.name(), "approve")])
-        .send()
-        .await
-        .unwrap();
+    let approve = [(ReviewField::Decision.name(), "approve")];
+    let none = app
+        .post_form_with(&moderator, "/moderate/bulk", &[], &approve)
+        .await;
     assert_eq!(none.status(), StatusCode::BAD_REQUEST);
 }
 
@@ -654,21 +603,12 @@ async fn sign_in_is_generic_throttled_and_rotates_the_session(db: PgPool) {
     let app = TestApp::spawn_with(db.clone(), |c| c.trust_proxy = true).await;
     create_account(&db, "mod@example.org", "审核员甲", AccountRole::Moderator).await;
     let client = browser_like_client();
-    let attempt = |n: usize, email: &'static str, password: &'static str| {
-        let client = client.clone();
-        let url = app.url("/login");
-        async move {
-            client
-                .post(url)
-                .header("x-forwarded-for", format!("198.51.100.{n}"))
-                .form(&[
-                    (SignInField::Email.name(), email),
-                    (SignInField::Password.name(), password),
-                ])
-                .send()
-                .await
-                .unwrap()
-        }
+    let attempt = async |n: usize, email: &str, password: &str| {
+        let address = format!("198.51.100.{n}");
+        let forwarded = [("x-forwarded-for", address.as_str())];
+        let form = sign_in_form(email, password);
+        app.post_form_with(&client, "/login", &forwarded, &form)
+            .await
     };
     let wrong_password = attempt(1, "mod@example.org", "not the password").await;
     let unknown_email = attempt(2, "nobody@example.org", "not the password").await;
@@ -693,80 +633,41 @@ async fn sign_in_is_generic_throttled_and_rotates_the_session(db: PgPool) {
 
     // Signing in sets an HttpOnly, SameSite=Lax cookie; signing in again issues a new id and
     // the old one stops working.
-    let signed_in = client
-        .post(app.url("/login"))
-        .form(&[
-            (SignInField::Email.name(), "mod@example.org"),
-            (SignInField::Password.name(), PASSWORD),
-            (SignInField::Next.name(), "/moderate?status=approved"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let mut form = sign_in_form("mod@example.org", PASSWORD);
+    form.push((SignInField::Next.name(), "/moderate?status=approved".into()));
+    let signed_in = app.post_form_with(&client, "/login", &[], &form).await;
     assert_eq!(location(&signed_in), "/moderate?status=approved");
-    let cookie = signed_in.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let cookie = set_cookie(&signed_in);
     assert!(
         cookie.contains("HttpOnly")
             && cookie.contains("SameSite=Lax")
             && !cookie.contains("Secure"),
         "{cookie}"
     );
-    let first_id = cookie.split(';').next().unwrap().to_owned();
-    let again = client
-        .post(app.url("/login"))
-        .form(&[
-            (SignInField::Email.name(), "mod@example.org"),
-            (SignInField::Password.name(), PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let second_id = again.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let first_id = session_cookie(&signed_in);
+    let again = app.sign_in(&client, "mod@example.org", PASSWORD).await;
+    let second_id = session_cookie(&again);
     assert_ne!(first_id, second_id, "the session id rotates at sign-in");
-    let with_old = app
-        .client
-        .get(app.url("/moderate"))
-        .header("cookie", &first_id)
-        .send()
-        .await
-        .unwrap();
+    let old_cookie = [("cookie", first_id.as_str())];
+    let with_old = app.get_with(&app.client, "/moderate", &old_cookie).await;
     assert!(redirects_to_login(&with_old), "the old id is dead");
-    assert_eq!(
-        client
-            .get(app.url("/moderate"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    let with_new = app.get_with(&client, "/moderate", &[]).await;
+    assert_eq!(with_new.status(), StatusCode::OK);
 
     // Sign-in is refused cross-site; sign-out ends the session.
     let cross = app
-        .client
-        .post(app.url("/login"))
-        .header("origin", "https://evil.example")
-        .form(&[
-            (SignInField::Email.name(), "mod@example.org"),
-            (SignInField::Password.name(), PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .post_form_with(
+            &app.client,
+            "/login",
+            &[("origin", "https://evil.example")],
+            &sign_in_form("mod@example.org", PASSWORD),
+        )
+        .await;
     assert_eq!(cross.status(), StatusCode::FORBIDDEN);
-    let out = client.post(app.url("/logout")).send().await.unwrap();
+    let out = app.post_action(&client, "/logout").await;
     assert_eq!(location(&out), "/");
     assert!(redirects_to_login(
-        &client.get(app.url("/moderate")).send().await.unwrap()
+        &app.get_with(&client, "/moderate", &[]).await
     ));
 }
 
@@ -774,26 +675,11 @@ async fn sign_in_is_generic_throttled_and_rotates_the_session(db: PgPool) {
 async fn failures_from_one_address_are_throttled_across_accounts(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
     for i in 0..10 {
-        let r = app
-            .post_form(
-                "/login",
-                &[
-                    (SignInField::Email.name(), format!("guess{i}@example.org")),
-                    (SignInField::Password.name(), "x".into()),
-                ],
-            )
-            .await;
+        let email = format!("guess{i}@example.org");
+        let r = app.sign_in(&app.client, &email, "x").await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "attempt {i}");
     }
-    let r = app
-        .post_form(
-            "/login",
-            &[
-                (SignInField::Email.name(), "another@example.org".into()),
-                (SignInField::Password.name(), "x".into()),
-            ],
-        )
-        .await;
+    let r = app.sign_in(&app.client, "another@example.org", "x").await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -806,157 +692,73 @@ async fn admins_manage_accounts_and_deactivation_ends_sessions_at_once(db: PgPoo
     create_account(&db, "admin@example.org", "管理员", AccountRole::Admin).await;
     let admin = app.login_as("admin@example.org").await;
 
-    let short = admin
-        .post(app.url("/admin/accounts"))
-        .form(&[
-            (AccountField::Email.name(), "new@example.org"),
-            (AccountField::DisplayName.name(), "新审核员"),
-            (AccountField::Role.name(), "moderator"),
-            (AccountField::Password.name(), "short"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let short = app
+        .add_moderator(&admin, "new@example.org", "新审核员", "short")
+        .await;
     assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(short.text().await.unwrap().contains("至少 12 个字"));
-    let created = admin
-        .post(app.url("/admin/accounts"))
-        .form(&[
-            (AccountField::Email.name(), "New@Example.org"),
-            (AccountField::DisplayName.name(), "新审核员"),
-            (AccountField::Role.name(), "moderator"),
-            (AccountField::Password.name(), PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let created = app
+        .add_moderator(&admin, "New@Example.org", "新审核员", PASSWORD)
+        .await;
     assert_eq!(location(&created), "/admin/accounts?done=created");
-    let taken = admin
-        .post(app.url("/admin/accounts"))
-        .form(&[
-            (AccountField::Email.name(), "new@example.org"),
-            (AccountField::DisplayName.name(), "重复"),
-            (AccountField::Role.name(), "moderator"),
-            (AccountField::Password.name(), PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let taken = app
+        .add_moderator(&admin, "new@example.org", "重复", PASSWORD)
+        .await;
     assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(taken.text().await.unwrap().contains("这个邮箱已经有账号了"));
 
     let newcomer = browser_like_client();
-    let signed_in = newcomer
-        .post(app.url("/login"))
-        .form(&[
-            (SignInField::Email.name(), "new@example.org"),
-            (SignInField::Password.name(), PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let signed_in = app.sign_in(&newcomer, "new@example.org", PASSWORD).await;
     assert!(
-        signed_in.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .contains("Secure"),
+        set_cookie(&signed_in).contains("Secure"),
         "Secure when PUBLIC_URL is https"
     );
     // reqwest keeps Secure cookies only for https, so send it by hand.
-    let cookie = signed_in.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let as_newcomer = |path: &str| {
-        app.client
-            .get(app.url(path))
-            .header("cookie", cookie.clone())
-            .send()
+    let cookie = session_cookie(&signed_in);
+    let as_newcomer = async |path: &str| {
+        app.get_with(&app.client, path, &[("cookie", cookie.as_str())])
+            .await
     };
-    assert_eq!(
-        as_newcomer("/moderate").await.unwrap().status(),
-        StatusCode::OK
-    );
+    assert_eq!(as_newcomer("/moderate").await.status(), StatusCode::OK);
 
-    let id: i64 = sqlx::query_scalar("select id from accounts where email = 'new@example.org'")
-        .fetch_one(&db)
-        .await
-        .unwrap();
-    let own: i64 = sqlx::query_scalar("select id from accounts where email = 'admin@example.org'")
-        .fetch_one(&db)
-        .await
-        .unwrap();
-    let me = admin
-        .post(app.url(&format!("/admin/accounts/{own}/deactivate")))
-        .send()
-        .await
-        .unwrap();
+    let id = account_id(&db, "new@example.org").await;
+    let own = account_id(&db, "admin@example.org").await;
+    let me = app
+        .post_action(&admin, &format!("/admin/accounts/{own}/deactivate"))
+        .await;
     assert_eq!(
         me.status(),
         StatusCode::FORBIDDEN,
         "an admin cannot lock themselves out"
     );
-    let done = admin
-        .post(app.url(&format!("/admin/accounts/{id}/deactivate")))
-        .send()
-        .await
-        .unwrap();
+    let account = format!("/admin/accounts/{id}");
+    let done = app
+        .post_action(&admin, &format!("{account}/deactivate"))
+        .await;
     assert_eq!(location(&done), "/admin/accounts?done=deactivated");
     assert!(
-        redirects_to_login(&as_newcomer("/moderate").await.unwrap()),
+        redirects_to_login(&as_newcomer("/moderate").await),
         "deactivated at once"
     );
-    let refused = newcomer
-        .post(app.url("/login"))
-        .form(&[
-            (SignInField::Email.name(), "new@example.org"),
-            (SignInField::Password.name(), PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let refused = app.sign_in(&newcomer, "new@example.org", PASSWORD).await;
     assert_eq!(
         refused.status(),
         StatusCode::UNAUTHORIZED,
         "like a wrong password"
     );
 
-    admin
-        .post(app.url(&format!("/admin/accounts/{id}/activate")))
-        .send()
-        .await
-        .unwrap();
-    let reset = admin
-        .post(app.url(&format!("/admin/accounts/{id}/password")))
-        .form(&[(AccountField::Password.name(), "a completely new password")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(location(&reset), "/admin/accounts?done=password");
-    let old = app
-        .post_form(
-            "/login",
-            &[
-                (SignInField::Email.name(), "new@example.org".into()),
-                (SignInField::Password.name(), PASSWORD.into()),
-            ],
-        )
+    app.post_action(&admin, &format!("{account}/activate"))
         .await;
+    let new_password = "a completely new password";
+    let form = [(AccountField::Password.name(), new_password)];
+    let reset = app
+        .post_form_with(&admin, &format!("{account}/password"), &[], &form)
+        .await;
+    assert_eq!(location(&reset), "/admin/accounts?done=password");
+    let old = app.sign_in(&app.client, "new@example.org", PASSWORD).await;
     assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
     let new = app
-        .post_form(
-            "/login",
-            &[
-                (SignInField::Email.name(), "new@example.org".into()),
-                (
-                    SignInField::Password.name(),
-                    "a completely new password".into(),
-                ),
-            ],
-        )
+        .sign_in(&app.client, "new@example.org", new_password)
         .await;
     assert_eq!(new.status(), StatusCode::SEE_OTHER);
 }
@@ -964,8 +766,7 @@ async fn admins_manage_accounts_and_deactivation_ends_sessions_at_once(db: PgPoo
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_moderator_turns_a_photo_and_it_is_made_again_upright(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    create_account(&db, "mod@example.org", "审核员甲", AccountRole::Moderator).await;
-    let moderator = app.login_as("mod@example.org").await;
+    let moderator = app.moderator_signed_in().await;
     let mut fields = valid_story();
     fields.push((Field::PhotoThenAlt.name(), "江边的老码头".into()));
     let response = app
@@ -981,10 +782,7 @@ async fn a_moderator_turns_a_photo_and_it_is_made_again_upright(db: PgPool) {
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.run_photo_jobs().await, 1);
-    let story: i64 = sqlx::query_scalar("select max(id) from stories")
-        .fetch_one(&db)
-        .await
-        .unwrap();
+    let story = app.last_story().await;
     let (photo, width, height): (i64, Option<i32>, Option<i32>) =
         sqlx::query_as("select id, width, height from photos where story_id = $1")
             .bind(story)
@@ -993,26 +791,17 @@ async fn a_moderator_turns_a_photo_and_it_is_made_again_upright(db: PgPool) {
             .unwrap();
     assert!(height > width, "EXIF orientation 6: portrait");
 
-    let url = app.url(&format!("/moderate/stories/{story}/photos/{photo}/turn"));
-    let stale = moderator
-        .post(&url)
-        .form(&[
-            (ReviewField::Version.name(), "7"),
-            (ReviewField::Direction.name(), "clockwise"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let turn = async |version: &str, direction: &str| {
+        let path = format!("/moderate/stories/{story}/photos/{photo}/turn");
+        let form = [
+            (ReviewField::Version.name(), version),
+            (ReviewField::Direction.name(), direction),
+        ];
+        app.post_form_with(&moderator, &path, &[], &form).await
+    };
+    let stale = turn("7", "clockwise").await;
     assert_eq!(stale.status(), StatusCode::CONFLICT);
-    let turned = moderator
-        .post(&url)
-        .form(&[
-            (ReviewField::Version.name(), "1"),
-            (ReviewField::Direction.name(), "counterclockwise"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let turned = turn("1", "counterclockwise").await;
     assert_eq!(turned.status(), StatusCode::SEE_OTHER);
     let state: String = sqlx::query_scalar("select state::text from photos where id = $1")
         .bind(photo)
@@ -1045,7 +834,7 @@ async fn a_moderator_turns_a_photo_and_it_is_made_again_upright(db: PgPool) {
     .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
     .collect();
     assert_eq!(files.len(), 6, "only the new derivatives remain: {files:?}");
-    let audit = app.audit_of(StoryId(story)).await;
+    let audit = app.audit_of(story).await;
     assert_eq!(audit.last().unwrap().0, "moderator_edited");
-    assert_eq!(app.story_version(StoryId(story)).await, 2);
+    assert_eq!(app.story_version(story).await, 2);
 }

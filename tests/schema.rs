@@ -5,7 +5,7 @@
 use app::domain::{
     AccountRole, Actor, AuditAction, ConsentKind, Licence, RevisionAuthor, StoryStatus, Theme,
 };
-use sqlx::PgPool;
+use sqlx::{PgPool, Postgres};
 
 async fn labels(db: &PgPool, type_name: &str) -> Vec<String> {
     sqlx::query_scalar(
@@ -42,15 +42,27 @@ async fn every_stored_enum_has_the_database_labels(db: PgPool) {
     }
 }
 
+/// PostgreSQL's answer to `sql` with `$1` bound to each story status in turn.
+async fn answers_per_status<T>(db: &PgPool, sql: &str) -> Vec<(StoryStatus, T)>
+where
+    T: for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres> + Send + Unpin,
+{
+    let mut answers = Vec::new();
+    for status in StoryStatus::ALL {
+        let answer = sqlx::query_scalar(sql)
+            .bind(status)
+            .fetch_one(db)
+            .await
+            .unwrap_or_else(|e| panic!("{sql} with {status}: {e}"));
+        answers.push((*status, answer));
+    }
+    answers
+}
+
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn enums_round_trip_through_the_database(db: PgPool) {
-    for status in StoryStatus::ALL {
-        let back: StoryStatus = sqlx::query_scalar("select $1::story_status")
-            .bind(status)
-            .fetch_one(&db)
-            .await
-            .unwrap();
-        assert_eq!(back, *status);
+    for (status, back) in answers_per_status::<StoryStatus>(&db, "select $1::story_status").await {
+        assert_eq!(back, status);
     }
     let themes: Vec<Theme> = sqlx::query_scalar("select $1::theme[]")
         .bind(Theme::ALL)
@@ -62,12 +74,7 @@ async fn enums_round_trip_through_the_database(db: PgPool) {
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn sql_and_rust_agree_on_which_stories_are_public(db: PgPool) {
-    for status in StoryStatus::ALL {
-        let public: bool = sqlx::query_scalar("select story_is_public($1)")
-            .bind(status)
-            .fetch_one(&db)
-            .await
-            .unwrap();
+    for (status, public) in answers_per_status::<bool>(&db, "select story_is_public($1)").await {
         assert_eq!(public, status.is_public(), "{status}");
     }
 }

@@ -5,12 +5,12 @@
     reason = "integration tests: a failed unwrap is a failed test, with its message"
 )]
 
-use app::domain::{Field, LanguageField, WithdrawField};
-use reqwest::StatusCode;
+use app::domain::{Field, WithdrawField};
+use reqwest::{Response, StatusCode};
 use server::web::time::latest_allowed_year;
 use sqlx::PgPool;
 use tests::html::{field_error, input_value, title};
-use tests::{TestApp, location, sha256, story_with, valid_story};
+use tests::{TestApp, language_form, location, sha256, story_with, valid_story};
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_valid_story_is_stored_and_tracked(db: PgPool) {
@@ -73,6 +73,27 @@ async fn a_valid_story_is_stored_and_tracked(db: PgPool) {
             .iter()
             .all(|c| c.text_version == app::domain::CONSENT_TEXT_VERSION)
     );
+}
+
+async fn stored_status(app: &TestApp) -> Option<String> {
+    sqlx::query_scalar!("select status::text from stories")
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+async fn stored_title(app: &TestApp) -> Option<String> {
+    sqlx::query_scalar!("select title from stories")
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+/// Posts a story as `app.client` forwarded (by a proxy) from `address`.
+async fn submit_from(app: &TestApp, address: &str, fields: &[(&str, String)]) -> Response {
+    let forwarded = [("x-forwarded-for", address)];
+    app.post_form_with(&app.client, "/submit", &forwarded, fields)
+        .await
 }
 
 fn token_bytes(token: &str) -> Vec<u8> {
@@ -278,22 +299,15 @@ async fn a_refused_form_comes_back_with_every_value_kept(db: PgPool) {
     let response = app.post_form("/submit", &fields).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = response.text().await.unwrap();
-    assert_eq!(
-        input_value(&body, Field::Title.name()).as_deref(),
-        Some("短")
-    );
-    assert_eq!(
-        input_value(&body, Field::Place.name()).as_deref(),
-        Some("临江街道")
-    );
-    assert_eq!(
-        input_value(&body, Field::RealName.name()).as_deref(),
-        Some("周建国")
-    );
-    assert_eq!(
-        input_value(&body, Field::Contact.name()).as_deref(),
-        Some("13800138000")
-    );
+    for (field, kept) in [
+        (Field::Title, "短"),
+        (Field::Place, "临江街道"),
+        (Field::RealName, "周建国"),
+        (Field::Contact, "13800138000"),
+    ] {
+        let shown = input_value(&body, field.name());
+        assert_eq!(shown.as_deref(), Some(kept), "{field} kept");
+    }
     assert!(
         input_value(&body, Field::Story.name())
             .unwrap()
@@ -420,11 +434,7 @@ async fn html_is_stored_as_text_and_shown_escaped(db: PgPool) {
         ),
     ));
     let track = app.submit(&fields).await;
-    let stored = sqlx::query_scalar!("select title from stories")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(stored.as_deref(), Some(script));
+    assert_eq!(stored_title(&app).await.as_deref(), Some(script));
     let body = app.get(&track).await.text().await.unwrap();
     assert!(!body.contains("<script>alert"), "never rendered as markup");
     assert!(!body.contains("<img src=x"), "never rendered as markup");
@@ -519,14 +529,7 @@ async fn more_than_the_hourly_limit_from_one_address_is_429(db: PgPool) {
     assert_eq!(app.story_count().await, 3);
 
     // Without TRUST_PROXY a forged X-Forwarded-For changes nothing.
-    let response = app
-        .client
-        .post(app.url("/submit"))
-        .header("x-forwarded-for", "203.0.113.9")
-        .form(&valid_story())
-        .send()
-        .await
-        .unwrap();
+    let response = submit_from(&app, "203.0.113.9", &valid_story()).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -537,28 +540,13 @@ async fn behind_a_trusted_proxy_the_limit_is_per_forwarded_address(db: PgPool) {
         c.trust_proxy = true;
     })
     .await;
-    let from = |ip: &'static str| {
-        app.client
-            .post(app.url("/submit"))
-            .header("x-forwarded-for", ip)
-            .form(&valid_story())
-            .send()
-    };
-    assert_eq!(
-        from("203.0.113.1").await.unwrap().status(),
-        StatusCode::SEE_OTHER
-    );
-    assert_eq!(
-        from("203.0.113.1").await.unwrap().status(),
-        StatusCode::TOO_MANY_REQUESTS
-    );
-    assert_eq!(
-        from("203.0.113.2").await.unwrap().status(),
-        StatusCode::SEE_OTHER
-    );
+    let from = async |ip: &str| submit_from(&app, ip, &valid_story()).await.status();
+    assert_eq!(from("203.0.113.1").await, StatusCode::SEE_OTHER);
+    assert_eq!(from("203.0.113.1").await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(from("203.0.113.2").await, StatusCode::SEE_OTHER);
     // Only the address the proxy saw (the last one) counts; a client-supplied prefix does not.
     assert_eq!(
-        from("198.51.100.7, 203.0.113.1").await.unwrap().status(),
+        from("198.51.100.7, 203.0.113.1").await,
         StatusCode::TOO_MANY_REQUESTS
     );
 }
@@ -572,12 +560,7 @@ async fn the_contributor_edits_while_pending(db: PgPool) {
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), format!("{track}?saved=1"));
-    let body = app
-        .get(&format!("{track}?saved=1"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let body = app.get_text(&format!("{track}?saved=1")).await;
     assert!(body.contains("改过的标题") && body.contains("修改已保存"));
 
     let story = sqlx::query!("select version, status::text as \"status!\" from stories")
@@ -621,11 +604,7 @@ async fn an_edit_after_changes_were_requested_goes_back_to_pending(db: PgPool) {
         .post_form(&track, &story_with(Field::Place, Some("临江街道老渡口")))
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let status = sqlx::query_scalar!("select status::text from stories")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(status.as_deref(), Some("pending"));
+    assert_eq!(stored_status(&app).await.as_deref(), Some("pending"));
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -668,11 +647,10 @@ async fn approved_or_rejected_stories_cannot_be_edited(db: PgPool) {
             .await;
         assert_eq!(response.status(), StatusCode::CONFLICT, "{status}");
     }
-    let title = sqlx::query_scalar!("select title from stories")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(title.as_deref(), Some("从渡船到过江隧道"));
+    assert_eq!(
+        stored_title(&app).await.as_deref(),
+        Some("从渡船到过江隧道")
+    );
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -686,12 +664,7 @@ async fn withdrawing_asks_first_then_erases_everything_personal(db: PgPool) {
         .await
         .unwrap();
     assert!(
-        app.get("/")
-            .await
-            .text()
-            .await
-            .unwrap()
-            .contains("从渡船到过江隧道"),
+        app.get_text("/").await.contains("从渡船到过江隧道"),
         "public before"
     );
 
@@ -700,30 +673,18 @@ async fn withdrawing_asks_first_then_erases_everything_personal(db: PgPool) {
     let body = ask.text().await.unwrap();
     let confirm = format!(r#"name="{}" value="yes""#, WithdrawField::Confirm);
     assert!(body.contains(&confirm));
-    assert_eq!(
-        sqlx::query_scalar!("select status::text from stories")
-            .fetch_one(&app.db)
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("approved")
-    );
+    assert_eq!(stored_status(&app).await.as_deref(), Some("approved"));
 
-    let response = app
-        .post_form(
-            &format!("{track}/withdraw"),
-            &[(WithdrawField::Confirm.name(), "yes".into())],
-        )
-        .await;
+    let response = app.withdraw(&track).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), track);
 
-    let home = app.get("/").await.text().await.unwrap();
+    let home = app.get_text("/").await;
     assert!(
         !home.contains("从渡船到过江隧道"),
         "gone from public pages at once"
     );
-    let page = app.get(&track).await.text().await.unwrap();
+    let page = app.get_text(&track).await;
     assert!(page.contains("已撤回"));
     for secret in [
         "周建国",
@@ -788,12 +749,7 @@ async fn withdrawing_asks_first_then_erases_everything_personal(db: PgPool) {
     );
 
     // Withdrawing twice is harmless; editing afterwards is not allowed.
-    let again = app
-        .post_form(
-            &format!("{track}/withdraw"),
-            &[(WithdrawField::Confirm.name(), "yes".into())],
-        )
-        .await;
+    let again = app.withdraw(&track).await;
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         app.post_form(&track, &valid_story()).await.status(),
@@ -810,9 +766,8 @@ async fn unknown_tracking_links_are_404(db: PgPool) {
         "/track/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
         "/track/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/withdraw",
     ] {
-        let response = if path.ends_with("withdraw") {
-            app.post_form(path, &[(WithdrawField::Confirm.name(), "yes".into())])
-                .await
+        let response = if let Some(track) = path.strip_suffix("/withdraw") {
+            app.withdraw(track).await
         } else {
             app.get(path).await
         };
@@ -824,25 +779,23 @@ async fn unknown_tracking_links_are_404(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn scripts_get_json_answers(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    let json = |fields: Vec<(&'static str, String)>| {
-        app.client
-            .post(app.url("/submit"))
-            .header("accept", "application/json")
-            .form(&fields)
-            .send()
+    let json = async |fields: Vec<(&'static str, String)>| {
+        let accept = [("accept", "application/json")];
+        app.post_form_with(&app.client, "/submit", &accept, &fields)
+            .await
     };
-    let ok = json(valid_story()).await.unwrap();
+    let ok = json(valid_story()).await;
     assert_eq!(ok.status(), StatusCode::OK);
     let body: serde_json::Value = ok.json().await.unwrap();
     assert!(body["location"].as_str().unwrap().starts_with("/track/"));
 
-    let bad = json(story_with(Field::Title, Some("短"))).await.unwrap();
+    let bad = json(story_with(Field::Title, Some("短"))).await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: serde_json::Value = bad.json().await.unwrap();
     assert_eq!(body["errors"][0]["field"], Field::Title.name());
     assert!(body["errors"][0]["message"].as_str().unwrap().contains('4'));
 
-    let spam = json(story_with(Field::Website, Some("x"))).await.unwrap();
+    let spam = json(story_with(Field::Website, Some("x"))).await;
     assert_eq!(spam.status(), StatusCode::BAD_REQUEST);
     let body: serde_json::Value = spam.json().await.unwrap();
     assert_eq!(body["error"], "honeypot");
@@ -852,24 +805,24 @@ async fn scripts_get_json_answers(db: PgPool) {
 async fn messages_follow_the_readers_language(db: PgPool) {
     let app = TestApp::spawn(db).await;
     let english = app
-        .client
-        .get(app.url("/submit"))
-        .header("accept-language", "en-GB,en;q=0.9")
-        .send()
-        .await
-        .unwrap();
+        .get_with(
+            &app.client,
+            "/submit",
+            &[("accept-language", "en-GB,en;q=0.9")],
+        )
+        .await;
     let body = english.text().await.unwrap();
     assert!(body.contains(r#"<html lang="en""#) && body.contains("Tell your ten years"));
     assert_eq!(title(&body), "Tell your ten years · Shinian");
 
     let refused = app
-        .client
-        .post(app.url("/submit"))
-        .header("accept-language", "en")
-        .form(&story_with(Field::Title, Some("abc")))
-        .send()
-        .await
-        .unwrap();
+        .post_form_with(
+            &app.client,
+            "/submit",
+            &[("accept-language", "en")],
+            &story_with(Field::Title, Some("abc")),
+        )
+        .await;
     let body = refused.text().await.unwrap();
     assert_eq!(
         field_error(&body, Field::Title.name()).as_deref(),
@@ -877,31 +830,19 @@ async fn messages_follow_the_readers_language(db: PgPool) {
     );
 
     let chosen = app
-        .post_form(
-            "/locale",
-            &[
-                (LanguageField::Lang.name(), "en".into()),
-                (LanguageField::Next.name(), "/submit".into()),
-            ],
-        )
+        .post_form("/locale", &language_form("en", "/submit"))
         .await;
     assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&chosen), "/submit");
     let cookie = chosen.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.starts_with("lang=en") && cookie.contains("HttpOnly"));
-    let page = app
-        .client
-        .get(app.url("/submit"))
-        .header("cookie", "lang=en")
-        .header("accept-language", "zh-CN")
-        .send()
-        .await
-        .unwrap();
+    let chosen_english = [("cookie", "lang=en"), ("accept-language", "zh-CN")];
+    let page = app.get_with(&app.client, "/submit", &chosen_english).await;
     assert!(
         page.text().await.unwrap().contains(r#"<html lang="en""#),
         "the explicit choice wins"
     );
-    let default = app.get("/submit").await.text().await.unwrap();
+    let default = app.get_text("/submit").await;
     assert!(
         default.contains(r#"<html lang="zh-CN""#),
         "Chinese by default"
@@ -955,12 +896,7 @@ async fn a_known_key_and_public_fields_do_not_reveal_the_tracking_link(db: PgPoo
             && cookie.contains("Path=/submit"),
         "{cookie}"
     );
-    let first = kiosk
-        .post(app.url("/submit"))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let first = app.post_form_with(&kiosk, "/submit", &[], &fields).await;
     assert_eq!(first.status(), StatusCode::SEE_OTHER);
     let track = location(&first);
     let token = track.strip_prefix("/track/").unwrap().to_owned();
@@ -988,12 +924,7 @@ async fn a_known_key_and_public_fields_do_not_reveal_the_tracking_link(db: PgPoo
     assert_eq!(app.story_count().await, 1);
 
     // The kiosk retrying the same form still lands on its tracking page.
-    let retry = kiosk
-        .post(app.url("/submit"))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let retry = app.post_form_with(&kiosk, "/submit", &[], &fields).await;
     assert_eq!(retry.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&retry), track);
     assert_eq!(app.story_count().await, 1);
@@ -1004,19 +935,13 @@ async fn without_cookies_a_repeat_is_bound_to_the_address(db: PgPool) {
     let app = TestApp::spawn_with(db, |c| c.trust_proxy = true).await;
     let mut fields = valid_story();
     fields.push((Field::IdempotencyKey.name(), "script-42".into()));
-    let from = |ip: &'static str| {
-        app.client
-            .post(app.url("/submit"))
-            .header("x-forwarded-for", ip)
-            .form(&fields)
-            .send()
-    };
-    let first = from("2001:db8:1:2::10").await.unwrap();
+    let from = async |ip: &str| submit_from(&app, ip, &fields).await;
+    let first = from("2001:db8:1:2::10").await;
     assert_eq!(first.status(), StatusCode::SEE_OTHER);
-    let other = from("2001:db8:9:9::10").await.unwrap();
+    let other = from("2001:db8:9:9::10").await;
     assert_eq!(other.status(), StatusCode::CONFLICT);
     assert!(other.headers().get("location").is_none());
-    let same_network = from("2001:db8:1:2::77").await.unwrap();
+    let same_network = from("2001:db8:1:2::77").await;
     assert_eq!(location(&same_network), location(&first));
     assert_eq!(app.story_count().await, 1);
 }

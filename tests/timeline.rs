@@ -28,14 +28,14 @@ async fn approved(app: &TestApp, changes: &[(Field, &str)]) -> StoryId {
     story.create().await.id
 }
 
-async fn api_ids(app: &TestApp, query: &str) -> Vec<i64> {
-    let body: Value = app
-        .get(&format!("/api/v1/stories{query}"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    body["stories"]
+/// The read API's answer to `/api/v1/stories{query}`.
+async fn api_page(app: &TestApp, query: &str) -> Value {
+    let page = app.get(&format!("/api/v1/stories{query}")).await;
+    page.json().await.unwrap()
+}
+
+fn ids_in(page: &Value) -> Vec<i64> {
+    page["stories"]
         .as_array()
         .unwrap()
         .iter()
@@ -43,42 +43,63 @@ async fn api_ids(app: &TestApp, query: &str) -> Vec<i64> {
         .collect()
 }
 
+/// Submits a story with this title and text and approves it.
+async fn approved_text(app: &TestApp, title: &str, text: &str) -> StoryId {
+    approved(app, &[(Field::Title, title), (Field::Story, text)]).await
+}
+
+async fn api_ids(app: &TestApp, query: &str) -> Vec<i64> {
+    ids_in(&api_page(app, query).await)
+}
+
+/// Asks `check` every 20 ms, up to 100 times, until it holds; whether it did.
+async fn eventually(mut check: impl AsyncFnMut() -> bool) -> bool {
+    for _ in 0..100 {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    false
+}
+
+/// Sets a story's status and nothing else (no new version, no notice of publication).
+async fn force_status(db: &PgPool, id: i64, status: StoryStatus) {
+    sqlx::query("update stories set status = $2 where id = $1")
+        .bind(id)
+        .bind(status)
+        .execute(db)
+        .await
+        .unwrap();
+}
+
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn filters_narrow_the_timeline_and_the_api(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    let ferry = approved(
-        &app,
-        &[
-            (Field::Title, "渡口的最后一班船"),
-            (Field::Place, "临江街道"),
-            (Field::Themes, "transport"),
-            (Field::YearThen, "2008"),
-            (Field::YearNow, "2018"),
-        ],
-    )
-    .await;
-    let school = approved(
-        &app,
-        &[
-            (Field::Title, "操场铺上了塑胶跑道"),
-            (Field::Place, "城南小学"),
-            (Field::Themes, "education"),
-            (Field::YearThen, "2013"),
-            (Field::YearNow, "2023"),
-        ],
-    )
-    .await;
-    let clinic = approved(
-        &app,
-        &[
-            (Field::Title, "楼下有了社区医生"),
-            (Field::Place, "临江街道"),
-            (Field::Themes, "health"),
-            (Field::YearThen, "2015"),
-            (Field::YearNow, "2024"),
-        ],
-    )
-    .await;
+    let mut ids = Vec::new();
+    for (title, place, theme, then, now) in [
+        ("渡口的最后一班船", "临江街道", "transport", "2008", "2018"),
+        (
+            "操场铺上了塑胶跑道",
+            "城南小学",
+            "education",
+            "2013",
+            "2023",
+        ),
+        ("楼下有了社区医生", "临江街道", "health", "2015", "2024"),
+    ] {
+        let fields = [
+            (Field::Title, title),
+            (Field::Place, place),
+            (Field::Themes, theme),
+            (Field::YearThen, then),
+            (Field::YearNow, now),
+        ];
+        ids.push(approved(&app, &fields).await);
+    }
+    let [ferry, school, clinic] = ids[..] else {
+        unreachable!()
+    };
     app.submit(&story_with(Field::Title, Some("还在审核中的故事")))
         .await;
 
@@ -129,20 +150,11 @@ async fn filters_narrow_the_timeline_and_the_api(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn chinese_search_finds_any_substring_of_two_or_more_characters(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    let metro = approved(&app, &[
-        (Field::Title, "地铁8号线通到了家门口"),
-        (Field::Story, "以前去市中心要倒两趟公交车，路上一个多小时。二〇二〇年地铁8号线开通，站口就在菜市场旁边，二十分钟就到了，周末还能带孙女去博物馆。"),
-    ]).await;
+    let metro = approved_text(&app, "地铁8号线通到了家门口", "以前去市中心要倒两趟公交车，路上一个多小时。二〇二〇年地铁8号线开通，站口就在菜市场旁边，二十分钟就到了，周末还能带孙女去博物馆。").await;
     // Has the bigrams 地铁 and 铁8 but never the substring 地铁8.
-    let decoy = approved(&app, &[
-        (Field::Title, "铁8路公交和地铁站"),
-        (Field::Story, "小时候坐铁8路公交车上学，车站在老厂门口。后来地铁站修到了厂区，老厂房改成了创意园，公交线路也改了名字。"),
-    ]).await;
+    let decoy = approved_text(&app, "铁8路公交和地铁站", "小时候坐铁8路公交车上学，车站在老厂门口。后来地铁站修到了厂区，老厂房改成了创意园，公交线路也改了名字。").await;
 
-    let found = |q: &'static str| {
-        let app = &app;
-        async move { api_ids(app, &format!("?q={}", urlencode(q))).await }
-    };
+    let found = async |q: &str| api_ids(&app, &format!("?q={}", urlencode(q))).await;
     assert_eq!(found("地铁").await, vec![decoy.0, metro.0]);
     assert_eq!(
         found("铁8号").await,
@@ -167,22 +179,12 @@ async fn chinese_search_finds_any_substring_of_two_or_more_characters(db: PgPool
         "every word must appear"
     );
 
-    let html = app
-        .get(&format!("/?q={}", urlencode("铁")))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_text(&format!("/?q={}", urlencode("铁"))).await;
     assert!(
         html.contains("搜索词至少要有两个字"),
         "one character is explained, not silently ignored"
     );
-    let html = app
-        .get(&format!("/?q={}", urlencode("铁8号")))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_text(&format!("/?q={}", urlencode("铁8号"))).await;
     assert!(html.contains("地铁8号线通到了家门口") && !html.contains("铁8路公交和地铁站"));
 }
 
@@ -223,18 +225,8 @@ async fn pages_have_no_duplicates_or_gaps_while_stories_are_approved(db: PgPool)
             .as_ref()
             .map(|c| format!("?cursor={c}"))
             .unwrap_or_default();
-        let body: Value = app
-            .get(&format!("/api/v1/stories{query}"))
-            .await
-            .json()
-            .await
-            .unwrap();
-        let ids: Vec<i64> = body["stories"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["id"].as_i64().unwrap())
-            .collect();
+        let body = api_page(&app, &query).await;
+        let ids = ids_in(&body);
         assert!(ids.len() <= 20);
         seen.extend(ids);
         pages += 1;
@@ -301,12 +293,7 @@ async fn the_story_page_has_the_comparison_share_tags_and_related_stories(db: Pg
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     app.run_photo_jobs().await;
-    let id = StoryId(
-        sqlx::query_scalar::<_, i64>("select max(id) from stories")
-            .fetch_one(&db)
-            .await
-            .unwrap(),
-    );
+    let id = app.last_story().await;
     assert_eq!(
         app.get(&format!("/stories/{id}")).await.status(),
         StatusCode::NOT_FOUND,
@@ -386,19 +373,11 @@ async fn feed_sitemap_and_api_list_only_approved_stories(db: PgPool) {
     let sitemap = app.get("/sitemap.xml").await.text().await.unwrap();
     assert!(sitemap.contains(&format!("/stories/{public}</loc>")));
     assert_eq!(sitemap.matches("/stories/").count(), 1);
-    let one: Value = app
-        .get(&format!("/api/v1/stories/{public}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let one = api_page(&app, &format!("/{public}")).await;
     assert_eq!(one["id"].as_i64(), Some(public.0));
     assert_eq!(one["title"], "公开的故事标题");
     assert_eq!(one["narrator"], "老周", "shown because the narrator agreed");
-    let pending = sqlx::query_scalar::<_, i64>("select max(id) from stories")
-        .fetch_one(&db)
-        .await
-        .unwrap();
+    let pending = app.last_story().await;
     let missing = app.get(&format!("/api/v1/stories/{pending}")).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert_eq!(missing.json::<Value>().await.unwrap()["error"], "not_found");
@@ -409,57 +388,21 @@ async fn the_cached_timeline_changes_as_soon_as_a_story_is_approved(db: PgPool) 
     let app = TestApp::spawn(db.clone()).await;
     approved(&app, &[(Field::Title, "缓存里的第一个故事")]).await;
     // Wait until the listener is up, then fill the cache.
-    for _ in 0..50 {
-        let _ = app.get("/").await.text().await;
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    warm(&app, &["/"]).await;
     app.submit(&story_with(Field::Title, Some("刚刚批准的第二个故事")))
         .await;
-    let id = StoryId(
-        sqlx::query_scalar::<_, i64>("select max(id) from stories")
-            .fetch_one(&db)
-            .await
-            .unwrap(),
-    );
+    let id = app.last_story().await;
     approve(&app, id).await;
-    let mut shown = false;
-    for _ in 0..100 {
-        if app
-            .get("/")
-            .await
-            .text()
-            .await
-            .unwrap()
-            .contains("刚刚批准的第二个故事")
-        {
-            shown = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    assert!(shown, "the approval reached the page cache");
-    sqlx::query("update stories set status = $2 where id = $1")
-        .bind(id.0)
-        .bind(StoryStatus::Unpublished)
-        .execute(&db)
-        .await
-        .unwrap();
-    let mut gone = false;
-    for _ in 0..100 {
-        if !app
-            .get("/")
-            .await
-            .text()
-            .await
-            .unwrap()
-            .contains("刚刚批准的第二个故事")
-        {
-            gone = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    assert!(gone, "unpublishing reached the page cache");
+    let home_shows_it = async || app.get_text("/").await.contains("刚刚批准的第二个故事");
+    assert!(
+        eventually(async || home_shows_it().await).await,
+        "the approval reached the page cache"
+    );
+    force_status(&db, id.0, StoryStatus::Unpublished).await;
+    assert!(
+        eventually(async || !home_shows_it().await).await,
+        "unpublishing reached the page cache"
+    );
 }
 
 fn mark(markers: &mut Vec<String>, name: &str) -> String {
@@ -492,12 +435,7 @@ async fn nothing_private_leaks_into_any_public_response(db: PgPool) {
         (Field::Title.name(), "公开但不署名的故事".into()),
     ]);
     app.submit(&fields).await;
-    let public = StoryId(
-        sqlx::query_scalar::<_, i64>("select max(id) from stories")
-            .fetch_one(&db)
-            .await
-            .unwrap(),
-    );
+    let public = app.last_story().await;
     approve(&app, public).await;
     sqlx::query("update stories set moderator_message = $2 where id = $1")
         .bind(public.0)
@@ -528,10 +466,7 @@ async fn nothing_private_leaks_into_any_public_response(db: PgPool) {
                 .collect::<Vec<_>>(),
         )
         .await;
-        let id = sqlx::query_scalar::<_, i64>("select max(id) from stories")
-            .fetch_one(&db)
-            .await
-            .unwrap();
+        let id = app.last_story().await.0;
         sqlx::query("update stories set status = $2::story_status where id = $1")
             .bind(id)
             .bind(status)
@@ -576,12 +511,8 @@ async fn nothing_private_leaks_into_any_public_response(db: PgPool) {
     for locale in ["zh-CN", "en"] {
         for (url, searched) in &urls {
             let response = app
-                .client
-                .get(app.url(url))
-                .header("accept-language", locale)
-                .send()
-                .await
-                .unwrap();
+                .get_with(&app.client, url, &[("accept-language", locale)])
+                .await;
             let status = response.status();
             let mut body = response.text().await.unwrap();
             assert!(
@@ -607,12 +538,7 @@ async fn nothing_private_leaks_into_any_public_response(db: PgPool) {
             }
         }
     }
-    let html = app
-        .get(&format!("/stories/{public}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_text(&format!("/stories/{public}")).await;
     assert!(
         html.contains("临江街道的一位居民"),
         "anonymous credit instead of the hidden name"
@@ -624,31 +550,11 @@ async fn sitemap_parts_are_cached_until_a_public_change(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
     let first = approved(&app, &[(Field::Title, "第一个进站点地图的故事")]).await;
     // Wait until the listener is up, then fill the cache.
-    for _ in 0..50 {
-        let _ = app.get("/sitemaps/0.xml").await.text().await;
-        let _ = app.get("/sitemap.xml").await.text().await;
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    warm(&app, &["/sitemaps/0.xml", "/sitemap.xml"]).await;
     app.submit(&valid_story()).await;
-    let quiet = StoryId(
-        sqlx::query_scalar::<_, i64>("select max(id) from stories")
-            .fetch_one(&db)
-            .await
-            .unwrap(),
-    );
+    let quiet = app.last_story().await;
     // Approved without telling anyone (triggers off): only a rebuild would show it.
-    let mut tx = db.begin().await.unwrap();
-    sqlx::query("set local session_replication_role = replica")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    sqlx::query("update stories set status = $2, published_at = now() where id = $1")
-        .bind(quiet.0)
-        .bind(StoryStatus::Approved)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    quietly_approve(&app, quiet).await;
     let loc = |id: StoryId| format!("/stories/{}</loc>", id.0);
     for path in ["/sitemaps/0.xml", "/sitemap.xml"] {
         let response = app.get(path).await;
@@ -675,19 +581,14 @@ async fn sitemap_parts_are_cached_until_a_public_change(db: PgPool) {
 
     // An approval tells every instance: the next request rebuilds.
     let announced = approved(&app, &[(Field::Title, "正式批准的故事")]).await;
-    let mut fresh = false;
-    for _ in 0..100 {
-        let part = app.get("/sitemaps/0.xml").await.text().await.unwrap();
-        let index = app.get("/sitemap.xml").await.text().await.unwrap();
-        if [part, index]
+    let fresh = eventually(async || {
+        let part = app.get_text("/sitemaps/0.xml").await;
+        let index = app.get_text("/sitemap.xml").await;
+        [part, index]
             .iter()
             .all(|b| b.contains(&loc(announced)) && b.contains(&loc(quiet)))
-        {
-            fresh = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    })
+    .await;
     assert!(fresh, "the approval reached the sitemap cache");
 }
 
@@ -750,15 +651,8 @@ async fn quietly(db: &PgPool, change: Query<'_, Postgres, PgArguments>) {
     tx.commit().await.unwrap();
 }
 
-/// Submits a story and approves it without telling the page cache.
-async fn quietly_approved(app: &TestApp, title: &str) -> StoryId {
-    app.submit(&story_with(Field::Title, Some(title))).await;
-    let id = StoryId(
-        sqlx::query_scalar::<_, i64>("select max(id) from stories")
-            .fetch_one(&app.db)
-            .await
-            .unwrap(),
-    );
+/// Approves a story without telling the page cache.
+async fn quietly_approve(app: &TestApp, id: StoryId) {
     quietly(
         &app.db,
         sqlx::query("update stories set status = $2, published_at = now() where id = $1")
@@ -766,13 +660,22 @@ async fn quietly_approved(app: &TestApp, title: &str) -> StoryId {
             .bind(StoryStatus::Approved),
     )
     .await;
+}
+
+/// Submits a story and approves it without telling the page cache.
+async fn quietly_approved(app: &TestApp, title: &str) -> StoryId {
+    app.submit(&story_with(Field::Title, Some(title))).await;
+    let id = app.last_story().await;
+    quietly_approve(app, id).await;
     id
 }
 
-/// Requests `path` until the page cache's listener is up and the page is cached.
-async fn warm(app: &TestApp, path: &str) {
+/// Requests `paths` until the page cache's listener is up and the pages are cached.
+async fn warm(app: &TestApp, paths: &[&str]) {
     for _ in 0..50 {
-        let _ = app.get(path).await.text().await;
+        for path in paths {
+            let _ = app.get(path).await.text().await;
+        }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
@@ -781,7 +684,7 @@ async fn warm(app: &TestApp, path: &str) {
 async fn cache_keys_ignore_unknown_parameters_and_their_order(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
     approved(&app, &[(Field::Title, "按主题缓存的故事")]).await;
-    warm(&app, "/?theme=transport").await;
+    warm(&app, &["/?theme=transport"]).await;
     quietly_approved(&app, "悄悄批准的交通故事").await;
     for path in [
         "/?theme=transport",
@@ -812,7 +715,7 @@ async fn a_flood_of_unique_urls_does_not_evict_the_cached_home_page(db: PgPool) 
     approved(&app, &[(Field::Title, "首页上缓存的故事")]).await;
     // Full pages, so that the flood is well past the cache's 16 MB.
     server::generate::generate(&db, 40).await.unwrap();
-    warm(&app, "/").await;
+    warm(&app, &["/"]).await;
     quietly_approved(&app, "洪水之后仍未显示的故事").await;
     let bytes: usize = futures::stream::iter(0..2000)
         .map(|i| {
@@ -851,7 +754,7 @@ async fn story_pages_are_cached_until_a_story_is_approved_or_withdrawn(db: PgPoo
     let app = TestApp::spawn(db.clone()).await;
     let story = approved(&app, &[(Field::Title, "缓存的故事页")]).await;
     let path = format!("/stories/{}", story.0);
-    warm(&app, &path).await;
+    warm(&app, &[&path]).await;
     quietly(
         &db,
         sqlx::query("update stories set title = '悄悄改过的标题' where id = $1").bind(story),
@@ -865,15 +768,7 @@ async fn story_pages_are_cached_until_a_story_is_approved_or_withdrawn(db: PgPoo
 
     // Another story's approval clears the cache: the page is rendered again.
     approved(&app, &[(Field::Title, "另一个批准的故事")]).await;
-    let mut fresh = false;
-    for _ in 0..100 {
-        let html = app.get(&path).await.text().await.unwrap();
-        if html.contains("悄悄改过的标题") {
-            fresh = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let fresh = eventually(async || app.get_text(&path).await.contains("悄悄改过的标题")).await;
     assert!(fresh, "the approval reached the story page cache");
 
     sqlx::query("update stories set status = $2, withdrawn_at = now() where id = $1")
@@ -882,25 +777,13 @@ async fn story_pages_are_cached_until_a_story_is_approved_or_withdrawn(db: PgPoo
         .execute(&db)
         .await
         .unwrap();
-    let mut gone = false;
-    for _ in 0..100 {
-        if app.get(&path).await.status() == StatusCode::NOT_FOUND {
-            gone = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let gone = eventually(async || app.get(&path).await.status() == StatusCode::NOT_FOUND).await;
     assert!(gone, "the withdrawal reached the story page cache");
 }
 
 /// The ids of the stories a story page links to, in order, without the story itself.
 async fn related_ids(app: &TestApp, story: StoryId) -> Vec<i64> {
-    let html = app
-        .get(&format!("/stories/{}", story.0))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_text(&format!("/stories/{}", story.0)).await;
     let mut ids = Vec::new();
     for part in html.split("/stories/").skip(1) {
         let digits: String = part.chars().take_while(|c| c.is_ascii_digit()).collect();
@@ -950,12 +833,7 @@ async fn related_stories_are_the_same_place_first_then_shared_themes_newest_firs
 
     // Unpublished and moved in time: the index's copies follow (and the cached page is cleared).
     for id in [same_place.0, e] {
-        sqlx::query("update stories set status = $2 where id = $1")
-            .bind(id)
-            .bind(StoryStatus::Unpublished)
-            .execute(&db)
-            .await
-            .unwrap();
+        force_status(&db, id, StoryStatus::Unpublished).await;
     }
     sqlx::query("update stories set year_then = 2000, year_now = 2001 where id = $1")
         .bind(d)
@@ -979,8 +857,8 @@ async fn without_a_page_cache_every_page_is_rendered_afresh(db: PgPool) {
     let story = approved(&app, &[(Field::Title, "不缓存的故事页")]).await;
     let path = format!("/stories/{}", story.0);
     // Long enough for the listener to come up: a cache would now hold both pages.
-    warm(&app, &path).await;
-    warm(&app, "/").await;
+    warm(&app, &[&path]).await;
+    warm(&app, &["/"]).await;
     quietly(
         &db,
         sqlx::query("update stories set title = '悄悄改过的标题' where id = $1").bind(story),
@@ -997,29 +875,16 @@ async fn a_search_past_its_candidate_bound_asks_for_another_word(db: PgPool) {
     let app = TestApp::spawn_with(db.clone(), |config| config.search_max_candidates = 3).await;
     // Each has the pairs 很多 and 多了 but never 很多了: a candidate that fails the check.
     for place in ["临江街道", "银杏路", "城南街道", "老码头"] {
-        approved(&app, &[
-            (Field::Title, &format!("{place}的很多老邻居")),
-            (Field::Story, "小区改造以后，很多老邻居搬走了。大家见面少了，话也说多了几句，逢年过节还会在新建的广场上聚一聚，聊聊以前的日子。"),
-        ]).await;
+        let title = format!("{place}的很多老邻居");
+        approved_text(&app, &title, "小区改造以后，很多老邻居搬走了。大家见面少了，话也说多了几句，逢年过节还会在新建的广场上聚一聚，聊聊以前的日子。").await;
     }
-    let market = approved(&app, &[
-        (Field::Title, "菜市场搬进了新大楼"),
-        (Field::Story, "以前的菜市场是露天的，下雨天满地泥水。后来菜市场搬进了新大楼，有了空调和电子秤，摊主们也都用上了扫码付款。"),
-    ]).await;
+    let market = approved_text(&app, "菜市场搬进了新大楼", "以前的菜市场是露天的，下雨天满地泥水。后来菜市场搬进了新大楼，有了空调和电子秤，摊主们也都用上了扫码付款。").await;
 
-    let answer = |q: &'static str| {
-        let app = &app;
-        async move {
-            app.client
-                .get(app.url(&format!("/api/v1/stories?q={}", urlencode(q))))
-                .header("accept-language", "en")
-                .send()
-                .await
-                .unwrap()
-                .json::<Value>()
-                .await
-                .unwrap()
-        }
+    let answer = async |q: &str| {
+        let path = format!("/api/v1/stories?q={}", urlencode(q));
+        let english = [("accept-language", "en")];
+        let response = app.get_with(&app.client, &path, &english).await;
+        response.json::<Value>().await.unwrap()
     };
     let miss = answer("很多了").await;
     assert_eq!(miss["stories"].as_array().map(Vec::len), Some(0));
@@ -1027,12 +892,7 @@ async fn a_search_past_its_candidate_bound_asks_for_another_word(db: PgPool) {
     let message = miss["message"].as_str().unwrap_or_default();
     assert!(message.contains("More than 3 stories"), "{message}");
 
-    let html = app
-        .get(&format!("/?q={}", urlencode("很多了")))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.get_text(&format!("/?q={}", urlencode("很多了"))).await;
     assert!(
         html.contains("含有这些字的故事超过 3 篇"),
         "the page asks for another word"

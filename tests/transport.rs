@@ -12,7 +12,9 @@ use app::domain::Field;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use sqlx::PgPool;
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
+use tests::html::media_url_in;
 use tests::{TestApp, fixture, location, valid_story};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -26,14 +28,10 @@ struct Closed {
     response: String,
 }
 
-/// Sends `chunk` every `every` until the server closes the connection (gives up after
-/// `give_up`); returns when that happened and what the server answered.
-async fn trickle_until_closed(
-    stream: &mut TcpStream,
-    chunk: &[u8],
-    every: Duration,
-    give_up: Duration,
-) -> Closed {
+/// Sends `chunk` every `every` until the server closes the connection (gives up after 10 s);
+/// returns when that happened and what the server answered.
+async fn trickle_until_closed(stream: &mut TcpStream, chunk: &[u8], every: Duration) -> Closed {
+    let give_up = Duration::from_secs(10);
     let started = Instant::now();
     let mut response = Vec::new();
     let mut buf = [0u8; 16 * 1024];
@@ -66,6 +64,15 @@ async fn trickle_until_closed(
     }
 }
 
+/// The server closed the connection within `limit` (and the slack).
+fn assert_closed_within(closed: &Closed, limit: Duration) {
+    assert!(
+        closed.after <= limit + SLACK,
+        "closed after {:?}",
+        closed.after
+    );
+}
+
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn slow_header_lines_are_cut_off_at_the_header_timeout(db: PgPool) {
     let app = TestApp::spawn_with(db, |c| c.header_read_timeout_secs = 2).await;
@@ -75,18 +82,9 @@ async fn slow_header_lines_are_cut_off_at_the_header_timeout(db: PgPool) {
         .await
         .unwrap();
     // One more header line every half second: each is progress, none completes the request.
-    let closed = trickle_until_closed(
-        &mut stream,
-        b"X-Slow: a\r\n",
-        Duration::from_millis(500),
-        Duration::from_secs(10),
-    )
-    .await;
-    assert!(
-        closed.after <= Duration::from_secs(2) + SLACK,
-        "closed after {:?}",
-        closed.after
-    );
+    let every = Duration::from_millis(500);
+    let closed = trickle_until_closed(&mut stream, b"X-Slow: a\r\n", every).await;
+    assert_closed_within(&closed, Duration::from_secs(2));
     assert!(!closed.response.contains("200 OK"), "{}", closed.response);
 }
 
@@ -98,26 +96,24 @@ fn post_head(content_type: &str, length: usize) -> String {
     )
 }
 
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Connects and sends the head of a POST to `/submit` announcing `length` bytes.
+async fn send_head(addr: SocketAddr, content_type: &str, length: usize) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let head = post_head(content_type, length);
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream
+}
+
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_trickling_body_is_cut_off_with_408(db: PgPool) {
     let app = TestApp::spawn_with(db, |c| c.body_idle_timeout_secs = 2).await;
-    let mut stream = TcpStream::connect(app.addr).await.unwrap();
-    let head = post_head("application/x-www-form-urlencoded", 100_000);
-    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut stream = send_head(app.addr, FORM, 100_000).await;
     // A byte every 300 ms never leaves the connection idle for the whole period, but is far
     // under the minimum progress (4 KiB per period): a pure idle timeout would wait for days.
-    let closed = trickle_until_closed(
-        &mut stream,
-        b"a",
-        Duration::from_millis(300),
-        Duration::from_secs(10),
-    )
-    .await;
-    assert!(
-        closed.after <= Duration::from_secs(2) + SLACK,
-        "closed after {:?}",
-        closed.after
-    );
+    let closed = trickle_until_closed(&mut stream, b"a", Duration::from_millis(300)).await;
+    assert_closed_within(&closed, Duration::from_secs(2));
     assert!(
         closed.response.starts_with("HTTP/1.1 408"),
         "{}",
@@ -136,9 +132,7 @@ async fn a_trickling_body_is_cut_off_with_408(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_silent_body_is_cut_off_too(db: PgPool) {
     let app = TestApp::spawn_with(db, |c| c.body_idle_timeout_secs = 2).await;
-    let mut stream = TcpStream::connect(app.addr).await.unwrap();
-    let head = post_head("application/x-www-form-urlencoded", 100);
-    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut stream = send_head(app.addr, FORM, 100).await;
     let started = Instant::now();
     let mut response = String::new();
     let read = tokio::time::timeout(
@@ -152,8 +146,8 @@ async fn a_silent_body_is_cut_off_too(db: PgPool) {
     assert!(response.starts_with("HTTP/1.1 408"), "{response}");
 }
 
-/// A multipart body for `/submit`: a valid story and one photo of `photo_size` bytes.
-fn multipart_story_with_photo(boundary: &str, photo_size: usize) -> Vec<u8> {
+/// `valid_story()` with the details of one then photo.
+fn story_with_then_photo_details() -> Vec<(&'static str, String)> {
     let mut fields = valid_story();
     fields.extend([
         (Field::PhotoThenAlt.name(), "渡口".to_owned()),
@@ -161,8 +155,13 @@ fn multipart_story_with_photo(boundary: &str, photo_size: usize) -> Vec<u8> {
         (Field::PhotoThenCaption.name(), String::new()),
         (Field::PhotoThenCredit.name(), String::new()),
     ]);
+    fields
+}
+
+/// A multipart body for `/submit`: a valid story and one photo of `photo_size` bytes.
+fn multipart_story_with_photo(boundary: &str, photo_size: usize) -> Vec<u8> {
     let mut body = Vec::new();
-    for (name, value) in fields {
+    for (name, value) in story_with_then_photo_details() {
         body.extend_from_slice(
             format!(
                 "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
@@ -194,12 +193,7 @@ async fn a_steady_25_mb_upload_goes_through(db: PgPool) {
     let app = TestApp::spawn_with(db, |c| c.body_idle_timeout_secs = 2).await;
     let boundary = "transport-test-boundary";
     let body = multipart_story_with_photo(boundary, 25 * 1024 * 1024);
-    let mut stream = TcpStream::connect(app.addr).await.unwrap();
-    let head = post_head(
-        &format!("multipart/form-data; boundary={boundary}"),
-        body.len(),
-    );
-    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut stream = send_upload_head(app.addr, boundary, body.len()).await;
     let started = Instant::now();
     let chunks = body.chunks(body.len().div_ceil(12));
     let count = chunks.len();
@@ -226,14 +220,15 @@ async fn a_steady_25_mb_upload_goes_through(db: PgPool) {
     assert_eq!(app.story_count().await, 1);
 }
 
+/// Connects and sends the head of a multipart upload of `length` bytes.
+async fn send_upload_head(addr: SocketAddr, boundary: &str, length: usize) -> TcpStream {
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    send_head(addr, &content_type, length).await
+}
+
 /// Sends the head and the first `sent` bytes of an upload, so it holds a turn to be received.
 async fn start_upload(app: &TestApp, body: &[u8], boundary: &str, sent: usize) -> TcpStream {
-    let mut stream = TcpStream::connect(app.addr).await.unwrap();
-    let head = post_head(
-        &format!("multipart/form-data; boundary={boundary}"),
-        body.len(),
-    );
-    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut stream = send_upload_head(app.addr, boundary, body.len()).await;
     stream.write_all(&body[..sent]).await.unwrap();
     stream
 }
@@ -272,12 +267,7 @@ async fn uploads_wait_for_their_turn_and_give_up_with_a_localized_503(db: PgPool
     let waiting = tokio::spawn({
         let (app_addr, body) = (app.addr, body.clone());
         async move {
-            let mut stream = TcpStream::connect(app_addr).await.unwrap();
-            let head = post_head(
-                &format!("multipart/form-data; boundary={boundary}"),
-                body.len(),
-            );
-            stream.write_all(head.as_bytes()).await.unwrap();
+            let mut stream = send_upload_head(app_addr, boundary, body.len()).await;
             stream.write_all(&body).await.unwrap();
             let started = Instant::now();
             (read_answer(&mut stream).await, started.elapsed())
@@ -297,12 +287,7 @@ async fn uploads_wait_for_their_turn_and_give_up_with_a_localized_503(db: PgPool
     let holder = start_upload(&app, &body, boundary, half).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let files_before = app.media_files();
-    let mut refused = TcpStream::connect(app.addr).await.unwrap();
-    let head = post_head(
-        &format!("multipart/form-data; boundary={boundary}"),
-        body.len(),
-    );
-    refused.write_all(head.as_bytes()).await.unwrap();
+    let mut refused = send_upload_head(app.addr, boundary, body.len()).await;
     refused.write_all(&body).await.unwrap();
     let started = Instant::now();
     let answer = read_answer(&mut refused).await;
@@ -408,35 +393,13 @@ async fn every_response_type_carries_the_security_headers(db: PgPool) {
     std::fs::write(site.path().join("robots.txt"), "User-agent: *\n").unwrap();
     let site_root = site.path().to_path_buf();
     let app = TestApp::spawn_with(db, move |c| c.site_root = site_root).await;
-    let fields = {
-        let mut f = valid_story();
-        f.extend([
-            (Field::PhotoThenAlt.name(), "渡口".to_owned()),
-            (Field::PhotoThenYear.name(), String::new()),
-            (Field::PhotoThenCaption.name(), String::new()),
-            (Field::PhotoThenCredit.name(), String::new()),
-        ]);
-        f
-    };
+    let fields = story_with_then_photo_details();
     let files = [(Field::PhotoThen.name(), "a.jpg", fixture("camera_gray.jpg"))];
     let track = location(&app.post_with_files("/submit", &fields, &files).await);
     app.run_photo_jobs().await;
     app.approve_all().await;
-    let id: i64 = sqlx::query_scalar("select max(id) from stories")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    let story_page = app
-        .get(&format!("/stories/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
-    let start = story_page
-        .find("/media/")
-        .expect("a photo on the story page");
-    let end = start + story_page[start..].find(['"', ' ', ',']).unwrap();
-    let media = story_page[start..end].to_owned();
+    let id = app.last_story().await;
+    let media = media_url_in(&app.get_text(&format!("/stories/{id}")).await);
 
     let html = [
         "/".to_owned(),
@@ -538,23 +501,20 @@ async fn a_search_over_its_time_limit_answers_a_localized_503(db: PgPool) {
     assert_eq!(header(page.headers(), "retry-after"), "5");
     assert!(page.text().await.unwrap().contains("网站正忙"));
 
+    let in_english = [("accept-language", "en")];
     let english = app
-        .client
-        .get(app.url("/?q=%E6%B8%A1%E8%88%B9"))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .unwrap();
+        .get_with(&app.client, "/?q=%E6%B8%A1%E8%88%B9", &in_english)
+        .await;
     assert_eq!(english.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(english.text().await.unwrap().contains("narrow your search"));
 
     let api = app
-        .client
-        .get(app.url("/api/v1/stories?q=%E6%B8%A1%E8%88%B9"))
-        .header("accept-language", "en")
-        .send()
-        .await
-        .unwrap();
+        .get_with(
+            &app.client,
+            "/api/v1/stories?q=%E6%B8%A1%E8%88%B9",
+            &in_english,
+        )
+        .await;
     assert_eq!(api.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body: serde_json::Value = api.json().await.unwrap();
     assert_eq!(body["error"], "busy");

@@ -41,3 +41,13 @@ pub fn title(body: &str) -> String {
 pub fn text_in(body: &str, css: &str) -> String {
     text_of(&parse(body), css).unwrap_or_default()
 }
+
+/// The first `/media/…` URL on a page.
+pub fn media_url_in(page: &str) -> String {
+    let start = page.find("/media/").expect("a /media/ link on the page");
+    let end = page[start..]
+        .find(['"', ' ', ','])
+        .map(|e| start + e)
+        .expect("the end of the URL");
+    page[start..end].to_owned()
+}

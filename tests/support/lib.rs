@@ -1,9 +1,9 @@
 //! Test support: the real router served on a random local port, against a fresh PostgreSQL
 //! database per test (`#[sqlx::test(migrator = "server::db::MIGRATOR")]`).
 
-use app::domain::Field;
+use app::domain::{Field, LanguageField, WithdrawField};
 use reqwest::redirect::Policy;
-use reqwest::{Response, StatusCode};
+use reqwest::{Client, Response, StatusCode};
 use server::config::Config;
 use server::startup::{Application, Background};
 use sqlx::PgPool;
@@ -131,12 +131,50 @@ impl TestApp {
     }
 
     pub async fn post_form(&self, path: &str, fields: &[(&str, String)]) -> Response {
-        self.client
-            .post(self.url(path))
-            .form(fields)
+        self.post_form_with(&self.client, path, &[], fields).await
+    }
+
+    /// Posts a form as `client` (one signed in, say) with extra request headers, added in order.
+    pub async fn post_form_with(
+        &self,
+        client: &Client,
+        path: &str,
+        headers: &[(&str, &str)],
+        fields: &[(&str, impl AsRef<str>)],
+    ) -> Response {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (*n, v.as_ref())).collect();
+        with_headers(client.post(self.url(path)), headers)
+            .form(&fields)
             .send()
             .await
             .expect("POST")
+    }
+
+    /// `GET path` as `client`, with extra request headers (`accept-language`, `cookie`, …).
+    pub async fn get_with(
+        &self,
+        client: &Client,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> Response {
+        with_headers(client.get(self.url(path)), headers)
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    /// The body of `GET path`.
+    pub async fn get_text(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("body")
+    }
+
+    /// Confirms the withdrawal of the story behind a tracking path.
+    pub async fn withdraw(&self, track: &str) -> Response {
+        self.post_form(
+            &format!("{track}/withdraw"),
+            &[(WithdrawField::Confirm.name(), "yes".into())],
+        )
+        .await
     }
 
     pub async fn post_multipart(&self, path: &str, fields: &[(&str, String)]) -> Response {
@@ -184,6 +222,16 @@ impl TestApp {
     }
 }
 
+fn with_headers(
+    mut request: reqwest::RequestBuilder,
+    headers: &[(&str, &str)],
+) -> reqwest::RequestBuilder {
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request
+}
+
 pub fn location(response: &Response) -> String {
     response
         .headers()
@@ -223,6 +271,14 @@ pub fn story_with(field: Field, value: Option<&str>) -> Vec<(&'static str, Strin
         fields.push((field.name(), value.to_owned()));
     }
     fields
+}
+
+/// The language switch's form (`POST /locale`): switch to `lang`, then go to `next`.
+pub fn language_form(lang: &str, next: &str) -> Vec<(&'static str, String)> {
+    vec![
+        (LanguageField::Lang.name(), lang.to_owned()),
+        (LanguageField::Next.name(), next.to_owned()),
+    ]
 }
 
 /// A test photo from `tests/fixtures/photos/`.

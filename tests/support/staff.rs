@@ -2,11 +2,11 @@
 
 use super::{TestApp, location};
 use app::domain::{
-    AccountId, AccountRole, DisplayName, Email, NewPassword, ReviewField, SignInField, StoryId,
-    StoryStatus,
+    AccountField, AccountId, AccountRole, DisplayName, Email, NewPassword, ReviewField,
+    SignInField, StoryId, StoryStatus,
 };
-use reqwest::StatusCode;
 use reqwest::redirect::Policy;
+use reqwest::{Client, Response, StatusCode};
 use server::accounts::store::{self, Created};
 use sqlx::PgPool;
 
@@ -29,8 +29,8 @@ pub async fn create_account(db: &PgPool, email: &str, name: &str, role: AccountR
 }
 
 /// A client that keeps cookies and does not follow redirects.
-pub fn browser_like_client() -> reqwest::Client {
-    reqwest::Client::builder()
+pub fn browser_like_client() -> Client {
+    Client::builder()
         .redirect(Policy::none())
         .cookie_store(true)
         .build()
@@ -39,23 +39,65 @@ pub fn browser_like_client() -> reqwest::Client {
 
 impl TestApp {
     /// Signs in and returns the client holding the session.
-    pub async fn login_as(&self, email: &str) -> reqwest::Client {
+    pub async fn login_as(&self, email: &str) -> Client {
         let client = browser_like_client();
-        let response = client
-            .post(self.url("/login"))
-            .form(&[
-                (SignInField::Email.name(), email),
-                (SignInField::Password.name(), PASSWORD),
-            ])
-            .send()
-            .await
-            .expect("POST /login");
+        let response = self.sign_in(&client, email, PASSWORD).await;
         assert_eq!(
             response.status(),
             StatusCode::SEE_OTHER,
             "sign-in of {email}"
         );
         client
+    }
+
+    /// Creates the moderator `mod@example.org` (审核员甲) and signs in as them.
+    pub async fn moderator_signed_in(&self) -> Client {
+        create_account(
+            &self.db,
+            "mod@example.org",
+            "审核员甲",
+            AccountRole::Moderator,
+        )
+        .await;
+        self.login_as("mod@example.org").await
+    }
+
+    /// Posts the sign-in form as `client`; the response, whatever it is.
+    pub async fn sign_in(&self, client: &Client, email: &str, password: &str) -> Response {
+        self.post_form_with(client, "/login", &[], &sign_in_form(email, password))
+            .await
+    }
+
+    /// Posts to `path` as `client` with no body (claim, deactivate, …).
+    pub async fn post_action(&self, client: &Client, path: &str) -> Response {
+        client.post(self.url(path)).send().await.expect("POST")
+    }
+
+    /// The body of `GET path` as `client`.
+    pub async fn page_as(&self, client: &Client, path: &str) -> String {
+        self.get_with(client, path, &[])
+            .await
+            .text()
+            .await
+            .expect("body")
+    }
+
+    /// Posts the admin's form that creates a moderator account.
+    pub async fn add_moderator(
+        &self,
+        admin: &Client,
+        email: &str,
+        name: &str,
+        password: &str,
+    ) -> Response {
+        let form = [
+            (AccountField::Email.name(), email),
+            (AccountField::DisplayName.name(), name),
+            (AccountField::Role.name(), "moderator"),
+            (AccountField::Password.name(), password),
+        ];
+        self.post_form_with(admin, "/admin/accounts", &[], &form)
+            .await
     }
 
     /// Submits `valid_story()` with this title; its id and tracking path.
@@ -99,12 +141,12 @@ impl TestApp {
 /// Posts a decision as `client` and returns the response.
 pub async fn decide(
     app: &TestApp,
-    client: &reqwest::Client,
+    client: &Client,
     id: StoryId,
     version: i32,
     decision: &str,
     message: &str,
-) -> reqwest::Response {
+) -> Response {
     client
         .post(app.url(&format!("/moderate/stories/{id}/decide")))
         .form(&[
@@ -117,6 +159,31 @@ pub async fn decide(
         .expect("POST decide")
 }
 
-pub fn redirects_to_login(response: &reqwest::Response) -> bool {
+/// The sign-in form's fields.
+pub fn sign_in_form(email: &str, password: &str) -> Vec<(&'static str, String)> {
+    vec![
+        (SignInField::Email.name(), email.to_owned()),
+        (SignInField::Password.name(), password.to_owned()),
+    ]
+}
+
+/// The `name=value` of the session cookie a response sets.
+pub fn session_cookie(response: &Response) -> String {
+    set_cookie(response)
+        .split(';')
+        .next()
+        .expect("a cookie")
+        .to_owned()
+}
+
+/// The whole `Set-Cookie` header of a response.
+pub fn set_cookie(response: &Response) -> String {
+    response.headers()["set-cookie"]
+        .to_str()
+        .expect("an ASCII cookie")
+        .to_owned()
+}
+
+pub fn redirects_to_login(response: &Response) -> bool {
     response.status() == StatusCode::SEE_OTHER && location(response).starts_with("/login")
 }
