@@ -1,8 +1,9 @@
 //! `/`: approved stories along the years, newest "now" first, with filters, search and a
 //! "more" link (keyset pagination; the `MoreLoader` island turns it into infinite scroll).
 
+use super::heading::StoryHeading;
 use super::more::MoreLoader;
-use crate::domain::{StoryId, Theme, TimelineField};
+use crate::domain::{Theme, TimelineField};
 use crate::locale;
 use crate::media::{PhotoView, Picture};
 use crate::ui::{Document, PageMeta, current_locale};
@@ -12,16 +13,7 @@ use leptos_i18n::{td, td_string};
 /// One approved story as a timeline card shows it.
 #[derive(Debug, Clone)]
 pub struct StoryCard {
-    pub id: StoryId,
-    pub title: String,
-    /// The narrator's name when they agreed to show it, else "a resident of {place}".
-    pub credit: String,
-    pub role: Option<String>,
-    pub place: String,
-    pub year_then: i32,
-    pub year_then_approx: bool,
-    pub year_now: i32,
-    pub themes: Vec<Theme>,
+    pub heading: StoryHeading,
     pub excerpt: String,
     pub featured: bool,
     pub then_photo: Option<PhotoView>,
@@ -157,15 +149,16 @@ fn FilterForm(filters: TimelineFilters, places: Vec<String>) -> impl IntoView {
 #[component]
 fn Card(card: StoryCard, latest_year: i32) -> impl IntoView {
     let locale = current_locale();
-    let years = locale::year_span(locale, card.year_then, card.year_then_approx, card.year_now);
-    let themes = card
+    let h = card.heading;
+    let years = h.years(locale);
+    let themes = h
         .themes
         .iter()
         .map(|t| view! { <li>{locale::theme_name(locale, *t)}</li> })
         .collect_view();
     let range = f64::from((latest_year - SCALE_START).max(1));
-    let left = f64::from((card.year_then - SCALE_START).max(0)) / range * 100.0;
-    let width = (f64::from(card.year_now - card.year_then) / range * 100.0).max(2.0);
+    let left = f64::from((h.year_then - SCALE_START).max(0)) / range * 100.0;
+    let width = (f64::from(h.year_now - h.year_then) / range * 100.0).max(2.0);
     let bar = format!("margin-left:{left:.1}%;width:{width:.1}%");
     let thumbs = [card.then_photo, card.now_photo]
         .into_iter()
@@ -177,8 +170,8 @@ fn Card(card: StoryCard, latest_year: i32) -> impl IntoView {
             <p class="card-years">{years}</p>
             <div class="span-bar" aria-hidden="true"><span style=bar></span></div>
             <div class="card-thumbs">{thumbs}</div>
-            <h2><a href=format!("/stories/{}", card.id)>{card.title}</a></h2>
-            <p class="card-credit">{card.credit}{card.role.map(|r| format!(" · {r}"))} " · " {card.place}</p>
+            <h2><a href=format!("/stories/{}", h.id)>{h.title}</a></h2>
+            <p class="card-credit">{h.credit}{h.role.map(|r| format!(" · {r}"))} " · " {h.place}</p>
             <p class="card-excerpt">{card.excerpt}</p>
             <ul class="theme-list">{themes}</ul>
         </li>

@@ -1,11 +1,13 @@
 //! What visitors see: the timeline of approved stories, and one story with its then/now
 //! comparison. Only public fields ever reach these types.
 
+mod heading;
 mod home;
 mod more;
 mod slider;
 mod story;
 
+pub use heading::StoryHeading;
 pub use home::{HomePage, StoryCard, StoryCards, TimelineFilters};
 pub use more::MoreLoader;
 pub use slider::CompareSlider;

@@ -1,8 +1,9 @@
 //! `/stories/{id}`: one approved story, its then/now comparison, captions, credits, licence,
 //! a QR code of its permalink, and related stories.
 
+use super::heading::StoryHeading;
 use super::slider::CompareSlider;
-use crate::domain::{Licence, PhotoSlot, StoryId, Theme};
+use crate::domain::{Licence, PhotoSlot, StoryId};
 use crate::locale;
 use crate::media::{PhotoView, Picture};
 
@@ -14,16 +15,8 @@ use leptos_i18n::{td, td_string};
 
 #[derive(Debug, Clone)]
 pub struct StoryView {
-    pub id: StoryId,
-    pub title: String,
+    pub heading: StoryHeading,
     pub body: String,
-    pub credit: String,
-    pub role: Option<String>,
-    pub place: String,
-    pub year_then: i32,
-    pub year_then_approx: bool,
-    pub year_now: i32,
-    pub themes: Vec<Theme>,
     pub licence: Licence,
     pub published_on: String,
     /// Ready photos, then before now, in order.
@@ -47,15 +40,16 @@ pub fn StoryPage(
     share_image: Option<String>,
 ) -> impl IntoView {
     let locale = current_locale();
+    let h = story.heading.clone();
     let description: String = story.body.chars().take(120).collect();
     let pair =
         first_of(&story.photos, PhotoSlot::Then).zip(first_of(&story.photos, PhotoSlot::Now));
     let meta = PageMeta {
-        title: story.title.clone(),
+        title: h.title.clone(),
         description: Some(description.clone()),
         islands: pair.is_some(),
         open_graph: Some(OpenGraph {
-            title: story.title.clone(),
+            title: h.title.clone(),
             description,
             url: permalink.clone(),
             image: share_image,
@@ -67,17 +61,12 @@ pub fn StoryPage(
         .split("\n\n")
         .map(|p| view! { <p>{p.to_owned()}</p> })
         .collect_view();
-    let themes = story
+    let themes = h
         .themes
         .iter()
         .map(|t| view! { <li><a href=format!("/?theme={}", t.slug())>{locale::theme_name(locale, *t)}</a></li> })
         .collect_view();
-    let years = locale::year_span(
-        locale,
-        story.year_then,
-        story.year_then_approx,
-        story.year_now,
-    );
+    let years = h.years(locale);
     let others: Vec<PhotoView> = story
         .photos
         .iter()
@@ -87,16 +76,16 @@ pub fn StoryPage(
         })
         .cloned()
         .collect();
-    let place_href = format!("/?place={}", url_encode(&story.place));
+    let place_href = format!("/?place={}", url_encode(&h.place));
     view! {
         <Document meta>
             <article class="story-page">
                 <p><a href="/">{td!(locale, timeline.story.back)}</a></p>
-                <h1>{story.title.clone()}</h1>
+                <h1>{h.title.clone()}</h1>
                 <p class="card-years">{years}</p>
                 <p class="card-credit">
-                    {story.credit.clone()}{story.role.clone().map(|r| format!(" · {r}"))}
-                    " · " <a href=place_href>{story.place.clone()}</a>
+                    {h.credit.clone()}{h.role.clone().map(|r| format!(" · {r}"))}
+                    " · " <a href=place_href>{h.place.clone()}</a>
                 </p>
                 {pair.map(|(then, now)| view! { <Comparison then now /> })}
                 <div class="story-body">{paragraphs}</div>
@@ -115,7 +104,7 @@ pub fn StoryPage(
                 </dl>
                 <p class="hint">{td_string!(locale, timeline.story.published, date = story.published_on).to_string()}</p>
                 <figure class="qr">
-                    <img class="qr-code" src=format!("/stories/{}/qr.svg", story.id)
+                    <img class="qr-code" src=format!("/stories/{}/qr.svg", h.id)
                         alt="" width="160" height="160" loading="lazy"/>
                     <figcaption>{td!(locale, timeline.story.qr)}</figcaption>
                 </figure>

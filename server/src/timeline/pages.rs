@@ -8,7 +8,9 @@ use crate::web::time::{display_date, latest_allowed_year};
 use crate::web::{AppError, RequestLocale};
 use app::domain::{SearchText, StoryId, Theme, TimelineField};
 use app::locale::{self, Locale};
-use app::timeline::{HomePage, RelatedStory, StoryCard, StoryPage, StoryView, TimelineFilters};
+use app::timeline::{
+    HomePage, RelatedStory, StoryCard, StoryHeading, StoryPage, StoryView, TimelineFilters,
+};
 use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
@@ -142,6 +144,21 @@ pub fn credit(locale: Locale, story: &PublicStory) -> String {
         .unwrap_or_else(|| locale::anonymous_credit(locale, &story.place))
 }
 
+/// The title and who, where and when, as every public view of a story starts.
+fn heading(locale: Locale, story: &PublicStory) -> StoryHeading {
+    StoryHeading {
+        id: story.id,
+        title: story.title.clone(),
+        credit: credit(locale, story),
+        role: story.role.clone(),
+        place: story.place.clone(),
+        year_then: story.year_then,
+        year_then_approx: story.year_then_approx,
+        year_now: story.year_now,
+        themes: story.themes.clone(),
+    }
+}
+
 /// `GET /`: answered from the page cache when it can be. The page is rendered from the
 /// normalized parameters alone, so it can be cached under them.
 pub async fn home(
@@ -173,15 +190,7 @@ pub async fn home(
         .map(|s| {
             let (then_photo, now_photo) = store::pair_of(&photos, s.id);
             StoryCard {
-                id: s.id,
-                title: s.title.clone(),
-                credit: credit(locale, s),
-                role: s.role.clone(),
-                place: s.place.clone(),
-                year_then: s.year_then,
-                year_then_approx: s.year_then_approx,
-                year_now: s.year_now,
-                themes: s.themes.clone(),
+                heading: heading(locale, s),
                 excerpt: s.body.chars().take(90).collect(),
                 featured: s.featured,
                 then_photo,
@@ -293,16 +302,8 @@ pub async fn story(
         .map(|src| format!("{}{}", state.config.public_url, src.url));
     let offset = state.config.display_utc_offset_hours;
     let view_model = StoryView {
-        id: story.id,
-        credit: credit(locale, &story),
-        title: story.title,
+        heading: heading(locale, &story),
         body: story.body,
-        role: story.role,
-        place: story.place,
-        year_then: story.year_then,
-        year_then_approx: story.year_then_approx,
-        year_now: story.year_now,
-        themes: story.themes,
         licence: story.licence,
         published_on: display_date(locale, story.published_at, offset),
         photos,
