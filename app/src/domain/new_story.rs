@@ -241,47 +241,24 @@ impl NewStory {
         let assisted_by = errors.check(Field::AssistedBy, AssistedBy::parse(&draft.assisted_by));
         let consent = errors.check(Field::ConsentPublish, require_publish_consent(draft));
         let licence = errors.check(Field::Licence, parse_licence(&draft.licence));
-        match (
-            title,
-            body,
-            narrator_name,
-            real_name,
-            role,
-            place,
-            years,
-            themes,
-            contact,
-            assisted_by,
-            consent,
-            licence,
-        ) {
-            (
-                Some(title),
-                Some(body),
-                Some(narrator_name),
-                Some(real_name),
-                Some(role),
-                Some(place),
-                Some(years),
-                Some(themes),
-                Some(contact),
-                Some(assisted_by),
-                Some(consents),
-                Some(licence),
-            ) if errors.is_empty() => Ok(NewStory {
-                title,
-                body,
-                narrator_name,
-                real_name,
-                role,
-                place,
-                years,
-                themes,
-                contact,
-                assisted_by,
-                consents,
-                licence,
-            }),
+        let all = || {
+            Some(NewStory {
+                title: title?,
+                body: body?,
+                narrator_name: narrator_name?,
+                real_name: real_name?,
+                role: role?,
+                place: place?,
+                years: years?,
+                themes: themes?,
+                contact: contact?,
+                assisted_by: assisted_by?,
+                consents: consent?,
+                licence: licence?,
+            })
+        };
+        match all() {
+            Some(story) if errors.is_empty() => Ok(story),
             _ => Err(errors),
         }
     }

@@ -119,6 +119,22 @@ struct Locked {
     status: StoryStatus,
 }
 
+/// Locks a pending story at the version the moderator saw: edits and turns are for pending
+/// stories only.
+async fn lock_pending(
+    tx: &mut PgConnection,
+    story: StoryId,
+    version: StoryVersion,
+    me: AccountId,
+) -> Result<Locked, ModerationError> {
+    let locked = lock_for_change(tx, story, Some(version), me).await?;
+    if locked.status == StoryStatus::Pending {
+        Ok(locked)
+    } else {
+        Err(ModerationError::NotAllowedNow)
+    }
+}
+
 async fn lock_for_change(
     tx: &mut PgConnection,
     story: StoryId,
@@ -267,10 +283,7 @@ pub async fn edit(
     by: &Account,
 ) -> Result<(), ModerationError> {
     let mut tx = db.begin().await?;
-    let locked = lock_for_change(&mut tx, story, Some(version), by.id).await?;
-    if locked.status != StoryStatus::Pending {
-        return Err(ModerationError::NotAllowedNow);
-    }
+    let locked = lock_pending(&mut tx, story, version, by.id).await?;
     save_version(&mut tx, Some(story), edited, Some(by.id)).await?;
     for words in photo_words {
         sqlx::query!(
@@ -308,10 +321,7 @@ pub async fn turn_photo(
     by: &Account,
 ) -> Result<(), ModerationError> {
     let mut tx = db.begin().await?;
-    let locked = lock_for_change(&mut tx, story, Some(version), by.id).await?;
-    if locked.status != StoryStatus::Pending {
-        return Err(ModerationError::NotAllowedNow);
-    }
+    let locked = lock_pending(&mut tx, story, version, by.id).await?;
     let step: i16 = if clockwise { 1 } else { 3 };
     let turned = sqlx::query!(
         "update photos set quarter_turns = (quarter_turns + $3) % 4 where id = $1 and story_id = $2",
