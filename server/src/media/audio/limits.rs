@@ -32,8 +32,8 @@ pub const WALL_PER_CPU: u32 = 4;
 /// heard on phones), true-peak ceiling and loudness range. When the gain to the target would
 /// push a peak over the ceiling (quiet recordings with a few loud peaks, the common case) or the
 /// range is wider, loudnorm works dynamically and limits the peaks; the lower the ceiling, the
-/// more it limits and the further the result falls short of the target (−2 dBTP left synthetic
-/// speech at −17.1 LUFS, −1 dBTP at −16.5).
+/// more it limits and the further the result falls short of the target (synthetic speech ends
+/// at −17.1 LUFS with −2 dBTP, at −16.7 with −1 dBTP).
 pub const TARGET_LUFS: i32 = -16;
 pub const TARGET_TRUE_PEAK_DB: i32 = -1;
 pub const TARGET_LOUDNESS_RANGE: i32 = 11;

@@ -85,3 +85,49 @@ fn le_u32(bytes: &[u8], offset: usize) -> Option<u32> {
     let word = bytes.get(offset..offset + 4)?;
     Some(u32::from_le_bytes(word.try_into().ok()?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn containers_are_told_by_their_first_bytes() {
+        let cases: [(&[u8], Result<Container, AudioRefusal>); 9] = [
+            (b"\0\0\0\x20ftypM4A ", Ok(Container::Mp4)),
+            (b"ID3\x04\0", Ok(Container::Mp3)),
+            (&[0xFF, 0xFB, 0x50], Ok(Container::Mp3)),
+            (&[0xFF, 0xF1, 0x50], Ok(Container::Adts)),
+            (b"RIFF\0\0\0\0WAVEfmt ", Ok(Container::Wav)),
+            (b"OggS\0", Ok(Container::Ogg)),
+            (&[0x1A, 0x45, 0xDF, 0xA3], Ok(Container::Matroska)),
+            (b"#!AMR-WB\n", Ok(Container::Amr)),
+            (b"RIFF\0\0\0\0WEBPVP8 ", Err(AudioRefusal::UnknownFormat)),
+        ];
+        for (head, expected) in cases {
+            assert_eq!(container(head), expected, "{head:?}");
+        }
+    }
+
+    #[test]
+    fn markup_is_found_in_any_case() {
+        assert!(has_markup(b"ID3\x04\0\0COMM<HTML><ScRiPt>"));
+        assert!(!has_markup(b"ID3\x04\0\0COMM<b>plain</b>"));
+    }
+
+    fn wav(data_size: u32) -> Vec<u8> {
+        let mut head = b"RIFF\0\0\0\0WAVEfmt \x10\0\0\0\x01\0\x01\0".to_vec();
+        head.extend(8000u32.to_le_bytes()); // sample rate
+        head.extend(16000u32.to_le_bytes()); // byte rate
+        head.extend(b"\x02\0\x10\0LIST\x03\0\0\0abc\0data");
+        head.extend(data_size.to_le_bytes());
+        head
+    }
+
+    #[test]
+    fn a_wav_header_declares_its_length_past_other_chunks() {
+        assert_eq!(wav_declared_ms(&wav(16_000 * 90)), Some(90_000));
+        assert_eq!(wav_declared_ms(&wav(u32::MAX)), None);
+        assert_eq!(wav_declared_ms(&wav(0)), None);
+        assert_eq!(wav_declared_ms(&wav(16_000)[..40]), None);
+    }
+}
