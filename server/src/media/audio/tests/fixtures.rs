@@ -36,10 +36,9 @@ pub fn hostile(name: &str) -> PathBuf {
     folder().join("hostile").join(name)
 }
 
-/// A fresh empty folder for one test's outputs.
+/// A fresh empty folder for one test's outputs (emptied again by the next run).
 pub fn out_folder(test: &str) -> PathBuf {
-    let folder =
-        std::env::temp_dir().join(format!("shinian-audio-out-{}-{test}", std::process::id()));
+    let folder = std::env::temp_dir().join(format!("shinian-audio-out-{test}"));
     let _ = std::fs::remove_dir_all(&folder);
     std::fs::create_dir_all(&folder).unwrap();
     folder
