@@ -40,6 +40,10 @@ SYSTEM_PACKAGES_RUN=(
   "npm:npm"
   "postgresql:pg_bin"
   "postgresql-client:psql"
+  # Recordings are probed (ffprobe) and decoded (ffmpeg) in child processes run under prlimit
+  # (util-linux) with a memory and CPU limit: docs/decisions.md, "Voice".
+  "ffmpeg:ffmpeg"
+  "util-linux:prlimit"
 )
 SYSTEM_PACKAGES_TEST=(
   "chromium:chromium"
@@ -48,6 +52,8 @@ SYSTEM_PACKAGES_TEST=(
   # Without a CJK font Chromium draws every Chinese character as a box of another size, and the
   # phone-width and form-height checks would measure something no resident sees.
   "fonts-noto-cjk:cjk_font"
+  # Mandarin speech for the generated audio fixtures (tests/fixtures/audio/generate.sh).
+  "espeak-ng:espeak-ng"
 )
 
 has() {

@@ -46,3 +46,8 @@ pub fn f64_from_usize(value: usize) -> f64 {
 pub fn f64_from_i64(value: i64) -> f64 {
     value as f64
 }
+
+/// Rounds toward zero and saturates at the bounds; NaN is 0.
+pub fn u64_from_f64(value: f64) -> u64 {
+    value as u64
+}

@@ -10,10 +10,14 @@
 //! 4. derive (`derive`): decode, colour, resize, encode; pure work on one original.
 //! 5. serve (`routes`): ready derivatives only.
 //!
+//! Voice recordings will take the same way; today only their processing core exists (`audio`:
+//! probe and access copy), pure work like `derive`.
+//!
 //! Imports point down that list's layers, never back: derive and `format` name nothing of the
 //! others; the store names neither jobs nor routes. `deletions` and `sweep` remove through the
 //! store what rows no longer name.
 
+pub mod audio;
 pub mod deletions;
 pub mod derive;
 pub mod format;
