@@ -58,6 +58,24 @@ impl Entry<'_> {
         }
     }
 
+    /// A moderator's change to a story's content or photos, which keeps its status; `note`
+    /// says what changed when it is not the words (a turned photo).
+    pub fn moderator_edited<'a>(
+        story: StoryId,
+        moderator: AccountId,
+        status: StoryStatus,
+        note: Option<&'a str>,
+    ) -> Entry<'a> {
+        Entry::by_moderator(
+            story,
+            moderator,
+            Action::ModeratorEdited,
+            status,
+            status,
+            note,
+        )
+    }
+
     pub async fn record(self, tx: &mut PgConnection) -> Result<(), sqlx::Error> {
         sqlx::query!(
             "insert into story_audit_log (story_id, actor, moderator_id, action, from_status, to_status, reason)

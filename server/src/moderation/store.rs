@@ -296,16 +296,9 @@ pub async fn edit(
         .execute(&mut *tx)
         .await?;
     }
-    Entry::by_moderator(
-        story,
-        by.id,
-        AuditAction::ModeratorEdited,
-        locked.status,
-        locked.status,
-        None,
-    )
-    .record(&mut tx)
-    .await?;
+    Entry::moderator_edited(story, by.id, locked.status, None)
+        .record(&mut tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -342,16 +335,9 @@ pub async fn turn_photo(
     .execute(&mut *tx)
     .await?;
     let note = format!("photo {photo} {}", if clockwise { "↻" } else { "↺" });
-    Entry::by_moderator(
-        story,
-        by.id,
-        AuditAction::ModeratorEdited,
-        locked.status,
-        locked.status,
-        Some(&note),
-    )
-    .record(&mut tx)
-    .await?;
+    Entry::moderator_edited(story, by.id, locked.status, Some(&note))
+        .record(&mut tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
