@@ -381,20 +381,17 @@ pub async fn bulk(
     Moderator(me): Moderator,
     posted: PostedForm,
 ) -> Result<Response, AppError> {
-    let decision = match Decision::parse(posted.text(ReviewField::Decision)) {
-        Ok(d @ (Decision::Approve | Decision::Reject)) => d,
-        _ => return Err(AppError::BadRequest),
-    };
+    let form = decision_form(&posted)?;
+    if !matches!(form.decision, Decision::Approve | Decision::Reject) {
+        return Err(AppError::BadRequest);
+    }
     let selected = selected_stories(&posted);
     if selected.is_empty() || selected.len() > moderation_limits::BULK_MAX {
         return Err(AppError::BadRequest);
     }
-    let form = DecisionForm {
-        decision,
-        ..decision_form(&posted)?
-    };
     let message = form.message(locale).map_err(|_| AppError::BadRequest)?;
-    let tally = curate::decide_each(&state.db, &selected, decision, message.as_ref(), &me).await?;
+    let tally =
+        curate::decide_each(&state.db, &selected, form.decision, message.as_ref(), &me).await?;
     let back = queue_path(&[
         (QueueField::Done, tally.done.to_string()),
         (QueueField::Skipped, tally.skipped.to_string()),
