@@ -4,7 +4,14 @@ use leptos_i18n_build::{Config, ParseOptions, TranslationsInfos};
 use std::path::PathBuf;
 
 /// One translation file per feature and locale: `locales/{locale}/{namespace}.json`.
-const NAMESPACES: [&str; 4] = ["common", "moderation", "submission", "timeline"];
+const NAMESPACES: [&str; 6] = [
+    "common",
+    "moderation",
+    "submission",
+    "timeline",
+    "transcript",
+    "voice",
+];
 
 fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));

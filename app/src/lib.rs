@@ -14,6 +14,7 @@ pub mod moderation;
 pub mod submission;
 pub mod timeline;
 pub mod ui;
+pub mod voice;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -39,5 +39,16 @@ form_fields! {
         PhotoNowAlt = "photo_now_alt",
         /// Tracking page only: the id of a stored photo to remove (repeated).
         RemovePhoto = "remove_photo",
+        /// Repeated file part: a voice recording (docs/api.md, "Recordings").
+        Recording = "recording",
+        /// Repeated: the i-th value belongs to the i-th `recording` file.
+        RecordingSummary = "recording_summary",
+        RecordingInterviewer = "recording_interviewer",
+        /// Interview mode's "next question" taps: `{ms}:{prompt}` pairs, space separated.
+        RecordingMarkers = "recording_markers",
+        ConsentVoice = "consent_voice",
+        ConsentInterviewerName = "consent_interviewer_name",
+        /// Tracking page only: the id of a stored recording to remove (repeated).
+        RemoveRecording = "remove_recording",
     }
 }

@@ -40,6 +40,17 @@ pub fn field_label(locale: Locale, field: Field) -> &'static str {
             td_string!(locale, submission.field.photo_alt.label)
         }
         Field::RemovePhoto => td_string!(locale, submission.track.remove_photo),
+        Field::Recording => td_string!(locale, submission.field.recording.label),
+        Field::RecordingSummary => td_string!(locale, submission.field.recording_summary.label),
+        Field::RecordingInterviewer => {
+            td_string!(locale, submission.field.recording_interviewer.label)
+        }
+        Field::RecordingMarkers => td_string!(locale, submission.field.recording_markers.label),
+        Field::ConsentVoice => td_string!(locale, submission.field.consent_voice.label),
+        Field::ConsentInterviewerName => {
+            td_string!(locale, submission.field.consent_interviewer_name.label)
+        }
+        Field::RemoveRecording => td_string!(locale, submission.track.remove_recording),
     }
 }
 
@@ -58,6 +69,7 @@ pub(super) fn field_hint(locale: Locale, field: Field) -> Option<&'static str> {
         Field::AssistedBy => td_string!(locale, submission.field.assisted_by.hint),
         Field::PhotoThen => td_string!(locale, submission.field.photo_then.hint),
         Field::PhotoNow => td_string!(locale, submission.field.photo_now.hint),
+        Field::Recording => td_string!(locale, submission.field.recording.hint),
         _ => return None,
     })
 }

@@ -1,0 +1,1 @@
+//! The recorder island and interview mode (in progress).

@@ -1,0 +1,1 @@
+//! The public transcript and index (in progress).
