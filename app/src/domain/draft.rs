@@ -2,6 +2,7 @@ use super::errors::PhotoPart;
 use super::field::Field;
 use super::form::is_checked;
 use super::photo::{PhotoDraft, PhotoSlot};
+use super::recording::RecordingDraft;
 use serde::{Deserialize, Serialize};
 
 /// A submission form exactly as typed: every value kept as text so the form can be shown again
@@ -29,6 +30,12 @@ pub struct StoryDraft {
     /// Photo details as sent, by side of the pair; the i-th values belong to the i-th file.
     pub photos_then: PhotoColumns,
     pub photos_now: PhotoColumns,
+    pub consent_voice: bool,
+    pub consent_interviewer_name: bool,
+    /// Recording details as sent; the i-th values belong to the i-th `recording` file.
+    pub recording_summary: Vec<String>,
+    pub recording_interviewer: Vec<String>,
+    pub recording_markers: Vec<String>,
 }
 
 /// The repeated `photo_{then|now}_{year|caption|credit|alt}` fields, in the order sent.
@@ -102,7 +109,12 @@ impl StoryDraft {
             Field::ConsentPublish => self.consent_publish = is_checked(value),
             Field::ConsentShowName => self.consent_show_name = is_checked(value),
             Field::ConsentFaces => self.consent_faces = is_checked(value),
-            Field::RemovePhoto => {}
+            Field::ConsentVoice => self.consent_voice = is_checked(value),
+            Field::ConsentInterviewerName => self.consent_interviewer_name = is_checked(value),
+            Field::RecordingSummary => self.recording_summary.push(value.to_owned()),
+            Field::RecordingInterviewer => self.recording_interviewer.push(value.to_owned()),
+            Field::RecordingMarkers => self.recording_markers.push(value.to_owned()),
+            Field::RemovePhoto | Field::Recording | Field::RemoveRecording => {}
             photo => {
                 if let Some((slot, part)) = PhotoSlot::of_field(photo) {
                     self.photos_mut(slot).set(part, value);
@@ -122,6 +134,16 @@ impl StoryDraft {
         match slot {
             PhotoSlot::Then => &self.photos_then,
             PhotoSlot::Now => &self.photos_now,
+        }
+    }
+
+    /// The details typed for the `index`-th recording (blank where none were sent).
+    pub fn recording(&self, index: usize) -> RecordingDraft {
+        let at = |column: &Vec<String>| column.get(index).cloned().unwrap_or_default();
+        RecordingDraft {
+            summary: at(&self.recording_summary),
+            interviewer: at(&self.recording_interviewer),
+            markers: at(&self.recording_markers),
         }
     }
 
@@ -156,7 +178,11 @@ mod tests {
         let json = serde_json::to_value(StoryDraft::default()).unwrap();
         let keys = json.as_object().unwrap();
         for field in Field::ALL {
-            let stored = PhotoSlot::of_field(*field).is_none() && *field != Field::RemovePhoto;
+            let file_or_action = matches!(
+                field,
+                Field::RemovePhoto | Field::Recording | Field::RemoveRecording
+            );
+            let stored = PhotoSlot::of_field(*field).is_none() && !file_or_action;
             assert_eq!(keys.contains_key(field.name()), stored, "{field}");
         }
     }

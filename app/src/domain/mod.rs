@@ -17,11 +17,13 @@ mod ids;
 mod moderation;
 mod new_story;
 mod photo;
+mod recording;
 mod review;
 mod search;
 mod slug_enum;
 mod status;
 mod text;
+pub mod transcript;
 mod year;
 
 pub use choices::{Licence, Theme};
@@ -44,6 +46,9 @@ pub use new_story::{
     NewStory, Place, RealName, Role, StoryBody, StoryTitle, Themes,
 };
 pub use photo::{PhotoDetails, PhotoDraft, PhotoSlot};
+pub use recording::{
+    InterviewMarkers, Marker, PromptNumber, RecordingDetails, RecordingDraft, RecordingPart,
+};
 pub use review::{Actor, ActorView, AuditRecord, Claim, ContentField, RevisionAuthor};
 pub use search::{SEARCH_MAX, SearchText};
 pub use status::StoryStatus;

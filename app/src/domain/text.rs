@@ -31,6 +31,22 @@ pub mod limits {
     pub const PHOTO_CREDIT_MAX: usize = 100;
     /// Alt text is required: what a screen reader says instead of the photo.
     pub const PHOTO_ALT: (usize, usize) = (2, 300);
+
+    /// With a recording the written story may be empty or short (docs/api.md, "Recordings").
+    pub const STORY_WITH_RECORDING_MAX: usize = 20_000;
+    /// Recordings one story may carry (an interview and a follow-up).
+    pub const RECORDINGS_PER_STORY: usize = 2;
+    /// One uploaded recording, in bytes (150 MiB): an hour of phone speech is 30–60 MB.
+    pub const RECORDING_MAX_BYTES: u64 = 150 * 1024 * 1024;
+    /// One recording's length: one sitting of an interview.
+    pub const RECORDING_MAX_SECONDS: u32 = 3600;
+    pub const RECORDING_SUMMARY_MAX: usize = 300;
+    pub const RECORDING_INTERVIEWER_MAX: usize = 100;
+    /// Interview mode's questions, numbered from 1.
+    pub const INTERVIEW_PROMPTS: u8 = 10;
+    /// Markers on one recording, and the characters of their form value.
+    pub const RECORDING_MARKERS_MAX: usize = 60;
+    pub const RECORDING_MARKERS_TEXT_MAX: usize = 2_000;
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,1 @@
+//! A time-coded transcript and an index of segments (in progress).
