@@ -1,8 +1,9 @@
 //! Which language a page is rendered in, and the one place where domain values become words.
 
 use crate::domain::{
-    AccountRole, ActorView, AuditAction, ContentField, FieldError, Licence, PhotoPart,
-    PhotoProblem, PhotoRefusal, PhotoSlot, RejectReason, StoryStatus, Theme,
+    AccountRole, ActorView, AudioRefusal, AuditAction, ContentField, FieldError, Licence,
+    PhotoPart, PhotoProblem, PhotoRefusal, PhotoSlot, RecordingPart, RecordingProblem,
+    RejectReason, StoryStatus, Theme,
 };
 pub use crate::i18n::Locale;
 use leptos_i18n::{Locale as _, td_string};
@@ -95,6 +96,64 @@ pub fn field_error(locale: Locale, error: FieldError) -> String {
             };
             let part = photo_part_name(locale, part);
             td_string!(locale, common.photo.problem, index, part, message).to_string()
+        }
+        FieldError::Recording {
+            index,
+            part,
+            problem,
+        } => {
+            let message = match problem {
+                RecordingProblem::Refused(refusal) => audio_refusal(locale, refusal),
+                RecordingProblem::Text(text) => field_error(locale, text.as_field_error()),
+                RecordingProblem::Markers => {
+                    td_string!(locale, common.recording.markers).to_string()
+                }
+            };
+            let part = recording_part_name(locale, part);
+            td_string!(locale, common.recording.problem, index, part, message).to_string()
+        }
+    }
+}
+
+fn recording_part_name(locale: Locale, part: RecordingPart) -> &'static str {
+    match part {
+        RecordingPart::File => td_string!(locale, common.recording.part.file),
+        RecordingPart::Summary => td_string!(locale, common.recording.part.summary),
+        RecordingPart::Interviewer => td_string!(locale, common.recording.part.interviewer),
+        RecordingPart::Markers => td_string!(locale, common.recording.part.markers),
+    }
+}
+
+/// Why a recording was refused, naming the limit it broke.
+pub fn audio_refusal(locale: Locale, refusal: AudioRefusal) -> String {
+    use AudioRefusal as R;
+    match refusal {
+        R::Empty => td_string!(locale, common.recording.refusal.empty).to_string(),
+        R::TooLarge { max_bytes } => {
+            let max = max_bytes / (1024 * 1024);
+            td_string!(locale, common.recording.refusal.too_large, max).to_string()
+        }
+        R::UnknownFormat => td_string!(locale, common.recording.refusal.unknown_format).to_string(),
+        R::Markup => td_string!(locale, common.recording.refusal.markup).to_string(),
+        R::UnsupportedCodec => {
+            td_string!(locale, common.recording.refusal.unsupported_codec).to_string()
+        }
+        R::NoAudio => td_string!(locale, common.recording.refusal.no_audio).to_string(),
+        R::Unreadable => td_string!(locale, common.recording.refusal.unreadable).to_string(),
+        R::TooLong { max_seconds } => {
+            let max = max_seconds / 60;
+            td_string!(locale, common.recording.refusal.too_long, max).to_string()
+        }
+        R::Channels { channels, max } => {
+            td_string!(locale, common.recording.refusal.channels, channels, max).to_string()
+        }
+        R::SampleRate { hz, min, max } => {
+            td_string!(locale, common.recording.refusal.sample_rate, hz, min, max).to_string()
+        }
+        R::Undecodable => td_string!(locale, common.recording.refusal.undecodable).to_string(),
+        R::TooCostly => td_string!(locale, common.recording.refusal.too_costly).to_string(),
+        R::TooMany { max } => {
+            td_string!(locale, common.recording.refusal.too_many, max).to_string()
         }
     }
 }

@@ -282,7 +282,11 @@ pub async fn seed(db: &PgPool, files: &MediaStore, latest_year: i32) -> Result<S
         entry.record(&mut tx).await?;
     }
     let photo_count = kept.len();
-    store::commit_keeping(tx, kept).await?;
+    let media = store::KeptMedia {
+        photos: kept,
+        ..store::KeptMedia::default()
+    };
+    store::commit_keeping(tx, media).await?;
     Ok(Seeded::Inserted {
         stories: STORIES.len(),
         photos: photo_count,

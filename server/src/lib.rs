@@ -35,13 +35,15 @@ use tower_http::trace::TraceLayer;
 
 /// No request body may exceed this; each route enforces its own, smaller limits while reading.
 pub const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
-/// The submission and edit forms carry photos: every file at its cap, plus the text.
+/// The submission and edit forms carry photos and recordings: every file at its cap, plus the
+/// text (8 × 25 MiB + 2 × 150 MiB + 4 MiB).
 #[allow(
     clippy::as_conversions,
-    reason = "TryFrom is not const; 25 MiB fits usize wherever the server runs"
+    reason = "TryFrom is not const; 150 MiB fits usize wherever the server runs"
 )]
 pub const MAX_UPLOAD_REQUEST_BYTES: usize = app::domain::limits::PHOTOS_PER_STORY
     * app::domain::limits::PHOTO_MAX_BYTES as usize
+    + app::domain::limits::RECORDINGS_PER_STORY * app::domain::limits::RECORDING_MAX_BYTES as usize
     + MAX_REQUEST_BYTES;
 
 /// Asset names carry no content hash, so browsers keep them for an hour and then revalidate
@@ -66,6 +68,13 @@ pub fn router(state: AppState) -> Router {
     let small_bodies = Router::new()
         .merge(timeline::routes())
         .merge(media::routes::routes())
+        // A voice kept private is served to signed-in staff only: the route reads the session.
+        .merge(
+            media::recordings::routes::routes().layer(accounts::session::layer(
+                state.db.clone(),
+                state.config.secure_cookies(),
+            )),
+        )
         .route("/healthz", get(health::healthz))
         .merge(language_switch(&state))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES));

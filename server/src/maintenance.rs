@@ -52,6 +52,7 @@ pub async fn run_once(state: &AppState) -> Result<(), sqlx::Error> {
         login_attempts = login_attempts.rows_affected(),
         sessions = sessions.rows_affected(),
         expired_photos = media.expired_photos,
+        expired_recordings = media.expired_recordings,
         files = media.files,
         "maintenance done"
     );

@@ -28,6 +28,8 @@ macro_rules! draft_from_row {
             consent_publish: true,
             consent_show_name: $r.show_name,
             consent_faces: $r.faces_consent,
+            consent_voice: $r.voice_consent,
+            consent_interviewer_name: $r.interviewer_name_consent,
             licence: $r.licence.slug().to_owned(),
             ..app::domain::StoryDraft::default()
         }
@@ -84,16 +86,19 @@ pub async fn save_version(
     let (year_then, year_now) = year_columns(story.years)?;
     let saved = sqlx::query!(
         "insert into stories as s (id, title, body, place, narrator_name, role, year_then,
-                                   year_then_approx, year_now, show_name, faces_consent, licence)
+                                   year_then_approx, year_now, show_name, faces_consent, licence,
+                                   voice_consent, interviewer_name_consent)
          overriding system value
          values (coalesce($1, nextval(pg_get_serial_sequence('stories', 'id'))),
-                 $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                 $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14, $15)
          on conflict (id) do update set
                 title = excluded.title, body = excluded.body, place = excluded.place,
                 narrator_name = excluded.narrator_name, role = excluded.role,
                 year_then = excluded.year_then, year_then_approx = excluded.year_then_approx,
                 year_now = excluded.year_now, show_name = excluded.show_name,
                 faces_consent = excluded.faces_consent, licence = excluded.licence,
+                voice_consent = excluded.voice_consent,
+                interviewer_name_consent = excluded.interviewer_name_consent,
                 status = $13, version = s.version + 1, updated_at = now(), moderator_message = null
          returning id, version",
         existing.map(|id| id.0),
@@ -109,6 +114,8 @@ pub async fn save_version(
         story.consents.faces,
         story.licence as _,
         StoryStatus::Pending as _,
+        story.consents.voice,
+        story.consents.interviewer_name,
     )
     .fetch_one(&mut *tx)
     .await?;

@@ -292,3 +292,46 @@ pub fn sha256(bytes: &[u8]) -> Vec<u8> {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).to_vec()
 }
+
+/// A generated audio fixture (`tests/fixtures/audio/generate.sh`, run once per version of the
+/// script into a shared temporary folder): `accepted/speech.m4a`, `hostile/bomb.webm`, …
+pub fn audio_fixture(name: &str) -> Vec<u8> {
+    let path = audio_fixtures().join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn audio_fixtures() -> &'static std::path::Path {
+    static FOLDER: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    FOLDER.get_or_init(|| {
+        let script =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/audio/generate.sh");
+        let digest = sha256(&std::fs::read(&script).expect("read generate.sh"));
+        let name: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+        let folder = std::env::temp_dir().join(format!("shinian-audio-fixtures-{name}"));
+        let status = std::process::Command::new("bash")
+            .arg(&script)
+            .arg(&folder)
+            .status()
+            .expect("run generate.sh");
+        assert!(
+            status.success(),
+            "generate.sh failed: install ffmpeg and espeak-ng (./dev.sh test does)"
+        );
+        folder
+    })
+}
+
+impl TestApp {
+    /// Runs queued recording jobs in this process until none is due; returns how many ran.
+    pub async fn run_recording_jobs(&self) -> usize {
+        let store = self.store();
+        let mut ran = 0;
+        while server::media::recordings::jobs::run_one(&self.db, &store)
+            .await
+            .expect("recording queue")
+        {
+            ran += 1;
+        }
+        ran
+    }
+}

@@ -1,4 +1,5 @@
 use super::field::Field;
+use super::recording::RecordingPart;
 use serde::{Deserialize, Serialize};
 
 /// Why one field's value was refused. Each variant has one localized message.
@@ -38,6 +39,12 @@ pub enum FieldError {
         index: u8,
         part: PhotoPart,
         problem: PhotoProblem,
+    },
+    /// One recording's file or detail; `index` counts from 1.
+    Recording {
+        index: u8,
+        part: RecordingPart,
+        problem: RecordingProblem,
     },
 }
 
@@ -91,6 +98,56 @@ pub enum PhotoRefusal {
     TooMany {
         max: usize,
     },
+}
+
+/// Why a recording was refused, checked from its bytes and container before any audio is
+/// decoded (or, for the last two, while decoding in a limited child process). Each is final:
+/// the same file is refused the same way again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AudioRefusal {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is larger than {max_bytes} bytes")]
+    TooLarge { max_bytes: u64 },
+    /// Not M4A/AAC, MP3, WAV, Ogg, WebM/Matroska or AMR, judged by content, never by name.
+    #[error("the file is not a recording in an accepted format")]
+    UnknownFormat,
+    /// HTML or script in the first bytes: a polyglot a browser could take for a page.
+    #[error("the file contains HTML")]
+    Markup,
+    /// The container is accepted but what it holds is not (e.g. MP3 frames in a WAV).
+    #[error("the container holds an unsupported codec")]
+    UnsupportedCodec,
+    #[error("the file has no audio")]
+    NoAudio,
+    /// The container cannot be read: truncated or corrupt.
+    #[error("the file cannot be read (truncated or damaged)")]
+    Unreadable,
+    /// Declared by the header or found while decoding.
+    #[error("the recording is longer than {max_seconds} s")]
+    TooLong { max_seconds: u32 },
+    #[error("the recording has {channels} channels (at most {max})")]
+    Channels { channels: u32, max: u32 },
+    #[error("the recording's sample rate is {hz} Hz (accepted: {min}–{max} Hz)")]
+    SampleRate { hz: u32, min: u32, max: u32 },
+    /// The decoder failed on the audio data.
+    #[error("the audio cannot be decoded")]
+    Undecodable,
+    /// Decoding needed more CPU time than its length allows (a decompression bomb).
+    #[error("the recording takes too much work to decode")]
+    TooCostly,
+    /// More files than a story may carry.
+    #[error("too many recordings (at most {max})")]
+    TooMany { max: usize },
+}
+
+/// What was wrong with a recording's file or one of its details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RecordingProblem {
+    Refused(AudioRefusal),
+    Text(TextProblem),
+    /// The markers are not `{ms}:{prompt}` pairs in order.
+    Markers,
 }
 
 /// What was wrong with a photo's file or one of its details.

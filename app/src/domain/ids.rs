@@ -26,6 +26,13 @@ pub struct PhotoId(pub i64);
 
 shown_as_number!(PhotoId);
 
+/// A recording's row number, as in the `remove_recording` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+pub struct RecordingId(pub i64);
+
+shown_as_number!(RecordingId);
+
 /// A story's version: 1 when submitted, one more with every change to it. A moderator's form
 /// carries the version they saw, and a change is refused if the story has moved on since.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

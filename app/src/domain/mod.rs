@@ -29,21 +29,24 @@ mod year;
 pub use choices::{Licence, Theme};
 pub use draft::{PhotoColumns, StoryDraft};
 pub use email::{Email, has_email_shape};
-pub use errors::{FieldError, FormErrors, PhotoPart, PhotoProblem, PhotoRefusal, TextProblem};
+pub use errors::{
+    AudioRefusal, FieldError, FormErrors, PhotoPart, PhotoProblem, PhotoRefusal, RecordingProblem,
+    TextProblem,
+};
 pub use field::Field;
 pub use form::{FormField, is_checked};
 pub use forms::{
     AccountField, AccountInput, AuditField, LanguageField, PhotoWordsField, QueueField,
     ReviewField, ReviewInput, SignInField, TimelineField, WithdrawField,
 };
-pub use ids::{PhotoId, StoryId, StoryVersion};
+pub use ids::{PhotoId, RecordingId, StoryId, StoryVersion};
 pub use moderation::{
     AccountId, AccountRole, AuditAction, Decision, DisplayName, ModeratorMessage, NewPassword,
     RejectReason, moderation_limits, normalize_password,
 };
 pub use new_story::{
     AssistedBy, CONSENT_TEXT_VERSION, ConsentKind, Consents, Contact, IdempotencyKey, NarratorName,
-    NewStory, Place, RealName, Role, StoryBody, StoryTitle, Themes,
+    NewStory, Place, RealName, Role, StoryBody, StoryTitle, Telling, Themes,
 };
 pub use photo::{PhotoDetails, PhotoDraft, PhotoSlot};
 pub use recording::{

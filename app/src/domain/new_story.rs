@@ -4,7 +4,7 @@ use super::email::has_email_shape;
 use super::errors::{FieldError, FormErrors};
 use super::field::Field;
 use super::slug_enum::slug_enum;
-use super::text::{Lines, limits, optional, required};
+use super::text::{Lines, limits, optional, optional_lines, required};
 use super::year::{Year, YearSpan};
 use serde::{Deserialize, Serialize};
 
@@ -90,7 +90,36 @@ text_newtype!(
     IdempotencyKey
 );
 
+/// How a story is told: in writing (its text is the story) or aloud (a recording carries it,
+/// and the text may be empty or a short summary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Telling {
+    Written,
+    Aloud,
+}
+
+impl Telling {
+    /// Aloud when the story has (or will have) at least one recording.
+    pub fn with_recordings(count: usize) -> Telling {
+        if count > 0 {
+            Telling::Aloud
+        } else {
+            Telling::Written
+        }
+    }
+}
+
 impl StoryBody {
+    pub fn parse_told(input: &str, telling: Telling) -> Result<StoryBody, FieldError> {
+        match telling {
+            Telling::Written => StoryBody::parse(input),
+            Telling::Aloud => Ok(StoryBody(
+                optional_lines(input, Lines::Multi, limits::STORY_WITH_RECORDING_MAX)?
+                    .unwrap_or_default(),
+            )),
+        }
+    }
+
     /// Paragraphs separated by blank lines, for display.
     pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
         self.0
@@ -193,6 +222,8 @@ slug_enum!(
         Publish => "publish",
         ShowName => "show_name",
         Faces => "faces",
+        Voice => "voice",
+        InterviewerName => "interviewer_name",
     }
 );
 
@@ -202,6 +233,10 @@ pub struct Consents {
     pub publish: bool,
     pub show_name: bool,
     pub faces: bool,
+    /// The recording itself may be heard by the public (else only its transcript is shown).
+    pub voice: bool,
+    /// The interviewer's name may be shown with the recording.
+    pub interviewer_name: bool,
 }
 
 /// A valid story, ready to be stored.
@@ -225,9 +260,18 @@ impl NewStory {
     /// Checks every rule of the submission contract and reports all refused fields at once.
     /// `latest_year` is the current year (the server decides it and hands it to the browser).
     pub fn parse(draft: &StoryDraft, latest_year: i32) -> Result<NewStory, FormErrors> {
+        NewStory::parse_told(draft, latest_year, Telling::Written)
+    }
+
+    /// As `parse`, for a story told as `telling` says: told aloud, the text may be short.
+    pub fn parse_told(
+        draft: &StoryDraft,
+        latest_year: i32,
+        telling: Telling,
+    ) -> Result<NewStory, FormErrors> {
         let mut errors = FormErrors::default();
         let title = errors.check(Field::Title, StoryTitle::parse(&draft.title));
-        let body = errors.check(Field::Story, StoryBody::parse(&draft.story));
+        let body = errors.check(Field::Story, StoryBody::parse_told(&draft.story, telling));
         let narrator_name = errors.check(
             Field::NarratorName,
             NarratorName::parse(&draft.narrator_name),
@@ -279,6 +323,8 @@ fn require_publish_consent(draft: &StoryDraft) -> Result<Consents, FieldError> {
         publish: true,
         show_name: draft.consent_show_name,
         faces: draft.consent_faces,
+        voice: draft.consent_voice,
+        interviewer_name: draft.consent_interviewer_name,
     })
 }
 
@@ -292,6 +338,28 @@ fn parse_licence(slug: &str) -> Result<Licence, FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_story_told_aloud_may_have_a_short_text() {
+        let mut draft = valid_draft();
+        draft.story = String::new();
+        assert!(NewStory::parse(&draft, 2026).is_err());
+        let story = NewStory::parse_told(&draft, 2026, Telling::Aloud).expect("aloud");
+        assert_eq!(story.body.as_str(), "");
+        draft.story = "渡口\n\n短".into();
+        assert!(NewStory::parse_told(&draft, 2026, Telling::Aloud).is_ok());
+        draft.story = "字".repeat(20_001);
+        let errors = NewStory::parse_told(&draft, 2026, Telling::Aloud).unwrap_err();
+        assert!(matches!(
+            errors.get(Field::Story),
+            Some(FieldError::TooLong {
+                max: 20_000,
+                actual: 20_001
+            })
+        ));
+        assert_eq!(Telling::with_recordings(0), Telling::Written);
+        assert_eq!(Telling::with_recordings(2), Telling::Aloud);
+    }
 
     fn valid_draft() -> StoryDraft {
         StoryDraft {

@@ -133,9 +133,18 @@ pub(crate) fn required(
     Ok(text)
 }
 
-/// An optional text with a maximum length.
+/// An optional one-line text with a maximum length.
 pub(crate) fn optional(input: &str, max: usize) -> Result<Option<String>, FieldError> {
-    let Some(text) = clean(input, Lines::Single)? else {
+    optional_lines(input, Lines::Single, max)
+}
+
+/// An optional text with a maximum length.
+pub(crate) fn optional_lines(
+    input: &str,
+    lines: Lines,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
+    let Some(text) = clean(input, lines)? else {
         return Ok(None);
     };
     check_length(&text, 1, max)?;

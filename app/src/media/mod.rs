@@ -1,6 +1,9 @@
 //! Before-and-after photos as pages show them. Only derivatives (re-encoded, metadata
 //! stripped) are ever shown; originals never leave the private store.
 
+mod recording;
+pub use recording::{OwnRecording, RecordingFigure, RecordingStage, RecordingView};
+
 use crate::domain::{PhotoId, PhotoSlot};
 use serde::{Deserialize, Serialize};
 

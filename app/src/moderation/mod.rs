@@ -10,6 +10,6 @@ pub use audit::{AuditFilter, AuditPage, AuditRow};
 pub use nav::StaffNav;
 pub use queue::{QueueFilter, QueueItem, QueueNotice, QueuePage};
 pub use review::{
-    FieldChange, HistoryRow, ReviewNotice, ReviewPage, ReviewStory, RevisionRow, TURN_LEFT,
-    TURN_RIGHT,
+    FieldChange, HistoryRow, ReviewNotice, ReviewPage, ReviewRecording, ReviewStory, RevisionRow,
+    TURN_LEFT, TURN_RIGHT,
 };

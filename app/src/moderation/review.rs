@@ -8,7 +8,7 @@ use crate::domain::{
     StoryStatus, StoryVersion, Theme,
 };
 use crate::locale::{self, Locale};
-use crate::media::OwnPhoto;
+use crate::media::{OwnPhoto, OwnRecording, RecordingFigure};
 use crate::submission::{PhotoFigure, field_label};
 use crate::ui::{Document, PageMeta, TextArea, current_locale, field_class};
 use leptos::prelude::*;
@@ -49,10 +49,43 @@ pub struct ReviewStory {
     pub updated_on: String,
     pub claim: Claim,
     pub photos: Vec<OwnPhoto>,
+    pub recordings: Vec<ReviewRecording>,
     pub history: Vec<HistoryRow>,
     pub revisions: Vec<RevisionRow>,
     /// After changes were requested and the contributor resubmitted: what they changed.
     pub changes_since_request: Option<Vec<FieldChange>>,
+}
+
+/// A recording as moderators see it: always audible once ready, and why processing failed.
+#[derive(Debug, Clone)]
+pub struct ReviewRecording {
+    pub own: OwnRecording,
+    /// Why the file was refused while decoding, or the last fault (English, from the server).
+    pub failure: Option<String>,
+}
+
+#[component]
+fn Recordings(recordings: Vec<ReviewRecording>) -> impl IntoView {
+    let locale = current_locale();
+    let figures = recordings
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let title =
+                td_string!(locale, moderation.review.recording_title, number = i + 1).to_string();
+            view! {
+                <RecordingFigure locale title recording=r.own.view />
+                {r.failure.map(|why| view! { <p class="error-text">{why}</p> })}
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="recordings-heading">
+            <h2 id="recordings-heading">{td!(locale, moderation.review.recordings)}</h2>
+            <p class="hint">{td!(locale, moderation.review.recordings_private)}</p>
+            {figures}
+        </section>
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,6 +191,7 @@ pub fn ReviewPage(
                     {no_photos.then(|| view! { <p>{td!(locale, moderation.review.no_photos)}</p> })}
                     <div class="photo-grid">{figures}</div>
                 </section>
+                {(!story.recordings.is_empty()).then(|| view! { <Recordings recordings=story.recordings.clone() /> })}
                 <Decisions id version=story.version status=story.status featured=story.featured errors=errors.clone() />
                 {(story.status == StoryStatus::Pending).then(|| view! {
                     <EditForm id version=story.version draft=story.edit.clone() photos=story.photos.clone() errors=errors.clone() />

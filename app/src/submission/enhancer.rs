@@ -62,7 +62,7 @@ mod client {
 
 #[cfg(feature = "hydrate")]
 mod client {
-    use crate::domain::{Field, FieldError, FormErrors, NewStory, StoryDraft};
+    use crate::domain::{Field, FieldError, FormErrors, NewStory, StoryDraft, Telling};
     use crate::locale::{self, Locale};
     use crate::submission::fields::{error_id, field_label};
     use leptos::ev::{FocusEvent, SubmitEvent};
@@ -89,13 +89,32 @@ mod client {
     }
 
     fn validate(form: &HtmlFormElement, latest_year: i32) -> FormErrors {
+        let telling = Telling::with_recordings(recordings(form));
         read_draft(form)
             .map(|draft| {
-                NewStory::parse(&draft, latest_year)
+                NewStory::parse_told(&draft, latest_year, telling)
                     .err()
                     .unwrap_or_default()
             })
             .unwrap_or_default()
+    }
+
+    /// Recordings the story will have: files chosen or recorded in the form, and those stored
+    /// before (the tracking page's form says how many in `data-stored-recordings`).
+    fn recordings(form: &HtmlFormElement) -> usize {
+        let chosen = FormData::new_with_form(form)
+            .map(|data| {
+                data.get_all(Field::Recording.name())
+                    .iter()
+                    .filter(|v| v.dyn_ref::<web_sys::File>().is_some_and(|f| f.size() > 0.0))
+                    .count()
+            })
+            .unwrap_or(0);
+        let stored = form
+            .get_attribute("data-stored-recordings")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        chosen + stored
     }
 
     /// Shows or clears one field's message, in the same places the server puts it.

@@ -22,9 +22,13 @@ pub fn StoryForm(
     /// On the tracking page: the photos already stored.
     #[prop(optional)]
     stored_photos: Vec<crate::media::OwnPhoto>,
+    /// On the tracking page: the recordings already stored.
+    #[prop(optional)]
+    stored_recordings: Vec<crate::media::OwnRecording>,
 ) -> impl IntoView {
     let locale = current_locale();
     let is_new = idempotency_key.is_some();
+    let stored_recording_count = stored_recordings.len().to_string();
     let d = draft;
     let e = errors;
     // Folded until asked for; open when anything in it was typed or needs fixing.
@@ -40,7 +44,8 @@ pub fn StoryForm(
         .any(|(field, value)| !value.is_empty() || e.get(*field).is_some());
     view! {
         <FormEnhancer locale latest_year>
-            <form class="story-form" method="post" action=action enctype="multipart/form-data" accept-charset="utf-8" novalidate>
+            <form class="story-form" method="post" action=action enctype="multipart/form-data" accept-charset="utf-8" novalidate
+                data-stored-recordings=stored_recording_count>
                 <ErrorSummary errors=e.clone() />
                 <fieldset>
                     <legend>{td!(locale, submission.submit.section_story)}</legend>
@@ -72,6 +77,7 @@ pub fn StoryForm(
                     <TextInput field=Field::AssistedBy value=d.assisted_by.clone() error=e.get(Field::AssistedBy) />
                 </fieldset>
                 </details>
+                {(!stored_recordings.is_empty()).then(|| view! { <StoredRecordings stored=stored_recordings /> })}
                 <ConsentChoices draft=d.clone() errors=e.clone() />
                 {is_new.then(|| view! { <Honeypot value=d.website.clone() /> })}
                 {idempotency_key.map(|key| view! { <input type="hidden" name=Field::IdempotencyKey.name() value=key /> })}
@@ -285,12 +291,41 @@ fn ConsentChoices(draft: StoryDraft, errors: FormErrors) -> impl IntoView {
             </div>
             <Checkbox field=Field::ConsentShowName checked=draft.consent_show_name />
             <Checkbox field=Field::ConsentFaces checked=draft.consent_faces />
+            <Checkbox field=Field::ConsentVoice checked=draft.consent_voice />
+            <Checkbox field=Field::ConsentInterviewerName checked=draft.consent_interviewer_name />
             <fieldset class="field" id=format!("field-{licence_name}")>
                 <legend>{td!(locale, submission.field.licence.label)}</legend>
                 <span id=licence_name tabindex="-1"></span>
                 {licences}
                 <p class="field-error" id=error_id(Field::Licence)>{licence_error}</p>
             </fieldset>
+        </fieldset>
+    }
+}
+
+/// The recordings already stored, each with a box to remove it when the edit is saved.
+#[component]
+fn StoredRecordings(stored: Vec<crate::media::OwnRecording>) -> impl IntoView {
+    let locale = current_locale();
+    let name = Field::RemoveRecording.name();
+    let boxes = stored
+        .into_iter()
+        .enumerate()
+        .map(|(i, recording)| {
+            let id = format!("remove-recording-{}", recording.id);
+            let label = td_string!(locale, submission.track.recording_title, number = i + 1).to_string();
+            view! {
+                <div class="check">
+                    <input type="checkbox" id=id.clone() name=name value=recording.id.to_string() />
+                    <label for=id>{label} " — " {td!(locale, submission.track.remove_recording)}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="stored-recordings">
+            <legend>{td!(locale, submission.track.recordings_heading)}</legend>
+            {boxes}
         </fieldset>
     }
 }

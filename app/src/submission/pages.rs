@@ -4,6 +4,7 @@ use crate::domain::{
     FormErrors, Licence, StoryBody, StoryDraft, StoryStatus, Theme, WithdrawField,
 };
 use crate::locale::{self, Locale};
+use crate::media::RecordingFigure;
 use crate::ui::{Document, PageMeta, current_locale};
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
@@ -57,6 +58,8 @@ pub struct TrackedStory {
     pub draft: Option<StoryDraft>,
     /// Derivatives only; shown through their unguessable links while the story is pending.
     pub photos: Vec<crate::media::OwnPhoto>,
+    /// Heard here only when the narrator agreed that their voice is published.
+    pub recordings: Vec<crate::media::OwnRecording>,
 }
 
 #[component]
@@ -82,6 +85,7 @@ pub fn TrackPage(
     let status = story.status;
     let form_draft = edit_draft.or_else(|| story.draft.clone());
     let stored_photos = story.photos.clone();
+    let stored_recordings = story.recordings.clone();
     let edit_open = !edit_errors.is_empty();
     view! {
         <Document meta>
@@ -114,6 +118,18 @@ pub fn TrackPage(
                         </section>
                     }
                 })}
+                {(!story.recordings.is_empty()).then(|| {
+                    let figures = story.recordings.iter().enumerate().map(|(i, r)| {
+                        let title = td_string!(locale, submission.track.recording_title, number = i + 1).to_string();
+                        view! { <RecordingFigure locale title recording=r.view.clone() /> }
+                    }).collect_view();
+                    view! {
+                        <section class="submitted-recordings" aria-labelledby="recordings-heading">
+                            <h2 id="recordings-heading">{td!(locale, submission.track.recordings_heading)}</h2>
+                            {figures}
+                        </section>
+                    }
+                })}
                 {editable.then(|| form_draft.map(|draft| view! {
                     <details class="edit-story" open=edit_open>
                         <summary><h2>{td!(locale, submission.track.edit_heading)}</h2></summary>
@@ -124,6 +140,7 @@ pub fn TrackPage(
                             latest_year
                             submit_label=td_string!(locale, submission.track.save)
                             stored_photos=stored_photos.clone()
+                            stored_recordings=stored_recordings.clone()
                         />
                     </details>
                 }))}

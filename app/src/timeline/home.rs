@@ -18,6 +18,8 @@ pub struct StoryCard {
     pub featured: bool,
     pub then_photo: Option<PhotoView>,
     pub now_photo: Option<PhotoView>,
+    /// Minutes of recordings the public may hear ("recording · 12 min").
+    pub recording_minutes: Option<u32>,
 }
 
 /// The filters as typed, so the form shows them again.
@@ -172,6 +174,9 @@ fn Card(card: StoryCard, latest_year: i32) -> impl IntoView {
             <div class="card-thumbs">{thumbs}</div>
             <h2><a href=format!("/stories/{}", h.id)>{h.title}</a></h2>
             <p class="card-credit">{h.credit}{h.role.map(|r| format!(" · {r}"))} " · " {h.place}</p>
+            {card.recording_minutes.map(|minutes| view! {
+                <p class="recording-badge">{td_string!(locale, timeline.recording.badge, minutes).to_string()}</p>
+            })}
             <p class="card-excerpt">{card.excerpt}</p>
             <ul class="theme-list">{themes}</ul>
         </li>

@@ -2,10 +2,11 @@
 //! a QR code of its permalink, and related stories.
 
 use super::heading::StoryHeading;
+use super::recordings::StoryRecordings;
 use super::slider::CompareSlider;
 use crate::domain::{Licence, PhotoSlot, StoryId};
 use crate::locale;
-use crate::media::{PhotoView, Picture};
+use crate::media::{PhotoView, Picture, RecordingView};
 
 const COMPARE_SIZES: &str = "(min-width: 48rem) 46rem, 100vw";
 use crate::submission::PhotoFigure;
@@ -21,6 +22,7 @@ pub struct StoryView {
     pub published_on: String,
     /// Ready photos, then before now, in order.
     pub photos: Vec<PhotoView>,
+    pub recordings: Vec<RecordingView>,
 }
 
 #[derive(Debug, Clone)]
@@ -88,6 +90,7 @@ pub fn StoryPage(
                     " · " <a href=place_href>{h.place.clone()}</a>
                 </p>
                 {pair.map(|(then, now)| view! { <Comparison then now /> })}
+                <StoryRecordings locale recordings=story.recordings.clone() />
                 <div class="story-body">{paragraphs}</div>
                 {(!others.is_empty()).then(|| view! {
                     <section aria-labelledby="more-photos">

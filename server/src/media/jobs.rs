@@ -300,7 +300,8 @@ async fn remove_if_photo_gone(
     Ok(())
 }
 
-/// Starts `count` workers (0: this instance only serves; others process), each making its
+/// Starts `count` workers (0: this instance only serves; others process), each making photos
+/// (first) and recordings' access copies (`recordings::jobs`, in limited ffmpeg children), the
 /// photos on its own thread at nice value `nice` (see `thread`). `wake` is notified
 /// when this instance queues a job; other instances' jobs are found by polling. Between jobs
 /// the workers also delete the files of removed photos that are still queued
@@ -320,10 +321,14 @@ pub fn spawn_workers(
                 if let Err(error) = super::deletions::run_due(&db, &store).await {
                     tracing::warn!(%error, "media deletion queue unavailable; retrying");
                 }
-                match run_one_on(&db, &store, Some(&thread)).await {
+                let next = match run_one_on(&db, &store, Some(&thread)).await {
+                    Ok(false) => super::recordings::jobs::run_one(&db, &store).await,
+                    photo => photo,
+                };
+                match next {
                     Ok(true) => continue,
                     Ok(false) => {}
-                    Err(error) => tracing::warn!(%error, "photo queue unavailable; retrying"),
+                    Err(error) => tracing::warn!(%error, "media queue unavailable; retrying"),
                 }
                 let _ = tokio::time::timeout(POLL, wake.notified()).await;
             }

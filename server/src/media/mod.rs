@@ -10,8 +10,8 @@
 //! 4. derive (`derive`): decode, colour, resize, encode; pure work on one original.
 //! 5. serve (`routes`): ready derivatives only.
 //!
-//! Voice recordings will take the same way; today only their processing core exists (`audio`:
-//! probe and access copy), pure work like `derive`.
+//! Voice recordings take the same way (`recordings`: intake, rows, jobs, routes), with
+//! `audio` (probe and access copy in limited ffmpeg children) as their derive step.
 //!
 //! Imports point down that list's layers, never back: derive and `format` name nothing of the
 //! others; the store names neither jobs nor routes. `deletions` and `sweep` remove through the
@@ -25,6 +25,7 @@ pub mod inspect;
 pub mod jobs;
 pub mod names;
 pub mod photos;
+pub mod recordings;
 pub mod routes;
 pub mod store;
 pub mod sweep;

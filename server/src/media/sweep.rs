@@ -3,7 +3,7 @@
 //! - Uploads left in `tmp/` for over an hour (a request that died mid-way).
 //! - Originals and derivative folders that no committed row names, once over an hour old (a
 //!   crash between the rename and the commit).
-//! - Photos of stories rejected more than `PHOTO_RETENTION_DAYS` ago (default 30: a moderator
+//! - Photos and recordings of stories rejected more than `PHOTO_RETENTION_DAYS` ago (default 30: a moderator
 //!   may reconsider), and any file still queued in `media_deletions`. Photos removed by an
 //!   edit or a withdrawal do not wait for the sweep: see `deletions`.
 
@@ -19,6 +19,7 @@ pub const MIN_AGE: Duration = Duration::from_secs(3600);
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Swept {
     pub expired_photos: u64,
+    pub expired_recordings: u64,
     /// Orphaned files and folders, plus photos whose queued files were deleted.
     pub files: usize,
 }
@@ -37,6 +38,14 @@ pub async fn run(
     )
     .execute(db)
     .await?;
+    let expired_recordings = sqlx::query!(
+        "delete from recordings r using stories s
+         where s.id = r.story_id and s.status = $2 and s.updated_at < now() - make_interval(days => $1)",
+        retention_days,
+        StoryStatus::Rejected as _
+    )
+    .execute(db)
+    .await?;
     let mut removed = super::deletions::run_due(db, store).await?;
     let uploads = store.older_than(Area::Spool, min_age).await;
     removed += remove(store, Area::Spool, uploads).await;
@@ -47,34 +56,34 @@ pub async fn run(
     }
     Ok(Swept {
         expired_photos: expired.rows_affected(),
+        expired_recordings: expired_recordings.rows_affected(),
         files: removed,
     })
 }
 
-/// Those names no photo row names: `original_key` for originals, `public_key` for a photo's
-/// derivatives.
+/// Those names no photo or recording row names (`media_objects`): `original_key` for
+/// originals, `public_key` for derivative folders.
 async fn unknown(db: &PgPool, names: Vec<String>, area: Area) -> Result<Vec<String>, sqlx::Error> {
-    let known: HashSet<String> = match area {
-        Area::Originals => {
-            sqlx::query_scalar!(
-                "select original_key from photos where original_key = any($1)",
+    let known: HashSet<String> =
+        match area {
+            Area::Originals => sqlx::query_scalar!(
+                r#"select original_key as "key!" from media_objects where original_key = any($1)"#,
                 &names
             )
             .fetch_all(db)
-            .await?
+            .await?,
+            Area::Derivatives => {
+                sqlx::query_scalar!(
+                    r#"select public_key as "key!" from media_objects where public_key = any($1)"#,
+                    &names
+                )
+                .fetch_all(db)
+                .await?
+            }
+            Area::Spool => Vec::new(),
         }
-        Area::Derivatives => {
-            sqlx::query_scalar!(
-                "select public_key from photos where public_key = any($1)",
-                &names
-            )
-            .fetch_all(db)
-            .await?
-        }
-        Area::Spool => Vec::new(),
-    }
-    .into_iter()
-    .collect();
+        .into_iter()
+        .collect();
     Ok(names.into_iter().filter(|n| !known.contains(n)).collect())
 }
 

@@ -6,7 +6,7 @@
 
 use super::format::Inspected;
 use super::inspect::inspect;
-use super::store::{MediaStore, Spool, Spooled, StoreError};
+use super::store::{MediaStore, Spooled, StoreError};
 use app::domain::limits::{PHOTO_MAX_BYTES, PHOTOS_PER_SIDE};
 use app::domain::{PhotoRefusal, PhotoSlot};
 use bytes::Bytes;
@@ -24,6 +24,8 @@ pub enum IntakeError {
     Store(#[from] StoreError),
     #[error("inspecting a photo: {0}")]
     Inspect(#[from] tokio::task::JoinError),
+    #[error("probing a recording: {0}")]
+    Probe(#[from] super::audio::AudioError),
 }
 
 /// Why a photo could not be received: its stream failed with `E` (the client's body), or the
@@ -138,24 +140,54 @@ async fn spool<S, E>(
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
 {
+    let Some(streamed) = stream_to_spool(part, first, store, PHOTO_MAX_BYTES).await? else {
+        return Ok(Err(PhotoRefusal::TooLarge {
+            max_bytes: PHOTO_MAX_BYTES,
+        }));
+    };
+    Ok(inspect_spooled(streamed).await?)
+}
+
+/// A part streamed whole into the spool and made durable, with its SHA-256 and size.
+#[derive(Debug)]
+pub struct Streamed {
+    pub file: Spooled,
+    pub sha256: [u8; 32],
+    pub size: u64,
+}
+
+/// Streams a part (its `first` chunk already read) into a new spool file, hashing as it goes.
+/// `None` when it passes `max_bytes`: the rest is read and dropped, the spool file removed.
+pub async fn stream_to_spool<S, E>(
+    part: &mut S,
+    first: Bytes,
+    store: &MediaStore,
+    max_bytes: u64,
+) -> Result<Option<Streamed>, ReceiveError<E>>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+{
     let mut spool = store.spool().await.map_err(IntakeError::from)?;
     let mut hasher = Sha256::new();
     let mut size = 0u64;
     let mut chunk = Some(first);
     while let Some(bytes) = chunk {
         size = size.saturating_add(u64::try_from(bytes.len()).unwrap_or(u64::MAX));
-        if size > PHOTO_MAX_BYTES {
+        if size > max_bytes {
             drop(spool);
             drain(part).await?;
-            return Ok(Err(PhotoRefusal::TooLarge {
-                max_bytes: PHOTO_MAX_BYTES,
-            }));
+            return Ok(None);
         }
         hasher.update(&bytes);
         spool.write(&bytes).await.map_err(IntakeError::from)?;
         chunk = next_chunk(part).await?;
     }
-    Ok(finish(spool, hasher.finalize().into(), size).await?)
+    let file = spool.finish().await.map_err(IntakeError::from)?;
+    Ok(Some(Streamed {
+        file,
+        sha256: hasher.finalize().into(),
+        size,
+    }))
 }
 
 /// Stores a photo that is already in memory (the demo content, `server seed-demo`) the way an
@@ -176,16 +208,19 @@ pub async fn from_bytes(
     }
     let mut spool = store.spool().await?;
     spool.write(bytes).await?;
-    finish(spool, Sha256::digest(bytes).into(), size).await
+    let streamed = Streamed {
+        file: spool.finish().await?,
+        sha256: Sha256::digest(bytes).into(),
+        size,
+    };
+    inspect_spooled(streamed).await
 }
 
-/// Makes a completely written upload durable, then inspects it (off the runtime: it reads).
-async fn finish(
-    spool: Spool,
-    sha256: [u8; 32],
-    size: u64,
+/// Inspects a complete upload (off the runtime: it reads).
+async fn inspect_spooled(
+    streamed: Streamed,
 ) -> Result<Result<UploadedPhoto, PhotoRefusal>, IntakeError> {
-    let file = spool.finish().await?;
+    let Streamed { file, sha256, size } = streamed;
     let (file, inspected) = tokio::task::spawn_blocking(move || {
         let inspected = match file.reader() {
             Ok((reader, size)) => inspect(reader, size),
@@ -202,14 +237,14 @@ async fn finish(
     }))
 }
 
-async fn next_chunk<S, E>(part: &mut S) -> Result<Option<Bytes>, ReceiveError<E>>
+pub async fn next_chunk<S, E>(part: &mut S) -> Result<Option<Bytes>, ReceiveError<E>>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
 {
     part.next().await.transpose().map_err(ReceiveError::Read)
 }
 
-async fn drain<S, E>(part: &mut S) -> Result<(), ReceiveError<E>>
+pub async fn drain<S, E>(part: &mut S) -> Result<(), ReceiveError<E>>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
 {

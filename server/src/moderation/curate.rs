@@ -6,10 +6,12 @@ use super::error::ModerationError;
 use super::store::{self, PhotoWords};
 use crate::accounts::store::Account;
 use crate::media::photos::{self, StoredPhoto};
+use crate::media::recordings::rows as recording_rows;
 use crate::web::time::latest_allowed_year;
 use app::domain::{
     Decision, FieldError, FormErrors, ModeratorMessage, NewStory, PhotoDetails, PhotoDraft,
     PhotoId, PhotoWordsField, RejectReason, ReviewInput, StoryDraft, StoryId, StoryVersion,
+    Telling,
 };
 use app::locale::{self, Locale};
 use sqlx::PgPool;
@@ -130,7 +132,8 @@ where
         .ok_or(ModerationError::NotFound)?;
     let draft = (edit.apply)(current.draft);
     let latest = latest_allowed_year();
-    let parsed = NewStory::parse(&draft, latest);
+    let recordings = recording_rows::count(db, story).await?;
+    let parsed = NewStory::parse_told(&draft, latest, Telling::with_recordings(recordings));
     let stored = photos::of_story(db, story).await?;
     let words = parse_photo_words(&edit.photo_words, &stored, latest);
     match (parsed, words) {

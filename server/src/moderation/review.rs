@@ -7,6 +7,7 @@ use super::error::ModerationError;
 use super::store::{self, Detail};
 use crate::audit::{self, AuditEntry};
 use crate::media::photos::{self, StoredPhoto};
+use crate::media::recordings::rows::{self as recording_rows, Listener, StoredRecording};
 use crate::revisions::{self, Revision};
 use app::domain::{AccountId, ContentField, StoryId, StoryStatus};
 use app::moderation::FieldChange;
@@ -15,6 +16,8 @@ use sqlx::PgPool;
 pub struct Review {
     pub detail: Detail,
     pub photos: Vec<StoredPhoto>,
+    /// Every recording, its voice audible whatever the narrator chose (moderators hear all).
+    pub recordings: Vec<StoredRecording>,
     /// Oldest first, each with the fields it changed from the one before.
     pub revisions: Vec<(Revision, Vec<ContentField>)>,
     /// The story's audit entries, oldest first.
@@ -37,6 +40,7 @@ pub async fn load(db: &PgPool, id: StoryId, me: AccountId) -> Result<Review, Mod
     };
     Ok(Review {
         photos: photos::of_story(db, id).await?,
+        recordings: recording_rows::of_stories(db, &[id], Listener::Moderator).await?,
         history: audit::story_history(db, id).await?,
         revisions: with_changes(revisions),
         changes_since_request,

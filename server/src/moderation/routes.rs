@@ -19,10 +19,10 @@ use app::domain::{
     moderation_limits,
 };
 use app::locale::Locale;
-use app::media::OwnPhoto;
+use app::media::{OwnPhoto, OwnRecording};
 use app::moderation::{
     AuditFilter, AuditPage, AuditRow, HistoryRow, QueueFilter, QueueItem, QueueNotice, QueuePage,
-    ReviewNotice, ReviewPage, ReviewStory, RevisionRow, TURN_LEFT, TURN_RIGHT,
+    ReviewNotice, ReviewPage, ReviewRecording, ReviewStory, RevisionRow, TURN_LEFT, TURN_RIGHT,
 };
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -176,6 +176,17 @@ async fn review_page(
             view: p.view,
         })
         .collect();
+    let recordings = review
+        .recordings
+        .into_iter()
+        .map(|r| ReviewRecording {
+            own: OwnRecording {
+                id: r.id,
+                view: r.view,
+            },
+            failure: r.failure,
+        })
+        .collect();
     let (edit_draft, errors) = match failed {
         Some(f) => (f.edit, f.errors),
         None => (None, FormErrors::default()),
@@ -193,6 +204,7 @@ async fn review_page(
         updated_on: display_date(locale, detail.updated_at, offset),
         claim: detail.claim,
         photos,
+        recordings,
         history,
         revisions: revision_rows,
         changes_since_request: review.changes_since_request,

@@ -365,6 +365,7 @@ pub async fn detail(
         r#"select s.id, s.version, s.status as "status: StoryStatus", s.featured,
                   s.title, s.body, s.place, s.narrator_name, s.role,
                   s.year_then, s.year_then_approx, s.year_now, s.show_name, s.faces_consent,
+                  s.voice_consent, s.interviewer_name_consent,
                   s.licence as "licence: Licence", s.moderator_message, s.submitted_at, s.updated_at,
                   array(select t.theme::text from story_themes t where t.story_id = s.id order by t.theme) as "themes!",
                   c.real_name as "real_name?", c.contact as "contact?", c.assisted_by as "assisted_by?",

@@ -4,6 +4,7 @@
 pub mod contribute;
 pub mod error;
 pub mod photo_form;
+pub mod recording_form;
 mod routes;
 pub mod store;
 pub mod tokens;

@@ -1,9 +1,10 @@
-use super::contribute::{self, Outcome};
-use super::photo_form;
-use super::store::{self, Submitter};
+use super::contribute::{self, Outcome, Received};
+use super::store::{self, Removals, Submitter};
 use super::tokens::{SubmitterSecret, TrackingToken};
+use super::{photo_form, recording_form};
 use crate::media::deletions;
 use crate::media::photos;
+use crate::media::recordings::rows::{self as recording_rows, Listener};
 use crate::state::AppState;
 use crate::web::client_ip::ClientIp;
 use crate::web::error::WantsJson;
@@ -12,7 +13,9 @@ use crate::web::query::Query;
 use crate::web::render::{private_html, render_page};
 use crate::web::time::{display_date, latest_allowed_year};
 use crate::web::{AppError, RequestLocale};
-use app::domain::{Field, FormErrors, IdempotencyKey, PhotoId, StoryDraft, WithdrawField};
+use app::domain::{
+    Field, FormErrors, IdempotencyKey, PhotoId, RecordingId, StoryDraft, WithdrawField,
+};
 use app::locale::{self, Locale};
 use app::submission::{
     Notice, SubmitPage, TrackPage, TrackedStory, WITHDRAW_CONFIRMED, WithdrawConfirmPage,
@@ -119,7 +122,7 @@ async fn submit_story(
     mut posted: PostedForm,
 ) -> Result<Response, AppError> {
     let draft = StoryDraft::from_pairs(posted.pairs());
-    let received = std::mem::take(&mut posted.photos);
+    let received = received_files(&mut posted);
     match contribute::submit_story(state, draft, received, submitter).await? {
         Outcome::Stored(token) => Ok(see_other(&token.path(), json)),
         Outcome::Invalid(_, errors) if json => Ok(json_errors(locale, &errors)),
@@ -130,8 +133,16 @@ async fn submit_story(
     }
 }
 
+/// The files that came with a form, taken out of it.
+fn received_files(posted: &mut PostedForm) -> Received {
+    Received {
+        photos: std::mem::take(&mut posted.photos),
+        recordings: std::mem::take(&mut posted.recordings),
+    }
+}
+
 fn form_error_status(errors: &FormErrors) -> StatusCode {
-    if photo_form::any_too_large(errors) {
+    if photo_form::any_too_large(errors) || recording_form::any_too_large(errors) {
         StatusCode::PAYLOAD_TOO_LARGE
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -207,6 +218,14 @@ async fn track_page(
                 view: p.view,
             })
             .collect(),
+        recordings: recording_rows::of_stories(&state.db, &[own.id], Listener::Public)
+            .await?
+            .into_iter()
+            .map(|r| app::media::OwnRecording {
+                id: r.id,
+                view: r.view,
+            })
+            .collect(),
     };
     let track_path = token.path();
     let track_url = format!("{}{}", state.config.public_url, track_path);
@@ -230,12 +249,18 @@ pub async fn edit(
     PostedWithPhotos(mut posted): PostedWithPhotos,
 ) -> Result<Response, AppError> {
     let draft = StoryDraft::from_pairs(posted.pairs());
-    let remove = posted
-        .all(Field::RemovePhoto)
-        .filter_map(|value| value.trim().parse().ok().map(PhotoId))
-        .collect();
-    let received = std::mem::take(&mut posted.photos);
-    match contribute::edit_story(&state, &token, draft, received, remove).await? {
+    let removals = Removals {
+        photos: posted
+            .all(Field::RemovePhoto)
+            .filter_map(|value| value.trim().parse().ok().map(PhotoId))
+            .collect(),
+        recordings: posted
+            .all(Field::RemoveRecording)
+            .filter_map(|value| value.trim().parse().ok().map(RecordingId))
+            .collect(),
+    };
+    let received = received_files(&mut posted);
+    match contribute::edit_story(&state, &token, draft, received, removals).await? {
         Outcome::Stored(token) => Ok(see_other(&format!("{}?saved=1", token.path()), json)),
         Outcome::Invalid(_, errors) if json => Ok(json_errors(locale, &errors)),
         Outcome::Invalid(draft, errors) => {

@@ -8,11 +8,12 @@ use super::tokens::{
 use crate::audit::{Action, Entry};
 use crate::media::deletions::RemovedPhotos;
 use crate::media::photos::{self, KeptPhoto};
+use crate::media::recordings::{self, rows::KeptRecording};
 use crate::revisions::{draft_from_row, save_version};
 use crate::web::client_ip::ip_hash;
 use app::domain::{
-    CONSENT_TEXT_VERSION, ConsentKind, IdempotencyKey, Licence, NewStory, StoryDraft, StoryId,
-    StoryStatus,
+    CONSENT_TEXT_VERSION, ConsentKind, IdempotencyKey, Licence, NewStory, PhotoId, RecordingId,
+    StoryDraft, StoryId, StoryStatus,
 };
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::net::IpAddr;
@@ -41,7 +42,7 @@ pub async fn submit(
     key: Option<&IdempotencyKey>,
     submitter: &Submitter<'_>,
     per_hour: u32,
-    new_photos: Vec<KeptPhoto>,
+    media: KeptMedia,
 ) -> Result<Submitted, SubmissionError> {
     let print = fingerprint(story);
     let candidates = ClientBinding::candidates(submitter.secret, submitter.ip);
@@ -55,8 +56,7 @@ pub async fn submit(
     check_rate(&mut tx, &ip, per_hour).await?;
     let token = TrackingToken::generate();
     let id = insert_story(&mut tx, story).await?;
-    let added = photos::insert_all(&mut tx, id, &new_photos).await?;
-    crate::media::jobs::enqueue(&mut tx, &added).await?;
+    insert_media(&mut tx, id, &media).await?;
     sqlx::query!(
         "insert into story_tracking_tokens (token_hash, story_id) values ($1, $2)",
         token.hash(),
@@ -81,20 +81,71 @@ pub async fn submit(
             .map(Submitted::Repeated)
             .ok_or(SubmissionError::IdempotencyConflict);
     }
-    commit_keeping(tx, new_photos).await?;
+    commit_keeping(tx, media).await?;
     tracing::info!(story = %id, "story submitted");
     Ok(Submitted::Created(token))
 }
 
-/// Commits, keeping the photos' original files whatever COMMIT answers: when the connection is
-/// lost during it (PostgreSQL shutting down, say), the rows may be durable all the same, and a
-/// row must never name a deleted file. Files whose rows did not commit are left to the sweep.
+/// The photos and recordings a change adds, their originals kept, waiting for their rows.
+/// Dropped without `commit_keeping`, their originals are removed again.
+#[derive(Debug, Default)]
+pub struct KeptMedia {
+    pub photos: Vec<KeptPhoto>,
+    pub recordings: Vec<KeptRecording>,
+}
+
+impl KeptMedia {
+    /// How many jobs their rows queue.
+    pub fn jobs(&self) -> usize {
+        self.photos.len() + self.recordings.len()
+    }
+}
+
+/// What a change removes: photos and recordings of the story, by id (others are ignored).
+#[derive(Debug, Default)]
+pub struct Removals {
+    pub photos: Vec<PhotoId>,
+    pub recordings: Vec<RecordingId>,
+}
+
+/// Inserts the rows of new photos and recordings with their jobs.
+pub(crate) async fn insert_media(
+    tx: &mut PgConnection,
+    id: StoryId,
+    media: &KeptMedia,
+) -> Result<(), sqlx::Error> {
+    let added = photos::insert_all(tx, id, &media.photos).await?;
+    crate::media::jobs::enqueue(tx, &added).await?;
+    let added = recordings::rows::insert_all(tx, id, &media.recordings).await?;
+    recordings::jobs::enqueue(tx, &added).await
+}
+
+/// Removes photos and recordings; their files are queued for deletion by triggers.
+async fn remove_media(
+    tx: &mut PgConnection,
+    id: StoryId,
+    removals: &Removals,
+) -> Result<RemovedPhotos, sqlx::Error> {
+    let mut removed = photos::remove(tx, id, &removals.photos).await?;
+    removed
+        .0
+        .extend(recordings::rows::remove(tx, id, &removals.recordings).await?);
+    Ok(removed)
+}
+
+/// Commits, keeping the originals of the new photos and recordings whatever COMMIT answers:
+/// when the connection is lost during it (PostgreSQL shutting down, say), the rows may be
+/// durable all the same, and a row must never name a deleted file. Files whose rows did not
+/// commit are left to the sweep.
 pub(crate) async fn commit_keeping(
     tx: Transaction<'_, Postgres>,
-    photos: Vec<KeptPhoto>,
+    media: KeptMedia,
 ) -> Result<(), SubmissionError> {
-    for photo in photos {
+    for photo in media.photos {
         photo.original.committed();
+    }
+    for recording in media.recordings {
+        recording.original.committed();
     }
     tx.commit().await?;
     Ok(())
@@ -221,6 +272,15 @@ pub(crate) async fn insert_story(
     )
     .await?;
     record_consent(tx, id, ConsentKind::Faces, story.consents.faces, assisted).await?;
+    record_consent(tx, id, ConsentKind::Voice, story.consents.voice, assisted).await?;
+    record_consent(
+        tx,
+        id,
+        ConsentKind::InterviewerName,
+        story.consents.interviewer_name,
+        assisted,
+    )
+    .await?;
     Entry::by_contributor(id, Action::Submitted, None, StoryStatus::Pending)
         .record(tx)
         .await?;
@@ -287,6 +347,7 @@ pub async fn find_by_token(
         r#"select s.id, s.status as "status: StoryStatus", s.submitted_at, s.updated_at,
                   s.title, s.body, s.place, s.narrator_name, s.role,
                   s.year_then, s.year_then_approx, s.year_now, s.show_name, s.faces_consent,
+                  s.voice_consent, s.interviewer_name_consent,
                   s.licence as "licence: Licence", s.moderator_message,
                   array(select t.theme::text from story_themes t where t.story_id = s.id order by t.theme) as "themes!",
                   c.real_name as "real_name?", c.contact as "contact?", c.assisted_by as "assisted_by?"
@@ -316,6 +377,8 @@ struct Locked {
     status: StoryStatus,
     show_name: bool,
     faces_consent: bool,
+    voice_consent: bool,
+    interviewer_name_consent: bool,
 }
 
 async fn lock_by_token(
@@ -323,7 +386,8 @@ async fn lock_by_token(
     token: &TrackingToken,
 ) -> Result<Locked, SubmissionError> {
     let row = sqlx::query!(
-        r#"select s.id, s.status as "status: StoryStatus", s.show_name, s.faces_consent
+        r#"select s.id, s.status as "status: StoryStatus", s.show_name, s.faces_consent,
+                  s.voice_consent, s.interviewer_name_consent
            from story_tracking_tokens k join stories s on s.id = k.story_id
            where k.token_hash = $1 for update of s"#,
         token.hash()
@@ -336,6 +400,8 @@ async fn lock_by_token(
         status: row.status,
         show_name: row.show_name,
         faces_consent: row.faces_consent,
+        voice_consent: row.voice_consent,
+        interviewer_name_consent: row.interviewer_name_consent,
     })
 }
 
@@ -346,8 +412,8 @@ pub async fn edit(
     db: &PgPool,
     token: &TrackingToken,
     story: &NewStory,
-    removed_photos: &[app::domain::PhotoId],
-    added_photos: Vec<KeptPhoto>,
+    removals: &Removals,
+    added: KeptMedia,
 ) -> Result<RemovedPhotos, SubmissionError> {
     let mut tx = db.begin().await?;
     let current = lock_by_token(&mut tx, token).await?;
@@ -356,29 +422,35 @@ pub async fn edit(
     }
     save_version(&mut tx, Some(current.id), story, None).await?;
     save_contributor(&mut tx, current.id, story).await?;
-    let removed = photos::remove(&mut tx, current.id, removed_photos).await?;
-    let added = photos::insert_all(&mut tx, current.id, &added_photos).await?;
-    crate::media::jobs::enqueue(&mut tx, &added).await?;
+    let removed = remove_media(&mut tx, current.id, removals).await?;
+    insert_media(&mut tx, current.id, &added).await?;
     let assisted = story.assisted_by.is_some();
-    if current.show_name != story.consents.show_name {
-        record_consent(
-            &mut tx,
-            current.id,
+    let choices = [
+        (
             ConsentKind::ShowName,
+            current.show_name,
             story.consents.show_name,
-            assisted,
-        )
-        .await?;
-    }
-    if current.faces_consent != story.consents.faces {
-        record_consent(
-            &mut tx,
-            current.id,
+        ),
+        (
             ConsentKind::Faces,
+            current.faces_consent,
             story.consents.faces,
-            assisted,
-        )
-        .await?;
+        ),
+        (
+            ConsentKind::Voice,
+            current.voice_consent,
+            story.consents.voice,
+        ),
+        (
+            ConsentKind::InterviewerName,
+            current.interviewer_name_consent,
+            story.consents.interviewer_name,
+        ),
+    ];
+    for (kind, before, now) in choices {
+        if before != now {
+            record_consent(&mut tx, current.id, kind, now, assisted).await?;
+        }
     }
     Entry::by_contributor(
         current.id,
@@ -388,7 +460,7 @@ pub async fn edit(
     )
     .record(&mut tx)
     .await?;
-    commit_keeping(tx, added_photos).await?;
+    commit_keeping(tx, added).await?;
     Ok(removed)
 }
 
@@ -427,7 +499,10 @@ pub async fn withdraw(
     sqlx::query!("delete from story_idempotency_keys where story_id = $1", id)
         .execute(&mut *tx)
         .await?;
-    let removed = photos::remove_all(&mut tx, current.id).await?;
+    let mut removed = photos::remove_all(&mut tx, current.id).await?;
+    removed
+        .0
+        .extend(recordings::rows::remove_all(&mut tx, current.id).await?);
     record_consent(&mut tx, current.id, ConsentKind::Publish, false, false).await?;
     Entry::by_contributor(
         current.id,

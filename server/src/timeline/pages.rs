@@ -1,6 +1,7 @@
 //! `GET /` (the timeline) and `GET /stories/{id}`.
 
 use super::store::{self, Cursor, Filters, PAGE_SIZE, PublicStory};
+use crate::media::recordings::rows::{self as recording_rows, Listener};
 use crate::state::AppState;
 use crate::web::query::QueryForm;
 use crate::web::render::{public_html, render_page};
@@ -184,6 +185,7 @@ pub async fn home(
     .await?;
     let ids: Vec<StoryId> = page.stories.iter().map(|s| s.id).collect();
     let photos = store::photos_of(&state.db, &ids).await?;
+    let minutes = store::recording_minutes(&state.db, &ids).await?;
     let cards: Vec<StoryCard> = page
         .stories
         .iter()
@@ -195,6 +197,7 @@ pub async fn home(
                 featured: s.featured,
                 then_photo,
                 now_photo,
+                recording_minutes: minutes.get(&s.id).copied(),
             }
         })
         .collect();
@@ -289,6 +292,11 @@ pub async fn story(
         .into_iter()
         .map(|(_, p)| p)
         .collect();
+    let recordings = recording_rows::of_stories(&state.db, &[story.id], Listener::Public)
+        .await?
+        .into_iter()
+        .map(|r| r.view)
+        .collect();
     let related = store::related(&state.db, &story, 4)
         .await?
         .into_iter()
@@ -307,6 +315,7 @@ pub async fn story(
         licence: story.licence,
         published_on: display_date(locale, story.published_at, offset),
         photos,
+        recordings,
     };
     let html = render_page(&state, locale, &path, move || {
         view! { <StoryPage story=view_model related permalink share_image /> }

@@ -2,6 +2,7 @@
 //! `story_contributors`, consents or originals.
 
 use crate::media::photos;
+use crate::media::recordings::rows::RecordingState;
 use app::domain::{Licence, PhotoSlot, SearchText, StoryId, Theme};
 use app::media::PhotoView;
 use sqlx::PgPool;
@@ -426,6 +427,32 @@ pub async fn photos_of(
         .into_iter()
         .filter(|(_, photo)| photo.view.is_ready())
         .map(|(id, photo)| (id, photo.view))
+        .collect())
+}
+
+/// Minutes of recordings the public may hear (ready, with the narrator's voice consent), by
+/// story, at least 1 for any.
+pub async fn recording_minutes(
+    db: &PgPool,
+    ids: &[StoryId],
+) -> Result<std::collections::HashMap<StoryId, u32>, sqlx::Error> {
+    let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
+    let rows = sqlx::query!(
+        r#"select r.story_id, sum(r.duration_ms)::bigint as "ms!"
+           from recordings r join stories s on s.id = r.story_id
+           where r.story_id = any($1) and r.state = $2 and s.voice_consent
+           group by r.story_id"#,
+        &ids,
+        RecordingState::Ready as _
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let minutes = u32::try_from(r.ms / 60_000).unwrap_or(u32::MAX).max(1);
+            (StoryId(r.story_id), minutes)
+        })
         .collect())
 }
 

@@ -5,11 +5,12 @@
 //! files may come) and read its values by each form's field enum, never by a string.
 
 use super::error::AppError;
+use crate::media::recordings::intake::{self, ReceivedRecording, RecordingCounts};
 use crate::media::store::MediaStore;
 use crate::media::upload::{self, ReceiveError, ReceivedPhoto, SideCounts, UploadGate};
 use crate::state::AppState;
 use app::domain::limits::TEXT_FIELDS_TOTAL_BYTES;
-use app::domain::{FormField, PhotoSlot, is_checked};
+use app::domain::{Field, FormField, PhotoSlot, is_checked};
 use axum::body::Body;
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, header};
@@ -25,6 +26,7 @@ const URLENCODED_RAW_MAX: usize = TEXT_FIELDS_TOTAL_BYTES * 3 + 4096;
 pub struct PostedForm {
     fields: Vec<(String, String)>,
     pub photos: Vec<ReceivedPhoto>,
+    pub recordings: Vec<ReceivedRecording>,
 }
 
 impl PostedForm {
@@ -72,8 +74,8 @@ impl<S: Send + Sync> FromRequest<S> for PostedForm {
     }
 }
 
-/// A form that may carry `photo_then` / `photo_now` files (multipart only), streamed into the
-/// media store's `tmp/` as the body arrives. A multipart body is read only in its turn of the
+/// A form that may carry `photo_then` / `photo_now` and `recording` files (multipart only),
+/// streamed into the media store's `tmp/` as the body arrives. A multipart body is read only in its turn of the
 /// upload gate; no turn within `UPLOAD_WAIT_SECS` is a 503 (busy) and nothing is read or kept.
 #[derive(Debug)]
 pub struct PostedWithPhotos(pub PostedForm);
@@ -182,8 +184,19 @@ async fn read_multipart(
     let mut form = PostedForm::default();
     let mut budget = TextBudget::default();
     let mut counts = SideCounts::default();
+    let mut recording_counts = RecordingCounts::default();
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_owned();
+        if let (Some(files), true, Some(file_name)) =
+            (files, name == Field::Recording.name(), field.file_name())
+        {
+            let empty_name = file_name.is_empty();
+            let received = intake::receive(&mut field, empty_name, files, &mut recording_counts)
+                .await
+                .map_err(receive_error)?;
+            form.recordings.extend(received);
+            continue;
+        }
         if let (Some(files), Some(slot), Some(file_name)) =
             (files, photo_slot(&name), field.file_name())
         {

@@ -42,6 +42,9 @@ pub struct Running {
     stderr: JoinHandle<Vec<u8>>,
 }
 
+/// The niceness of every decoding child (the default `WORKER_NICE`).
+const CHILD_NICE: &str = "10";
+
 /// Starts `program` (found on `PATH`) with `args` under `limits`.
 pub fn spawn(
     program: &'static str,
@@ -50,7 +53,10 @@ pub fn spawn(
 ) -> Result<Running, AudioError> {
     let spawn_error = |source| AudioError::Spawn { program, source };
     let path = locate(program).map_err(spawn_error)?;
-    let mut child = Command::new(locate("prlimit").map_err(spawn_error)?)
+    // Niced like the photo workers' threads, so decoding never takes cores from readers.
+    let mut child = Command::new(locate("nice").map_err(spawn_error)?)
+        .args(["-n", CHILD_NICE])
+        .arg(locate("prlimit").map_err(spawn_error)?)
         .arg(format!("--as={}", limits.memory_bytes))
         .arg(format!("--cpu={}", limits.cpu_seconds))
         .arg("--core=0")

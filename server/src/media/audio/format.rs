@@ -87,6 +87,20 @@ pub enum Codec {
 }
 
 impl Codec {
+    /// Its stable name (for rows and logs).
+    pub fn name(self) -> &'static str {
+        match self {
+            Codec::Aac => "aac",
+            Codec::Alac => "alac",
+            Codec::Mp3 => "mp3",
+            Codec::Opus => "opus",
+            Codec::Vorbis => "vorbis",
+            Codec::AmrNb => "amr_nb",
+            Codec::AmrWb => "amr_wb",
+            Codec::Pcm => "pcm",
+        }
+    }
+
     /// The codec of ffprobe's `codec_name`, if it is one a recording may use.
     pub fn from_ffprobe(name: &str) -> Option<Codec> {
         Some(match name {

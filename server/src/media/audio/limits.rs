@@ -3,14 +3,12 @@
 
 use std::time::Duration;
 
-/// An uploaded recording's size: an hour of speech from a phone is 30–60 MB (AAC at 64–128
-/// kbit/s); 150 MiB leaves room for an hour of 16-bit 22 kHz WAV (and the limit is checked
-/// while streaming, so a larger upload costs nothing).
-pub const AUDIO_MAX_BYTES: u64 = 150 * 1024 * 1024;
-/// A recording's length: one sitting of an interview; longer ones are split.
-pub const AUDIO_MAX_SECONDS: u32 = 3600;
-/// Recordings one story may carry (an interview and a follow-up).
-pub const RECORDINGS_PER_STORY: usize = 2;
+/// The limits a contributor meets (size, length, recordings per story) are the domain's, shown
+/// in the form and in docs/api.md; their reasons are beside them in `app::domain::limits`.
+pub use app::domain::limits::{
+    RECORDING_MAX_BYTES as AUDIO_MAX_BYTES, RECORDING_MAX_SECONDS as AUDIO_MAX_SECONDS,
+    RECORDINGS_PER_STORY,
+};
 /// More channels than a 7.1 layout is not a voice recording.
 pub const AUDIO_MAX_CHANNELS: u32 = 8;
 /// From narrow-band telephone/AMR (8 kHz) to studio recorders (192 kHz).

@@ -180,6 +180,33 @@ impl FileStore {
         self.delete_derivatives(public_key).await
     }
 
+    /// Where a recording's access copy is written (its folder created): the copy is written
+    /// beside it and renamed into place, so a reader sees the whole file or none.
+    pub(super) async fn voice_target(&self, public_key: &str) -> Result<PathBuf, StoreError> {
+        if !is_valid_key(public_key) {
+            let error = io::Error::new(io::ErrorKind::InvalidInput, "not a media key");
+            return Err(StoreError::new("writing an access copy")(error));
+        }
+        let dir = self.derivative_dir(public_key);
+        tokio::fs::create_dir_all(&dir)
+            .await
+            .map_err(StoreError::new("creating a derivative folder"))?;
+        Ok(dir.join(VOICE_FILE))
+    }
+
+    /// A recording's access copy on disk, if it is there (served with range requests).
+    pub(super) async fn voice_file(&self, public_key: &str) -> Option<PathBuf> {
+        if !is_valid_key(public_key) {
+            return None;
+        }
+        let path = self.derivative_dir(public_key).join(VOICE_FILE);
+        tokio::fs::metadata(&path)
+            .await
+            .ok()?
+            .is_file()
+            .then_some(path)
+    }
+
     pub(super) async fn delete_derivatives(&self, public_key: &str) -> Result<(), StoreError> {
         if !is_valid_key(public_key) {
             return Ok(());
@@ -218,6 +245,9 @@ impl FileStore {
         removed.is_ok()
     }
 }
+
+/// The access copy's name in its derivative folder.
+const VOICE_FILE: &str = "voice.mp3";
 
 fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write;

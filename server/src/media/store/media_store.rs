@@ -73,7 +73,23 @@ impl MediaStore {
         }
     }
 
-    /// Deletes every object of a removed photo; what is already gone counts as deleted.
+    /// Where a recording's access copy is to be written. Today a local path (the folder
+    /// backend); object storage will write it locally and upload it.
+    pub async fn voice_target(&self, public_key: &str) -> Result<PathBuf, StoreError> {
+        match self {
+            MediaStore::File(files) => files.voice_target(public_key).await,
+        }
+    }
+
+    /// A recording's access copy, as a local file to serve with range requests.
+    pub async fn voice_file(&self, public_key: &str) -> Option<PathBuf> {
+        match self {
+            MediaStore::File(files) => files.voice_file(public_key).await,
+        }
+    }
+
+    /// Deletes every object of a removed photo or recording (its original and its derivative
+    /// folder); what is already gone counts as deleted.
     pub async fn delete_photo(
         &self,
         original_key: &str,

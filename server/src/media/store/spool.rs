@@ -56,6 +56,11 @@ impl Spooled {
         Ok((BufReader::with_capacity(64 * 1024, file), size))
     }
 
+    /// Where the file is on local disk, for a child process to read (`audio::probe`).
+    pub fn path(&self) -> &Path {
+        self.temp.path()
+    }
+
     /// The file, no longer removed on drop: whoever takes it keeps or removes it.
     pub(super) fn into_path(mut self) -> Option<PathBuf> {
         self.temp.0.take()

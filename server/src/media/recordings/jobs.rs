@@ -1,0 +1,206 @@
+//! The recordings' durable queue (`recording_jobs`), run by the same workers as photos and
+//! with the same guarantees (see `media::jobs`): the oldest due job is taken with `FOR UPDATE
+//! SKIP LOCKED` under a lease, only the lease holder can finish it, a dead worker's job is
+//! taken again when its lease runs out. A job probes the original again, has
+//! `audio::make_access_copy` write the public MP3 into the store and records its length, size,
+//! hash and peaks. A refusal found while decoding (too long, undecodable, too costly) is final:
+//! the recording is marked failed with the reason, for moderators.
+
+use super::rows::RecordingState;
+use crate::db::column;
+use crate::media::audio::{self, AccessCopy, AudioError, AudioRefusal};
+use crate::media::store::{MediaStore, StoreError};
+use app::domain::RecordingId;
+use sqlx::{PgConnection, PgPool};
+
+/// How long a worker may hold a job: both passes over a one-hour recording may take up to
+/// `WALL_PER_CPU` times their CPU limits on a busy machine.
+const LEASE_SECONDS: i32 = 1800;
+/// After this many failed attempts (faults, not refusals) the recording is marked failed.
+const MAX_ATTEMPTS: i32 = 5;
+
+/// Queues a job for each new recording, in the transaction that inserts them.
+pub async fn enqueue(tx: &mut PgConnection, ids: &[RecordingId]) -> Result<(), sqlx::Error> {
+    let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
+    sqlx::query!(
+        "insert into recording_jobs (recording_id) select * from unnest($1::bigint[])",
+        &ids
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// Why a job failed for a reason that is not the file's; it is retried.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Audio(#[from] AudioError),
+}
+
+/// A leased job: make the access copy of one recording.
+#[derive(Debug, Clone)]
+struct Job {
+    id: i64,
+    recording: RecordingId,
+    lease_id: i64,
+    attempts: i32,
+    original_key: String,
+    public_key: String,
+}
+
+/// Takes and runs one job. Returns whether there was one.
+pub async fn run_one(db: &PgPool, store: &MediaStore) -> Result<bool, sqlx::Error> {
+    let Some(job) = claim(db).await? else {
+        return Ok(false);
+    };
+    match job.make(store).await {
+        Ok(Ok(copy)) => {
+            if job.complete(db, &copy).await? {
+                tracing::info!(recording = %job.recording, ms = copy.duration_ms, "recording ready");
+            } else {
+                tracing::warn!(recording = %job.recording, "lease lost; another worker finished");
+            }
+        }
+        Ok(Err(refusal)) => {
+            tracing::info!(recording = %job.recording, %refusal, "recording refused while decoding");
+            job.refuse(db, refusal).await?;
+        }
+        Err(error) => {
+            tracing::warn!(recording = %job.recording, attempt = job.attempts, %error, "recording processing failed");
+            job.fail(db, &error).await?;
+        }
+    }
+    remove_if_gone(db, store, &job).await?;
+    Ok(true)
+}
+
+async fn claim(db: &PgPool) -> Result<Option<Job>, sqlx::Error> {
+    let lease_id: i64 = rand::random();
+    let row = sqlx::query!(
+        r#"update recording_jobs j
+           set locked_until = now() + make_interval(secs => $2), lease_id = $1, attempts = j.attempts + 1
+           from recordings r
+           where j.id = (select id from recording_jobs
+                         where run_after <= now() and (locked_until is null or locked_until < now())
+                         order by run_after, id
+                         for update skip locked
+                         limit 1)
+             and r.id = j.recording_id
+           returning j.id, j.recording_id as "recording: RecordingId", j.attempts, r.original_key, r.public_key"#,
+        lease_id,
+        f64::from(LEASE_SECONDS)
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| Job {
+        id: r.id,
+        recording: r.recording,
+        lease_id,
+        attempts: r.attempts,
+        original_key: r.original_key,
+        public_key: r.public_key,
+    }))
+}
+
+impl Job {
+    async fn make(&self, store: &MediaStore) -> Result<Result<AccessCopy, AudioRefusal>, JobError> {
+        let original = store.original(&self.original_key).await?;
+        let facts = match audio::probe(original.path()).await? {
+            Ok(facts) => facts,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        let target = store.voice_target(&self.public_key).await?;
+        Ok(audio::make_access_copy(original.path(), &facts, &target, &[]).await?)
+    }
+
+    async fn complete(&self, db: &PgPool, copy: &AccessCopy) -> Result<bool, sqlx::Error> {
+        let mut tx = db.begin().await?;
+        if !self.take_leased(&mut tx).await? {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        sqlx::query!(
+            "update recordings set state = $2, duration_ms = $3, access_bytes = $4, access_sha256 = $5,
+                    peaks = $6, failure = null, processed_at = now()
+             where id = $1",
+            self.recording.0,
+            RecordingState::Ready as _,
+            column::bigint(copy.duration_ms)?,
+            column::bigint(copy.bytes)?,
+            copy.sha256.as_slice(),
+            copy.peaks.as_slice()
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The file was refused while decoding: final, no retry.
+    async fn refuse(&self, db: &PgPool, refusal: AudioRefusal) -> Result<(), sqlx::Error> {
+        self.give_up(db, &refusal.to_string()).await
+    }
+
+    /// Schedules a retry with exponential backoff, or gives up after `MAX_ATTEMPTS`.
+    async fn fail(&self, db: &PgPool, error: &JobError) -> Result<(), sqlx::Error> {
+        if self.attempts >= MAX_ATTEMPTS {
+            return self.give_up(db, &error.to_string()).await;
+        }
+        let backoff = 2f64.powi(self.attempts) * 5.0;
+        sqlx::query!(
+            "update recording_jobs set locked_until = null, lease_id = null, last_error = $3,
+                    run_after = now() + make_interval(secs => $4)
+             where id = $1 and lease_id = $2",
+            self.id,
+            self.lease_id,
+            error.to_string(),
+            backoff
+        )
+        .execute(db)
+        .await?;
+        Ok(())
+    }
+
+    async fn give_up(&self, db: &PgPool, why: &str) -> Result<(), sqlx::Error> {
+        let mut tx = db.begin().await?;
+        if self.take_leased(&mut tx).await? {
+            sqlx::query!(
+                "update recordings set state = $2, failure = $3, processed_at = now() where id = $1",
+                self.recording.0,
+                RecordingState::Failed as _,
+                why
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    async fn take_leased(&self, tx: &mut PgConnection) -> Result<bool, sqlx::Error> {
+        let removed = sqlx::query!(
+            "delete from recording_jobs where id = $1 and lease_id = $2",
+            self.id,
+            self.lease_id
+        )
+        .execute(tx)
+        .await?;
+        Ok(removed.rows_affected() == 1)
+    }
+}
+
+/// The recording may have been removed while its copy was made: nothing may keep the copy.
+async fn remove_if_gone(db: &PgPool, store: &MediaStore, job: &Job) -> Result<(), sqlx::Error> {
+    let exists = sqlx::query_scalar!(
+        r#"select exists(select 1 from recordings where id = $1) as "exists!""#,
+        job.recording.0
+    )
+    .fetch_one(db)
+    .await?;
+    if !exists && let Err(error) = store.delete_derivatives(&job.public_key).await {
+        tracing::warn!(%error, recording = %job.recording, "removing a removed recording's copy failed");
+    }
+    Ok(())
+}
