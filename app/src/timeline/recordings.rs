@@ -12,7 +12,9 @@ use leptos_i18n::{td, td_string};
 pub fn StoryRecordings(locale: Locale, recordings: Vec<RecordingView>) -> impl IntoView {
     let shown: Vec<RecordingView> = recordings
         .into_iter()
-        .filter(|r| r.stage == RecordingStage::Ready)
+        .filter(|r| {
+            r.stage == RecordingStage::Ready && (r.audio_src.is_some() || r.transcript.is_some())
+        })
         .collect();
     (!shown.is_empty()).then(|| {
         let count = shown.len();

@@ -5,7 +5,7 @@ use super::store::{self, PAGE_SIZE, PublicStory};
 use crate::state::AppState;
 use crate::web::{AppError, RequestLocale};
 use app::domain::StoryId;
-use app::media::PhotoView;
+use app::media::{PhotoView, RecordingView};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
@@ -33,9 +33,75 @@ pub struct ApiStory {
     /// The full text in `GET /api/v1/stories/{id}`; the first 200 characters in lists.
     pub text: String,
     pub photos: Vec<PhotoView>,
+    pub recordings: Vec<ApiRecording>,
 }
 
-fn api_story(base: &str, story: PublicStory, photos: Vec<PhotoView>, full: bool) -> ApiStory {
+/// A recording as the API shows it: the access copy only when the narrator agreed that their
+/// voice is published (else `audio` is null and only the transcript is offered).
+#[derive(Serialize)]
+pub struct ApiRecording {
+    pub summary: Option<String>,
+    pub interviewer: Option<String>,
+    pub duration_ms: Option<u32>,
+    pub audio: Option<ApiAudio>,
+    pub transcript_vtt: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ApiAudio {
+    pub url: String,
+    #[serde(rename = "type")]
+    pub mime: &'static str,
+    pub length: Option<u64>,
+}
+
+fn api_recording(base: &str, view: RecordingView) -> ApiRecording {
+    let audio = view.audio_src.map(|src| ApiAudio {
+        url: format!("{base}{src}"),
+        mime: "audio/mpeg",
+        length: view.audio_bytes,
+    });
+    ApiRecording {
+        summary: view.summary,
+        interviewer: view.interviewer,
+        duration_ms: view.duration_ms,
+        audio,
+        transcript_vtt: view.vtt_href.map(|href| format!("{base}{href}")),
+    }
+}
+
+/// The story's media for the API: its photos and recordings.
+struct Media {
+    photos: Vec<PhotoView>,
+    recordings: Vec<RecordingView>,
+}
+
+impl Media {
+    async fn of(db: &sqlx::PgPool, ids: &[StoryId]) -> Result<Vec<(StoryId, Media)>, sqlx::Error> {
+        let photos = store::photos_of(db, ids).await?;
+        let recordings = store::recordings_of(db, ids).await?;
+        Ok(ids
+            .iter()
+            .map(|id| {
+                let media = Media {
+                    photos: photos
+                        .iter()
+                        .filter(|(s, _)| s == id)
+                        .map(|(_, p)| p.clone())
+                        .collect(),
+                    recordings: recordings
+                        .iter()
+                        .filter(|(s, _)| s == id)
+                        .map(|(_, r)| r.clone())
+                        .collect(),
+                };
+                (*id, media)
+            })
+            .collect())
+    }
+}
+
+fn api_story(base: &str, story: PublicStory, media: Media, full: bool) -> ApiStory {
     ApiStory {
         id: story.id.0,
         url: format!("{base}/stories/{}", story.id),
@@ -55,7 +121,12 @@ fn api_story(base: &str, story: PublicStory, photos: Vec<PhotoView>, full: bool)
         },
         title: story.title,
         place: story.place,
-        photos,
+        photos: media.photos,
+        recordings: media
+            .recordings
+            .into_iter()
+            .map(|r| api_recording(base, r))
+            .collect(),
     }
 }
 
@@ -95,19 +166,13 @@ pub async fn list(
     )
     .await?;
     let ids: Vec<StoryId> = page.stories.iter().map(|s| s.id).collect();
-    let photos = store::photos_of(&state.db, &ids).await?;
+    let media = Media::of(&state.db, &ids).await?;
     let base = state.config.public_url.as_str();
     let stories = page
         .stories
         .into_iter()
-        .map(|s| {
-            let mine = photos
-                .iter()
-                .filter(|(id, _)| *id == s.id)
-                .map(|(_, p)| p.clone())
-                .collect();
-            api_story(base, s, mine, false)
-        })
+        .zip(media)
+        .map(|(s, (_, media))| api_story(base, s, media, false))
         .collect();
     Ok(json(&ListAnswer {
         stories,
@@ -129,15 +194,14 @@ pub async fn one(
     let story = store::find(&state.db, StoryId(id))
         .await?
         .ok_or(AppError::NotFound)?;
-    let photos = store::photos_of(&state.db, &[story.id])
+    let (_, media) = Media::of(&state.db, &[story.id])
         .await?
-        .into_iter()
-        .map(|(_, p)| p)
-        .collect();
+        .pop()
+        .ok_or(AppError::NotFound)?;
     Ok(json(&api_story(
         &state.config.public_url,
         story,
-        photos,
+        media,
         true,
     )))
 }

@@ -6,7 +6,9 @@
 
 use crate::state::AppState;
 use crate::web::AppError;
+use app::domain::StoryId;
 use app::locale::{self, Locale};
+use app::media::RecordingView;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -71,14 +73,17 @@ pub async fn atom(State(state): State<AppState>) -> Result<Response, AppError> {
         escape(leptos_i18n::td_string!(feed_locale, timeline.feed.subtitle)),
         rfc3339(updated)
     );
+    let ids: Vec<StoryId> = rows.iter().map(|r| StoryId(r.id)).collect();
+    let recordings = super::store::recordings_of(&state.db, &ids).await?;
     for r in rows {
+        let enclosures = enclosures(base, &recordings, StoryId(r.id));
         let author = r
             .narrator
             .clone()
             .unwrap_or_else(|| locale::anonymous_credit(feed_locale, &r.place));
         let summary: String = r.body.chars().take(200).collect();
         out += &format!(
-            "<entry>\n<title>{}</title>\n<id>{base}/stories/{id}</id>\n<link href=\"{base}/stories/{id}\"/>\n<published>{}</published>\n<updated>{}</updated>\n<author><name>{}</name></author>\n<summary>{}</summary>\n</entry>\n",
+            "<entry>\n<title>{}</title>\n<id>{base}/stories/{id}</id>\n<link href=\"{base}/stories/{id}\"/>\n<published>{}</published>\n<updated>{}</updated>\n<author><name>{}</name></author>\n<summary>{}</summary>\n{enclosures}</entry>\n",
             escape(&r.title),
             rfc3339(r.published_at),
             rfc3339(r.updated_at.max(r.published_at)),
@@ -89,6 +94,26 @@ pub async fn atom(State(state): State<AppState>) -> Result<Response, AppError> {
     }
     out += "</feed>\n";
     Ok(xml("application/atom+xml; charset=utf-8", out))
+}
+
+/// A podcast app's way to the recordings the public may hear: one `enclosure` link each,
+/// with its type and length (RFC 4287, 4.2.7.2).
+fn enclosures(base: &str, recordings: &[(StoryId, RecordingView)], id: StoryId) -> String {
+    recordings
+        .iter()
+        .filter(|(story, _)| *story == id)
+        .filter_map(|(_, r)| {
+            let src = r.audio_src.as_ref()?;
+            let length = r
+                .audio_bytes
+                .map(|n| format!(" length=\"{n}\""))
+                .unwrap_or_default();
+            Some(format!(
+                "<link rel=\"enclosure\" type=\"audio/mpeg\"{length} href=\"{}\"/>\n",
+                escape(&format!("{base}{src}"))
+            ))
+        })
+        .collect()
 }
 
 const SITEMAP_TYPE: &str = "application/xml; charset=utf-8";

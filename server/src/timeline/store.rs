@@ -2,9 +2,10 @@
 //! `story_contributors`, consents or originals.
 
 use crate::media::photos;
-use crate::media::recordings::rows::RecordingState;
+use crate::media::recordings::rows::{self as recording_rows, Listener, RecordingState};
 use app::domain::{Licence, PhotoSlot, SearchText, StoryId, Theme};
 use app::media::PhotoView;
+use app::media::RecordingView;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
@@ -427,6 +428,20 @@ pub async fn photos_of(
         .into_iter()
         .filter(|(_, photo)| photo.view.is_ready())
         .map(|(id, photo)| (id, photo.view))
+        .collect())
+}
+
+/// The recordings of these (approved) stories the public is shown (ready ones), by story: the
+/// voice only with the narrator's consent.
+pub async fn recordings_of(
+    db: &PgPool,
+    ids: &[StoryId],
+) -> Result<Vec<(StoryId, RecordingView)>, sqlx::Error> {
+    Ok(recording_rows::of_stories(db, ids, Listener::Public)
+        .await?
+        .into_iter()
+        .filter(|r| r.state == RecordingState::Ready)
+        .map(|r| (r.story, r.view))
         .collect())
 }
 
