@@ -26,6 +26,14 @@ export ADMIN_EMAIL="admin@example.org" ADMIN_PASSWORD="browser test admin passwo
 "$server_bin" create-admin --email "$ADMIN_EMAIL" --name "浏览器管理员" >/dev/null
 scratch_serve "$server_bin" "$log"
 
+# The fake microphone of recorder.spec.mjs: Mandarin speech, made here as the audio fixtures
+# make theirs (tests/fixtures/audio/generate.sh). Without espeak-ng Chromium's own beep stands in.
+if command -v espeak-ng >/dev/null 2>&1; then
+  espeak-ng -v cmn -s 150 -w "$work/microphone.wav" \
+    "十年前，我每天坐渡轮去上班。后来修了大桥，渡轮就停了。现在那里是一个公园，晚上很多人在那里跳舞。"
+  export FAKE_MICROPHONE_WAV="$work/microphone.wav"
+fi
+
 cd "$root/tests/browser"
 [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
 specs=("${@##*/}")

@@ -63,6 +63,7 @@ pub fn StoryForm(
                 </fieldset>
                 <ThemeChoices selected=d.themes.clone() error=e.get(Field::Themes) />
                 {view! { <PhotoFields draft=d.clone() error_then=e.get(Field::PhotoThen) error_now=e.get(Field::PhotoNow) stored=stored_photos /> }.into_any()}
+                {view! { <crate::voice::recorder::RecordingFields draft=d.clone() error=field_error_text(locale, &e, Field::Recording) /> }.into_any()}
                 <details class="optional-details" open=optional_open>
                 <summary>{td!(locale, submission.submit.optional_details)}</summary>
                 <fieldset>

@@ -4,7 +4,7 @@
 //! WebAssembly) and sends it without a page reload.
 
 mod enhancer;
-mod fields;
+pub(crate) mod fields;
 mod form;
 mod pages;
 mod photo_fields;
