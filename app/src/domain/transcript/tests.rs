@@ -6,7 +6,8 @@ use super::{Counted, Cue, Index, IndexSegment, TextPart, Transcript, TranscriptE
 use crate::domain::{InterviewMarkers, PromptNumber};
 
 const HOUR: u32 = 3_600_000;
-/// `<script>`, spelled so that no source file holds a raw-text element (ui::text_area::tests).
+/// A script start tag, built at run time: no source file may hold a raw-text element
+/// (ui::text_area::tests).
 fn script_tag() -> String {
     format!("<{}>", "script")
 }
