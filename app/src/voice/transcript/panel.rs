@@ -180,7 +180,7 @@ fn transcript_view(
         .collect_view();
     view! {
         <section class="transcript">
-            <h2>{td!(locale, transcript.transcript.heading)}</h2>
+            <h2>{td!(locale, transcript.panel.heading)}</h2>
             <ol class="cues">{items}</ol>
         </section>
     }
