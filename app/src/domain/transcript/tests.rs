@@ -613,3 +613,72 @@ fn index_from_interview_markers() {
     assert_eq!(index.segments[1].title.chars().count(), limits::TITLE);
     assert_index_round_trips(&index);
 }
+
+// --- Generated input ----------------------------------------------------------------------
+
+/// Pieces that matter to the parsers, strung together at random (a small, repeatable stand-in
+/// for the fuzz target `fuzz/fuzz_targets/transcript.rs`, run by every `cargo test`).
+#[rustfmt::skip]
+const PIECES: [&str; 48] = [
+    "0:05", "1:05.25", "0:00", "59:59", "1:00:00", "[", "]", "【", "】", "-", "\n", "\n\n", " ",
+    "\\", "WEBVTT", "-->", " --> ", "00:00:01.000", "00:02.500", "<v A>", "<v.x Bo  b>", "<i>",
+    "</v>", "&amp;", "&lt;", "&", "<", ">", "王", "a", "keywords:", "关键词：", ",", "，", "、",
+    "NOTE", "\t", "\r", "１", "：", "\u{200B}", "\u{A0}", "1:60", "99999:00", ":", ".", "9",
+    "Name:",
+];
+
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % u64::try_from(n).unwrap()).unwrap()
+    }
+}
+
+fn generated(random: &mut Random) -> String {
+    let mut text = String::new();
+    if random.below(3) == 0 {
+        text.push_str("WEBVTT\n\n");
+    }
+    for _ in 0..random.below(40) + 1 {
+        text.push_str(PIECES[random.below(PIECES.len())]);
+    }
+    text
+}
+
+#[test]
+fn whatever_parses_reads_back_the_same() {
+    let durations = [1, 1_000, 5_000, 65_000, 90_250, HOUR, u32::MAX];
+    let mut random = Random(0x5EED_0F_5111_A11);
+    let (mut transcripts, mut indexes) = (0, 0);
+    for _ in 0..30_000 {
+        let text = generated(&mut random);
+        let duration_ms = durations[random.below(durations.len())];
+        if let Ok(transcript) = Transcript::parse(&text, duration_ms) {
+            transcripts += 1;
+            assert_round_trips(&transcript, duration_ms);
+        }
+        if let Ok(index) = Index::parse(&text, duration_ms) {
+            indexes += 1;
+            let editable = index.to_editable();
+            assert_eq!(
+                Index::parse(&editable, duration_ms).as_ref(),
+                Ok(&index),
+                "{text:?} → {editable:?}"
+            );
+        }
+    }
+    // The pieces reach both parsers' happy paths often enough to mean something.
+    assert!(
+        transcripts > 3_000 && indexes > 300,
+        "{transcripts} {indexes}"
+    );
+}
