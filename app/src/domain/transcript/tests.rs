@@ -657,7 +657,7 @@ fn generated(random: &mut Random) -> String {
 #[test]
 fn whatever_parses_reads_back_the_same() {
     let durations = [1, 1_000, 5_000, 65_000, 90_250, HOUR, u32::MAX];
-    let mut random = Random(0x5EED_0F_5111_A11);
+    let mut random = Random(0x0005_EED0_F511_1A11);
     let (mut transcripts, mut indexes) = (0, 0);
     for _ in 0..30_000 {
         let text = generated(&mut random);
