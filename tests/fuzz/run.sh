@@ -2,7 +2,7 @@
 # Runs each fuzz target of fuzz/ for a while, one after the other; fails on the first crash,
 # panic, over-allocation or timeout (the input is then in fuzz/artifacts/<target>/).
 #
-#   tests/fuzz/run.sh [seconds-per-target] [target...]     default: 30 s, all four targets
+#   tests/fuzz/run.sh [seconds-per-target] [target...]     default: 30 s, all five targets
 #
 # Stable Rust: built with `--sanitizer none` (see docs/decisions.md, "Fuzzing on stable").
 # The fuzz crate has its own target dir next to the shared one, because fuzz builds use other
@@ -14,7 +14,7 @@ cd "$ROOT/fuzz"
 SECONDS_PER_TARGET=${1:-30}
 shift $(( $# > 0 ? 1 : 0 ))
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(inspect_image form_reader search_query timeline_cursor)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(inspect_image form_reader search_query timeline_cursor transcript)
 CARGO_FUZZ_VERSION=0.13.2
 
 if [ -n "${CARGO_TARGET_DIR:-}" ]; then

@@ -1,1 +1,12 @@
-//! The public transcript and index (in progress).
+//! The public transcript and index of a recording: the player, the index with its times, the
+//! time-coded transcript, the WebVTT download, and the localized refusals of both text forms.
+//!
+//! This file only declares the modules and re-exports their items.
+
+mod errors;
+mod panel;
+mod player;
+
+pub use errors::transcript_error;
+pub use panel::{TranscriptPanel, media_fragment};
+pub use player::TranscriptPlayer;
