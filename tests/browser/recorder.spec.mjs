@@ -63,6 +63,7 @@ test('records with pause and resume into the file input; interview markers leave
     }
     assert.ok((await page.locator(id('record')).boundingBox()).height >= 44, 'record is a big enough tap target');
     assert.equal(await page.locator(id('listen')).isVisible(), false, 'nothing to listen to yet');
+    if (process.env.SCREENSHOTS) await page.locator('#field-recording').screenshot({ path: `${process.env.SCREENSHOTS}/recorder-idle.png` });
 
     await page.check(id('interview'));
     assert.match(await page.textContent(id('question')), /十年前/);

@@ -152,7 +152,7 @@ pub fn Recorder(locale: Locale, index: usize, children: Children) -> impl IntoVi
                         {td!(locale, voice.recorder.record_again)}
                     </button>
                 </div>
-                <div class="recorder-level" aria-hidden="true">
+                <div class="recorder-level" aria-hidden="true" hidden=shows(&[Phase::Recording, Phase::Paused])>
                     <span id=ui.id("level") style=move || format!("width:{}%", ui.level.get())></span>
                 </div>
                 <p class="recorder-time" id=ui.id("time") aria-live="polite" aria-atomic="true">
