@@ -180,7 +180,11 @@ test('without JavaScript each recording is a plain audio file input with its det
     assert.equal(await files.first().isVisible(), true);
     assert.equal(await page.locator(id('record')).isVisible(), false);
     assert.equal(await page.locator('input[name=recording_markers]').count(), 2);
-    assert.equal(await page.locator('input[name=recording_summary]').first().isVisible(), true);
+    assert.equal(await page.locator('input[name=recording_summary]').count(), 2);
+    assert.equal(await page.locator(id('summary')).isVisible(), false, 'the optional details are folded');
+    await page.click('#recording-1-summary >> xpath=ancestor::details[1]/summary');
+    assert.equal(await page.locator(id('summary')).isVisible(), true);
+    assert.equal(await page.locator(id('interviewer')).isVisible(), true);
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 390);
   });
 });
