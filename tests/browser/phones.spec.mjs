@@ -170,13 +170,15 @@ async function formSize(page) {
   }));
 }
 
-test('the untouched form is short: at most 3,400 px and 25 inputs at 390×844 (JS on), under 6,000 px with JS off', async () => {
-  for (const [javaScriptEnabled, maxHeight] of [[true, 3400], [false, 6000]]) {
+// Issue 14 added the recorder (about 600 px and 2 inputs: the record panel and the audio file;
+// its optional details are folded), kept open on purpose for residents who would rather speak.
+test('the untouched form is short: at most 4,050 px and 26 inputs at 390×844 (JS on), under 6,000 px with JS off', async () => {
+  for (const [javaScriptEnabled, maxHeight] of [[true, 4050], [false, 6000]]) {
     await withPage({ javaScriptEnabled, viewport: { width: 390, height: 844 } }, async (page) => {
       await page.goto(url('/submit'));
       const { height, inputs } = await formSize(page);
       assert.ok(height <= maxHeight, `JS ${javaScriptEnabled ? 'on' : 'off'}: ${height} px > ${maxHeight}`);
-      if (javaScriptEnabled) assert.ok(inputs <= 25, `${inputs} visible inputs > 25`);
+      if (javaScriptEnabled) assert.ok(inputs <= 26, `${inputs} visible inputs > 26`);
       // The optional and private fields are folded away, not gone.
       assert.equal(await page.locator('#contact').isVisible(), false);
       await page.click('.optional-details > summary');

@@ -63,6 +63,7 @@ test('records with pause and resume into the file input; interview markers leave
     }
     assert.ok((await page.locator(id('record')).boundingBox()).height >= 44, 'record is a big enough tap target');
     assert.equal(await page.locator(id('listen')).isVisible(), false, 'nothing to listen to yet');
+    if (process.env.SCREENSHOTS) await page.locator('#field-recording').screenshot({ path: `${process.env.SCREENSHOTS}/recorder-idle.png` });
 
     await page.check(id('interview'));
     assert.match(await page.textContent(id('question')), /十年前/);
@@ -179,7 +180,11 @@ test('without JavaScript each recording is a plain audio file input with its det
     assert.equal(await files.first().isVisible(), true);
     assert.equal(await page.locator(id('record')).isVisible(), false);
     assert.equal(await page.locator('input[name=recording_markers]').count(), 2);
-    assert.equal(await page.locator('input[name=recording_summary]').first().isVisible(), true);
+    assert.equal(await page.locator('input[name=recording_summary]').count(), 2);
+    assert.equal(await page.locator(id('summary')).isVisible(), false, 'the optional details are folded');
+    await page.click('#recording-1-summary >> xpath=ancestor::details[1]/summary');
+    assert.equal(await page.locator(id('summary')).isVisible(), true);
+    assert.equal(await page.locator(id('interviewer')).isVisible(), true);
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 390);
   });
 });

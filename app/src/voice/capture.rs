@@ -26,10 +26,11 @@ pub use client::{
 #[cfg(feature = "hydrate")]
 mod client {
     use crate::voice::clock::{Clock, LIMIT_MS, level_percent};
+    use crate::voice::handover::{forget, listen_to, to_file, write_markers};
     use crate::voice::interview::InterviewLog;
     use crate::voice::media_type;
     use crate::voice::session::{Phase, Ui};
-    use js_sys::{Array, Reflect};
+    use js_sys::Reflect;
     use leptos::prelude::*;
     use leptos::wasm_bindgen::{JsCast, JsValue, closure::Closure};
     use leptos_i18n::td_string;
@@ -38,9 +39,9 @@ mod client {
     use std::rc::Rc;
     use std::time::Duration;
     use web_sys::{
-        AnalyserNode, AudioContext, Blob, BlobEvent, DataTransfer, File, FilePropertyBag,
-        HtmlInputElement, MediaRecorder, MediaRecorderOptions, MediaStream, MediaStreamConstraints,
-        MediaStreamTrack, RecordingState,
+        AnalyserNode, AudioContext, Blob, BlobEvent, HtmlInputElement, MediaRecorder,
+        MediaRecorderOptions, MediaStream, MediaStreamConstraints, MediaStreamTrack,
+        RecordingState,
     };
 
     /// Enough for speech; an hour stays near 30 MB, far under the upload limit, and quick to
@@ -77,17 +78,6 @@ mod client {
 
     fn now() -> f64 {
         js_sys::Date::now()
-    }
-
-    fn input(ui: Ui, part: &str) -> Option<HtmlInputElement> {
-        let doc = web_sys::window()?.document()?;
-        doc.get_element_by_id(&ui.id(part))?.dyn_into().ok()
-    }
-
-    fn write_markers(ui: Ui, value: &str) {
-        if let Some(markers) = input(ui, "markers") {
-            markers.set_value(value);
-        }
     }
 
     fn has(object: &JsValue, name: &str) -> bool {
@@ -342,28 +332,6 @@ mod client {
         }
     }
 
-    /// Puts the recording into the group's file input, as if it had been chosen.
-    fn to_file(ui: Ui, chunks: &[Blob], mime: &str) -> Option<File> {
-        let options = FilePropertyBag::new();
-        options.set_type(mime);
-        let parts: Array = chunks.iter().collect();
-        let name = media_type::file_name(ui.index, mime);
-        let file = File::new_with_blob_sequence_and_options(&parts, &name, &options).ok()?;
-        let transfer = DataTransfer::new().ok()?;
-        transfer.items().add_with_file(&file).ok()?;
-        input(ui, "file")?.set_files(transfer.files().as_ref());
-        Some(file)
-    }
-
-    /// Shows the listen-back player for `file`, letting go of the previous one.
-    fn listen_to(ui: Ui, file: Option<&File>) {
-        if let Some(old) = ui.listen.get_untracked() {
-            let _ = web_sys::Url::revoke_object_url(&old);
-        }
-        let url = file.and_then(|f| web_sys::Url::create_object_url_with_blob(f).ok());
-        ui.listen.set(url);
-    }
-
     pub fn record_again(ui: Ui) {
         let confirmed = web_sys::window()
             .and_then(|w| {
@@ -374,17 +342,9 @@ mod client {
         if !confirmed || ui.phase.get_untracked() != Phase::Stopped {
             return;
         }
-        if let Some(file) = input(ui, "file") {
-            file.set_value("");
-        }
-        write_markers(ui, "");
-        listen_to(ui, None);
+        forget(ui);
         ui.seconds.set(0);
-        ui.prompt.set(
-            crate::domain::PromptNumber::all()
-                .next()
-                .expect("interview mode has at least one question"),
-        );
+        ui.prompt.set(Ui::first_prompt());
         ui.phase.set(Phase::Idle);
         record(ui);
     }

@@ -3,6 +3,8 @@
 
 pub mod capture;
 pub mod clock;
+#[cfg(feature = "hydrate")]
+pub mod handover;
 pub mod interview;
 pub mod media_type;
 pub mod recorder;

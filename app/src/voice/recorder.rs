@@ -75,6 +75,7 @@ fn RecordingGroup(index: usize, details: RecordingDraft) -> impl IntoView {
     let locale = current_locale();
     let id = move |part: &str| control_id(index, part);
     let number = index + 1;
+    let typed = !(details.summary.is_empty() && details.interviewer.is_empty());
     view! {
         <div class="recording-group">
             {(index > 0).then(|| view! { <p class="recording-number">{td!(locale, voice.recorder.recording_number, number)}</p> })}
@@ -89,10 +90,14 @@ fn RecordingGroup(index: usize, details: RecordingDraft) -> impl IntoView {
                     <input type="hidden" id=id("markers") name=Field::RecordingMarkers.name() value=details.markers />
                 </div>
             </Recorder>
-            <label for=id("summary")>{field_label(locale, Field::RecordingSummary)}</label>
-            <input type="text" id=id("summary") name=Field::RecordingSummary.name() value=details.summary />
-            <label for=id("interviewer")>{field_label(locale, Field::RecordingInterviewer)}</label>
-            <input type="text" id=id("interviewer") name=Field::RecordingInterviewer.name() value=details.interviewer autocomplete="off" />
+            // Optional, so folded as a photo's details are; open once something was typed.
+            <details class="recording-more" open=typed>
+                <summary>{td!(locale, voice.recorder.details)}</summary>
+                <label for=id("summary")>{field_label(locale, Field::RecordingSummary)}</label>
+                <input type="text" id=id("summary") name=Field::RecordingSummary.name() value=details.summary />
+                <label for=id("interviewer")>{field_label(locale, Field::RecordingInterviewer)}</label>
+                <input type="text" id=id("interviewer") name=Field::RecordingInterviewer.name() value=details.interviewer autocomplete="off" />
+            </details>
         </div>
     }
 }
@@ -152,7 +157,7 @@ pub fn Recorder(locale: Locale, index: usize, children: Children) -> impl IntoVi
                         {td!(locale, voice.recorder.record_again)}
                     </button>
                 </div>
-                <div class="recorder-level" aria-hidden="true">
+                <div class="recorder-level" aria-hidden="true" hidden=shows(&[Phase::Recording, Phase::Paused])>
                     <span id=ui.id("level") style=move || format!("width:{}%", ui.level.get())></span>
                 </div>
                 <p class="recorder-time" id=ui.id("time") aria-live="polite" aria-atomic="true">
@@ -278,5 +283,16 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("Add another recording"));
+        // The first group's optional details stay folded; the second's, typed, are open.
+        assert_eq!(
+            count(&html, "<details class=\"recording-more\">"),
+            1,
+            "{html}"
+        );
+        assert_eq!(
+            count(&html, "<details open class=\"recording-more\">"),
+            1,
+            "{html}"
+        );
     }
 }

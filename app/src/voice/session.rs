@@ -43,9 +43,6 @@ pub struct Ui {
 
 impl Ui {
     pub fn new(locale: Locale, index: usize) -> Ui {
-        let first = PromptNumber::all()
-            .next()
-            .expect("interview mode has at least one question");
         Ui {
             locale,
             index,
@@ -54,10 +51,17 @@ impl Ui {
             seconds: RwSignal::new(0),
             level: RwSignal::new(0),
             interview: RwSignal::new(false),
-            prompt: RwSignal::new(first),
+            prompt: RwSignal::new(Ui::first_prompt()),
             listen: RwSignal::new(None),
             message: RwSignal::new(None),
         }
+    }
+
+    /// Where interview mode starts, and starts again with "Record again".
+    pub fn first_prompt() -> PromptNumber {
+        PromptNumber::all()
+            .next()
+            .expect("interview mode has at least one question")
     }
 
     pub fn id(&self, part: &str) -> String {
