@@ -8,7 +8,7 @@
     reason = "integration tests: a failed unwrap is a failed test, with its message"
 )]
 
-use app::domain::{Field, StoryStatus};
+use app::domain::{Field, PromptNumber, StoryStatus};
 use reqwest::{Response, StatusCode};
 use sqlx::PgPool;
 use tests::html::field_error;
@@ -96,6 +96,24 @@ async fn a_story_told_aloud_is_processed_and_heard_with_ranges(db: PgPool) {
     assert!(
         !page.contains("小林"),
         "the interviewer did not agree to be named"
+    );
+    let index: String = sqlx::query_scalar("select index_text from recordings")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let first_question =
+        app::voice::interview_prompt(app::locale::DEFAULT, PromptNumber::new(1).unwrap());
+    assert!(
+        index.starts_with(&format!("0:00 {first_question}")),
+        "{index}"
+    );
+    assert!(
+        index.contains("\n0:02.500 "),
+        "the second marker, at 2.5 s: {index}"
+    );
+    assert!(
+        page.contains(first_question),
+        "the index is on the story page"
     );
 
     let whole = app.get(&src).await;

@@ -1,5 +1,4 @@
 use super::field::Field;
-use super::recording::RecordingPart;
 use serde::{Deserialize, Serialize};
 
 /// Why one field's value was refused. Each variant has one localized message.
@@ -139,6 +138,15 @@ pub enum AudioRefusal {
     /// More files than a story may carry.
     #[error("too many recordings (at most {max})")]
     TooMany { max: usize },
+}
+
+/// Which detail of a recording a refusal belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RecordingPart {
+    File,
+    Summary,
+    Interviewer,
+    Markers,
 }
 
 /// What was wrong with a recording's file or one of its details.

@@ -30,8 +30,8 @@ pub use choices::{Licence, Theme};
 pub use draft::{PhotoColumns, StoryDraft};
 pub use email::{Email, has_email_shape};
 pub use errors::{
-    AudioRefusal, FieldError, FormErrors, PhotoPart, PhotoProblem, PhotoRefusal, RecordingProblem,
-    TextProblem,
+    AudioRefusal, FieldError, FormErrors, PhotoPart, PhotoProblem, PhotoRefusal, RecordingPart,
+    RecordingProblem, TextProblem,
 };
 pub use field::Field;
 pub use form::{FormField, is_checked};
@@ -49,9 +49,7 @@ pub use new_story::{
     NewStory, Place, RealName, Role, StoryBody, StoryTitle, Telling, Themes,
 };
 pub use photo::{PhotoDetails, PhotoDraft, PhotoSlot};
-pub use recording::{
-    InterviewMarkers, Marker, PromptNumber, RecordingDetails, RecordingDraft, RecordingPart,
-};
+pub use recording::{InterviewMarkers, Marker, PromptNumber, RecordingDetails, RecordingDraft};
 pub use review::{Actor, ActorView, AuditRecord, Claim, ContentField, RevisionAuthor};
 pub use search::{SEARCH_MAX, SearchText};
 pub use status::StoryStatus;

@@ -2,7 +2,7 @@
 //! who interviewed, and interview mode's question markers. The file itself is checked by the
 //! server's audio intake; what is parsed here runs in the browser too.
 
-use super::errors::FieldError;
+use super::errors::{FieldError, RecordingPart};
 use super::text::{char_count, limits, optional};
 use serde::{Deserialize, Serialize};
 
@@ -13,15 +13,6 @@ pub struct RecordingDraft {
     pub summary: String,
     pub interviewer: String,
     pub markers: String,
-}
-
-/// Which detail of a recording a refusal belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RecordingPart {
-    File,
-    Summary,
-    Interviewer,
-    Markers,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

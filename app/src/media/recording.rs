@@ -3,7 +3,9 @@
 //! may be heard — it works without JavaScript and seeks with HTTP range requests).
 
 use crate::domain::RecordingId;
+use crate::domain::transcript::{Index, Transcript};
 use crate::locale::Locale;
+use crate::voice::transcript::TranscriptPanel;
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
 use serde::{Deserialize, Serialize};
@@ -45,6 +47,13 @@ impl RecordingView {
     }
 }
 
+impl RecordingView {
+    /// Whether a page showing it needs the islands (the transcript player follows the audio).
+    pub fn needs_islands(&self) -> bool {
+        self.stage == RecordingStage::Ready && self.audio_src.is_some()
+    }
+}
+
 /// A recording with its row id, as its contributor and moderators list it (to remove it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OwnRecording {
@@ -58,15 +67,32 @@ pub fn RecordingFigure(locale: Locale, title: String, recording: RecordingView) 
         view! { <p class="recording-interviewer">{td_string!(locale, timeline.recording.interviewer, name).to_string()}</p> }
     });
     let note = |text: &'static str| view! { <p class="hint">{text}</p> }.into_any();
-    let player = match (recording.stage, &recording.audio_src) {
-        (RecordingStage::Ready, Some(src)) => view! {
-            <audio class="recording-player" controls preload="metadata" src=src.clone()></audio>
-            <p class="hint"><a href=src.clone() download="">{td!(locale, timeline.recording.download)}</a></p>
+    let duration_ms = recording.duration_ms.unwrap_or(0);
+    let transcript = recording
+        .transcript
+        .as_deref()
+        .and_then(|vtt| Transcript::parse(vtt, duration_ms).ok());
+    let index = recording
+        .index_text
+        .as_deref()
+        .and_then(|text| Index::parse(text, duration_ms).ok());
+    let player = match recording.stage {
+        RecordingStage::Ready if recording.audio_src.is_none() && transcript.is_none() => {
+            note(td_string!(locale, timeline.recording.private_voice))
         }
-        .into_any(),
-        (RecordingStage::Ready, None) => note(td_string!(locale, timeline.recording.private_voice)),
-        (RecordingStage::Processing, _) => note(td_string!(locale, timeline.recording.processing)),
-        (RecordingStage::Failed, _) => note(td_string!(locale, timeline.recording.failed)),
+        RecordingStage::Ready => {
+            let download = recording.audio_src.clone().map(|src| view! {
+                <p class="hint"><a href=src download="">{td!(locale, timeline.recording.download)}</a></p>
+            });
+            view! {
+                <TranscriptPanel locale audio_src=recording.audio_src.clone() duration_ms transcript
+                    index vtt_href=recording.vtt_href.clone() />
+                {download}
+            }
+            .into_any()
+        }
+        RecordingStage::Processing => note(td_string!(locale, timeline.recording.processing)),
+        RecordingStage::Failed => note(td_string!(locale, timeline.recording.failed)),
     };
     view! {
         <figure class="recording">

@@ -110,6 +110,7 @@ pub fn ReviewPage(
         )
         .to_string(),
         noindex: true,
+        islands: story.recordings.iter().any(|r| r.own.view.needs_islands()),
         ..PageMeta::default()
     };
     let id = story.id;

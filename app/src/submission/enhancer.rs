@@ -194,10 +194,8 @@ mod client {
             "<p>{}</p><ul>{items}</ul>",
             escape(heading.as_deref().unwrap_or(""))
         ));
-        if !empty {
-            if let Some(el) = summary.dyn_ref::<HtmlElement>() {
-                let _ = el.focus();
-            }
+        if !empty && let Some(el) = summary.dyn_ref::<HtmlElement>() {
+            let _ = el.focus();
         }
     }
 
@@ -379,11 +377,11 @@ mod client {
     fn handle_response(xhr: &XmlHttpRequest, doc: &Document, locale: Locale) {
         let body = xhr.response_text().ok().flatten().unwrap_or_default();
         let json = js_sys::JSON::parse(&body).unwrap_or(JsValue::NULL);
-        if let Some(location) = string_at(&json, "location") {
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().assign(&location);
-                return;
-            }
+        if let Some(location) = string_at(&json, "location")
+            && let Some(window) = web_sys::window()
+        {
+            let _ = window.location().assign(&location);
+            return;
         }
         set_sending(doc, false);
         let lines = field_lines(&json);

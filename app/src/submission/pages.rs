@@ -79,7 +79,7 @@ pub fn TrackPage(
     let meta = PageMeta {
         title: td_string!(locale, submission.track.page_title).to_owned(),
         noindex: true,
-        islands: editable,
+        islands: editable || story.recordings.iter().any(|r| r.view.needs_islands()),
         ..PageMeta::default()
     };
     let status = story.status;

@@ -49,7 +49,7 @@ pub fn StoryPage(
     let meta = PageMeta {
         title: h.title.clone(),
         description: Some(description.clone()),
-        islands: pair.is_some(),
+        islands: pair.is_some() || story.recordings.iter().any(RecordingView::needs_islands),
         open_graph: Some(OpenGraph {
             title: h.title.clone(),
             description,

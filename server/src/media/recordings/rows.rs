@@ -7,8 +7,10 @@ use crate::db::column;
 use crate::media::audio::AudioFacts;
 use crate::media::names::random_key;
 use crate::media::store::StoredOriginal;
-use app::domain::{RecordingDetails, RecordingId, StoryId};
+use app::domain::transcript::Index;
+use app::domain::{InterviewMarkers, RecordingDetails, RecordingId, StoryId};
 use app::media::{RecordingStage, RecordingView};
+use app::voice::interview::interview_prompt;
 use sqlx::PgConnection;
 
 /// Where a recording is in its processing (`recording_state`).
@@ -59,11 +61,12 @@ pub async fn insert_all(
     for recording in recordings {
         let facts = &recording.facts;
         let markers = Some(recording.details.markers.to_form_value()).filter(|m| !m.is_empty());
+        let index = index_from_markers(&recording.details.markers);
         let id = sqlx::query_scalar!(
             r#"insert into recordings (story_id, position, summary, interviewer, markers, original_key,
                                      sha256, byte_size, container, codec, channels, sample_rate,
-                                     declared_ms, public_key)
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                     declared_ms, public_key, index_text)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                returning id as "id: RecordingId""#,
             story.0,
             position,
@@ -79,6 +82,7 @@ pub async fn insert_all(
             column::int(facts.sample_rate)?,
             facts.declared_ms.map(column::bigint).transpose()?,
             random_key(),
+            index,
         )
         .fetch_one(&mut *tx)
         .await?;
@@ -86,6 +90,17 @@ pub async fn insert_all(
         position += 1;
     }
     Ok(ids)
+}
+
+/// Interview mode's "next question" marks as the recording's first index: one point per
+/// question, titled with the question in the campaign's language (zh-CN, the site's default),
+/// for the contributor and moderators to edit.
+fn index_from_markers(markers: &InterviewMarkers) -> Option<String> {
+    if markers.as_slice().is_empty() {
+        return None;
+    }
+    let title = |prompt| interview_prompt(app::locale::DEFAULT, prompt).to_owned();
+    Some(Index::from_markers(markers.as_slice(), title).to_editable())
 }
 
 /// Removes the story's recordings among `ids`; returns their originals' keys (their files
