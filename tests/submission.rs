@@ -66,7 +66,13 @@ async fn a_valid_story_is_stored_and_tracked(db: PgPool) {
         .collect();
     assert_eq!(
         kinds,
-        vec![("publish", true), ("show_name", true), ("faces", false)]
+        vec![
+            ("publish", true),
+            ("show_name", true),
+            ("faces", false),
+            ("voice", false),
+            ("interviewer_name", false)
+        ]
     );
     assert!(
         consents
