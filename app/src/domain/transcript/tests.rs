@@ -682,3 +682,22 @@ fn whatever_parses_reads_back_the_same() {
         "{transcripts} {indexes}"
     );
 }
+
+/// Found by the fuzzer: a speaker's name ending in `--` closed its voice span as `-->`, which a
+/// WebVTT reader takes for a timing line.
+#[test]
+fn a_speaker_ending_in_dashes_cannot_make_a_timing_line() {
+    let transcript = Transcript {
+        cues: vec![
+            cue(0, 10_000, Some("王阿姨--"), "4.500 -0"),
+            cue(10_000, 20_000, None, "end"),
+        ],
+    };
+    let vtt = transcript.to_vtt();
+    assert_eq!(vtt.matches("-->").count(), 2, "{vtt}");
+    assert_round_trips(&transcript, 20_000);
+    let crash = "\u{80}\u{ee}6[0:00 王阿姨--]4.500 -0\n00:10.0-[0:  Wang] end\n";
+    if let Ok(parsed) = Transcript::parse(crash, 3_600_000) {
+        assert_round_trips(&parsed, 3_600_000);
+    }
+}

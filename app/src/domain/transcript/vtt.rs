@@ -180,7 +180,10 @@ pub(super) fn write(cues: &[Cue]) -> String {
         ));
         let voice = cue.speaker.as_deref().map(|name| {
             let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-            format!("<v {}>", escape(&name))
+            // A name ending in `-` would close its span as `-->`, a timing line to any
+            // WebVTT reader; a space keeps it apart (the reader trims it).
+            let gap = if name.ends_with('-') { " " } else { "" };
+            format!("<v {}{gap}>", escape(&name))
         });
         let lines = cue
             .text
