@@ -169,16 +169,17 @@ async function formSize(page) {
       .filter((e) => e.type !== 'hidden' && e.checkVisibility({ visibilityProperty: true }) && !e.closest('.hp')).length,
   }));
 }
-
+// its optional details are folded), kept open on purpose for residents who would rather speak,
+// and the two consents that go with it (the voice published, the interviewer named): 2 inputs.
 // Issue 14 added the recorder (about 600 px and 2 inputs: the record panel and the audio file;
 // its optional details are folded), kept open on purpose for residents who would rather speak.
-test('the untouched form is short: at most 4,050 px and 26 inputs at 390×844 (JS on), under 6,000 px with JS off', async () => {
-  for (const [javaScriptEnabled, maxHeight] of [[true, 4050], [false, 6000]]) {
+test('the untouched form is short: at most 4,300 px and 28 inputs at 390×844 (JS on), under 6,000 px with JS off', async () => {
+  for (const [javaScriptEnabled, maxHeight] of [[true, 4300], [false, 6000]]) {
     await withPage({ javaScriptEnabled, viewport: { width: 390, height: 844 } }, async (page) => {
       await page.goto(url('/submit'));
       const { height, inputs } = await formSize(page);
       assert.ok(height <= maxHeight, `JS ${javaScriptEnabled ? 'on' : 'off'}: ${height} px > ${maxHeight}`);
-      if (javaScriptEnabled) assert.ok(inputs <= 26, `${inputs} visible inputs > 26`);
+      if (javaScriptEnabled) assert.ok(inputs <= 28, `${inputs} visible inputs > 28`);
       // The optional and private fields are folded away, not gone.
       assert.equal(await page.locator('#contact').isVisible(), false);
       await page.click('.optional-details > summary');
