@@ -169,10 +169,9 @@ async function formSize(page) {
       .filter((e) => e.type !== 'hidden' && e.checkVisibility({ visibilityProperty: true }) && !e.closest('.hp')).length,
   }));
 }
-// its optional details are folded), kept open on purpose for residents who would rather speak,
-// and the two consents that go with it (the voice published, the interviewer named): 2 inputs.
 // Issue 14 added the recorder (about 600 px and 2 inputs: the record panel and the audio file;
-// its optional details are folded), kept open on purpose for residents who would rather speak.
+// its optional details are folded), kept open on purpose for residents who would rather speak,
+// and the two consents that go with it (the voice published, the interviewer named).
 test('the untouched form is short: at most 4,300 px and 28 inputs at 390×844 (JS on), under 6,000 px with JS off', async () => {
   for (const [javaScriptEnabled, maxHeight] of [[true, 4300], [false, 6000]]) {
     await withPage({ javaScriptEnabled, viewport: { width: 390, height: 844 } }, async (page) => {
