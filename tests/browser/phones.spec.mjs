@@ -169,6 +169,7 @@ async function formSize(page) {
       .filter((e) => e.type !== 'hidden' && e.checkVisibility({ visibilityProperty: true }) && !e.closest('.hp')).length,
   }));
 }
+
 // Issue 14 added the recorder (about 600 px and 2 inputs: the record panel and the audio file;
 // its optional details are folded), kept open on purpose for residents who would rather speak,
 // and the two consents that go with it (the voice published, the interviewer named).
