@@ -44,6 +44,15 @@ async fn count(app: &TestApp, table: &str) -> i64 {
         .unwrap()
 }
 
+/// Originals and copies in the media store (what a request leaves in `tmp/` is the sweep's).
+fn kept_files(app: &TestApp) -> Vec<std::path::PathBuf> {
+    let spool = app.config.media_dir.join("tmp");
+    app.media_files()
+        .into_iter()
+        .filter(|p| !p.starts_with(&spool))
+        .collect()
+}
+
 async fn public_key(app: &TestApp) -> String {
     sqlx::query_scalar::<_, String>("select public_key from recordings")
         .fetch_one(&app.db)
@@ -350,12 +359,7 @@ async fn withdrawal_removes_every_recording_file(db: PgPool) {
     app.withdraw(&track).await;
     assert_eq!(app.get(&src).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(count(&app, "recordings").await, 0);
-    let left: Vec<_> = app
-        .media_files()
-        .into_iter()
-        .filter(|p| !p.starts_with(app.config.media_dir.join("tmp")))
-        .collect();
-    assert_eq!(left, Vec::<std::path::PathBuf>::new());
+    assert_eq!(kept_files(&app), Vec::<std::path::PathBuf>::new());
     let status: StoryStatus = sqlx::query_scalar("select status from stories")
         .fetch_one(&app.db)
         .await
@@ -391,12 +395,7 @@ async fn the_contributor_removes_a_recording_on_the_tracking_page(db: PgPool) {
     let saved = app.post_with_files(&track, &fields, &[]).await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     assert_eq!(count(&app, "recordings").await, 0);
-    let left: Vec<_> = app
-        .media_files()
-        .into_iter()
-        .filter(|p| !p.starts_with(app.config.media_dir.join("tmp")))
-        .collect();
-    assert_eq!(left, Vec::<std::path::PathBuf>::new());
+    assert_eq!(kept_files(&app), Vec::<std::path::PathBuf>::new());
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
