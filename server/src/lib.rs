@@ -135,6 +135,10 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
         .route("/moderate/stories/{id}/edit", post(moderate::edit))
         .route("/moderate/stories/{id}/feature", post(moderate::feature))
         .route(
+            "/moderate/stories/{id}/recordings/{recording}/text",
+            post(moderate::edit_text),
+        )
+        .route(
             "/moderate/stories/{id}/photos/{photo}/turn",
             post(moderate::turn_photo),
         )

@@ -133,6 +133,18 @@ form_fields! {
         Cursor = "cursor",
         /// Only the cards (for the infinite-scroll island).
         Fragment = "fragment",
+        /// A checkbox: only stories with a recording the public may hear.
+        Voice = "voice",
+    }
+}
+
+form_fields! {
+    /// A recording's transcript and index: `POST /track/{token}/recordings/{id}/text` (the
+    /// contributor, while the story may be edited) and
+    /// `POST /moderate/stories/{id}/recordings/{recording}/text` (with `ReviewField::Version`).
+    pub enum TranscriptField {
+        Transcript = "transcript",
+        Index = "index",
     }
 }
 

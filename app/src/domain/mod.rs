@@ -37,7 +37,7 @@ pub use field::Field;
 pub use form::{FormField, is_checked};
 pub use forms::{
     AccountField, AccountInput, AuditField, LanguageField, PhotoWordsField, QueueField,
-    ReviewField, ReviewInput, SignInField, TimelineField, WithdrawField,
+    ReviewField, ReviewInput, SignInField, TimelineField, TranscriptField, WithdrawField,
 };
 pub use ids::{PhotoId, RecordingId, StoryId, StoryVersion};
 pub use moderation::{

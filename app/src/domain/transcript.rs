@@ -8,6 +8,7 @@
 mod clock;
 mod cues;
 mod document;
+mod edit;
 mod error;
 mod index;
 pub mod limits;
@@ -21,5 +22,6 @@ mod tests;
 pub use clock::clock;
 pub use cues::Cue;
 pub use document::Transcript;
+pub use edit::{RecordingText, RecordingTextErrors};
 pub use error::{Counted, TextPart, TranscriptError, TranscriptProblem};
 pub use index::{Index, IndexSegment};

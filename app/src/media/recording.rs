@@ -2,10 +2,10 @@
 //! asked the questions when they agreed, and a native `<audio controls>` player when the voice
 //! may be heard — it works without JavaScript and seeks with HTTP range requests).
 
-use crate::domain::RecordingId;
 use crate::domain::transcript::{Index, Transcript};
+use crate::domain::{RecordingId, StoryVersion};
 use crate::locale::Locale;
-use crate::voice::transcript::TranscriptPanel;
+use crate::voice::transcript::{TranscriptForm, TranscriptPanel};
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
 use serde::{Deserialize, Serialize};
@@ -59,6 +59,33 @@ impl RecordingView {
 pub struct OwnRecording {
     pub id: RecordingId,
     pub view: RecordingView,
+}
+
+impl OwnRecording {
+    /// The form that edits its transcript and index once it is ready (its length known): the
+    /// refused one again when it is this recording's, else its stored texts.
+    pub fn transcript_form(
+        &self,
+        action: String,
+        version: Option<StoryVersion>,
+        refused: Option<&TranscriptForm>,
+    ) -> Option<TranscriptForm> {
+        if let Some(form) = refused.filter(|form| form.recording == self.id) {
+            return Some(form.clone());
+        }
+        let duration_ms = self
+            .view
+            .duration_ms
+            .filter(|_| self.view.stage == RecordingStage::Ready)?;
+        Some(TranscriptForm::stored(
+            self.id,
+            action,
+            version,
+            duration_ms,
+            self.view.transcript.as_deref(),
+            self.view.index_text.as_deref(),
+        ))
+    }
 }
 
 #[component]

@@ -11,6 +11,7 @@ use crate::locale::{self, Locale};
 use crate::media::{OwnPhoto, OwnRecording, RecordingFigure};
 use crate::submission::{PhotoFigure, field_label};
 use crate::ui::{Document, PageMeta, TextArea, current_locale, field_class};
+use crate::voice::transcript::{TranscriptEditor, TranscriptForm};
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
 
@@ -54,6 +55,8 @@ pub struct ReviewStory {
     pub revisions: Vec<RevisionRow>,
     /// After changes were requested and the contributor resubmitted: what they changed.
     pub changes_since_request: Option<Vec<FieldChange>>,
+    /// A recording's transcript form that was refused, shown again under it.
+    pub refused_text: Option<TranscriptForm>,
 }
 
 /// A recording as moderators see it: always audible once ready, and why processing failed.
@@ -64,8 +67,16 @@ pub struct ReviewRecording {
     pub failure: Option<String>,
 }
 
+/// The story's recordings; `editable` (a pending story) adds each ready one's transcript form,
+/// `refused` being the one just refused.
 #[component]
-fn Recordings(recordings: Vec<ReviewRecording>) -> impl IntoView {
+fn Recordings(
+    id: StoryId,
+    version: StoryVersion,
+    editable: bool,
+    recordings: Vec<ReviewRecording>,
+    refused: Option<TranscriptForm>,
+) -> impl IntoView {
     let locale = current_locale();
     let figures = recordings
         .into_iter()
@@ -73,9 +84,18 @@ fn Recordings(recordings: Vec<ReviewRecording>) -> impl IntoView {
         .map(|(i, r)| {
             let title =
                 td_string!(locale, moderation.review.recording_title, number = i + 1).to_string();
+            let action = TranscriptForm::review_action(id, r.own.id);
+            let editor = editable
+                .then(|| {
+                    r.own
+                        .transcript_form(action, Some(version), refused.as_ref())
+                })
+                .flatten()
+                .map(|form| view! { <TranscriptEditor locale form /> });
             view! {
                 <RecordingFigure locale title recording=r.own.view />
                 {r.failure.map(|why| view! { <p class="error-text">{why}</p> })}
+                {editor}
             }
         })
         .collect_view();
@@ -192,7 +212,10 @@ pub fn ReviewPage(
                     {no_photos.then(|| view! { <p>{td!(locale, moderation.review.no_photos)}</p> })}
                     <div class="photo-grid">{figures}</div>
                 </section>
-                {(!story.recordings.is_empty()).then(|| view! { <Recordings recordings=story.recordings.clone() /> })}
+                {(!story.recordings.is_empty()).then(|| view! {
+                    <Recordings id version=story.version editable=story.status == StoryStatus::Pending
+                        recordings=story.recordings.clone() refused=story.refused_text.clone() />
+                })}
                 <Decisions id version=story.version status=story.status featured=story.featured errors=errors.clone() />
                 {(story.status == StoryStatus::Pending).then(|| view! {
                     <EditForm id version=story.version draft=story.edit.clone() photos=story.photos.clone() errors=errors.clone() />

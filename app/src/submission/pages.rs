@@ -6,6 +6,7 @@ use crate::domain::{
 use crate::locale::{self, Locale};
 use crate::media::RecordingFigure;
 use crate::ui::{Document, PageMeta, current_locale};
+use crate::voice::transcript::{TranscriptEditor, TranscriptForm};
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
 
@@ -72,6 +73,8 @@ pub fn TrackPage(
     notice: Option<Notice>,
     edit_errors: FormErrors,
     edit_draft: Option<StoryDraft>,
+    /// A recording's transcript form that was refused, shown again under it.
+    refused_text: Option<TranscriptForm>,
     latest_year: i32,
 ) -> impl IntoView {
     let locale = current_locale();
@@ -121,7 +124,12 @@ pub fn TrackPage(
                 {(!story.recordings.is_empty()).then(|| {
                     let figures = story.recordings.iter().enumerate().map(|(i, r)| {
                         let title = td_string!(locale, submission.track.recording_title, number = i + 1).to_string();
-                        view! { <RecordingFigure locale title recording=r.view.clone() /> }
+                        let action = TranscriptForm::track_action(&track_path, r.id);
+                        let editor = editable
+                            .then(|| r.transcript_form(action, None, refused_text.as_ref()))
+                            .flatten()
+                            .map(|form| view! { <TranscriptEditor locale form /> });
+                        view! { <RecordingFigure locale title recording=r.view.clone() />{editor} }
                     }).collect_view();
                     view! {
                         <section class="submitted-recordings" aria-labelledby="recordings-heading">

@@ -32,6 +32,8 @@ pub struct TimelineFilters {
     pub q: String,
     /// A search was typed but had no word of two characters.
     pub search_too_short: bool,
+    /// Only stories with a recording the public may hear.
+    pub voice: bool,
     pub active: bool,
     /// The search stopped at this many candidates before it filled the page.
     pub truncated_at: Option<u32>,
@@ -103,12 +105,13 @@ fn FilterForm(filters: TimelineFilters, places: Vec<String>) -> impl IntoView {
         .into_iter()
         .map(|p| view! { <option value=p></option> })
         .collect_view();
-    let [q, theme, place, from, to] = [
+    let [q, theme, place, from, to, voice] = [
         TimelineField::Q,
         TimelineField::Theme,
         TimelineField::Place,
         TimelineField::From,
         TimelineField::To,
+        TimelineField::Voice,
     ]
     .map(TimelineField::name);
     let q_error = format!("{q}-error");
@@ -139,6 +142,10 @@ fn FilterForm(filters: TimelineFilters, places: Vec<String>) -> impl IntoView {
                 <input id=from name=from type="number" inputmode="numeric" min="1900" max="2100" value=filters.from />
                 <label for=to>{td!(locale, timeline.filters.to)}</label>
                 <input id=to name=to type="number" inputmode="numeric" min="1900" max="2100" value=filters.to />
+            </div>
+            <div class="field check voice-filter">
+                <input id=voice name=voice type="checkbox" value="1" checked=filters.voice />
+                <label for=voice>{td!(locale, timeline.filters.voice)}</label>
             </div>
             <div class="form-actions">
                 <button type="submit" class="primary">{td!(locale, timeline.filters.apply)}</button>

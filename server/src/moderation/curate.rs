@@ -1,13 +1,17 @@
 //! The moderator's use cases that change a story: `decide` (one story, from its page),
-//! `decide_each` (the queue's bulk action) and `edit_story` (the public words corrected before
-//! publishing). Typed input in, an outcome out; handlers only extract and render.
+//! `decide_each` (the queue's bulk action), `edit_story` (the public words corrected before
+//! publishing) and `edit_recording_text` (a recording's transcript and index). Typed input in,
+//! an outcome out; handlers only extract and render.
 
 use super::error::ModerationError;
 use super::store::{self, PhotoWords};
 use crate::accounts::store::Account;
 use crate::media::photos::{self, StoredPhoto};
 use crate::media::recordings::rows as recording_rows;
+use crate::media::recordings::text as recording_text;
 use crate::web::time::latest_allowed_year;
+use app::domain::RecordingId;
+use app::domain::transcript::{RecordingText, RecordingTextErrors};
 use app::domain::{
     Decision, FieldError, FormErrors, ModeratorMessage, NewStory, PhotoDetails, PhotoDraft,
     PhotoId, PhotoWordsField, RejectReason, ReviewInput, StoryDraft, StoryId, StoryVersion,
@@ -22,6 +26,35 @@ pub enum Outcome {
     Saved,
     /// Refused field by field: the page again with the errors, and for an edit what was typed.
     Invalid(Option<Box<StoryDraft>>, FormErrors<ReviewInput>),
+}
+
+/// What became of a moderator's transcript form.
+pub enum TextOutcome {
+    Saved,
+    Invalid(RecordingTextErrors),
+}
+
+/// A pending story's recording's transcript and index as the moderator wrote them, read
+/// against the recording's length.
+pub async fn edit_recording_text(
+    db: &PgPool,
+    story: StoryId,
+    version: StoryVersion,
+    recording: RecordingId,
+    posted: (&str, &str),
+    me: &Account,
+) -> Result<TextOutcome, ModerationError> {
+    let length = recording_text::ready_length(db, story, recording)
+        .await?
+        .ok_or(ModerationError::NotFound)?;
+    let (transcript, index) = posted;
+    match RecordingText::parse(transcript, index, length) {
+        Ok(text) => {
+            store::edit_recording_text(db, story, version, recording, &text, me).await?;
+            Ok(TextOutcome::Saved)
+        }
+        Err(errors) => Ok(TextOutcome::Invalid(errors)),
+    }
 }
 
 /// A decision as posted, with a templated reason (reject only) and the moderator's own words.

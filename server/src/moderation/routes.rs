@@ -1,7 +1,7 @@
 //! `/moderate…` (moderators and admins) and `/admin/audit` (admins). Every handler takes a
 //! `Moderator` or `Admin` extractor: no session, no page.
 
-use super::curate::{self, DecisionForm, Outcome, PostedWords, StoryEdit};
+use super::curate::{self, DecisionForm, Outcome, PostedWords, StoryEdit, TextOutcome};
 use super::review;
 use super::store;
 use crate::accounts::store::Account;
@@ -13,10 +13,11 @@ use crate::web::query::{Query, QueryForm};
 use crate::web::render::{private_html, render_page};
 use crate::web::time::display_date;
 use crate::web::{AppError, RequestLocale};
+use app::domain::transcript::RecordingTextErrors;
 use app::domain::{
     AuditAction, AuditField, Decision, Field, FormErrors, PhotoId, PhotoWordsField, QueueField,
-    RejectReason, ReviewField, ReviewInput, StoryDraft, StoryId, StoryStatus, StoryVersion, Theme,
-    moderation_limits,
+    RecordingId, RejectReason, ReviewField, ReviewInput, StoryDraft, StoryId, StoryStatus,
+    StoryVersion, Theme, TranscriptField, moderation_limits,
 };
 use app::locale::Locale;
 use app::media::{OwnPhoto, OwnRecording};
@@ -24,6 +25,7 @@ use app::moderation::{
     AuditFilter, AuditPage, AuditRow, HistoryRow, QueueFilter, QueueItem, QueueNotice, QueuePage,
     ReviewNotice, ReviewPage, ReviewRecording, ReviewStory, RevisionRow, TURN_LEFT, TURN_RIGHT,
 };
+use app::voice::transcript::TranscriptForm;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -137,9 +139,19 @@ pub async fn review(
 }
 
 /// A failed form on the item page: what was typed, and what was wrong.
+#[derive(Default)]
 struct Failed {
     edit: Option<StoryDraft>,
     errors: FormErrors<ReviewInput>,
+    /// A refused transcript form: its recording, what was typed and why.
+    text: Option<RefusedText>,
+}
+
+struct RefusedText {
+    recording: RecordingId,
+    transcript: String,
+    index: String,
+    errors: RecordingTextErrors,
 }
 
 async fn review_page(
@@ -187,10 +199,17 @@ async fn review_page(
             failure: r.failure,
         })
         .collect();
-    let (edit_draft, errors) = match failed {
-        Some(f) => (f.edit, f.errors),
-        None => (None, FormErrors::default()),
-    };
+    let Failed {
+        edit: edit_draft,
+        errors,
+        text,
+    } = failed.unwrap_or_default();
+    let refused_text =
+        text.map(|t| {
+            let action = TranscriptForm::review_action(detail.id, t.recording);
+            TranscriptForm::stored(t.recording, action, Some(detail.version), 0, None, None)
+                .refused(t.transcript, t.index, t.errors)
+        });
     let story = ReviewStory {
         id: detail.id,
         version: detail.version,
@@ -208,6 +227,7 @@ async fn review_page(
         history,
         revisions: revision_rows,
         changes_since_request: review.changes_since_request,
+        refused_text,
     };
     let path = format!("/moderate/stories/{id}");
     let is_admin = me.is_admin();
@@ -271,6 +291,7 @@ async fn refused(
     let failed = Failed {
         edit: edit.map(|draft| *draft),
         errors,
+        text: None,
     };
     let page = review_page(state, locale, me, id, None, Some(failed)).await?;
     Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, page))
@@ -313,6 +334,44 @@ pub async fn turn_photo(
     store::turn_photo(&state.db, id, version, photo, clockwise, &me).await?;
     state.jobs_queued.notify_one();
     Ok(Redirect::to(&format!("/moderate/stories/{id}?saved=1")).into_response())
+}
+
+/// `POST /moderate/stories/{id}/recordings/{recording}/text` with `version`, `transcript` and
+/// `index` (docs/api.md, "Transcripts and indexes"): a pending story's ready recording.
+pub async fn edit_text(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    Moderator(me): Moderator,
+    Path((id, recording)): Path<(StoryId, RecordingId)>,
+    posted: PostedForm,
+) -> Result<Response, AppError> {
+    let version = posted_version(&posted)?;
+    let (transcript, index) = (
+        posted.text(TranscriptField::Transcript),
+        posted.text(TranscriptField::Index),
+    );
+    let outcome =
+        curate::edit_recording_text(&state.db, id, version, recording, (transcript, index), &me)
+            .await?;
+    match outcome {
+        TextOutcome::Saved => {
+            Ok(Redirect::to(&format!("/moderate/stories/{id}?saved=1")).into_response())
+        }
+        TextOutcome::Invalid(errors) => {
+            let text = RefusedText {
+                recording,
+                transcript: transcript.to_owned(),
+                index: index.to_owned(),
+                errors,
+            };
+            let failed = Failed {
+                text: Some(text),
+                ..Failed::default()
+            };
+            let page = review_page(&state, locale, &me, id, None, Some(failed)).await?;
+            Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+    }
 }
 
 /// `POST /moderate/stories/{id}/edit`: the public content corrected before publishing, with

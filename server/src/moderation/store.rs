@@ -5,12 +5,14 @@
 use super::error::ModerationError;
 use crate::accounts::store::Account;
 use crate::audit::{Action, Actor, Entry};
+use crate::media::recordings::text as recording_text;
 use crate::revisions::{draft_from_row, save_version};
-use app::domain::StoryVersion;
+use app::domain::transcript::RecordingText;
 use app::domain::{
     AccountId, AuditAction, Claim, Decision, Licence, ModeratorMessage, NewStory, StoryDraft,
     StoryId, StoryStatus, Theme, moderation_limits,
 };
+use app::domain::{RecordingId, StoryVersion};
 use app::moderation::QueueFilter;
 use sqlx::{PgConnection, PgPool};
 use time::OffsetDateTime;
@@ -303,6 +305,42 @@ pub async fn edit(
     Ok(())
 }
 
+/// A moderator's transcript and index of a pending story's ready recording: saved with their
+/// revision, the story's version bumped like any edit, and the edit in the audit log.
+pub async fn edit_recording_text(
+    db: &PgPool,
+    story: StoryId,
+    version: StoryVersion,
+    recording: RecordingId,
+    text: &RecordingText,
+    by: &Account,
+) -> Result<(), ModerationError> {
+    let mut tx = db.begin().await?;
+    let locked = lock_pending(&mut tx, story, version, by.id).await?;
+    if !recording_text::save(&mut tx, story, recording, text, Some(by.id)).await? {
+        return Err(ModerationError::NotFound);
+    }
+    bump_version(&mut tx, story).await?;
+    let note = format!("recording {recording}: transcript and index");
+    Entry::moderator_edited(story, by.id, locked.status, Some(&note))
+        .record(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A change outside the story's own columns (a photo turned, a transcript) is still a new
+/// version: a moderator acting on the old one is stopped.
+async fn bump_version(tx: &mut PgConnection, story: StoryId) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update stories set version = version + 1, updated_at = now() where id = $1",
+        story.0
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
 /// Turns a photo of a pending story a quarter clockwise (or back) and queues it to be made
 /// again. Bumps the story's version like any edit.
 pub async fn turn_photo(
@@ -328,12 +366,7 @@ pub async fn turn_photo(
         return Err(ModerationError::NotFound);
     }
     crate::media::jobs::requeue(&mut tx, photo).await?;
-    sqlx::query!(
-        "update stories set version = version + 1, updated_at = now() where id = $1",
-        story.0
-    )
-    .execute(&mut *tx)
-    .await?;
+    bump_version(&mut tx, story).await?;
     let note = format!("photo {photo} {}", if clockwise { "↻" } else { "↺" });
     Entry::moderator_edited(story, by.id, locked.status, Some(&note))
         .record(&mut tx)

@@ -12,12 +12,15 @@ use crate::media::deletions;
 use crate::media::photos::{self, StoredPhoto};
 use crate::media::recordings::intake::{self, NewRecording, ReceivedRecording};
 use crate::media::recordings::rows as recording_rows;
+use crate::media::recordings::text as recording_text;
 use crate::media::upload::{NewPhoto, ReceivedPhoto, keep_all};
 use crate::state::AppState;
 use crate::web::AppError;
 use crate::web::time::latest_allowed_year;
+use app::domain::transcript::{RecordingText, RecordingTextErrors};
 use app::domain::{
-    Field, FormErrors, IdempotencyKey, NewStory, PhotoId, PhotoSlot, StoryDraft, Telling,
+    Field, FormErrors, IdempotencyKey, NewStory, PhotoId, PhotoSlot, RecordingId, StoryDraft,
+    Telling,
 };
 
 /// What became of a contributor's form.
@@ -124,6 +127,39 @@ pub async fn edit_story(
     wake_workers(state, jobs);
     deletions::now(&state.db, &state.media, gone).await;
     Ok(Outcome::Stored(token.clone()))
+}
+
+/// What became of the contributor's transcript form.
+pub enum TextOutcome {
+    Saved,
+    Invalid(RecordingTextErrors),
+}
+
+/// The contributor's transcript and index of one of their story's ready recordings, read
+/// against its length (`posted`: the transcript, then the index, as typed).
+pub async fn edit_recording_text(
+    state: &AppState,
+    token: &TrackingToken,
+    recording: RecordingId,
+    posted: (&str, &str),
+) -> Result<TextOutcome, AppError> {
+    let own = store::find_by_token(&state.db, token)
+        .await?
+        .ok_or(SubmissionError::NotFound)?;
+    if !own.status.editable_by_contributor() {
+        return Err(SubmissionError::NotEditable.into());
+    }
+    let length = recording_text::ready_length(&state.db, own.id, recording)
+        .await?
+        .ok_or(SubmissionError::NotFound)?;
+    let (transcript, index) = posted;
+    match RecordingText::parse(transcript, index, length) {
+        Ok(text) => {
+            store::edit_recording_text(&state.db, token, recording, &text).await?;
+            Ok(TextOutcome::Saved)
+        }
+        Err(errors) => Ok(TextOutcome::Invalid(errors)),
+    }
 }
 
 /// What the story keeps of its media through an edit: photos per side, and recordings.

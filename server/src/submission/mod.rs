@@ -21,6 +21,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     let changes_public_stories = Router::new()
         .route("/track/{token}", get(routes::track).post(routes::edit))
         .route("/track/{token}/withdraw", post(routes::withdraw))
+        .route(
+            "/track/{token}/recordings/{recording}/text",
+            post(routes::edit_text),
+        )
         .layer(from_fn_with_state(
             state.clone(),
             forget_cached_pages_after_changes,

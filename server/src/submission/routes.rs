@@ -1,4 +1,4 @@
-use super::contribute::{self, Outcome, Received};
+use super::contribute::{self, Outcome, Received, TextOutcome};
 use super::store::{self, Removals, Submitter};
 use super::tokens::{SubmitterSecret, TrackingToken};
 use super::{photo_form, recording_form};
@@ -14,14 +14,16 @@ use crate::web::render::{private_html, render_page};
 use crate::web::time::{display_date, latest_allowed_year};
 use crate::web::{AppError, RequestLocale};
 use app::domain::{
-    Field, FormErrors, IdempotencyKey, PhotoId, RecordingId, StoryDraft, WithdrawField,
+    Field, FormErrors, IdempotencyKey, PhotoId, RecordingId, StoryDraft, TranscriptField,
+    WithdrawField,
 };
 use app::locale::{self, Locale};
 use app::submission::{
     Notice, SubmitPage, TrackPage, TrackedStory, WITHDRAW_CONFIRMED, WithdrawConfirmPage,
 };
+use app::voice::transcript::TranscriptForm;
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
@@ -193,12 +195,19 @@ pub async fn track(
     Ok(private_html(StatusCode::OK, page))
 }
 
+/// A form of the tracking page that was refused: the story's edit form, or a recording's
+/// transcript form.
+enum FailedForm {
+    Edit(StoryDraft, FormErrors),
+    Text(TranscriptForm),
+}
+
 async fn track_page(
     state: &AppState,
     locale: Locale,
     token: &TrackingToken,
     notice: Option<Notice>,
-    failed_edit: Option<(StoryDraft, FormErrors)>,
+    failed: Option<FailedForm>,
 ) -> Result<String, AppError> {
     let own = store::find_by_token(&state.db, token)
         .await?
@@ -229,14 +238,15 @@ async fn track_page(
     };
     let track_path = token.path();
     let track_url = format!("{}{}", state.config.public_url, track_path);
-    let (edit_draft, edit_errors) = match failed_edit {
-        Some((draft, errors)) => (Some(draft), errors),
-        None => (None, FormErrors::default()),
+    let (edit_draft, edit_errors, refused_text) = match failed {
+        Some(FailedForm::Edit(draft, errors)) => (Some(draft), errors, None),
+        Some(FailedForm::Text(form)) => (None, FormErrors::default(), Some(form)),
+        None => (None, FormErrors::default(), None),
     };
     let latest_year = latest_allowed_year();
     let path = track_path.clone();
     Ok(render_page(state, locale, &path, move || {
-        view! { <TrackPage story track_path track_url notice edit_errors edit_draft latest_year /> }
+        view! { <TrackPage story track_path track_url notice edit_errors edit_draft refused_text latest_year /> }
     }))
 }
 
@@ -265,8 +275,46 @@ pub async fn edit(
         Outcome::Invalid(_, errors) if json => Ok(json_errors(locale, &errors)),
         Outcome::Invalid(draft, errors) => {
             let status = form_error_status(&errors);
-            let page = track_page(&state, locale, &token, None, Some((*draft, errors))).await?;
+            let failed = FailedForm::Edit(*draft, errors);
+            let page = track_page(&state, locale, &token, None, Some(failed)).await?;
             Ok(private_html(status, page))
+        }
+    }
+}
+
+/// The recording a route under the tracking path names (the token is read by its extractor).
+#[derive(Deserialize)]
+pub struct RecordingPath {
+    recording: RecordingId,
+}
+
+/// `POST /track/{token}/recordings/{recording}/text` with `transcript` and `index` (docs/api.md,
+/// "Transcripts and indexes"): a ready recording of the story, while it may be edited.
+pub async fn edit_text(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    token: TrackingToken,
+    Path(RecordingPath { recording }): Path<RecordingPath>,
+    posted: PostedForm,
+) -> Result<Response, AppError> {
+    let (transcript, index) = (
+        posted.text(TranscriptField::Transcript),
+        posted.text(TranscriptField::Index),
+    );
+    match contribute::edit_recording_text(&state, &token, recording, (transcript, index)).await? {
+        TextOutcome::Saved => {
+            Ok(Redirect::to(&format!("{}?saved=1", token.path())).into_response())
+        }
+        TextOutcome::Invalid(errors) => {
+            let action = TranscriptForm::track_action(&token.path(), recording);
+            let form = TranscriptForm::stored(recording, action, None, 0, None, None).refused(
+                transcript.to_owned(),
+                index.to_owned(),
+                errors,
+            );
+            let failed = FailedForm::Text(form);
+            let page = track_page(&state, locale, &token, None, Some(failed)).await?;
+            Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
     }
 }

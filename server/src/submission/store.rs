@@ -11,6 +11,7 @@ use crate::media::photos::{self, KeptPhoto};
 use crate::media::recordings::{self, rows::KeptRecording};
 use crate::revisions::{draft_from_row, save_version};
 use crate::web::client_ip::ip_hash;
+use app::domain::transcript::RecordingText;
 use app::domain::{
     CONSENT_TEXT_VERSION, ConsentKind, IdempotencyKey, Licence, NewStory, PhotoId, RecordingId,
     StoryDraft, StoryId, StoryStatus,
@@ -462,6 +463,43 @@ pub async fn edit(
     .await?;
     commit_keeping(tx, added).await?;
     Ok(removed)
+}
+
+/// The contributor's transcript and index of one of their story's ready recordings, while the
+/// story may be edited: saved with their revision, and like any edit the story goes (back) to
+/// pending with its version bumped.
+pub async fn edit_recording_text(
+    db: &PgPool,
+    token: &TrackingToken,
+    recording: RecordingId,
+    text: &RecordingText,
+) -> Result<(), SubmissionError> {
+    let mut tx = db.begin().await?;
+    let current = lock_by_token(&mut tx, token).await?;
+    if !current.status.editable_by_contributor() {
+        return Err(SubmissionError::NotEditable);
+    }
+    if !recordings::text::save(&mut tx, current.id, recording, text, None).await? {
+        return Err(SubmissionError::NotFound);
+    }
+    sqlx::query!(
+        "update stories set status = $2, version = version + 1, updated_at = now(), moderator_message = null
+         where id = $1",
+        current.id.0,
+        StoryStatus::Pending as _
+    )
+    .execute(&mut *tx)
+    .await?;
+    Entry::by_contributor(
+        current.id,
+        Action::Edited,
+        Some(current.status),
+        StoryStatus::Pending,
+    )
+    .record(&mut tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Withdrawal: the story leaves every public place at once, and its content and the

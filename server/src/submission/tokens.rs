@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 const TOKEN_BYTES: usize = 32;
@@ -63,10 +64,12 @@ impl<S: Send + Sync> FromRequestParts<S> for TrackingToken {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Path(text) = Path::<String>::from_request_parts(parts, state)
+        // By name: routes under the tracking path have more parameters than the token.
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
             .await
             .map_err(|_| AppError::NotFound)?;
-        TrackingToken::parse(&text).ok_or(AppError::NotFound)
+        let text = params.get("token").ok_or(AppError::NotFound)?;
+        TrackingToken::parse(text).ok_or(AppError::NotFound)
     }
 }
 

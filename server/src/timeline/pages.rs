@@ -7,7 +7,7 @@ use crate::web::query::QueryForm;
 use crate::web::render::{public_html, render_page};
 use crate::web::time::{display_date, latest_allowed_year};
 use crate::web::{AppError, RequestLocale};
-use app::domain::{SearchText, StoryId, Theme, TimelineField};
+use app::domain::{SearchText, StoryId, Theme, TimelineField, is_checked};
 use app::locale::{self, Locale};
 use app::timeline::{
     HomePage, RelatedStory, StoryCard, StoryHeading, StoryPage, StoryView, TimelineFilters,
@@ -31,6 +31,8 @@ pub struct TimelineQuery {
     pub cursor: String,
     /// Only the cards (for the infinite-scroll island).
     pub fragment: String,
+    /// Ticked: only stories with a recording the public may hear.
+    pub voice: String,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for TimelineQuery {
@@ -60,6 +62,7 @@ impl TimelineQuery {
             q: text(TimelineField::Q),
             cursor: text(TimelineField::Cursor),
             fragment: text(TimelineField::Fragment),
+            voice: text(TimelineField::Voice),
         }
     }
 
@@ -74,6 +77,7 @@ impl TimelineQuery {
             from: year(&self.from),
             to: year(&self.to),
             search: SearchText::parse(&self.q),
+            voice: is_checked(self.voice.trim()),
         }
     }
 
@@ -103,6 +107,7 @@ impl TimelineQuery {
             q: SearchText::clean(&self.q),
             cursor: self.cursor().map(|c| c.to_string()).unwrap_or_default(),
             fragment: self.fragment.clone(),
+            voice: if filters.voice { "1" } else { "" }.to_owned(),
         }
     }
 
@@ -121,6 +126,7 @@ impl TimelineQuery {
             (TimelineField::From, &self.from),
             (TimelineField::To, &self.to),
             (TimelineField::Q, &self.q),
+            (TimelineField::Voice, &self.voice),
         ] {
             if !value.trim().is_empty() {
                 pairs.append_pair(field.name(), value.trim());
@@ -226,7 +232,9 @@ pub async fn home(
             || filters.place.is_some()
             || filters.from.is_some()
             || filters.to.is_some()
+            || filters.voice
             || !query.q.is_empty(),
+        voice: filters.voice,
         place: query.place,
         from: query.from,
         to: query.to,

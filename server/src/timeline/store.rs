@@ -49,6 +49,8 @@ pub struct Filters {
     /// Stories whose span starts this year or earlier.
     pub to: Option<i32>,
     pub search: Option<SearchText>,
+    /// Only stories with a recording the public may hear ("with recording").
+    pub voice: bool,
 }
 
 /// One approved story with its public fields.
@@ -152,6 +154,7 @@ pub async fn page(
             tx.commit().await?;
             found
         }
+        None if filters.voice => (voice_page_rows(db, filters, after, size).await?, false),
         None => (page_rows(db, filters, after, size).await?, false),
     };
     let mut stories: Vec<PublicStory> = rows.into_iter().map(PublicStory::from).collect();
@@ -221,6 +224,44 @@ async fn page_rows<'e>(
     .await
 }
 
+/// `page_rows` for "with recording": the condition is written out, not a parameter, so every
+/// plan of it can walk the partial index `stories_timeline_voice` (a page reads about a page of
+/// rows however rare recordings are) instead of filtering the whole timeline.
+async fn voice_page_rows<'e>(
+    db: impl sqlx::PgExecutor<'e>,
+    filters: &Filters,
+    after: Option<Cursor>,
+    size: i64,
+) -> Result<Vec<PublicRow>, sqlx::Error> {
+    sqlx::query_as!(
+        PublicRow,
+        r#"select s.id, s.title as "title!", s.body as "body!", s.place as "place!",
+                  case when s.show_name then s.narrator_name end as narrator, s.role,
+                  s.year_then, s.year_then_approx, s.year_now, s.licence as "licence: Licence",
+                  s.featured, s.published_at as "published_at!",
+                  array(select t.theme from story_themes t where t.story_id = s.id order by t.theme) as "themes!: Vec<Theme>"
+           from stories s
+           where story_is_public(s.status) and s.voice_consent and s.recording_ms is not null
+             and ($1::theme is null or exists (select 1 from story_themes t where t.story_id = s.id and t.theme = $1))
+             and ($2::text is null or s.place = $2)
+             and ($3::int is null or s.year_now >= $3)
+             and ($4::int is null or s.year_then <= $4)
+             and ($5::smallint is null or (s.year_now, s.year_then, s.id) < ($5, $6, $7))
+           order by s.year_now desc, s.year_then desc, s.id desc
+           limit $8"#,
+        filters.theme as _,
+        filters.place.as_deref(),
+        filters.from,
+        filters.to,
+        after.map(|c| c.year_now),
+        after.map(|c| c.year_then),
+        after.map(|c| c.id),
+        size + 1
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// Stories the first phase of a search reads in timeline order ([`walked_search_rows`]).
 const WALK_ROWS: i64 = 2_000;
 /// Candidates whose text the first phase checks, at most (fewer if `SEARCH_MAX_CANDIDATES` is).
@@ -253,13 +294,14 @@ async fn walked_search_rows<'e>(
                      select s.id, s.title, s.body, s.place,
                             case when s.show_name then s.narrator_name end as narrator, s.role,
                             s.year_then, s.year_then_approx, s.year_now, s.licence, s.featured,
-                            s.published_at, s.search_terms
+                            s.published_at, s.search_terms, s.transcript_text
                      from stories s
                      where story_is_public(s.status)
                        and ($1::theme is null or exists (select 1 from story_themes t where t.story_id = s.id and t.theme = $1))
                        and ($2::text is null or s.place = $2)
                        and ($3::int is null or s.year_now >= $3)
                        and ($4::int is null or s.year_then <= $4)
+                       and (not $13::bool or (s.voice_consent and s.recording_ms is not null))
                        and ($7::smallint is null or (s.year_now, s.year_then, s.id) < ($7, $8, $9))
                      order by s.year_now desc, s.year_then desc, s.id desc
                      limit $11) w
@@ -267,7 +309,7 @@ async fn walked_search_rows<'e>(
                  order by w.year_now desc, w.year_then desc, w.id desc
                  limit $12) c
            where not exists (select 1 from unnest($6::text[]) w
-                             where strpos(lower(c.title || ' ' || c.body), w) = 0)
+                             where strpos(lower(c.title || ' ' || c.body || ' ' || coalesce(c.transcript_text, '')), w) = 0)
            order by c.year_now desc, c.year_then desc, c.id desc
            limit $10"#,
         filters.theme as _,
@@ -281,7 +323,8 @@ async fn walked_search_rows<'e>(
         after.map(|c| c.id),
         size + 1,
         WALK_ROWS,
-        WALK_CANDIDATES.min(limits.max_candidates)
+        WALK_CANDIDATES.min(limits.max_candidates),
+        filters.voice
     )
     .fetch_all(db)
     .await
@@ -311,19 +354,20 @@ async fn search_rows<'e>(
            from (select s.id, s.title, s.body, s.place,
                         case when s.show_name then s.narrator_name end as narrator, s.role,
                         s.year_then, s.year_then_approx, s.year_now, s.licence, s.featured,
-                        s.published_at
+                        s.published_at, s.transcript_text
                  from stories s
                  where story_is_public(s.status)
                    and ($1::theme is null or exists (select 1 from story_themes t where t.story_id = s.id and t.theme = $1))
                    and ($2::text is null or s.place = $2)
                    and ($3::int is null or s.year_now >= $3)
                    and ($4::int is null or s.year_then <= $4)
+                   and (not $12::bool or (s.voice_consent and s.recording_ms is not null))
                    and s.search_terms @@ bigram_query($5)
                    and ($7::smallint is null or (s.year_now, s.year_then, s.id) < ($7, $8, $9))
                  order by s.year_now desc, s.year_then desc, s.id desc
                  limit $11) c
            where not exists (select 1 from unnest($6::text[]) w
-                             where strpos(lower(c.title || ' ' || c.body), w) = 0)
+                             where strpos(lower(c.title || ' ' || c.body || ' ' || coalesce(c.transcript_text, '')), w) = 0)
            order by c.year_now desc, c.year_then desc, c.id desc
            limit $10"#,
         filters.theme as _,
@@ -336,7 +380,8 @@ async fn search_rows<'e>(
         after.map(|c| c.year_then),
         after.map(|c| c.id),
         size + 1,
-        max
+        max,
+        filters.voice
     )
     .fetch_all(db)
     .await
@@ -359,6 +404,7 @@ async fn candidates<'e>(
                  and ($2::text is null or s.place = $2)
                  and ($3::int is null or s.year_now >= $3)
                  and ($4::int is null or s.year_then <= $4)
+                 and (not $10::bool or (s.voice_consent and s.recording_ms is not null))
                  and s.search_terms @@ bigram_query($5)
                  and ($6::smallint is null or (s.year_now, s.year_then, s.id) < ($6, $7, $8))
                limit $9) c"#,
@@ -370,7 +416,8 @@ async fn candidates<'e>(
         after.map(|c| c.year_now),
         after.map(|c| c.year_then),
         after.map(|c| c.id),
-        max
+        max,
+        filters.voice
     )
     .fetch_one(db)
     .await

@@ -8,8 +8,11 @@
 //!    normalised, no metadata) and records its length and waveform peaks;
 //! 4. serve (`routes`): the access copy with HTTP range requests, and only when the story may be
 //!    seen and the narrator agreed that their voice is heard.
+//!
+//! `text` saves the transcript and index that people write for a recording.
 
 pub mod intake;
 pub mod jobs;
 pub mod routes;
 pub mod rows;
+pub mod text;
