@@ -39,8 +39,8 @@ mod client {
     use std::rc::Rc;
     use std::time::Duration;
     use web_sys::{
-        AnalyserNode, AudioContext, Blob, BlobEvent, HtmlInputElement, MediaRecorder,
-        MediaRecorderOptions, MediaStream, MediaStreamConstraints, MediaStreamTrack,
+        AnalyserNode, AudioContext, Blob, BlobEvent, HtmlFormElement, HtmlInputElement,
+        MediaRecorder, MediaRecorderOptions, MediaStream, MediaStreamConstraints, MediaStreamTrack,
         RecordingState,
     };
 
@@ -63,6 +63,8 @@ mod client {
         /// Stopped because a file was chosen instead: nothing is kept.
         discard: bool,
         hit_limit: bool,
+        /// The form was sent while recording: sent again once the recording is in it.
+        submit_after: Option<HtmlFormElement>,
         _on_data: Closure<dyn FnMut(BlobEvent)>,
         _on_stop: Closure<dyn FnMut()>,
     }
@@ -99,10 +101,51 @@ mod client {
     pub fn hydrated(ui: Ui) {
         if supported() {
             ui.ready.set(true);
+            stop_before_submit(ui);
         } else {
             ui.message
                 .set(Some(td_string!(ui.locale, voice.recorder.unavailable)));
         }
+    }
+
+    /// Sending the form while recording (or paused) first stops the recording and puts it into
+    /// the form, then sends the form: what was said is not left behind. Listens on the document
+    /// before the form's own handlers (the form enhancer's among them).
+    fn stop_before_submit(ui: Ui) {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let on_submit = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            if !matches!(ui.phase.get_untracked(), Phase::Recording | Phase::Paused) {
+                return;
+            }
+            let Some(form) = own_form(ui).filter(|form| {
+                event.target().map(JsValue::from) == Some(JsValue::from(form.clone()))
+            }) else {
+                return;
+            };
+            event.prevent_default();
+            event.stop_immediate_propagation();
+            with_take(ui, |take| take.submit_after = Some(form));
+            stop(ui);
+        });
+        let _ = document.add_event_listener_with_callback_and_bool(
+            "submit",
+            on_submit.as_ref().unchecked_ref(),
+            true,
+        );
+        // Lives as long as the page, like the island.
+        on_submit.forget();
+    }
+
+    /// The form the group's file input belongs to.
+    fn own_form(ui: Ui) -> Option<HtmlFormElement> {
+        let document = web_sys::window()?.document()?;
+        document
+            .get_element_by_id(&ui.id("file"))?
+            .dyn_into::<HtmlInputElement>()
+            .ok()?
+            .form()
     }
 
     pub fn record(ui: Ui) {
@@ -202,6 +245,7 @@ mod client {
             ticker: set_interval_with_handle(move || tick(ui), TICK).ok(),
             discard: false,
             hit_limit: false,
+            submit_after: None,
             _on_data: on_data,
             _on_stop: on_stop,
         };
@@ -308,6 +352,14 @@ mod client {
         }
         let seconds = take.clock.elapsed_ms(now()) / 1000;
         ui.seconds.set(seconds);
+        hand_over(ui, &take);
+        if let Some(form) = &take.submit_after {
+            let _ = form.request_submit();
+        }
+    }
+
+    /// The recording into the group's file input, or nothing kept when nothing was recorded.
+    fn hand_over(ui: Ui, take: &Take) {
         let chunks = take.chunks.borrow();
         let mime = take.recorder.mime_type();
         match (!chunks.is_empty())
