@@ -198,7 +198,7 @@ pub async fn track(
 /// A form of the tracking page that was refused: the story's edit form, or a recording's
 /// transcript form.
 enum FailedForm {
-    Edit(StoryDraft, FormErrors),
+    Edit(Box<StoryDraft>, FormErrors),
     Text(TranscriptForm),
 }
 
@@ -239,7 +239,7 @@ async fn track_page(
     let track_path = token.path();
     let track_url = format!("{}{}", state.config.public_url, track_path);
     let (edit_draft, edit_errors, refused_text) = match failed {
-        Some(FailedForm::Edit(draft, errors)) => (Some(draft), errors, None),
+        Some(FailedForm::Edit(draft, errors)) => (Some(*draft), errors, None),
         Some(FailedForm::Text(form)) => (None, FormErrors::default(), Some(form)),
         None => (None, FormErrors::default(), None),
     };
@@ -275,7 +275,7 @@ pub async fn edit(
         Outcome::Invalid(_, errors) if json => Ok(json_errors(locale, &errors)),
         Outcome::Invalid(draft, errors) => {
             let status = form_error_status(&errors);
-            let failed = FailedForm::Edit(*draft, errors);
+            let failed = FailedForm::Edit(draft, errors);
             let page = track_page(&state, locale, &token, None, Some(failed)).await?;
             Ok(private_html(status, page))
         }
