@@ -2,6 +2,7 @@
 //! claim, the decisions that can be taken now, the edit form, and its history.
 
 use super::nav::StaffNav;
+use super::redactions::{RecordingRedactions, Redactions};
 use crate::domain::{
     ActorView, AuditRecord, Claim, ContentField, Decision, Field, FieldError, FormErrors, Licence,
     PhotoId, PhotoWordsField, RejectReason, ReviewField, ReviewInput, StoryDraft, StoryId,
@@ -62,6 +63,7 @@ pub struct ReviewRecording {
     pub own: OwnRecording,
     /// Why the file was refused while decoding, or the last fault (English, from the server).
     pub failure: Option<String>,
+    pub redactions: RecordingRedactions,
 }
 
 #[component]
@@ -76,6 +78,7 @@ fn Recordings(recordings: Vec<ReviewRecording>) -> impl IntoView {
             view! {
                 <RecordingFigure locale title recording=r.own.view />
                 {r.failure.map(|why| view! { <p class="error-text">{why}</p> })}
+                <Redactions recording=r.own.id redactions=r.redactions />
             }
         })
         .collect_view();
