@@ -3,7 +3,7 @@
 use crate::domain::{
     AccountRole, ActorView, AudioRefusal, AuditAction, ContentField, FieldError, Licence,
     PhotoPart, PhotoProblem, PhotoRefusal, PhotoSlot, RecordingPart, RecordingProblem,
-    RejectReason, StoryStatus, Theme,
+    RedactionProblem, RejectReason, StoryStatus, Theme,
 };
 pub use crate::i18n::Locale;
 use leptos_i18n::{Locale as _, td_string};
@@ -111,6 +111,29 @@ pub fn field_error(locale: Locale, error: FieldError) -> String {
             };
             let part = recording_part_name(locale, part);
             td_string!(locale, common.recording.problem, index, part, message).to_string()
+        }
+        FieldError::Redaction(problem) => redaction_problem(locale, problem),
+    }
+}
+
+fn redaction_problem(locale: Locale, problem: RedactionProblem) -> String {
+    match problem {
+        RedactionProblem::NotATime => {
+            td_string!(locale, moderation.redaction.not_a_time).to_string()
+        }
+        RedactionProblem::EndNotAfterStart => {
+            td_string!(locale, moderation.redaction.end_not_after_start).to_string()
+        }
+        RedactionProblem::TooShort { min_ms } => {
+            let seconds = format!("{}.{}", min_ms / 1000, min_ms % 1000 / 100);
+            td_string!(locale, moderation.redaction.too_short, seconds).to_string()
+        }
+        RedactionProblem::PastTheEnd { duration_ms } => {
+            let length = crate::domain::transcript::exact_clock(duration_ms);
+            td_string!(locale, moderation.redaction.past_the_end, length).to_string()
+        }
+        RedactionProblem::TooMany { max } => {
+            td_string!(locale, moderation.redaction.too_many, max).to_string()
         }
     }
 }
@@ -304,6 +327,8 @@ pub fn audit_action_name(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::ModeratorEdited => td_string!(locale, moderation.action.moderator_edited),
         AuditAction::Featured => td_string!(locale, moderation.action.featured),
         AuditAction::Unfeatured => td_string!(locale, moderation.action.unfeatured),
+        AuditAction::RecordingRedacted => td_string!(locale, moderation.action.recording_redacted),
+        AuditAction::RedactionLifted => td_string!(locale, moderation.action.redaction_lifted),
     }
 }
 

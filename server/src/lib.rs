@@ -142,6 +142,14 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
             "/moderate/stories/{id}/photos/{photo}/turn",
             post(moderate::turn_photo),
         )
+        .route(
+            "/moderate/stories/{id}/recordings/{recording}/redactions",
+            post(moderate::redact),
+        )
+        .route(
+            "/moderate/stories/{id}/recordings/{recording}/redactions/{redaction}/lift",
+            post(moderate::lift_redaction),
+        )
         .route("/admin/accounts", get(admin::list).post(admin::create))
         .route("/admin/accounts/{id}/deactivate", post(admin::deactivate))
         .route("/admin/accounts/{id}/activate", post(admin::activate))

@@ -45,6 +45,8 @@ pub enum FieldError {
         part: RecordingPart,
         problem: RecordingProblem,
     },
+    /// A moderator's redaction of a recording: its times, or one too many.
+    Redaction(RedactionProblem),
 }
 
 /// Which part of a photo entry an error belongs to.
@@ -156,6 +158,26 @@ pub enum RecordingProblem {
     Text(TextProblem),
     /// The markers are not `{ms}:{prompt}` pairs in order.
     Markers,
+}
+
+/// What was wrong with a redaction's range (`redaction.rs`), beyond a blank field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RedactionProblem {
+    /// Not `m:ss` or `h:mm:ss` (with an optional fraction of a second).
+    NotATime,
+    EndNotAfterStart,
+    /// Shorter than the shortest range, in milliseconds.
+    TooShort {
+        min_ms: u32,
+    },
+    /// Past the recording's end (its length, in milliseconds).
+    PastTheEnd {
+        duration_ms: u32,
+    },
+    /// The recording already has the most redactions it may have.
+    TooMany {
+        max: usize,
+    },
 }
 
 /// What was wrong with a photo's file or one of its details.

@@ -18,6 +18,7 @@ mod moderation;
 mod new_story;
 mod photo;
 mod recording;
+mod redaction;
 mod review;
 mod search;
 mod slug_enum;
@@ -31,7 +32,7 @@ pub use draft::{PhotoColumns, StoryDraft};
 pub use email::{Email, has_email_shape};
 pub use errors::{
     AudioRefusal, FieldError, FormErrors, PhotoPart, PhotoProblem, PhotoRefusal, RecordingPart,
-    RecordingProblem, TextProblem,
+    RecordingProblem, RedactionProblem, TextProblem,
 };
 pub use field::Field;
 pub use form::{FormField, is_checked};
@@ -50,6 +51,10 @@ pub use new_story::{
 };
 pub use photo::{PhotoDetails, PhotoDraft, PhotoSlot};
 pub use recording::{InterviewMarkers, Marker, PromptNumber, RecordingDetails, RecordingDraft};
+pub use redaction::{
+    REDACTABLE, RedactedRange, Redaction, RedactionContext, RedactionDraft, RedactionField,
+    RedactionId,
+};
 pub use review::{Actor, ActorView, AuditRecord, Claim, ContentField, RevisionAuthor};
 pub use search::{SEARCH_MAX, SearchText};
 pub use status::StoryStatus;

@@ -212,6 +212,10 @@ slug_enum!(
         ModeratorEdited => "moderator_edited",
         Featured => "featured",
         Unfeatured => "unfeatured",
+        /// A moderator silenced a stretch of a recording's public copy.
+        RecordingRedacted => "recording_redacted",
+        /// A moderator lifted such a redaction.
+        RedactionLifted => "redaction_lifted",
     }
 );
 

@@ -47,6 +47,12 @@ pub mod limits {
     /// Markers on one recording, and the characters of their form value.
     pub const RECORDING_MARKERS_MAX: usize = 60;
     pub const RECORDING_MARKERS_TEXT_MAX: usize = 2_000;
+
+    /// A moderator's redaction of a recording (docs/moderation.md, "Redactions"): why, in
+    /// characters; the shortest range, in milliseconds; and how many one recording may have.
+    pub const REDACTION_REASON: (usize, usize) = (1, 300);
+    pub const REDACTION_MIN_MS: u32 = 100;
+    pub const REDACTIONS_PER_RECORDING: usize = 50;
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

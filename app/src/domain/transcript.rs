@@ -19,7 +19,7 @@ mod vtt;
 #[cfg(test)]
 mod tests;
 
-pub use clock::clock;
+pub use clock::{clock, exact as exact_clock, read_clock};
 pub use cues::Cue;
 pub use document::Transcript;
 pub use edit::{RecordingText, RecordingTextErrors};

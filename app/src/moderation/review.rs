@@ -2,6 +2,7 @@
 //! claim, the decisions that can be taken now, the edit form, and its history.
 
 use super::nav::StaffNav;
+use super::redactions::{RecordingRedactions, Redactions};
 use crate::domain::{
     ActorView, AuditRecord, Claim, ContentField, Decision, Field, FieldError, FormErrors, Licence,
     PhotoId, PhotoWordsField, RejectReason, ReviewField, ReviewInput, StoryDraft, StoryId,
@@ -65,6 +66,7 @@ pub struct ReviewRecording {
     pub own: OwnRecording,
     /// Why the file was refused while decoding, or the last fault (English, from the server).
     pub failure: Option<String>,
+    pub redactions: RecordingRedactions,
 }
 
 /// The story's recordings; `editable` (a pending story) adds each ready one's transcript form,
@@ -95,6 +97,7 @@ fn Recordings(
             view! {
                 <RecordingFigure locale title recording=r.own.view />
                 {r.failure.map(|why| view! { <p class="error-text">{why}</p> })}
+                <Redactions recording=r.own.id redactions=r.redactions />
                 {editor}
             }
         })

@@ -4,10 +4,13 @@
 //! photo workers delete whatever is left — after a crash between commit and delete — every
 //! few seconds (`run_due`), and so does the periodic sweep. Rows are taken with `FOR UPDATE
 //! SKIP LOCKED`, so several instances share the queue.
+//!
+//! A row without an original (`queue_derivatives`) stands for an access copy replaced under a
+//! new key (a redacted recording): only its derivative folder goes, the original stays.
 
 pub use super::photos::RemovedPhotos;
 use super::store::MediaStore;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 /// Rows taken per transaction.
 const BATCH: i64 = 100;
@@ -16,8 +19,28 @@ const RETRY_SECONDS: f64 = 60.0;
 
 struct Queued {
     id: i64,
-    original_key: String,
+    original_key: Option<String>,
     public_key: String,
+}
+
+/// Queues the derivative folder of `public_key` alone, in the transaction that stops naming it.
+pub async fn queue_derivatives(tx: &mut PgConnection, public_key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into media_deletions (original_key, public_key) values (null, $1)",
+        public_key
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// Deletes the derivative folder queued by `queue_derivatives` (its transaction committed).
+/// Errors are logged: the workers retry.
+pub async fn derivatives_now(db: &PgPool, store: &MediaStore, public_key: &str) {
+    let keys = [public_key.to_owned()];
+    if let Err(error) = take(db, store, Some(&keys[..])).await {
+        tracing::warn!(%error, "deleting a replaced copy failed; workers will retry");
+    }
 }
 
 /// Deletes the files of photos the current request removed (its transaction committed).
@@ -43,8 +66,8 @@ pub async fn run_due(db: &PgPool, store: &MediaStore) -> Result<usize, sqlx::Err
     }
 }
 
-/// One batch: the queued rows of `only` (or any due rows), their files deleted, the rows
-/// removed. Returns (deleted, taken).
+/// One batch: the queued rows of `only` (originals' keys, or public keys of rows without an
+/// original), or any due rows; their files deleted, the rows removed. Returns (deleted, taken).
 async fn take(
     db: &PgPool,
     store: &MediaStore,
@@ -54,7 +77,8 @@ async fn take(
     let rows = sqlx::query_as!(
         Queued,
         "select id, original_key, public_key from media_deletions
-         where case when $1::text[] is null then run_after <= now() else original_key = any($1) end
+         where case when $1::text[] is null then run_after <= now()
+                    else original_key = any($1) or (original_key is null and public_key = any($1)) end
          order by id limit $2 for update skip locked",
         only as _,
         BATCH
@@ -64,7 +88,11 @@ async fn take(
     let taken = rows.len();
     let (mut deleted, mut failed) = (Vec::new(), Vec::new());
     for row in rows {
-        match store.delete_photo(&row.original_key, &row.public_key).await {
+        let done = match &row.original_key {
+            Some(original_key) => store.delete_photo(original_key, &row.public_key).await,
+            None => store.delete_derivatives(&row.public_key).await,
+        };
+        match done {
             Ok(()) => deleted.push(row.id),
             Err(error) => {
                 tracing::warn!(%error, key = row.public_key, "deleting a removed photo's files failed");

@@ -4,6 +4,7 @@
 pub mod curate;
 pub mod diff;
 pub mod error;
+pub mod redactions;
 pub mod review;
 pub mod routes;
 pub mod store;

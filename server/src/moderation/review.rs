@@ -4,6 +4,7 @@
 
 use super::diff::diff;
 use super::error::ModerationError;
+use super::redactions::{self, StoredRedaction};
 use super::store::{self, Detail};
 use crate::audit::{self, AuditEntry};
 use crate::media::photos::{self, StoredPhoto};
@@ -18,6 +19,8 @@ pub struct Review {
     pub photos: Vec<StoredPhoto>,
     /// Every recording, its voice audible whatever the narrator chose (moderators hear all).
     pub recordings: Vec<StoredRecording>,
+    /// What moderators silenced in the recordings' public copies.
+    pub redactions: Vec<StoredRedaction>,
     /// Oldest first, each with the fields it changed from the one before.
     pub revisions: Vec<(Revision, Vec<ContentField>)>,
     /// The story's audit entries, oldest first.
@@ -41,6 +44,7 @@ pub async fn load(db: &PgPool, id: StoryId, me: AccountId) -> Result<Review, Mod
     Ok(Review {
         photos: photos::of_story(db, id).await?,
         recordings: recording_rows::of_stories(db, &[id], Listener::Moderator).await?,
+        redactions: redactions::of_story(db, id).await?,
         history: audit::story_history(db, id).await?,
         revisions: with_changes(revisions),
         changes_since_request,

@@ -2,11 +2,14 @@
 //! `Moderator` or `Admin` extractor: no session, no page.
 
 use super::curate::{self, DecisionForm, Outcome, PostedWords, StoryEdit, TextOutcome};
+use super::redactions::{self, StoredRedaction};
 use super::review;
 use super::store;
 use crate::accounts::store::Account;
 use crate::accounts::{Admin, Moderator};
 use crate::audit::{self, AuditQuery};
+use crate::media::deletions;
+use crate::media::recordings::rows::StoredRecording;
 use crate::state::AppState;
 use crate::web::form::PostedForm;
 use crate::web::query::{Query, QueryForm};
@@ -16,14 +19,16 @@ use crate::web::{AppError, RequestLocale};
 use app::domain::transcript::RecordingTextErrors;
 use app::domain::{
     AuditAction, AuditField, Decision, Field, FormErrors, PhotoId, PhotoWordsField, QueueField,
-    RecordingId, RejectReason, ReviewField, ReviewInput, StoryDraft, StoryId, StoryStatus,
-    StoryVersion, Theme, TranscriptField, moderation_limits,
+    REDACTABLE, RecordingId, RedactionDraft, RedactionField, RedactionId, RejectReason,
+    ReviewField, ReviewInput, StoryDraft, StoryId, StoryStatus, StoryVersion, Theme,
+    TranscriptField, moderation_limits,
 };
 use app::locale::Locale;
 use app::media::{OwnPhoto, OwnRecording};
 use app::moderation::{
     AuditFilter, AuditPage, AuditRow, HistoryRow, QueueFilter, QueueItem, QueueNotice, QueuePage,
-    ReviewNotice, ReviewPage, ReviewRecording, ReviewStory, RevisionRow, TURN_LEFT, TURN_RIGHT,
+    RecordingRedactions, RedactionForm, RedactionRow, ReviewNotice, ReviewPage, ReviewRecording,
+    ReviewStory, RevisionRow, TURN_LEFT, TURN_RIGHT,
 };
 use app::voice::transcript::TranscriptForm;
 use axum::extract::{Path, State};
@@ -31,7 +36,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 const QUEUE_PAGE: i64 = 200;
 const AUDIT_PAGE: i64 = 100;
@@ -145,6 +150,8 @@ struct Failed {
     errors: FormErrors<ReviewInput>,
     /// A refused transcript form: its recording, what was typed and why.
     text: Option<RefusedText>,
+    /// A refused redaction: for which recording, as typed, and why.
+    redaction: Option<(RecordingId, RedactionDraft, FormErrors<RedactionField>)>,
 }
 
 struct RefusedText {
@@ -188,10 +195,20 @@ async fn review_page(
             view: p.view,
         })
         .collect();
+    let failed = failed.unwrap_or_default();
+    let mut redactions = redaction_lists(
+        locale,
+        offset,
+        (detail.id, detail.version, detail.status),
+        &review.recordings,
+        review.redactions,
+        failed.redaction,
+    );
     let recordings = review
         .recordings
         .into_iter()
         .map(|r| ReviewRecording {
+            redactions: redactions.remove(&r.id).unwrap_or_default(),
             own: OwnRecording {
                 id: r.id,
                 view: r.view,
@@ -203,7 +220,8 @@ async fn review_page(
         edit: edit_draft,
         errors,
         text,
-    } = failed.unwrap_or_default();
+        ..
+    } = failed;
     let refused_text =
         text.map(|t| {
             let action = TranscriptForm::review_action(detail.id, t.recording);
@@ -292,6 +310,7 @@ async fn refused(
         edit: edit.map(|draft| *draft),
         errors,
         text: None,
+        redaction: None,
     };
     let page = review_page(state, locale, me, id, None, Some(failed)).await?;
     Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, page))
@@ -332,6 +351,101 @@ pub async fn turn_photo(
         _ => return Err(AppError::BadRequest),
     };
     store::turn_photo(&state.db, id, version, photo, clockwise, &me).await?;
+    state.jobs_queued.notify_one();
+    Ok(Redirect::to(&format!("/moderate/stories/{id}?saved=1")).into_response())
+}
+
+/// Each recording's redactions for the page, with its form when it may be redacted now (its
+/// length is known and the story's status allows it), holding a refused attempt if there was
+/// one.
+fn redaction_lists(
+    locale: Locale,
+    offset: i8,
+    (story, version, status): (StoryId, StoryVersion, StoryStatus),
+    recordings: &[StoredRecording],
+    stored: Vec<StoredRedaction>,
+    refused: Option<(RecordingId, RedactionDraft, FormErrors<RedactionField>)>,
+) -> HashMap<RecordingId, RecordingRedactions> {
+    let mut lists: HashMap<RecordingId, RecordingRedactions> = recordings
+        .iter()
+        .map(|r| {
+            let open = REDACTABLE.contains(&status) && r.view.duration_ms.is_some();
+            let form = open.then(|| RedactionForm::new(story, version));
+            (
+                r.id,
+                RecordingRedactions {
+                    rows: Vec::new(),
+                    form,
+                },
+            )
+        })
+        .collect();
+    for redaction in stored {
+        if let Some(list) = lists.get_mut(&redaction.recording) {
+            list.rows.push(RedactionRow {
+                id: redaction.id,
+                range: redaction.range,
+                reason: redaction.reason,
+                by: redaction.by,
+                on: display_date(locale, redaction.at, offset),
+            });
+        }
+    }
+    if let Some((recording, draft, errors)) = refused
+        && let Some(form) = lists.get_mut(&recording).and_then(|l| l.form.as_mut())
+    {
+        form.draft = draft;
+        form.errors = errors;
+    }
+    lists
+}
+
+/// `POST /moderate/stories/{id}/recordings/{recording}/redactions` with `version`, `start`,
+/// `end` (`m:ss` or `h:mm:ss`) and `reason`: that range is silenced in the recording's public
+/// copy, made again under a new key. Refused fields: the page again (422) with messages.
+pub async fn redact(
+    State(state): State<AppState>,
+    RequestLocale(locale): RequestLocale,
+    Moderator(me): Moderator,
+    Path((id, recording)): Path<(StoryId, RecordingId)>,
+    posted: PostedForm,
+) -> Result<Response, AppError> {
+    let version = posted_version(&posted)?;
+    let draft = RedactionDraft {
+        start: posted.text(RedactionField::Start).to_owned(),
+        end: posted.text(RedactionField::End).to_owned(),
+        reason: posted.text(RedactionField::Reason).to_owned(),
+    };
+    match redactions::redact(&state.db, id, version, recording, &draft, &me).await? {
+        redactions::Outcome::Saved { replaced_key } => redacted(&state, id, &replaced_key).await,
+        redactions::Outcome::Invalid(errors) => {
+            let failed = Failed {
+                redaction: Some((recording, draft, errors)),
+                ..Failed::default()
+            };
+            let page = review_page(&state, locale, &me, id, None, Some(failed)).await?;
+            Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+    }
+}
+
+/// `POST /moderate/stories/{id}/recordings/{recording}/redactions/{redaction}/lift` with
+/// `version`: the recording's public copy is made again without that redaction, under a new key.
+pub async fn lift_redaction(
+    State(state): State<AppState>,
+    Moderator(me): Moderator,
+    Path((id, recording, redaction)): Path<(StoryId, RecordingId, RedactionId)>,
+    posted: PostedForm,
+) -> Result<Response, AppError> {
+    let version = posted_version(&posted)?;
+    let replaced_key = redactions::lift(&state.db, id, version, recording, redaction, &me).await?;
+    redacted(&state, id, &replaced_key).await
+}
+
+/// After a redaction was added or lifted: the old copy's folder deleted, the job's workers
+/// woken, and the story's page again.
+async fn redacted(state: &AppState, id: StoryId, replaced_key: &str) -> Result<Response, AppError> {
+    deletions::derivatives_now(&state.db, &state.media, replaced_key).await;
     state.jobs_queued.notify_one();
     Ok(Redirect::to(&format!("/moderate/stories/{id}?saved=1")).into_response())
 }

@@ -117,8 +117,8 @@ pub async fn claim(db: &PgPool, story: StoryId, me: AccountId) -> Result<bool, M
 
 /// The story row locked for a moderator's change, after checking that nobody else holds a
 /// live claim and that it is still the version the moderator saw.
-struct Locked {
-    status: StoryStatus,
+pub(super) struct Locked {
+    pub(super) status: StoryStatus,
 }
 
 /// Locks a pending story at the version the moderator saw: edits and turns are for pending
@@ -137,7 +137,7 @@ async fn lock_pending(
     }
 }
 
-async fn lock_for_change(
+pub(super) async fn lock_for_change(
     tx: &mut PgConnection,
     story: StoryId,
     version: Option<StoryVersion>,

@@ -17,7 +17,7 @@ pub fn clock(ms: u32) -> String {
 
 /// A time as the simple form writes it: `clock`, with the milliseconds when there are any
 /// (`1:05.250`), so that reading it back gives the same time.
-pub(super) fn exact(ms: u32) -> String {
+pub fn exact(ms: u32) -> String {
     match ms % MS_PER_SECOND {
         0 => clock(ms),
         fraction => format!("{}.{fraction:03}", clock(ms)),
@@ -123,6 +123,15 @@ pub(super) fn typed(text: &str) -> Option<(u32, &str)> {
         _ => return None,
     };
     Some((milliseconds(hours, minutes, seconds, fraction)?, rest))
+}
+
+/// A whole text that is one time in the simple form (`1:05`, `1:02:03.5`, blanks around it
+/// allowed), as a form field holds it.
+pub fn read_clock(text: &str) -> Option<u32> {
+    match typed(text.trim()) {
+        Some((ms, "")) => Some(ms),
+        _ => None,
+    }
 }
 
 /// `.5`, `.25` or `.250` after the seconds, in milliseconds; nothing when `text` does not start
@@ -253,6 +262,18 @@ mod tests {
             "1:0512",
         ] {
             assert_eq!(typed(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_field_holds_exactly_one_time() {
+        assert_eq!(read_clock(" 1:05.5 "), Some(65_500));
+        assert_eq!(read_clock("１：０５"), Some(65_000));
+        for ms in [0, 100, 65_250, 3_723_004] {
+            assert_eq!(read_clock(&exact(ms)), Some(ms), "{ms}");
+        }
+        for bad in ["", "65", "1:05 x", "1:05.", "[1:05]", "1:05 1:06"] {
+            assert_eq!(read_clock(bad), None, "{bad}");
         }
     }
 

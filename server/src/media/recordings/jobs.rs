@@ -3,12 +3,15 @@
 //! SKIP LOCKED` under a lease, only the lease holder can finish it, a dead worker's job is
 //! taken again when its lease runs out. A job probes the original again, has
 //! `audio::make_access_copy` write the public MP3 into the store and records its length, size,
-//! hash and peaks. A refusal found while decoding (too long, undecodable, too costly) is final:
-//! the recording is marked failed with the reason, for moderators.
+//! hash and peaks, with the recording's redactions silenced. A refusal found while decoding
+//! (too long, undecodable, too costly) is final: the recording is marked failed with the
+//! reason, for moderators. A moderator's redaction `requeue`s the recording under a new key.
 
 use super::rows::RecordingState;
 use crate::db::column;
-use crate::media::audio::{self, AccessCopy, AudioError, AudioRefusal};
+use crate::media::audio::{self, AccessCopy, AudioError, AudioRefusal, TimeRange};
+use crate::media::deletions;
+use crate::media::names::random_key;
 use crate::media::store::{MediaStore, StoreError};
 use app::domain::RecordingId;
 use sqlx::{PgConnection, PgPool};
@@ -31,6 +34,39 @@ pub async fn enqueue(tx: &mut PgConnection, ids: &[RecordingId]) -> Result<(), s
     Ok(())
 }
 
+/// Queues the recording to be made again (a moderator added or lifted a redaction) under a
+/// new public key, in the moderator's transaction: the old copy's URL answers 404 from the
+/// commit on, and what a browser or proxy cached under it can never be served under the new
+/// one. The recording is processing until its new copy is ready; a job already running loses
+/// its lease, so its copy is never recorded. The old folder is queued for deletion; returns its
+/// key, to delete it after the commit (`deletions::derivatives_now`).
+pub async fn requeue(tx: &mut PgConnection, recording: RecordingId) -> Result<String, sqlx::Error> {
+    let old_key = sqlx::query_scalar!(
+        "select public_key from recordings where id = $1 for update",
+        recording.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "update recordings set public_key = $2, state = $3, failure = null where id = $1",
+        recording.0,
+        random_key(),
+        RecordingState::Processing as _
+    )
+    .execute(&mut *tx)
+    .await?;
+    deletions::queue_derivatives(tx, &old_key).await?;
+    sqlx::query!(
+        "insert into recording_jobs (recording_id) values ($1)
+         on conflict (recording_id) do update
+         set attempts = 0, run_after = now(), locked_until = null, lease_id = null, last_error = null",
+        recording.0
+    )
+    .execute(tx)
+    .await?;
+    Ok(old_key)
+}
+
 /// Why a job failed for a reason that is not the file's; it is retried.
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
@@ -49,6 +85,8 @@ struct Job {
     attempts: i32,
     original_key: String,
     public_key: String,
+    /// The ranges to silence, as stored when the job was claimed (a later change requeues).
+    redactions: Vec<TimeRange>,
 }
 
 /// Takes and runs one job. Returns whether there was one.
@@ -73,7 +111,7 @@ pub async fn run_one(db: &PgPool, store: &MediaStore) -> Result<bool, sqlx::Erro
             job.fail(db, &error).await?;
         }
     }
-    remove_if_gone(db, store, &job).await?;
+    remove_if_stale(db, store, &job).await?;
     Ok(true)
 }
 
@@ -95,14 +133,38 @@ async fn claim(db: &PgPool) -> Result<Option<Job>, sqlx::Error> {
     )
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|r| Job {
+    let Some(r) = row else {
+        return Ok(None);
+    };
+    Ok(Some(Job {
         id: r.id,
+        redactions: redactions(db, r.recording).await?,
         recording: r.recording,
         lease_id,
         attempts: r.attempts,
         original_key: r.original_key,
         public_key: r.public_key,
     }))
+}
+
+/// The recording's redactions, in order (their rows' checks keep each range non-empty).
+async fn redactions(db: &PgPool, recording: RecordingId) -> Result<Vec<TimeRange>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "select start_ms, end_ms from recording_redactions where recording_id = $1
+         order by start_ms, id",
+        recording.0
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            TimeRange::new(
+                u64::try_from(r.start_ms).ok()?,
+                u64::try_from(r.end_ms).ok()?,
+            )
+        })
+        .collect())
 }
 
 impl Job {
@@ -113,7 +175,7 @@ impl Job {
             Err(refusal) => return Ok(Err(refusal)),
         };
         let target = store.voice_target(&self.public_key).await?;
-        Ok(audio::make_access_copy(original.path(), &facts, &target, &[]).await?)
+        Ok(audio::make_access_copy(original.path(), &facts, &target, &self.redactions).await?)
     }
 
     async fn complete(&self, db: &PgPool, copy: &AccessCopy) -> Result<bool, sqlx::Error> {
@@ -191,16 +253,18 @@ impl Job {
     }
 }
 
-/// The recording may have been removed while its copy was made: nothing may keep the copy.
-async fn remove_if_gone(db: &PgPool, store: &MediaStore, job: &Job) -> Result<(), sqlx::Error> {
-    let exists = sqlx::query_scalar!(
-        r#"select exists(select 1 from recordings where id = $1) as "exists!""#,
-        job.recording.0
+/// The recording may have been removed, or given a new key by a redaction, while its copy was
+/// made: then nothing may keep the copy under the old key.
+async fn remove_if_stale(db: &PgPool, store: &MediaStore, job: &Job) -> Result<(), sqlx::Error> {
+    let current = sqlx::query_scalar!(
+        r#"select exists(select 1 from recordings where id = $1 and public_key = $2) as "current!""#,
+        job.recording.0,
+        job.public_key
     )
     .fetch_one(db)
     .await?;
-    if !exists && let Err(error) = store.delete_derivatives(&job.public_key).await {
-        tracing::warn!(%error, recording = %job.recording, "removing a removed recording's copy failed");
+    if !current && let Err(error) = store.delete_derivatives(&job.public_key).await {
+        tracing::warn!(%error, recording = %job.recording, "removing a stale copy failed");
     }
     Ok(())
 }
