@@ -1,12 +1,15 @@
 //! `server seed-demo` on a fresh database and a temp media folder: every demo story arrives
 //! approved with one then and one now illustration, stored like an upload (original in the
 //! store, a queued job), and once the photo jobs ran the first page shows pictures and each
-//! story page the comparison slider. A second seed does nothing; a failed one leaves nothing.
+//! story page the comparison slider. The ferry story also brings a synthesized narration, stored
+//! like an uploaded recording, which once its job ran plays on the story page beside its
+//! transcript and index. A second seed does nothing; a failed one leaves nothing.
 #![allow(
     clippy::unwrap_used,
     reason = "integration tests: a failed unwrap is a failed test, with its message"
 )]
 
+use app::domain::transcript::Index;
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use server::demo::{self, Seeded};
@@ -97,10 +100,15 @@ async fn stored_photos(db: &PgPool) -> Vec<Stored> {
 async fn the_demo_stories_arrive_with_illustrated_pairs_through_the_upload_path(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
     let media = app.media();
-    let Seeded::Inserted { stories, photos } = seed(&app).await else {
+    let Seeded::Inserted {
+        stories,
+        photos,
+        recordings,
+    } = seed(&app).await
+    else {
         panic!("an empty database gets the demo stories");
     };
-    assert_eq!((stories, photos), (5, 10));
+    assert_eq!((stories, photos, recordings), (5, 10, 1));
     assert_eq!(
         count(
             &db,
@@ -158,7 +166,11 @@ async fn the_demo_stories_arrive_with_illustrated_pairs_through_the_upload_path(
         let alt = photo.alt.chars().count();
         assert!((2..=300).contains(&alt), "alt of {alt} characters");
     }
-    assert_eq!(files_in(media.originals_dir()).len(), 10);
+    assert_eq!(
+        files_in(media.originals_dir()).len(),
+        11,
+        "ten pictures and one recording"
+    );
     assert!(
         files_in(media.tmp_dir()).is_empty(),
         "no upload left behind"
@@ -222,6 +234,8 @@ async fn a_second_seed_does_nothing(db: PgPool) {
     assert_eq!(count(&db, "select count(*) from stories").await, 5);
     assert_eq!(count(&db, "select count(*) from photos").await, 10);
     assert_eq!(count(&db, "select count(*) from photo_jobs").await, 10);
+    assert_eq!(count(&db, "select count(*) from recordings").await, 1);
+    assert_eq!(count(&db, "select count(*) from recording_jobs").await, 1);
     let mut after = app.media_files();
     after.sort();
     assert_eq!(after, files, "no file added or removed");
@@ -234,6 +248,7 @@ async fn a_seed_with_a_story_present_stores_no_photo(db: PgPool) {
     assert!(matches!(seed(&app).await, Seeded::AlreadyHadStories));
     assert_eq!(count(&db, "select count(*) from stories").await, 1);
     assert_eq!(count(&db, "select count(*) from photos").await, 0);
+    assert_eq!(count(&db, "select count(*) from recordings").await, 0);
     assert!(app.media_files().is_empty());
 }
 
@@ -266,12 +281,155 @@ async fn a_failed_seed_leaves_no_row_and_no_file(db: PgPool) {
     }
     assert_eq!(count(&db, "select count(*) from stories").await, 0);
     assert_eq!(count(&db, "select count(*) from photos").await, 0);
+    assert_eq!(count(&db, "select count(*) from recordings").await, 0);
     assert!(
         files_in(files.originals_dir()).is_empty(),
-        "no orphan original"
+        "no orphan original (the first story's recording included)"
     );
     assert!(
         files_in(files.tmp_dir()).is_empty(),
         "no upload left behind"
+    );
+}
+
+/// What `server/demo/voice.sh` wrote beside the recording; the seed stores it parsed.
+const TRANSCRIPT: &str = include_str!("../server/demo/ferry-voice.transcript.txt");
+const INDEX: &str = include_str!("../server/demo/ferry-voice.index.txt");
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_ferry_story_plays_its_synthesized_narration_with_transcript_and_index(db: PgPool) {
+    let app = TestApp::spawn(db.clone()).await;
+    assert!(matches!(seed(&app).await, Seeded::Inserted { .. }));
+    type Row = (
+        i64,
+        String,
+        bool,
+        String,
+        String,
+        Vec<u8>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+    );
+    let (
+        story,
+        title,
+        voice_consent,
+        original_key,
+        public_key,
+        sha256,
+        summary,
+        vtt,
+        index,
+        container,
+    ): Row = sqlx::query_as(
+        "select s.id, s.title, s.voice_consent, r.original_key, r.public_key, r.sha256, r.summary,
+                    r.transcript, r.index_text, r.container
+             from recordings r join stories s on s.id = r.story_id",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(title, "从轮渡到过江隧道");
+    assert!(voice_consent, "the public may hear it");
+    assert_eq!(container, "ogg");
+    assert!(
+        summary.as_deref().is_some_and(|s| s.contains("合成")),
+        "the summary says the voice is synthesized: {summary:?}"
+    );
+    let original = std::fs::read(app.media().original_path(&original_key)).unwrap();
+    assert_eq!(tests::sha256(&original), sha256, "the row names its file");
+    assert_eq!(
+        original,
+        include_bytes!("../server/demo/ferry-voice.ogg"),
+        "the original is the committed file, byte for byte"
+    );
+    let vtt = vtt.unwrap();
+    assert!(vtt.starts_with("WEBVTT"), "{vtt}");
+    assert!(
+        vtt.contains("00:00:00.500 --> 00:00:06.593\n<v 老周>我是老周"),
+        "{vtt}"
+    );
+    let parsed = |text: &str| Index::parse(text, 40_000).unwrap();
+    assert_eq!(
+        parsed(&index.unwrap()),
+        parsed(INDEX),
+        "the index as written"
+    );
+
+    let state = "select state::text from recordings";
+    let before: String = sqlx::query_scalar(state).fetch_one(&db).await.unwrap();
+    assert_eq!(
+        before, "processing",
+        "the site's workers make the access copy"
+    );
+    assert_eq!(app.run_recording_jobs().await, 1);
+    let (after, duration_ms, access_bytes): (String, Option<i64>, Option<i64>) =
+        sqlx::query_as("select state::text, duration_ms, access_bytes from recordings")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(after, "ready");
+    let duration_ms = duration_ms.unwrap();
+    assert!(
+        (20_000..=40_000).contains(&duration_ms),
+        "20 to 40 seconds: {duration_ms} ms"
+    );
+
+    let page = app.get(&format!("/stories/{story}")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = Html::parse_document(&page.text().await.unwrap());
+    let src = format!("/media/voice/{public_key}.mp3");
+    let audio = Selector::parse("audio.transcript-audio").unwrap();
+    let players: Vec<_> = page.select(&audio).collect();
+    assert_eq!(players.len(), 1, "one player");
+    assert_eq!(players[0].value().attr("src"), Some(src.as_str()));
+    let cue = Selector::parse(".transcript .cue-text").unwrap();
+    let cues: Vec<String> = page
+        .select(&cue)
+        .map(|c| c.text().collect::<String>())
+        .collect();
+    let said: Vec<&str> = TRANSCRIPT
+        .lines()
+        .filter_map(|line| line.split_once("] ").map(|(_, text)| text))
+        .collect();
+    assert_eq!(said.len(), 5);
+    assert_eq!(cues.len(), said.len(), "{cues:?}");
+    for (shown, text) in cues.iter().zip(&said) {
+        assert!(shown.ends_with(text), "{shown} / {text}");
+    }
+    assert!(cues[0].starts_with("老周"), "the speaker: {}", cues[0]);
+    let segment = Selector::parse(".transcript-index .segment-title").unwrap();
+    let titles: Vec<String> = page
+        .select(&segment)
+        .map(|t| t.text().collect::<String>())
+        .collect();
+    assert_eq!(titles, ["在渡船上工作的年月", "雾天停航", "隧道通车以后"]);
+
+    let mp3 = app.get(&src).await;
+    assert_eq!(mp3.status(), StatusCode::OK);
+    assert_eq!(mp3.headers()["content-type"], "audio/mpeg");
+    let bytes = mp3.bytes().await.unwrap();
+    assert_eq!(Some(i64::try_from(bytes.len()).unwrap()), access_bytes);
+    assert_eq!(&bytes[..2], [0xFF, 0xFB], "an MP3 frame first");
+
+    let served = app.get(&format!("/media/voice/{public_key}.vtt")).await;
+    assert_eq!(served.status(), StatusCode::OK);
+    assert!(
+        served.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/vtt")
+    );
+    let served = served.text().await.unwrap();
+    assert_eq!(served, vtt);
+    assert_eq!(served.matches(" --> ").count(), 5, "{served}");
+    for text in &said {
+        assert!(served.contains(text), "{text} in {served}");
+    }
+    assert!(
+        served.contains("00:00:29.269 --> 00:00:36."),
+        "the last cue ends with the recording: {served}"
     );
 }

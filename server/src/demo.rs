@@ -6,13 +6,25 @@
 //! stored exactly as uploads are: a temp file in `tmp/`, fsynced, inspected, moved into the
 //! originals store, and photo rows with their queued jobs in the story's transaction; the photo
 //! workers of the running site then make their sizes.
+//!
+//! One story (the ferry's) also carries a short recording of its narrator's words read by a
+//! synthesized voice (`server/demo/voice.sh`, espeak-ng; its summary says so), with a
+//! time-coded transcript and an index. It takes the recordings' upload path the same way: a
+//! spool file, `audio::probe`, the originals store, and a recording row with its queued job; the
+//! site's workers make its access copy.
 
 use crate::audit::{Action, Actor, Entry};
 use crate::media::photos::{self, KeptPhoto};
+use crate::media::recordings::intake::{self, ReceivedRecording};
+use crate::media::recordings::rows::{self as recording_rows, KeptRecording};
 use crate::media::store::MediaStore;
 use crate::media::upload::{self, ReceivedPhoto};
+use crate::submission::recording_form::parse_recordings;
 use crate::submission::store;
-use app::domain::{FormErrors, NewStory, PhotoColumns, PhotoSlot, StoryDraft, StoryStatus};
+use app::domain::transcript::{Index, Transcript};
+use app::domain::{
+    FormErrors, NewStory, PhotoColumns, PhotoSlot, StoryDraft, StoryId, StoryStatus,
+};
 use sqlx::PgPool;
 
 /// Says on every picture that it was drawn, not photographed.
@@ -24,6 +36,16 @@ struct DemoPhoto {
     jpeg: &'static [u8],
     alt: &'static str,
     caption: &'static str,
+}
+
+/// A recording of a story's narrator read by espeak-ng, with what `server/demo/voice.sh` wrote
+/// beside it: the transcript (simple form) and the index, timed from the audio.
+struct DemoVoice {
+    /// Ogg/Opus, mono.
+    audio: &'static [u8],
+    summary: &'static str,
+    transcript: &'static str,
+    index: &'static str,
 }
 
 struct DemoStory {
@@ -42,6 +64,8 @@ struct DemoStory {
     assisted_by: &'static str,
     then: DemoPhoto,
     now: DemoPhoto,
+    /// Heard by the public (`consent_voice`).
+    voice: Option<DemoVoice>,
 }
 
 const STORIES: &[DemoStory] = &[
@@ -68,6 +92,12 @@ const STORIES: &[DemoStory] = &[
             alt: "二〇二二年的同一段江岸：售票房还在，窗下种了花，爷爷带着孙子站在窗前；渡口改成了有草地和长椅的小公园，右边是地铁站入口，对岸盖起了高楼",
             caption: "渡口改成的小公园和地铁口（示意插图，非实拍）",
         },
+        voice: Some(DemoVoice {
+            audio: include_bytes!("../demo/ferry-voice.ogg"),
+            summary: "老周说渡口这十年的变化。声音是电脑合成的朗读（espeak-ng），不是老周本人的录音。",
+            transcript: include_str!("../demo/ferry-voice.transcript.txt"),
+            index: include_str!("../demo/ferry-voice.index.txt"),
+        }),
     },
     DemoStory {
         title: "社区卫生站多了一台心电图机",
@@ -92,6 +122,7 @@ const STORIES: &[DemoStory] = &[
             alt: "二〇二三年的同一个服务站：诊室旁边是玻璃墙的化验室，推车上的心电图机屏幕显示着心跳波形，老人坐在蓝色候诊椅上用手机看结果",
             caption: "添了心电图机和化验室（示意插图，非实拍）",
         },
+        voice: None,
     },
     DemoStory {
         title: "黑板换成了触摸屏",
@@ -116,6 +147,7 @@ const STORIES: &[DemoStory] = &[
             alt: "二〇二四年的同一间教室：黑板换成了触摸大屏，屏幕上是一篇正在批改的作文，两边白板上有老师手写的大字，窗外是红色塑胶跑道，墙角有图书角",
             caption: "触摸大屏和图书角（示意插图，非实拍）",
         },
+        voice: None,
     },
     DemoStory {
         title: "纺织厂的车间里开起了书店",
@@ -140,6 +172,7 @@ const STORIES: &[DemoStory] = &[
             alt: "二〇二一年同一个锯齿形屋顶下的书店：红砖墙前摆满书架，墙上挂着老厂的照片，读者坐在长桌旁看书，一位老人指着角落里留下的一台旧织机",
             caption: "同一个屋顶下的书店（示意插图，非实拍）",
         },
+        voice: None,
     },
     DemoStory {
         title: "六楼的家终于有了电梯",
@@ -164,8 +197,17 @@ const STORIES: &[DemoStory] = &[
             alt: "二〇二五年的同一栋楼：楼梯间外加装了玻璃电梯井，一楼有带雨棚和坡道的电梯入口，墙面重新粉刷，两位老人在花坛边下棋",
             caption: "加装电梯以后（示意插图，非实拍）",
         },
+        voice: None,
     },
 ];
+
+/// A demo recording kept in the originals store, with its transcript and index read against
+/// the length its container declares.
+struct KeptVoice {
+    recordings: Vec<KeptRecording>,
+    transcript: Transcript,
+    index: Index,
+}
 
 impl DemoStory {
     /// The story as its form would have been filled in, photo details included.
@@ -193,6 +235,8 @@ impl DemoStory {
             licence: self.licence.into(),
             photos_then: photo(&self.then, self.year_then),
             photos_now: photo(&self.now, self.year_now),
+            consent_voice: self.voice.is_some(),
+            recording_summary: self.voice.iter().map(|v| v.summary.to_owned()).collect(),
             ..StoryDraft::default()
         }
     }
@@ -228,6 +272,54 @@ impl DemoStory {
         }
         Ok(upload::keep_all(files, photos).await?)
     }
+
+    /// Stores the recording the way a submission stores one (`intake::from_bytes`, which spools
+    /// and probes it, then `parse_recordings` and `keep_all`); `None` for a story without one.
+    async fn keep_voice(
+        &self,
+        files: &MediaStore,
+        draft: &StoryDraft,
+    ) -> Result<Option<KeptVoice>, SeedError> {
+        let Some(voice) = &self.voice else {
+            return Ok(None);
+        };
+        let received = vec![ReceivedRecording {
+            index: 0,
+            outcome: intake::from_bytes(files, voice.audio).await?,
+        }];
+        let mut errors = FormErrors::default();
+        let recordings = parse_recordings(draft, received, 0, &mut errors);
+        if !errors.is_empty() {
+            return Err(invalid(self.title, &errors));
+        }
+        let declared_ms = recordings
+            .first()
+            .and_then(|r| r.upload.facts.declared_ms)
+            .and_then(|ms| u32::try_from(ms).ok())
+            .ok_or_else(|| SeedError::Invalid(format!("{}: no length", self.title)))?;
+        let text_error = |e| SeedError::Invalid(format!("{}: {e:?}", self.title));
+        let transcript = Transcript::parse(voice.transcript, declared_ms).map_err(text_error)?;
+        let index = Index::parse(voice.index, declared_ms).map_err(text_error)?;
+        Ok(Some(KeptVoice {
+            recordings: intake::keep_all(files, recordings).await?,
+            transcript,
+            index,
+        }))
+    }
+}
+
+/// The recording rows with their queued jobs, transcript and index included.
+async fn insert_voice(
+    tx: &mut sqlx::PgConnection,
+    story: StoryId,
+    voice: &KeptVoice,
+) -> Result<(), sqlx::Error> {
+    let ids = recording_rows::insert_all(tx, story, &voice.recordings).await?;
+    crate::media::recordings::jobs::enqueue(tx, &ids).await?;
+    for id in ids {
+        recording_rows::set_transcript(tx, id, &voice.transcript, &voice.index).await?;
+    }
+    Ok(())
 }
 
 fn invalid(title: &str, errors: &FormErrors) -> SeedError {
@@ -235,12 +327,17 @@ fn invalid(title: &str, errors: &FormErrors) -> SeedError {
 }
 
 pub enum Seeded {
-    Inserted { stories: usize, photos: usize },
+    Inserted {
+        stories: usize,
+        photos: usize,
+        recordings: usize,
+    },
     AlreadyHadStories,
 }
 
-/// Loads the demo stories with their photos, approved, unless a story exists. Run it with the
-/// site's `MEDIA_DIR`: the originals go there, and the site's photo workers make their sizes.
+/// Loads the demo stories with their photos and recording, approved, unless a story exists. Run
+/// it with the site's `MEDIA_DIR`: the originals go there, and the site's workers make the
+/// photos' sizes and the recording's access copy.
 pub async fn seed(db: &PgPool, files: &MediaStore, latest_year: i32) -> Result<Seeded, SeedError> {
     let mut tx = db.begin().await?;
     // Serialise concurrent seeders: the existence check and the inserts happen under one lock.
@@ -254,15 +351,20 @@ pub async fn seed(db: &PgPool, files: &MediaStore, latest_year: i32) -> Result<S
         return Ok(Seeded::AlreadyHadStories);
     }
     // Dropped on any error below (the transaction rolls back): their originals go with them.
-    let mut kept = Vec::new();
+    let mut kept = store::KeptMedia::default();
     for demo in STORIES {
         let draft = demo.draft();
         let story = NewStory::parse(&draft, latest_year).map_err(|e| invalid(demo.title, &e))?;
         let pair = demo.keep_photos(files, &draft, latest_year).await?;
+        let voice = demo.keep_voice(files, &draft).await?;
         let id = store::insert_story(&mut tx, &story).await?;
         let added = photos::insert_all(&mut tx, id, &pair).await?;
         crate::media::jobs::enqueue(&mut tx, &added).await?;
-        kept.extend(pair);
+        kept.photos.extend(pair);
+        if let Some(voice) = voice {
+            insert_voice(&mut tx, id, &voice).await?;
+            kept.recordings.extend(voice.recordings);
+        }
         sqlx::query!(
             "update stories set status = $2, published_at = now() where id = $1",
             id.0,
@@ -281,15 +383,12 @@ pub async fn seed(db: &PgPool, files: &MediaStore, latest_year: i32) -> Result<S
         };
         entry.record(&mut tx).await?;
     }
-    let photo_count = kept.len();
-    let media = store::KeptMedia {
-        photos: kept,
-        ..store::KeptMedia::default()
-    };
-    store::commit_keeping(tx, media).await?;
+    let (photos, recordings) = (kept.photos.len(), kept.recordings.len());
+    store::commit_keeping(tx, kept).await?;
     Ok(Seeded::Inserted {
         stories: STORIES.len(),
-        photos: photo_count,
+        photos,
+        recordings,
     })
 }
 

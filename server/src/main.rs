@@ -99,8 +99,12 @@ async fn seed_demo(config: &Config, pool: &sqlx::PgPool) -> Result<(), Box<dyn s
     files.prepare().await?;
     let latest_year = server::web::time::latest_allowed_year();
     match demo::seed(pool, &files, latest_year).await? {
-        demo::Seeded::Inserted { stories, photos } => tracing::info!(
-            "loaded {stories} demo stories with {photos} photos into {}; the site's photo workers make their sizes",
+        demo::Seeded::Inserted {
+            stories,
+            photos,
+            recordings,
+        } => tracing::info!(
+            "loaded {stories} demo stories with {photos} photos and {recordings} recording(s) into {}; the site's workers make their sizes and access copy",
             config.media_dir.display()
         ),
         demo::Seeded::AlreadyHadStories => {

@@ -106,11 +106,18 @@ impl Source<'_> {
                 measure_graph(self.redactions).as_str(),
                 "-map",
                 "[measured]",
+                // loudnorm's own sample format: nothing is converted only to be discarded.
+                "-c:a",
+                "pcm_f64le",
                 "-f",
                 "null",
                 "-",
                 "-map",
                 "[pcm]",
+                // Whole 32 KiB buffers down the pipe, not one write (and one wake-up of ours)
+                // per packet.
+                "-flush_packets",
+                "0",
                 "-f",
                 "s16le",
                 "pipe:1",
@@ -173,7 +180,8 @@ impl Source<'_> {
             .map(OsString::from),
         );
         args.extend(NO_METADATA.map(OsString::from));
-        args.extend(["-f", "mp3", "pipe:1"].map(OsString::from));
+        // As in the first pass: buffers, not a write per MP3 frame.
+        args.extend(["-flush_packets", "0", "-f", "mp3", "pipe:1"].map(OsString::from));
         let running = child::spawn("ffmpeg", args, &self.child)?;
         let file = tokio::fs::File::create(partial).await?;
         child::within("ffmpeg", &self.child, write_scrubbed(running, file)).await

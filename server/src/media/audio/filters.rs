@@ -34,13 +34,30 @@ impl TimeRange {
     }
 }
 
+/// loudnorm works at 192 kHz (for its true peaks); ffmpeg resamples to it for the filter.
+const LOUDNORM_SAMPLE_RATE: u32 = 192_000;
+/// The peaks' resampler: a short filter (swr's default is 32 taps) is plenty for a waveform.
+const PEAK_FILTER_SIZE: u32 = 8;
+
+/// loudnorm's frames cut to 100 ms (`p=0`: no padding). Its last frame holds its whole
+/// three-second look-ahead; resampled and encoded in one piece it raised the second pass's peak
+/// RSS by about 30 MB (docs/performance.md, "Recording access copy").
+fn loudnorm_frames() -> String {
+    format!("asetnsamples=n={}:p=0", LOUDNORM_SAMPLE_RATE / 10)
+}
+
 /// The first pass's graph: outputs `[measured]` (to discard) and `[pcm]` (the peaks' PCM).
+/// The loud branch resamples to loudnorm's rate itself: left to ffmpeg, the resampler goes
+/// before the split, and the peaks are then resampled from 192 kHz (pass 1 took 10 % longer).
 pub fn measure_graph(redactions: &[TimeRange]) -> String {
     format!(
-        "[0:a:0]{},asplit=2[loud][peaks];[loud]{}:print_format=json[measured];\
-         [peaks]aresample={PEAK_SAMPLE_RATE},aformat=sample_fmts=s16:channel_layouts=mono[pcm]",
+        "[0:a:0]{},asplit=2[loud][peaks];\
+         [loud]aresample={LOUDNORM_SAMPLE_RATE},{}:print_format=json,{}[measured];\
+         [peaks]aresample={PEAK_SAMPLE_RATE}:filter_size={PEAK_FILTER_SIZE},\
+         aformat=sample_fmts=s16:channel_layouts=mono[pcm]",
         prepare(redactions),
         loudnorm_targets(),
+        loudnorm_frames(),
     )
 }
 
@@ -52,13 +69,14 @@ pub fn apply_graph(redactions: &[TimeRange], measured: Option<&Loudness>) -> Str
         let _ = write!(
             graph,
             ",{}:measured_I={:.2}:measured_TP={:.2}:measured_LRA={:.2}:measured_thresh={:.2}\
-             :offset={:.2}:linear=true:print_format=none",
+             :offset={:.2}:linear=true:print_format=none,{}",
             loudnorm_targets(),
             m.integrated,
             m.true_peak,
             m.range,
             m.threshold,
             m.offset,
+            loudnorm_frames(),
         );
     }
     let _ = write!(graph, ",aresample={ACCESS_SAMPLE_RATE}");
@@ -166,6 +184,29 @@ mod tests {
             .replace("\"-0.82\"", "\"-inf\"");
         assert_eq!(Loudness::parse(&silent), None);
         assert!(!apply_graph(&[], None).contains("loudnorm"));
+    }
+
+    #[test]
+    fn loudnorm_gets_its_rate_after_the_split_and_its_frames_cut_after_it() {
+        let measure = measure_graph(&[]);
+        assert!(
+            measure.contains("[loud]aresample=192000,loudnorm="),
+            "{measure}"
+        );
+        assert!(
+            measure.contains(":print_format=json,asetnsamples=n=19200:p=0[measured]"),
+            "{measure}"
+        );
+        assert!(
+            measure.contains("[peaks]aresample=8000:filter_size=8,"),
+            "{measure}"
+        );
+        let loudness = Loudness::parse(PRINTED).unwrap();
+        let apply = apply_graph(&[], Some(&loudness));
+        assert!(
+            apply.ends_with(":print_format=none,asetnsamples=n=19200:p=0,aresample=44100"),
+            "{apply}"
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ use app::domain::AudioRefusal;
 use app::domain::limits::{RECORDING_MAX_BYTES, RECORDINGS_PER_STORY};
 use bytes::Bytes;
 use futures_util::Stream;
+use sha2::{Digest, Sha256};
 
 /// A complete, probed recording, spooled.
 #[derive(Debug)]
@@ -73,6 +74,31 @@ where
         },
     };
     Ok(Some(ReceivedRecording { index, outcome }))
+}
+
+/// A recording the server itself holds in memory (the demo's), spooled and probed exactly as an
+/// uploaded one.
+pub async fn from_bytes(
+    store: &MediaStore,
+    bytes: &[u8],
+) -> Result<Result<UploadedRecording, AudioRefusal>, IntakeError> {
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size == 0 {
+        return Ok(Err(AudioRefusal::Empty));
+    }
+    if size > RECORDING_MAX_BYTES {
+        return Ok(Err(AudioRefusal::TooLarge {
+            max_bytes: RECORDING_MAX_BYTES,
+        }));
+    }
+    let mut spool = store.spool().await?;
+    spool.write(bytes).await?;
+    let streamed = Streamed {
+        file: spool.finish().await?,
+        sha256: Sha256::digest(bytes).into(),
+        size,
+    };
+    probe(streamed).await
 }
 
 async fn probe(streamed: Streamed) -> Result<Result<UploadedRecording, AudioRefusal>, IntakeError> {

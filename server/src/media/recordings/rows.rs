@@ -7,7 +7,7 @@ use crate::db::column;
 use crate::media::audio::AudioFacts;
 use crate::media::names::random_key;
 use crate::media::store::StoredOriginal;
-use app::domain::transcript::Index;
+use app::domain::transcript::{Index, Transcript};
 use app::domain::{InterviewMarkers, RecordingDetails, RecordingId, StoryId};
 use app::media::{RecordingStage, RecordingView};
 use app::voice::interview::interview_prompt;
@@ -90,6 +90,25 @@ pub async fn insert_all(
         position += 1;
     }
     Ok(ids)
+}
+
+/// Stores a recording's transcript (as WebVTT, what `/media/voice/{key}.vtt` serves and pages
+/// parse) and its index (in its editable form).
+pub async fn set_transcript(
+    tx: &mut PgConnection,
+    id: RecordingId,
+    transcript: &Transcript,
+    index: &Index,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update recordings set transcript = $2, index_text = $3 where id = $1",
+        id.0,
+        transcript.to_vtt(),
+        index.to_editable()
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
 }
 
 /// Interview mode's "next question" marks as the recording's first index: one point per
