@@ -8,35 +8,21 @@
 )]
 
 use app::domain::transcript::exact_clock;
-use app::domain::{Field, RecordingId, RedactionField, ReviewField, StoryId, StoryStatus};
+use app::domain::{RecordingId, RedactionField, ReviewField, StoryId, StoryStatus};
 use reqwest::{Client, Response, StatusCode};
 use sqlx::PgPool;
 use tests::html::{field_error, parse, text_in};
 use tests::staff::redirects_to_login;
-use tests::{TestApp, audio_fixture, location, sha256, story_with};
+use tests::{TestApp, location, sha256};
 
 /// A story told aloud (the m4a fixture, voice consent given), its recording processed, in
 /// `status`: its id and the recording's.
 async fn story_with_recording(app: &TestApp, status: StoryStatus) -> (StoryId, RecordingId) {
-    let mut fields = story_with(Field::Story, Some(""));
-    fields.push((Field::ConsentVoice.name(), "on".into()));
-    let files = [(
-        Field::Recording.name(),
-        "memo.m4a",
-        audio_fixture("accepted/speech.m4a"),
-    )];
-    let response = app.post_with_files("/submit", &fields, &files).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.run_recording_jobs().await, 1);
+    let (_, recording) = app.told_aloud(true).await;
     let story = app.last_story().await;
     if status != StoryStatus::Pending {
         app.set_status(story, status).await;
     }
-    let recording = sqlx::query_scalar("select id from recordings where story_id = $1")
-        .bind(story)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
     (story, recording)
 }
 

@@ -8,34 +8,18 @@
     reason = "integration tests: a failed unwrap is a failed test, with its message"
 )]
 
-use app::domain::{Field, ReviewField, StoryStatus, TranscriptField};
+use app::domain::{ReviewField, StoryStatus, TranscriptField};
 use reqwest::{Client, StatusCode};
 use sqlx::PgPool;
-use tests::{TestApp, audio_fixture, location, story_with};
+use tests::{TestApp, location};
 
 /// Words that are in no story text of the tests, only in the transcript.
 const SAID: &str = "摆渡人老李吹哨子";
 
-/// Submits a story told aloud with the m4a fixture and processes the recording; the tracking
-/// path and the recording's id.
+/// `TestApp::told_aloud` with the recording's id as its column holds it.
 async fn told_aloud(app: &TestApp, consent_voice: bool) -> (String, i64) {
-    let mut fields = story_with(Field::Story, Some(""));
-    if consent_voice {
-        fields.push((Field::ConsentVoice.name(), "on".into()));
-    }
-    let files = [(
-        Field::Recording.name(),
-        "memo.m4a",
-        audio_fixture("accepted/speech.m4a"),
-    )];
-    let response = app.post_with_files("/submit", &fields, &files).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.run_recording_jobs().await, 1);
-    let id: i64 = sqlx::query_scalar("select max(id) from recordings")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    (location(&response), id)
+    let (track, recording) = app.told_aloud(consent_voice).await;
+    (track, recording.0)
 }
 
 fn text_form(transcript: &str, index: &str) -> Vec<(&'static str, String)> {

@@ -334,4 +334,26 @@ impl TestApp {
         }
         ran
     }
+
+    /// Submits a story told aloud (no text; the m4a fixture, with or without the voice consent)
+    /// and processes its recording: the tracking path and the recording's id.
+    pub async fn told_aloud(&self, consent_voice: bool) -> (String, app::domain::RecordingId) {
+        let mut fields = story_with(Field::Story, Some(""));
+        if consent_voice {
+            fields.push((Field::ConsentVoice.name(), "on".into()));
+        }
+        let files = [(
+            Field::Recording.name(),
+            "memo.m4a",
+            audio_fixture("accepted/speech.m4a"),
+        )];
+        let response = self.post_with_files("/submit", &fields, &files).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(self.run_recording_jobs().await, 1);
+        let recording = sqlx::query_scalar("select max(id) from recordings")
+            .fetch_one(&self.db)
+            .await
+            .expect("the recording");
+        (location(&response), app::domain::RecordingId(recording))
+    }
 }

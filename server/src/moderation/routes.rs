@@ -309,9 +309,19 @@ async fn refused(
     let failed = Failed {
         edit: edit.map(|draft| *draft),
         errors,
-        text: None,
-        redaction: None,
+        ..Failed::default()
     };
+    refused_page(state, locale, me, id, failed).await
+}
+
+/// The story's page again (422) with whichever of its forms was refused.
+async fn refused_page(
+    state: &AppState,
+    locale: Locale,
+    me: &Account,
+    id: StoryId,
+    failed: Failed,
+) -> Result<Response, AppError> {
     let page = review_page(state, locale, me, id, None, Some(failed)).await?;
     Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, page))
 }
@@ -423,8 +433,7 @@ pub async fn redact(
                 redaction: Some((recording, draft, errors)),
                 ..Failed::default()
             };
-            let page = review_page(&state, locale, &me, id, None, Some(failed)).await?;
-            Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, page))
+            refused_page(&state, locale, &me, id, failed).await
         }
     }
 }
@@ -482,8 +491,7 @@ pub async fn edit_text(
                 text: Some(text),
                 ..Failed::default()
             };
-            let page = review_page(&state, locale, &me, id, None, Some(failed)).await?;
-            Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, page))
+            refused_page(&state, locale, &me, id, failed).await
         }
     }
 }

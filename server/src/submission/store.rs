@@ -406,6 +406,31 @@ async fn lock_by_token(
     })
 }
 
+/// The story behind the link, locked, if the contributor may still edit it.
+async fn lock_editable(
+    tx: &mut Transaction<'_, Postgres>,
+    token: &TrackingToken,
+) -> Result<Locked, SubmissionError> {
+    let current = lock_by_token(tx, token).await?;
+    if current.status.editable_by_contributor() {
+        Ok(current)
+    } else {
+        Err(SubmissionError::NotEditable)
+    }
+}
+
+/// The audit entry of a contributor's edit: the story goes (back) to pending.
+async fn record_edited(tx: &mut PgConnection, current: &Locked) -> Result<(), sqlx::Error> {
+    Entry::by_contributor(
+        current.id,
+        Action::Edited,
+        Some(current.status),
+        StoryStatus::Pending,
+    )
+    .record(tx)
+    .await
+}
+
 /// The contributor's edit. Allowed while pending or changes-requested; either way the story
 /// goes (back) to pending and its version is bumped, so a moderator acting on the old version
 /// is stopped. Returns the removed photos, whose files the caller deletes (`deletions::now`).
@@ -417,10 +442,7 @@ pub async fn edit(
     added: KeptMedia,
 ) -> Result<RemovedPhotos, SubmissionError> {
     let mut tx = db.begin().await?;
-    let current = lock_by_token(&mut tx, token).await?;
-    if !current.status.editable_by_contributor() {
-        return Err(SubmissionError::NotEditable);
-    }
+    let current = lock_editable(&mut tx, token).await?;
     save_version(&mut tx, Some(current.id), story, None).await?;
     save_contributor(&mut tx, current.id, story).await?;
     let removed = remove_media(&mut tx, current.id, removals).await?;
@@ -453,14 +475,7 @@ pub async fn edit(
             record_consent(&mut tx, current.id, kind, now, assisted).await?;
         }
     }
-    Entry::by_contributor(
-        current.id,
-        Action::Edited,
-        Some(current.status),
-        StoryStatus::Pending,
-    )
-    .record(&mut tx)
-    .await?;
+    record_edited(&mut tx, &current).await?;
     commit_keeping(tx, added).await?;
     Ok(removed)
 }
@@ -475,10 +490,7 @@ pub async fn edit_recording_text(
     text: &RecordingText,
 ) -> Result<(), SubmissionError> {
     let mut tx = db.begin().await?;
-    let current = lock_by_token(&mut tx, token).await?;
-    if !current.status.editable_by_contributor() {
-        return Err(SubmissionError::NotEditable);
-    }
+    let current = lock_editable(&mut tx, token).await?;
     if !recordings::text::save(&mut tx, current.id, recording, text, None).await? {
         return Err(SubmissionError::NotFound);
     }
@@ -490,14 +502,7 @@ pub async fn edit_recording_text(
     )
     .execute(&mut *tx)
     .await?;
-    Entry::by_contributor(
-        current.id,
-        Action::Edited,
-        Some(current.status),
-        StoryStatus::Pending,
-    )
-    .record(&mut tx)
-    .await?;
+    record_edited(&mut tx, &current).await?;
     tx.commit().await?;
     Ok(())
 }
