@@ -11,7 +11,7 @@
 # cookie) while the site is down. Afterwards:
 #
 # - every story acknowledged with 303 opens through its tracking link with its own title;
-# - no story is half-written: each has its themes, three consents, contributor row, revision,
+# - no story is half-written: each has its themes, a consent of every kind, contributor row, revision,
 #   audit entry and tracking token; one marked "with photo" has its photo row and job, the
 #   others none; no title was stored twice (a resend after a lost answer stores nothing);
 # - every photo row's original is in MEDIA_DIR/originals, and every original there belongs to a
@@ -209,8 +209,9 @@ select 'titles stored more than once', count(*) from (select title from stories 
 select 'stored stories never submitted', count(*) from stories s where not exists (select 1 from submitted u where u.title = s.title)
   and s.title <> '$probe_title';
 select 'stories without themes', count(*) from stories s where (select count(*) from story_themes t where t.story_id = s.id) <> 2;
-select 'stories without their three consents', count(*) from stories s
-  where (select count(distinct kind) from story_consents c where c.story_id = s.id) <> 3;
+select 'stories without a consent of every kind', count(*) from stories s
+  where (select count(distinct kind) from story_consents c where c.story_id = s.id)
+        <> (select count(*) from unnest(enum_range(null::consent_kind)));
 select 'stories without a contributor row', count(*) from stories s where not exists (select 1 from story_contributors c where c.story_id = s.id);
 select 'stories without a revision', count(*) from stories s where not exists (select 1 from story_revisions r where r.story_id = s.id);
 select 'stories without an audit entry', count(*) from stories s where not exists (select 1 from story_audit_log a where a.story_id = s.id);
