@@ -432,4 +432,13 @@ async fn the_ferry_story_plays_its_synthesized_narration_with_transcript_and_ind
         served.contains("00:00:29.269 --> 00:00:36."),
         "the last cue ends with the recording: {served}"
     );
+
+    // Words only said aloud ("船票") or only in the index ("停航") find the story.
+    for word in ["船票", "停航"] {
+        let found = app.get(&format!("/?q={word}")).await.text().await.unwrap();
+        assert!(
+            found.contains(&format!("href=\"/stories/{story}\"")),
+            "{word} finds the ferry story"
+        );
+    }
 }

@@ -21,7 +21,7 @@ use crate::media::store::MediaStore;
 use crate::media::upload::{self, ReceivedPhoto};
 use crate::submission::recording_form::parse_recordings;
 use crate::submission::store;
-use app::domain::transcript::{Index, Transcript};
+use app::domain::transcript::RecordingText;
 use app::domain::{
     FormErrors, NewStory, PhotoColumns, PhotoSlot, StoryDraft, StoryId, StoryStatus,
 };
@@ -205,8 +205,7 @@ const STORIES: &[DemoStory] = &[
 /// the length its container declares.
 struct KeptVoice {
     recordings: Vec<KeptRecording>,
-    transcript: Transcript,
-    index: Index,
+    text: RecordingText,
 }
 
 impl DemoStory {
@@ -297,13 +296,11 @@ impl DemoStory {
             .and_then(|r| r.upload.facts.declared_ms)
             .and_then(|ms| u32::try_from(ms).ok())
             .ok_or_else(|| SeedError::Invalid(format!("{}: no length", self.title)))?;
-        let text_error = |e| SeedError::Invalid(format!("{}: {e:?}", self.title));
-        let transcript = Transcript::parse(voice.transcript, declared_ms).map_err(text_error)?;
-        let index = Index::parse(voice.index, declared_ms).map_err(text_error)?;
+        let text = RecordingText::parse(voice.transcript, voice.index, declared_ms)
+            .map_err(|e| SeedError::Invalid(format!("{}: {e:?}", self.title)))?;
         Ok(Some(KeptVoice {
             recordings: intake::keep_all(files, recordings).await?,
-            transcript,
-            index,
+            text,
         }))
     }
 }
@@ -317,7 +314,7 @@ async fn insert_voice(
     let ids = recording_rows::insert_all(tx, story, &voice.recordings).await?;
     crate::media::recordings::jobs::enqueue(tx, &ids).await?;
     for id in ids {
-        recording_rows::set_transcript(tx, id, &voice.transcript, &voice.index).await?;
+        recording_rows::set_transcript(tx, id, &voice.text).await?;
     }
     Ok(())
 }

@@ -106,7 +106,7 @@ impl Source<'_> {
                 measure_graph(self.redactions).as_str(),
                 "-map",
                 "[measured]",
-                // loudnorm's own sample format: nothing is converted only to be discarded.
+                // ebur128's own sample format: nothing is converted only to be discarded.
                 "-c:a",
                 "pcm_f64le",
                 "-f",

@@ -1,15 +1,16 @@
 //! The ffmpeg filter graphs of the two passes, and what the first pass measures.
 //!
 //! Both passes start alike: timestamps from zero, down-mixed to mono, redacted ranges silenced.
-//! The first pass splits that into EBU R128 measurement (`loudnorm`, which prints its figures)
-//! and 16-bit PCM at `PEAK_SAMPLE_RATE` for the peaks and the duration; the second applies the
-//! measured gain (`linear=true`: one gain for the whole recording when its loudness range and
-//! true peak allow, loudnorm's dynamic mode otherwise) and resamples for the encoder.
+//! The first pass splits that into EBU R128 measurement (`ebur128`: integrated loudness and
+//! true peak, printed at the end) and 16-bit PCM at `PEAK_SAMPLE_RATE` for the peaks and the
+//! duration; the second applies one gain to the whole recording (towards `TARGET_LUFS`, at most
+//! `MAX_GAIN_DB`), a look-ahead limiter at the true-peak ceiling when that gain would push a
+//! peak over it, and resamples for the encoder. Why not ffmpeg's `loudnorm`: docs/decisions.md,
+//! "Voice".
 
 use super::limits::{
-    ACCESS_SAMPLE_RATE, PEAK_SAMPLE_RATE, TARGET_LOUDNESS_RANGE, TARGET_LUFS, TARGET_TRUE_PEAK_DB,
+    ACCESS_SAMPLE_RATE, MAX_GAIN_DB, PEAK_SAMPLE_RATE, TARGET_LUFS, TARGET_TRUE_PEAK_DB,
 };
-use serde::Deserialize;
 use std::fmt::Write;
 
 /// A stretch of a recording to silence in its public copy (a neighbour's name, an address).
@@ -34,30 +35,19 @@ impl TimeRange {
     }
 }
 
-/// loudnorm works at 192 kHz (for its true peaks); ffmpeg resamples to it for the filter.
-const LOUDNORM_SAMPLE_RATE: u32 = 192_000;
 /// The peaks' resampler: a short filter (swr's default is 32 taps) is plenty for a waveform.
 const PEAK_FILTER_SIZE: u32 = 8;
 
-/// loudnorm's frames cut to 100 ms (`p=0`: no padding). Its last frame holds its whole
-/// three-second look-ahead; resampled and encoded in one piece it raised the second pass's peak
-/// RSS by about 30 MB (docs/performance.md, "Recording access copy").
-fn loudnorm_frames() -> String {
-    format!("asetnsamples=n={}:p=0", LOUDNORM_SAMPLE_RATE / 10)
-}
-
 /// The first pass's graph: outputs `[measured]` (to discard) and `[pcm]` (the peaks' PCM).
-/// The loud branch resamples to loudnorm's rate itself: left to ffmpeg, the resampler goes
-/// before the split, and the peaks are then resampled from 192 kHz (pass 1 took 10 % longer).
+/// `ebur128` logs each 100 ms frame at `verbose`, below the pass's log level, and its summary
+/// at `info`.
 pub fn measure_graph(redactions: &[TimeRange]) -> String {
     format!(
         "[0:a:0]{},asplit=2[loud][peaks];\
-         [loud]aresample={LOUDNORM_SAMPLE_RATE},{}:print_format=json,{}[measured];\
+         [loud]ebur128=peak=true:framelog=verbose[measured];\
          [peaks]aresample={PEAK_SAMPLE_RATE}:filter_size={PEAK_FILTER_SIZE},\
          aformat=sample_fmts=s16:channel_layouts=mono[pcm]",
         prepare(redactions),
-        loudnorm_targets(),
-        loudnorm_frames(),
     )
 }
 
@@ -65,22 +55,31 @@ pub fn measure_graph(redactions: &[TimeRange]) -> String {
 /// measured any (digital silence has no loudness, and is left as it is).
 pub fn apply_graph(redactions: &[TimeRange], measured: Option<&Loudness>) -> String {
     let mut graph = prepare(redactions);
-    if let Some(m) = measured {
-        let _ = write!(
-            graph,
-            ",{}:measured_I={:.2}:measured_TP={:.2}:measured_LRA={:.2}:measured_thresh={:.2}\
-             :offset={:.2}:linear=true:print_format=none,{}",
-            loudnorm_targets(),
-            m.integrated,
-            m.true_peak,
-            m.range,
-            m.threshold,
-            m.offset,
-            loudnorm_frames(),
-        );
+    if let Some(loudness) = measured {
+        let gain = loudness.gain_db();
+        let _ = write!(graph, ",volume={gain:.2}dB");
+        if loudness.true_peak + gain > f64::from(TARGET_TRUE_PEAK_DB) {
+            // `latency`: the look-ahead does not shift the audio, so transcript times and
+            // redactions stay where they were.
+            let _ = write!(
+                graph,
+                ",alimiter=limit={:.4}:attack={LIMITER_ATTACK_MS}:release={LIMITER_RELEASE_MS}\
+                 :level=false:latency=true",
+                amplitude(TARGET_TRUE_PEAK_DB),
+            );
+        }
     }
     let _ = write!(graph, ",aresample={ACCESS_SAMPLE_RATE}");
     graph
+}
+
+/// The limiter's look-ahead and recovery: short enough to catch a plosive, long enough not to
+/// pump on syllables.
+const LIMITER_ATTACK_MS: u32 = 5;
+const LIMITER_RELEASE_MS: u32 = 50;
+
+fn amplitude(decibels: i32) -> f64 {
+    10f64.powf(f64::from(decibels) / 20.0)
 }
 
 fn prepare(redactions: &[TimeRange]) -> String {
@@ -96,51 +95,61 @@ fn prepare(redactions: &[TimeRange]) -> String {
     graph
 }
 
-fn loudnorm_targets() -> String {
-    format!("loudnorm=I={TARGET_LUFS}:TP={TARGET_TRUE_PEAK_DB}:LRA={TARGET_LOUDNESS_RANGE}")
-}
-
 fn seconds(ms: u64) -> String {
     format!("{}.{:03}", ms / 1000, ms % 1000)
 }
 
-/// What loudnorm measured in the first pass.
+/// What the first pass measured.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Loudness {
     /// Integrated loudness, LUFS.
     pub integrated: f64,
+    /// dBTP.
     pub true_peak: f64,
-    pub range: f64,
-    pub threshold: f64,
-    pub offset: f64,
 }
 
-/// loudnorm's JSON, whose numbers are strings ("-inf" for silence).
-#[derive(Debug, Deserialize)]
-struct LoudnormJson {
-    input_i: String,
-    input_tp: String,
-    input_lra: String,
-    input_thresh: String,
-    target_offset: String,
-}
+/// Limiting peaks takes loudness with it: measured on speech, about a third of the decibels
+/// the loudest peak is held down by (synthetic Mandarin speech 3.5 dB over the ceiling lost
+/// 1.1 LU, 6.3 dB over lost 1.6 LU). The gain adds that third back, which brings both within
+/// 0.4 LU of the target (docs/decisions.md, "Voice").
+const LIMITER_MAKEUP: f64 = 1.0 / 3.0;
+
+/// ebur128's gate: a recording with nothing louder has no integrated loudness.
+const ABSOLUTE_GATE_LUFS: f64 = -70.0;
 
 impl Loudness {
-    /// The figures loudnorm printed last in `stderr`, if they are finite and within what its
-    /// second pass accepts.
+    /// The figures of ebur128's last summary in `stderr`, when it measured any: digital silence
+    /// reads −70 LUFS (the gate) and a true peak of −inf.
     pub fn parse(stderr: &str) -> Option<Loudness> {
-        let start = stderr.rfind('{')?;
-        let end = start + stderr[start..].find('}')?;
-        let json: LoudnormJson = serde_json::from_str(&stderr[start..=end]).ok()?;
-        let loudness = Loudness {
-            integrated: number(&json.input_i, -99.0, 0.0)?,
-            true_peak: number(&json.input_tp, -99.0, 99.0)?,
-            range: number(&json.input_lra, 0.0, 99.0)?,
-            threshold: number(&json.input_thresh, -99.0, 0.0)?,
-            offset: number(&json.target_offset, -99.0, 99.0)?,
-        };
-        Some(loudness)
+        let summary = &stderr[stderr.rfind("Summary:")?..];
+        let integrated = number(
+            value_after(summary, "Integrated loudness:", "I:")?,
+            -99.0,
+            0.0,
+        )?;
+        let true_peak = number(value_after(summary, "True peak:", "Peak:")?, -99.0, 99.0)?;
+        (integrated > ABSOLUTE_GATE_LUFS).then_some(Loudness {
+            integrated,
+            true_peak,
+        })
     }
+
+    /// The one gain that brings the recording to the target, within `MAX_GAIN_DB`. When the
+    /// limiter will hold peaks down, what it takes is given back in part (`LIMITER_MAKEUP`).
+    pub fn gain_db(&self) -> f64 {
+        let to_target = f64::from(TARGET_LUFS) - self.integrated;
+        let over_ceiling = self.true_peak + to_target - f64::from(TARGET_TRUE_PEAK_DB);
+        let makeup = LIMITER_MAKEUP * over_ceiling.max(0.0);
+        (to_target + makeup).min(f64::from(MAX_GAIN_DB))
+    }
+}
+
+/// The number on the first line starting with `label` after the line `section`, without its
+/// unit ("  I:  -23.4 LUFS" → "-23.4").
+fn value_after<'a>(summary: &'a str, section: &str, label: &str) -> Option<&'a str> {
+    let rest = &summary[summary.find(section)? + section.len()..];
+    let line = rest.lines().map(str::trim).find(|l| l.starts_with(label))?;
+    line[label.len()..].split_whitespace().next()
 }
 
 fn number(text: &str, min: f64, max: f64) -> Option<f64> {
@@ -152,60 +161,94 @@ fn number(text: &str, min: f64, max: f64) -> Option<f64> {
 mod tests {
     use super::*;
 
-    const PRINTED: &str = r#"[Parsed_loudnorm_2 @ 0x5555] 
-{
-	"input_i" : "-20.00",
-	"input_tp" : "-0.82",
-	"input_lra" : "3.80",
-	"input_thresh" : "-30.11",
-	"output_i" : "-17.43",
-	"output_tp" : "-2.00",
-	"output_lra" : "3.10",
-	"output_thresh" : "-27.53",
-	"normalization_type" : "dynamic",
-	"target_offset" : "1.43"
-}
-"#;
+    const PRINTED: &str = "[Parsed_ebur128_3 @ 0x5575] Summary:
+
+  Integrated loudness:
+    I:         -36.5 LUFS
+    Threshold: -46.6 LUFS
+
+  Loudness range:
+    LRA:         3.7 LU
+    Threshold: -56.5 LUFS
+    LRA low:   -39.0 LUFS
+    LRA high:  -35.3 LUFS
+
+  True peak:
+    Peak:      -21.1 dBFS
+";
 
     #[test]
-    fn the_measurement_is_read_from_loudnorms_output() {
+    fn the_measurement_is_read_from_ebur128s_summary() {
         let loudness = Loudness::parse(PRINTED).unwrap();
-        assert_eq!(loudness.integrated, -20.0);
-        assert_eq!(loudness.offset, 1.43);
-        let graph = apply_graph(&[], Some(&loudness));
-        assert!(graph.contains("measured_I=-20.00:measured_TP=-0.82:measured_LRA=3.80"));
-        assert!(graph.contains("measured_thresh=-30.11:offset=1.43:linear=true"));
+        assert_eq!(loudness.integrated, -36.5);
+        assert_eq!(loudness.true_peak, -21.1);
+        // A summary printed earlier (of another filter instance) does not count.
+        let twice = format!("{}{PRINTED}", PRINTED.replace("-36.5", "-10.0"));
+        assert_eq!(Loudness::parse(&twice), Some(loudness));
+    }
+
+    #[test]
+    fn a_quiet_voice_is_raised_to_the_target_and_its_peaks_limited() {
+        let loudness = Loudness::parse(PRINTED).unwrap();
+        // 20.5 dB to the target would put the peak 0.4 dB over the ceiling: a third of that back.
+        assert!((loudness.gain_db() - 20.633).abs() < 0.001);
+        let apply = apply_graph(&[], Some(&loudness));
+        assert!(
+            apply.ends_with(
+                ",volume=20.63dB,alimiter=limit=0.8913:attack=5:release=50:level=false\
+                 :latency=true,aresample=44100"
+            ),
+            "{apply}"
+        );
+    }
+
+    #[test]
+    fn without_a_peak_over_the_ceiling_one_gain_is_all() {
+        let even = Loudness {
+            integrated: -30.0,
+            true_peak: -16.0,
+        };
+        assert_eq!(
+            apply_graph(&[], Some(&even)),
+            "asetpts=PTS-STARTPTS,aformat=channel_layouts=mono,volume=14.00dB,aresample=44100"
+        );
+    }
+
+    #[test]
+    fn the_gain_is_capped_and_a_loud_recording_turned_down() {
+        let faint = Loudness {
+            integrated: -69.0,
+            true_peak: -50.0,
+        };
+        assert_eq!(faint.gain_db(), f64::from(MAX_GAIN_DB));
+        let loud = Loudness {
+            integrated: -9.5,
+            true_peak: -0.1,
+        };
+        assert_eq!(loud.gain_db(), -6.5);
+        assert!(!apply_graph(&[], Some(&loud)).contains("alimiter"));
     }
 
     #[test]
     fn silence_has_no_loudness_and_is_not_normalised() {
         let silent = PRINTED
-            .replace("\"-20.00\"", "\"-inf\"")
-            .replace("\"-0.82\"", "\"-inf\"");
+            .replace("-36.5 LUFS", "-70.0 LUFS")
+            .replace("-21.1 dBFS", "-inf dBFS");
         assert_eq!(Loudness::parse(&silent), None);
-        assert!(!apply_graph(&[], None).contains("loudnorm"));
+        assert_eq!(Loudness::parse("no summary"), None);
+        assert!(!apply_graph(&[], None).contains("volume"));
     }
 
     #[test]
-    fn loudnorm_gets_its_rate_after_the_split_and_its_frames_cut_after_it() {
+    fn the_peaks_get_a_short_resampler_after_the_split() {
         let measure = measure_graph(&[]);
         assert!(
-            measure.contains("[loud]aresample=192000,loudnorm="),
-            "{measure}"
-        );
-        assert!(
-            measure.contains(":print_format=json,asetnsamples=n=19200:p=0[measured]"),
+            measure.contains("[loud]ebur128=peak=true:framelog=verbose[measured]"),
             "{measure}"
         );
         assert!(
             measure.contains("[peaks]aresample=8000:filter_size=8,"),
             "{measure}"
-        );
-        let loudness = Loudness::parse(PRINTED).unwrap();
-        let apply = apply_graph(&[], Some(&loudness));
-        assert!(
-            apply.ends_with(":print_format=none,asetnsamples=n=19200:p=0,aresample=44100"),
-            "{apply}"
         );
     }
 

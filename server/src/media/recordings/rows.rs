@@ -7,7 +7,7 @@ use crate::db::column;
 use crate::media::audio::AudioFacts;
 use crate::media::names::random_key;
 use crate::media::store::StoredOriginal;
-use app::domain::transcript::{Index, Transcript};
+use app::domain::transcript::{Index, RecordingText};
 use app::domain::{InterviewMarkers, RecordingDetails, RecordingId, StoryId};
 use app::media::{RecordingStage, RecordingView};
 use app::voice::interview::interview_prompt;
@@ -93,18 +93,18 @@ pub async fn insert_all(
 }
 
 /// Stores a recording's transcript (as WebVTT, what `/media/voice/{key}.vtt` serves and pages
-/// parse) and its index (in its editable form).
+/// parse), its index (in its editable form) and what search finds it by.
 pub async fn set_transcript(
     tx: &mut PgConnection,
     id: RecordingId,
-    transcript: &Transcript,
-    index: &Index,
+    text: &RecordingText,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "update recordings set transcript = $2, index_text = $3 where id = $1",
+        "update recordings set transcript = $2, index_text = $3, search_text = $4 where id = $1",
         id.0,
-        transcript.to_vtt(),
-        index.to_editable()
+        text.vtt(),
+        text.index_text(),
+        text.search_text()
     )
     .execute(tx)
     .await?;
@@ -113,7 +113,8 @@ pub async fn set_transcript(
 
 /// Interview mode's "next question" marks as the recording's first index: one point per
 /// question, titled with the question in the campaign's language (zh-CN, the site's default),
-/// for the contributor and moderators to edit.
+/// for the contributor and moderators to edit. Not searchable until edited: every interview
+/// asks the same questions, so their titles would find them all.
 fn index_from_markers(markers: &InterviewMarkers) -> Option<String> {
     if markers.as_slice().is_empty() {
         return None;

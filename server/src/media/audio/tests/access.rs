@@ -160,8 +160,10 @@ async fn a_header_that_lies_is_caught_while_decoding() {
 #[tokio::test]
 async fn a_child_over_its_cpu_time_is_killed_and_refused() {
     // The bomb declares 10 s: two seconds of CPU time (no base), where decoding it takes ~60.
+    // A wall time far beyond the CPU time: on a busy machine the child may get little of it.
     let limits = AudioLimits {
         decode_cpu_base_seconds: 0,
+        wall_per_cpu: 60,
         ..AudioLimits::DEFAULT
     };
     let outcome = convert_leaving_nothing("cpu", &hostile("bomb.webm"), limits).await;
