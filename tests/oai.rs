@@ -69,10 +69,7 @@ fn element(start: &BytesStart) -> Node {
             .map(|a| {
                 let a = a.expect("a well-formed attribute");
                 let value = a.normalized_value(XmlVersion::Implicit1_0).unwrap();
-                (
-                    a.key.as_ref().to_owned(),
-                    value.into_owned(),
-                )
+                (a.key.as_ref().to_owned(), value.into_owned())
             })
             .collect(),
         ..Node::default()
@@ -90,7 +87,11 @@ fn parse_xml(xml: &str) -> Node {
             Event::Empty(start) => stack[top].children.push(element(&start)),
             Event::End(_) => {
                 let done = stack.pop().unwrap();
-                stack.last_mut().expect("an open element").children.push(done);
+                stack
+                    .last_mut()
+                    .expect("an open element")
+                    .children
+                    .push(done);
             }
             Event::Text(text) => stack[top].text.push_str(&text.xml10_content()),
             Event::GeneralRef(reference) => {
@@ -116,7 +117,10 @@ fn parse_xml(xml: &str) -> Node {
 /// Checks what every answer shares: 200, XML, the OAI-PMH namespace, a responseDate.
 async fn answer_of(response: reqwest::Response) -> Node {
     assert_eq!(response.status(), StatusCode::OK);
-    let kind = response.headers()["content-type"].to_str().unwrap().to_owned();
+    let kind = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(kind, "text/xml; charset=utf-8");
     let body = response.text().await.unwrap();
     assert!(body.starts_with(r#"<?xml version="1.0" encoding="UTF-8"?>"#));
@@ -208,7 +212,10 @@ async fn identify_formats_and_sets_by_get_and_post(db: PgPool) {
         .send()
         .await
         .unwrap();
-    assert_eq!(error_code(&answer_of(not_a_form).await), Some("badArgument"));
+    assert_eq!(
+        error_code(&answer_of(not_a_form).await),
+        Some("badArgument")
+    );
 }
 
 fn token(kind: ListKind, issued: OffsetDateTime) -> String {
@@ -248,14 +255,26 @@ async fn every_protocol_error_has_its_code(db: PgPool) {
         ("verb=ListRecords".into(), "badArgument"),
         ("verb=ListIdentifiers&from=2026-01-01".into(), "badArgument"),
         ("verb=GetRecord&metadataPrefix=oai_dc".into(), "badArgument"),
-        (format!("verb=GetRecord&identifier={public_id}"), "badArgument"),
+        (
+            format!("verb=GetRecord&identifier={public_id}"),
+            "badArgument",
+        ),
         (
             "verb=ListRecords&metadataPrefix=oai_dc&metadataPrefix=oai_dc".into(),
             "badArgument",
         ),
-        ("verb=ListRecords&metadataPrefix=oai_dc&colour=red".into(), "badArgument"),
-        ("verb=ListRecords&metadataPrefix=oai_dc&from=2026-13-01".into(), "badArgument"),
-        ("verb=ListRecords&metadataPrefix=oai_dc&until=yesterday".into(), "badArgument"),
+        (
+            "verb=ListRecords&metadataPrefix=oai_dc&colour=red".into(),
+            "badArgument",
+        ),
+        (
+            "verb=ListRecords&metadataPrefix=oai_dc&from=2026-13-01".into(),
+            "badArgument",
+        ),
+        (
+            "verb=ListRecords&metadataPrefix=oai_dc&until=yesterday".into(),
+            "badArgument",
+        ),
         (
             "verb=ListRecords&metadataPrefix=oai_dc&from=2026-12-02&until=2026-12-01".into(),
             "badArgument",
@@ -265,7 +284,10 @@ async fn every_protocol_error_has_its_code(db: PgPool) {
                 .into(),
             "badArgument",
         ),
-        ("verb=ListRecords&metadataPrefix=oai_dc&set=transport".into(), "badArgument"),
+        (
+            "verb=ListRecords&metadataPrefix=oai_dc&set=transport".into(),
+            "badArgument",
+        ),
         (
             format!("verb=ListRecords&metadataPrefix=oai_dc&resumptionToken={expired}"),
             "badArgument",
@@ -274,7 +296,10 @@ async fn every_protocol_error_has_its_code(db: PgPool) {
             format!("verb=GetRecord&identifier={public_id}&metadataPrefix=mods"),
             "cannotDisseminateFormat",
         ),
-        ("verb=ListIdentifiers&metadataPrefix=marc21".into(), "cannotDisseminateFormat"),
+        (
+            "verb=ListIdentifiers&metadataPrefix=marc21".into(),
+            "cannotDisseminateFormat",
+        ),
         (
             format!("verb=GetRecord&identifier={pending_id}&metadataPrefix=oai_dc"),
             "idDoesNotExist",
@@ -287,15 +312,30 @@ async fn every_protocol_error_has_its_code(db: PgPool) {
             format!("verb=ListMetadataFormats&identifier={pending_id}"),
             "idDoesNotExist",
         ),
-        ("verb=ListRecords&metadataPrefix=oai_dc&from=2999-01-01".into(), "noRecordsMatch"),
-        ("verb=ListRecords&metadataPrefix=oai_dc&set=theme:health".into(), "noRecordsMatch"),
-        ("verb=ListIdentifiers&resumptionToken=bm9wZQ".into(), "badResumptionToken"),
-        (format!("verb=ListRecords&resumptionToken={expired}"), "badResumptionToken"),
+        (
+            "verb=ListRecords&metadataPrefix=oai_dc&from=2999-01-01".into(),
+            "noRecordsMatch",
+        ),
+        (
+            "verb=ListRecords&metadataPrefix=oai_dc&set=theme:health".into(),
+            "noRecordsMatch",
+        ),
+        (
+            "verb=ListIdentifiers&resumptionToken=bm9wZQ".into(),
+            "badResumptionToken",
+        ),
+        (
+            format!("verb=ListRecords&resumptionToken={expired}"),
+            "badResumptionToken",
+        ),
         (
             format!("verb=ListRecords&resumptionToken={of_identifiers}"),
             "badResumptionToken",
         ),
-        ("verb=ListSets&resumptionToken=x".into(), "badResumptionToken"),
+        (
+            "verb=ListSets&resumptionToken=x".into(),
+            "badResumptionToken",
+        ),
     ];
     for (query, expected) in &cases {
         let root = oai(&app, query).await;
@@ -325,7 +365,13 @@ async fn stamp(db: &PgPool, id: StoryId, at: &str) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn records_deletions_sets_and_dates(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
-    let live = app.story().titled("渡口的早晨").approved().create().await.id;
+    let live = app
+        .story()
+        .titled("渡口的早晨")
+        .approved()
+        .create()
+        .await
+        .id;
     let display_only = app
         .story()
         .titled("老房子的院子")
@@ -336,14 +382,34 @@ async fn records_deletions_sets_and_dates(db: PgPool) {
         .await
         .id;
     app.story().titled("还在等审核的故事").create().await;
-    let unpublished = app.story().titled("后来下线的故事").approved().create().await.id;
+    let unpublished = app
+        .story()
+        .titled("后来下线的故事")
+        .approved()
+        .create()
+        .await
+        .id;
     app.set_status(unpublished, StoryStatus::Unpublished).await;
-    let withdrawn = app.story().titled("后来撤回的故事").approved().create().await;
-    assert_eq!(app.withdraw(&withdrawn.tracking).await.status(), StatusCode::SEE_OTHER);
+    let withdrawn = app
+        .story()
+        .titled("后来撤回的故事")
+        .approved()
+        .create()
+        .await;
+    assert_eq!(
+        app.withdraw(&withdrawn.tracking).await.status(),
+        StatusCode::SEE_OTHER
+    );
     let withdrawn = withdrawn.id;
 
     let body = oai_text(&app, "verb=ListRecords&metadataPrefix=oai_dc").await;
-    for private in ["周建国", "13800138000", "还在等审核", "后来下线", "后来撤回"] {
+    for private in [
+        "周建国",
+        "13800138000",
+        "还在等审核",
+        "后来下线",
+        "后来撤回",
+    ] {
         assert!(!body.contains(private), "{private} is not public");
     }
     let root = parse_xml(&body);
@@ -353,13 +419,21 @@ async fn records_deletions_sets_and_dates(db: PgPool) {
         (unpublished.0, true),
         (withdrawn.0, true),
     ]);
-    assert_eq!(headers(&root).into_iter().collect::<BTreeMap<_, _>>(), expected);
+    assert_eq!(
+        headers(&root).into_iter().collect::<BTreeMap<_, _>>(),
+        expected
+    );
     let records = root.all("record");
     assert!(records.iter().all(|r| {
         let deleted = r.child("header").unwrap().attr("status") == Some("deleted");
         deleted == r.child("metadata").is_none()
     }));
-    assert!(root.child("ListRecords").unwrap().child("resumptionToken").is_none());
+    assert!(
+        root.child("ListRecords")
+            .unwrap()
+            .child("resumptionToken")
+            .is_none()
+    );
 
     let get = |id: StoryId| {
         let identifier = identifier(&app, id);
@@ -372,10 +446,16 @@ async fn records_deletions_sets_and_dates(db: PgPool) {
     let record = get(live).await;
     let dc = record.all("oai_dc:dc");
     assert_eq!(dc.len(), 1);
-    assert_eq!(dc[0].attr("xmlns:dc"), Some("http://purl.org/dc/elements/1.1/"));
+    assert_eq!(
+        dc[0].attr("xmlns:dc"),
+        Some("http://purl.org/dc/elements/1.1/")
+    );
     assert_eq!(record.texts("dc:title"), ["渡口的早晨"]);
     assert_eq!(record.texts("dc:creator"), ["老周"]);
-    assert_eq!(record.texts("dc:identifier"), [app.url(&format!("/stories/{live}"))]);
+    assert_eq!(
+        record.texts("dc:identifier"),
+        [app.url(&format!("/stories/{live}"))]
+    );
     assert_eq!(record.texts("dc:coverage"), ["临江街道", "2012/2022"]);
     assert_eq!(record.texts("dc:type"), ["Text"]);
     assert_eq!(record.texts("dc:language"), ["zh"]);
@@ -415,8 +495,14 @@ async fn records_deletions_sets_and_dates(db: PgPool) {
     let cases: [(&str, &[StoryId]); 6] = [
         ("from=2026-01-15", &[display_only, unpublished, withdrawn]),
         ("until=2026-01-20", &[live, display_only]),
-        ("from=2026-01-20T08:00:00Z&until=2026-01-20T08:00:00Z", &[display_only]),
-        ("from=2026-02-01T00:00:00Z&until=2026-02-01T00:00:00Z", &[unpublished]),
+        (
+            "from=2026-01-20T08:00:00Z&until=2026-01-20T08:00:00Z",
+            &[display_only],
+        ),
+        (
+            "from=2026-02-01T00:00:00Z&until=2026-02-01T00:00:00Z",
+            &[unpublished],
+        ),
         ("from=2026-02-01T00:00:01Z", &[withdrawn]),
         ("from=2026-01-01&until=2026-01-31", &[live, display_only]),
     ];
@@ -438,7 +524,10 @@ async fn records_deletions_sets_and_dates(db: PgPool) {
     );
     let identify = oai(&app, "verb=Identify").await;
     assert_eq!(
-        identify.child("Identify").unwrap().text_of("earliestDatestamp"),
+        identify
+            .child("Identify")
+            .unwrap()
+            .text_of("earliestDatestamp"),
         "2026-01-10T08:00:00Z"
     );
 }
@@ -508,9 +597,16 @@ async fn pages_resume_where_they_stopped_while_stories_change(db: PgPool) {
     let mut second_token = None;
     while let Some(token) = next {
         second_token.get_or_insert_with(|| token.clone());
-        let root = oai(&app, &format!("verb=ListIdentifiers&resumptionToken={token}")).await;
+        let root = oai(
+            &app,
+            &format!("verb=ListIdentifiers&resumptionToken={token}"),
+        )
+        .await;
         let (element, text) = token_of(&root);
-        assert_eq!(element.attr("cursor"), Some((pages * 100).to_string().as_str()));
+        assert_eq!(
+            element.attr("cursor"),
+            Some((pages * 100).to_string().as_str())
+        );
         seen.extend(headers(&root));
         next = text;
         pages += 1;
@@ -518,7 +614,11 @@ async fn pages_resume_where_they_stopped_while_stories_change(db: PgPool) {
     assert_eq!(pages, 3);
     let unique: BTreeSet<i64> = seen.iter().map(|(id, _)| *id).collect();
     assert_eq!(unique.len(), seen.len(), "no record twice");
-    assert_eq!(seen.len(), 249, "all but the one withdrawn before it was reached");
+    assert_eq!(
+        seen.len(),
+        249,
+        "all but the one withdrawn before it was reached"
+    );
     assert!(!unique.contains(&approved_later.0) && !unique.contains(&not_yet_sent.0));
     assert!(seen.iter().all(|(_, deleted)| !deleted));
 
@@ -528,18 +628,29 @@ async fn pages_resume_where_they_stopped_while_stories_change(db: PgPool) {
     assert_eq!(headers(&oai(&app, &query).await), seen[100..200]);
 
     // Stories generated in the second of `since` come again: the incremental list may page.
-    let mut root = oai(&app, &format!("verb=ListIdentifiers&metadataPrefix=oai_dc&from={since}")).await;
+    let mut root = oai(
+        &app,
+        &format!("verb=ListIdentifiers&metadataPrefix=oai_dc&from={since}"),
+    )
+    .await;
     let mut changes: BTreeMap<i64, bool> = BTreeMap::new();
     loop {
         changes.extend(headers(&root));
         let list = root.child("ListIdentifiers").unwrap();
-        let Some(token) = list.child("resumptionToken").map(|t| t.text.trim().to_owned()) else {
+        let Some(token) = list
+            .child("resumptionToken")
+            .map(|t| t.text.trim().to_owned())
+        else {
             break;
         };
         if token.is_empty() {
             break;
         }
-        root = oai(&app, &format!("verb=ListIdentifiers&resumptionToken={token}")).await;
+        root = oai(
+            &app,
+            &format!("verb=ListIdentifiers&resumptionToken={token}"),
+        )
+        .await;
     }
     assert_eq!(changes.get(&approved_later.0), Some(&false));
     assert_eq!(changes.get(&already_sent.0), Some(&true));
@@ -573,7 +684,12 @@ async fn a_real_harvester_gets_every_record_once_and_the_deletions(db: PgPool) {
         .unwrap()
         .into_iter()
         .collect();
-    let withdrawn = app.story().titled("收割途中撤回的故事").approved().create().await;
+    let withdrawn = app
+        .story()
+        .titled("收割途中撤回的故事")
+        .approved()
+        .create()
+        .await;
     let mut approved_later = vec![];
     for n in 0..3 {
         let title = format!("收割途中通过的故事{n}");
@@ -594,12 +710,19 @@ async fn a_real_harvester_gets_every_record_once_and_the_deletions(db: PgPool) {
     let mut lines = BufReader::new(harvester.stdout.take().unwrap()).lines();
     let wait = std::time::Duration::from_secs(120);
     let paused = tokio::time::timeout(wait, lines.next_line()).await.unwrap();
-    assert_eq!(paused.unwrap().as_deref(), Some("paused"), "the harvester stopped early");
+    assert_eq!(
+        paused.unwrap().as_deref(),
+        Some("paused"),
+        "the harvester stopped early"
+    );
 
     for id in &approved_later {
         app.set_status(StoryId(*id), StoryStatus::Approved).await;
     }
-    assert_eq!(app.withdraw(&withdrawn.tracking).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.withdraw(&withdrawn.tracking).await.status(),
+        StatusCode::SEE_OTHER
+    );
     app.set_status(unpublished, StoryStatus::Unpublished).await;
     let mut stdin = harvester.stdin.take().unwrap();
     stdin.write_all(b"go\n").await.unwrap();
@@ -607,7 +730,10 @@ async fn a_real_harvester_gets_every_record_once_and_the_deletions(db: PgPool) {
 
     let summary = tokio::time::timeout(wait, lines.next_line()).await.unwrap();
     let summary: serde_json::Value = serde_json::from_str(&summary.unwrap().unwrap()).unwrap();
-    let status = tokio::time::timeout(wait, harvester.wait()).await.unwrap().unwrap();
+    let status = tokio::time::timeout(wait, harvester.wait())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(status.success(), "the harvester ended with {status}");
 
     let records = |name: &str| -> Vec<(i64, bool, String)> {
@@ -617,14 +743,21 @@ async fn a_real_harvester_gets_every_record_once_and_the_deletions(db: PgPool) {
             .iter()
             .map(|r| {
                 let id = id_of(r[0].as_str().unwrap());
-                (id, r[1].as_bool().unwrap(), r[2].as_str().unwrap().to_owned())
+                (
+                    id,
+                    r[1].as_bool().unwrap(),
+                    r[2].as_str().unwrap().to_owned(),
+                )
             })
             .collect()
     };
     let first = records("first");
     let first_ids: BTreeSet<i64> = first.iter().map(|r| r.0).collect();
     assert_eq!(first_ids.len(), first.len(), "every record exactly once");
-    assert_eq!(first_ids, generated, "every story public when the harvest began");
+    assert_eq!(
+        first_ids, generated,
+        "every story public when the harvest began"
+    );
     assert!(first.iter().all(|r| !r.1));
 
     let second = records("second");
@@ -644,12 +777,17 @@ async fn a_real_harvester_gets_every_record_once_and_the_deletions(db: PgPool) {
     for (id, deleted, _) in first.into_iter().chain(second) {
         copy.insert(id, deleted);
     }
-    let public: BTreeSet<i64> = sqlx::query_scalar("select id from stories where status = 'approved'")
-        .fetch_all(&db)
-        .await
-        .unwrap()
-        .into_iter()
+    let public: BTreeSet<i64> =
+        sqlx::query_scalar("select id from stories where status = 'approved'")
+            .fetch_all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+    let live: BTreeSet<i64> = copy
+        .iter()
+        .filter(|(_, d)| !**d)
+        .map(|(id, _)| *id)
         .collect();
-    let live: BTreeSet<i64> = copy.iter().filter(|(_, d)| !**d).map(|(id, _)| *id).collect();
     assert_eq!(live, public);
 }

@@ -495,7 +495,9 @@ async fn nothing_private_leaks_into_any_public_response(db: PgPool) {
         format!("/?q={}", urlencode("泄露标记")),
         "/oai?verb=ListRecords&metadataPrefix=oai_dc".into(),
         "/oai?verb=ListIdentifiers&metadataPrefix=oai_dc".into(),
-        format!("/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:127.0.0.1:story/{public}"),
+        format!(
+            "/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:127.0.0.1:story/{public}"
+        ),
     ]
     .into_iter()
     .map(|u| (u, None))

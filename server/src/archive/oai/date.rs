@@ -127,7 +127,10 @@ mod tests {
         let second = OaiDate::parse("2026-12-07T08:09:10Z").unwrap();
         assert_eq!(second.granularity(), Granularity::Second);
         assert_eq!(datestamp(second.end()), "2026-12-07T08:09:10Z");
-        assert_eq!(second.end() - second.start(), Duration::microseconds(999_999));
+        assert_eq!(
+            second.end() - second.start(),
+            Duration::microseconds(999_999)
+        );
         for bad in [
             "2026-12-7",
             "2026-13-01",

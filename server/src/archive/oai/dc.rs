@@ -100,7 +100,11 @@ fn dublin_core(row: &RecordRow, repo: &Repository) -> Vec<Field> {
         fields.push(field(Element::Description, text(&row.body)));
     }
     fields.push(field(Element::Publisher, repo.name.as_str()));
-    fields.extend(row.interviewers.iter().map(|n| field(Element::Contributor, n)));
+    fields.extend(
+        row.interviewers
+            .iter()
+            .map(|n| field(Element::Contributor, n)),
+    );
     fields.extend(row.published_at.map(|at| field(Element::Date, day(at))));
     fields.extend(types(row).into_iter().map(|t| field(Element::Type, t)));
     fields.push(field(Element::Identifier, repo.permalink(StoryId(row.id))));
@@ -201,11 +205,17 @@ mod tests {
         let record = Record::of(sample_row(Licence::CcBy), &repo);
         assert!(!record.header.deleted);
         assert_eq!(record.header.sets, ["theme:transport"]);
-        assert_eq!(values(&record, Element::Coverage), ["临江街道老渡口", "2012~/2022"]);
+        assert_eq!(
+            values(&record, Element::Coverage),
+            ["临江街道老渡口", "2012~/2022"]
+        );
         assert_eq!(values(&record, Element::Type), ["Text", "StillImage"]);
         assert_eq!(values(&record, Element::Language), ["zh"]);
         assert_eq!(values(&record, Element::Date), ["1970-01-01"]);
-        assert_eq!(values(&record, Element::Identifier), ["http://127.0.0.1:3000/stories/12"]);
+        assert_eq!(
+            values(&record, Element::Identifier),
+            ["http://127.0.0.1:3000/stories/12"]
+        );
         assert_eq!(values(&record, Element::Subject).len(), 2);
         assert_eq!(values(&record, Element::Description).len(), 1);
     }

@@ -336,9 +336,12 @@ mod tests {
     use super::*;
 
     fn code_of(query: &str) -> Option<ErrorCode> {
-        parse(&Arguments::parse(query.as_bytes()), OffsetDateTime::now_utc())
-            .err()
-            .map(|e| e.code)
+        parse(
+            &Arguments::parse(query.as_bytes()),
+            OffsetDateTime::now_utc(),
+        )
+        .err()
+        .map(|e| e.code)
     }
 
     #[test]
@@ -356,13 +359,28 @@ mod tests {
             ("verb=ListMetadataFormats&identifier=a", None),
             ("verb=GetRecord&identifier=a", Some(BadArgument)),
             ("verb=GetRecord&metadataPrefix=oai_dc", Some(BadArgument)),
-            ("verb=GetRecord&identifier=a&metadataPrefix=mods", Some(CannotDisseminateFormat)),
+            (
+                "verb=GetRecord&identifier=a&metadataPrefix=mods",
+                Some(CannotDisseminateFormat),
+            ),
             ("verb=ListRecords", Some(BadArgument)),
             ("verb=ListRecords&metadataPrefix=oai_dc", None),
-            ("verb=ListRecords&metadataPrefix=oai_dc&metadataPrefix=oai_dc", Some(BadArgument)),
-            ("verb=ListRecords&metadataPrefix=marc", Some(CannotDisseminateFormat)),
-            ("verb=ListRecords&metadataPrefix=oai_dc&from=2026-01-01", None),
-            ("verb=ListRecords&metadataPrefix=oai_dc&from=2026-1-1", Some(BadArgument)),
+            (
+                "verb=ListRecords&metadataPrefix=oai_dc&metadataPrefix=oai_dc",
+                Some(BadArgument),
+            ),
+            (
+                "verb=ListRecords&metadataPrefix=marc",
+                Some(CannotDisseminateFormat),
+            ),
+            (
+                "verb=ListRecords&metadataPrefix=oai_dc&from=2026-01-01",
+                None,
+            ),
+            (
+                "verb=ListRecords&metadataPrefix=oai_dc&from=2026-1-1",
+                Some(BadArgument),
+            ),
             (
                 "verb=ListRecords&metadataPrefix=oai_dc&from=2026-01-02&until=2026-01-01",
                 Some(BadArgument),
@@ -371,9 +389,18 @@ mod tests {
                 "verb=ListRecords&metadataPrefix=oai_dc&from=2026-01-01&until=2026-01-01T00:00:00Z",
                 Some(BadArgument),
             ),
-            ("verb=ListRecords&metadataPrefix=oai_dc&set=theme:housing", None),
-            ("verb=ListRecords&metadataPrefix=oai_dc&set=housing", Some(BadArgument)),
-            ("verb=ListIdentifiers&resumptionToken=nope", Some(BadResumptionToken)),
+            (
+                "verb=ListRecords&metadataPrefix=oai_dc&set=theme:housing",
+                None,
+            ),
+            (
+                "verb=ListRecords&metadataPrefix=oai_dc&set=housing",
+                Some(BadArgument),
+            ),
+            (
+                "verb=ListIdentifiers&resumptionToken=nope",
+                Some(BadResumptionToken),
+            ),
             (
                 "verb=ListIdentifiers&resumptionToken=nope&metadataPrefix=oai_dc",
                 Some(BadArgument),

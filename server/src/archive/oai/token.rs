@@ -158,10 +158,16 @@ mod tests {
         let now = OffsetDateTime::now_utc();
         let fresh = token(now);
         let text = fresh.encode();
-        assert!(text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert!(
+            text.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
         assert_eq!(ResumptionToken::decode(&text, now), Ok(fresh));
         let later = now + LIFETIME + Duration::SECOND;
-        assert_eq!(ResumptionToken::decode(&text, later), Err(TokenError::Expired));
+        assert_eq!(
+            ResumptionToken::decode(&text, later),
+            Err(TokenError::Expired)
+        );
     }
 
     #[test]
@@ -177,9 +183,8 @@ mod tests {
                 "{bad}"
             );
         }
-        let other_version = URL_SAFE_NO_PAD.encode(
-            r#"{"v":2,"k":"r","s":null,"f":0,"u":0,"a":[0,1],"c":0,"i":0}"#,
-        );
+        let other_version =
+            URL_SAFE_NO_PAD.encode(r#"{"v":2,"k":"r","s":null,"f":0,"u":0,"a":[0,1],"c":0,"i":0}"#);
         assert_eq!(
             ResumptionToken::decode(&other_version, now),
             Err(TokenError::Malformed)

@@ -137,11 +137,12 @@ pub fn metadata_formats(w: &mut XmlWriter) -> Written {
     w.create_element("ListMetadataFormats")
         .write_inner_content(|w| {
             for prefix in MetadataPrefix::ALL {
-                w.create_element("metadataFormat").write_inner_content(|w| {
-                    text(w, "metadataPrefix", prefix.name())?;
-                    text(w, "schema", prefix.schema())?;
-                    text(w, "metadataNamespace", prefix.namespace())
-                })?;
+                w.create_element("metadataFormat")
+                    .write_inner_content(|w| {
+                        text(w, "metadataPrefix", prefix.name())?;
+                        text(w, "schema", prefix.schema())?;
+                        text(w, "metadataNamespace", prefix.namespace())
+                    })?;
             }
             Ok(())
         })?;
@@ -223,11 +224,7 @@ fn dublin_core(w: &mut XmlWriter, fields: &[Field]) -> Written {
 
 /// The list's last element: the next page's token, or an empty one on the last page of a
 /// list that had several (none when it all fitted in one).
-pub fn resumption_token(
-    w: &mut XmlWriter,
-    next: Option<&ResumptionToken>,
-    cursor: u64,
-) -> Written {
+pub fn resumption_token(w: &mut XmlWriter, next: Option<&ResumptionToken>, cursor: u64) -> Written {
     let cursor = cursor.to_string();
     let element = w
         .create_element("resumptionToken")
@@ -261,7 +258,10 @@ mod tests {
             |w| text(w, "t", "x\u{0}y\u{B}z\u{FFFF}<&>\u{85}\n\t"),
         );
         let body = String::from_utf8(body).unwrap();
-        assert!(body.contains(r#"identifier="a&quot;&lt;&amp;&gt;""#), "{body}");
+        assert!(
+            body.contains(r#"identifier="a&quot;&lt;&amp;&gt;""#),
+            "{body}"
+        );
         assert!(body.contains("<t>xyz&lt;&amp;&gt;\u{85}\n\t</t>"), "{body}");
         assert!(body.starts_with(r#"<?xml version="1.0" encoding="UTF-8"?>"#));
     }
