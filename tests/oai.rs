@@ -68,7 +68,9 @@ fn element(start: &BytesStart) -> Node {
             .attributes()
             .map(|a| {
                 let a = a.expect("a well-formed attribute");
-                let value = a.normalized_value(XmlVersion::Implicit1_0).unwrap();
+                let value = a
+                    .normalized_value(XmlVersion::Implicit1_0)
+                    .expect("a well-formed value");
                 (a.key.as_ref().to_owned(), value.into_owned())
             })
             .collect(),
@@ -86,7 +88,7 @@ fn parse_xml(xml: &str) -> Node {
             Event::Start(start) => stack.push(element(&start)),
             Event::Empty(start) => stack[top].children.push(element(&start)),
             Event::End(_) => {
-                let done = stack.pop().unwrap();
+                let done = stack.pop().expect("an open element");
                 stack
                     .last_mut()
                     .expect("an open element")
@@ -96,7 +98,11 @@ fn parse_xml(xml: &str) -> Node {
             Event::Text(text) => stack[top].text.push_str(&text.xml10_content()),
             Event::GeneralRef(reference) => {
                 let resolved = if reference.is_char_ref() {
-                    reference.resolve_char_ref().unwrap().unwrap().to_string()
+                    reference
+                        .resolve_char_ref()
+                        .expect("a character reference")
+                        .expect("a character")
+                        .to_string()
                 } else {
                     let name = reference.xml10_content();
                     quick_xml::escape::resolve_predefined_entity(&name)
@@ -109,9 +115,9 @@ fn parse_xml(xml: &str) -> Node {
             _ => {}
         }
     }
-    let mut document = stack.pop().unwrap();
+    let mut document = stack.pop().expect("the document");
     assert!(stack.is_empty() && document.children.len() == 1, "one root");
-    document.children.pop().unwrap()
+    document.children.pop().expect("a root element")
 }
 
 /// Checks what every answer shares: 200, XML, the OAI-PMH namespace, a responseDate.
@@ -119,10 +125,10 @@ async fn answer_of(response: reqwest::Response) -> Node {
     assert_eq!(response.status(), StatusCode::OK);
     let kind = response.headers()["content-type"]
         .to_str()
-        .unwrap()
+        .expect("an ASCII content type")
         .to_owned();
     assert_eq!(kind, "text/xml; charset=utf-8");
-    let body = response.text().await.unwrap();
+    let body = response.text().await.expect("a body");
     assert!(body.starts_with(r#"<?xml version="1.0" encoding="UTF-8"?>"#));
     let root = parse_xml(&body);
     assert_eq!(root.name, "OAI-PMH");
@@ -149,7 +155,12 @@ fn identifier(app: &TestApp, id: StoryId) -> String {
 }
 
 fn id_of(identifier: &str) -> i64 {
-    identifier.rsplit('/').next().unwrap().parse().unwrap()
+    identifier
+        .rsplit('/')
+        .next()
+        .expect("a path")
+        .parse()
+        .expect("a story id")
 }
 
 /// `(identifier id, deleted)` of every header in an answer.
@@ -359,7 +370,7 @@ async fn stamp(db: &PgPool, id: StoryId, at: &str) {
         .bind(at)
         .execute(db)
         .await
-        .unwrap();
+        .expect("the database answers");
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -539,7 +550,12 @@ async fn by_datestamp(db: &PgPool, latest: bool) -> StoryId {
         "select id from stories where public_changed_at is not null
          order by public_changed_at {order}, id {order} limit 1"
     );
-    StoryId(sqlx::query_scalar(&sql).fetch_one(db).await.unwrap())
+    StoryId(
+        sqlx::query_scalar(&sql)
+            .fetch_one(db)
+            .await
+            .expect("a story"),
+    )
 }
 
 /// Withdrawn as the contributor's withdrawal leaves it (for stories made by `generate`, which
@@ -553,12 +569,12 @@ async fn withdraw_quietly(db: &PgPool, id: StoryId) {
     .bind(id.0)
     .execute(db)
     .await
-    .unwrap();
+    .expect("the database answers");
     sqlx::query("delete from story_themes where story_id = $1")
         .bind(id.0)
         .execute(db)
         .await
-        .unwrap();
+        .expect("the database answers");
 }
 
 fn token_of(root: &Node) -> (&Node, Option<String>) {
