@@ -71,8 +71,8 @@ pub struct Config {
     /// `UPLOAD_WAIT_SECS`, default 60: how long an upload waits for its turn before it is
     /// answered 503 "busy, try again" (nothing kept).
     pub upload_wait_secs: u64,
-    /// `OAI_ADMIN_EMAIL`, default `webmaster@{host of PUBLIC_URL}`: the address OAI-PMH's
-    /// Identify names for harvesters' operators (the protocol requires one).
+    /// `OAI_ADMIN_EMAIL`: the address OAI-PMH's Identify names for harvesters' operators (the
+    /// protocol requires one). Empty when unset: `webmaster@{host of PUBLIC_URL}` is named then.
     pub oai_admin_email: String,
 }
 
