@@ -54,12 +54,15 @@ SYSTEM_PACKAGES_TEST=(
   "fonts-noto-cjk:cjk_font"
   # Mandarin speech for the generated audio fixtures (tests/fixtures/audio/generate.sh).
   "espeak-ng:espeak-ng"
+  # A virtual environment for the Python test tools from PyPI (ensure_python_tools).
+  "python3-venv:py_venv"
 )
 
 has() {
   case "$1" in
     pg_bin) [ -n "$(pg_bin_dir)" ] ;;
     cjk_font) [ -n "$(fc-list :lang=zh 2>/dev/null)" ] ;;
+    py_venv) python3 -c 'import ensurepip, venv' 2>/dev/null ;;
     *) command -v "$1" >/dev/null 2>&1 ;;
   esac
 }
@@ -130,6 +133,30 @@ ensure_rust_tools() {
     if [ "$(id -u)" -eq 0 ]; then npm install -g binaryen; else npm install -g --prefix "$HOME/.local" binaryen; fi
     export PATH="$HOME/.local/bin:$PATH"
   fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Python tools for the tests, from PyPI, in a virtual environment under the cache folder (the
+# system's Python stays as it is). tests/oai.rs finds it there (or at SHINIAN_PYTHON).
+
+PYTHON_VENV=${XDG_CACHE_HOME:-$HOME/.cache}/shinian/venv
+PYTHON_TOOLS=(
+  # A real OAI-PMH harvester for tests/archive/oai-harvest.py.
+  "sickle==0.7.0:sickle"
+)
+
+ensure_python_tools() {
+  [ -x "$PYTHON_VENV/bin/python" ] || python3 -m venv "$PYTHON_VENV" \
+    || die "python3 -m venv failed: install python3-venv"
+  local entry missing=()
+  for entry in "${PYTHON_TOOLS[@]}"; do
+    "$PYTHON_VENV/bin/python" -c "import ${entry#*:}" 2>/dev/null || missing+=("${entry%%:*}")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "Installing Python tools from PyPI: ${missing[*]}"
+    "$PYTHON_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${missing[@]}"
+  fi
+  export SHINIAN_PYTHON="$PYTHON_VENV/bin/python"
 }
 
 build_release() {
@@ -261,6 +288,7 @@ cmd_run() {
 cmd_test() {
   ensure_system_packages "${SYSTEM_PACKAGES_RUN[@]}" "${SYSTEM_PACKAGES_TEST[@]}"
   ensure_rust_tools
+  ensure_python_tools
   if [ -z "${DATABASE_URL:-}" ]; then
     start_private_postgres
     export DATABASE_URL="postgres://shinian@127.0.0.1:$PG_PORT/postgres"

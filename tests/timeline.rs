@@ -493,6 +493,11 @@ async fn nothing_private_leaks_into_any_public_response(db: PgPool) {
         format!("/api/v1/stories/{public}"),
         format!("/api/v1/stories?q={}", urlencode("泄露标记")),
         format!("/?q={}", urlencode("泄露标记")),
+        "/oai?verb=ListRecords&metadataPrefix=oai_dc".into(),
+        "/oai?verb=ListIdentifiers&metadataPrefix=oai_dc".into(),
+        format!(
+            "/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:127.0.0.1:story/{public}"
+        ),
     ]
     .into_iter()
     .map(|u| (u, None))
@@ -500,6 +505,8 @@ async fn nothing_private_leaks_into_any_public_response(db: PgPool) {
     for id in &hidden_ids {
         urls.push((format!("/stories/{id}"), None));
         urls.push((format!("/api/v1/stories/{id}"), None));
+        let record = format!("identifier=oai:127.0.0.1:story/{id}&metadataPrefix=oai_dc");
+        urls.push((format!("/oai?verb=GetRecord&{record}"), None));
     }
     for marker in markers.iter().filter(|m| m.starts_with("泄露")) {
         urls.push((format!("/?q={}", urlencode(marker)), Some(marker.clone())));

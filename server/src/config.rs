@@ -71,6 +71,9 @@ pub struct Config {
     /// `UPLOAD_WAIT_SECS`, default 60: how long an upload waits for its turn before it is
     /// answered 503 "busy, try again" (nothing kept).
     pub upload_wait_secs: u64,
+    /// `OAI_ADMIN_EMAIL`: the address OAI-PMH's Identify names for harvesters' operators (the
+    /// protocol requires one). Empty when unset: `webmaster@{host of PUBLIC_URL}` is named then.
+    pub oai_admin_email: String,
 }
 
 fn cores() -> usize {
@@ -115,6 +118,11 @@ impl Config {
             search_max_candidates: parsed("SEARCH_MAX_CANDIDATES", 1000)?,
             upload_concurrency: parsed("UPLOAD_CONCURRENCY", (cores() / 2).max(1))?,
             upload_wait_secs: parsed("UPLOAD_WAIT_SECS", 60)?,
+            oai_admin_email: std::env::var("OAI_ADMIN_EMAIL")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| v.trim().to_owned())
+                .unwrap_or_default(),
         })
     }
 
@@ -145,6 +153,7 @@ impl Config {
             search_max_candidates: 1000,
             upload_concurrency: 2,
             upload_wait_secs: 60,
+            oai_admin_email: String::new(),
         }
     }
 

@@ -2,6 +2,7 @@
 //! command-line tasks. The pages themselves are Leptos components in the `app` crate.
 
 pub mod accounts;
+pub mod archive;
 pub mod audit;
 pub mod config;
 pub mod db;
@@ -67,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .service(assets);
     let small_bodies = Router::new()
         .merge(timeline::routes())
+        .merge(archive::oai::routes::routes())
         .merge(media::routes::routes())
         // A voice kept private is served to signed-in staff only: the route reads the session.
         .merge(
