@@ -29,9 +29,9 @@ pub const WALL_PER_CPU: u32 = 4;
 /// The access copy: EBU R128 integrated loudness (−16 LUFS, the usual target for speech
 /// heard on phones) by one gain over the whole recording, and a sample-peak ceiling held by a
 /// look-ahead limiter when that gain would push a peak over it (quiet recordings with a few loud
-/// peaks, the common case). Limited peaks take a little loudness with them: synthetic speech
-/// with peaks 6 dB over the ceiling ends at −17.6 LUFS; MP3 encoding lets the true peak rise
-/// about 0.3 dB over the ceiling.
+/// peaks, the common case). Limited peaks take a little loudness with them, which the gain
+/// partly gives back (`filters::LIMITER_MAKEUP`); MP3 encoding lets the true peak rise about
+/// 0.5 dB over the ceiling.
 pub const TARGET_LUFS: i32 = -16;
 pub const TARGET_TRUE_PEAK_DB: i32 = -1;
 /// A recording quieter than −56 LUFS is mostly noise: raising it further would only make the
