@@ -76,6 +76,37 @@ async fn generates_valid_approved_searchable_stories(db: PgPool) {
     assert!(found >= 1, "{bigram} of {title} not found");
     assert_eq!(found, containing, "{bigram}");
 
+    // About one story in RECORDED_ONE_IN carries a ready recording the public may hear, and the
+    // story's summary columns hold what `recordings_story_summary` would have written.
+    let (recorded, audible, mismatched): (i64, i64, i64) = sqlx::query_as(
+        "select count(*) filter (where exists (select 1 from recordings r where r.story_id = s.id)),
+                count(*) filter (where s.voice_consent and s.recording_ms is not null),
+                count(*) filter (where s.recording_ms is distinct from
+                                       (select sum(r.duration_ms) from recordings r
+                                        where r.story_id = s.id and r.state = 'ready')
+                                    or s.voice_consent <> (s.recording_ms is not null)
+                                    or s.transcript_text is not null)
+         from stories s",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    let expected = 1_200 / server::generate::RECORDED_ONE_IN;
+    assert!(
+        (expected * 3 / 4..expected * 5 / 4).contains(&recorded),
+        "{recorded} of 1,200 recorded"
+    );
+    assert_eq!((audible, mismatched), (recorded, 0));
+    let (keys_valid, trigger_on): (bool, bool) = sqlx::query_as(
+        "select bool_and(public_key ~ '^[A-Za-z0-9_-]{22}$' and original_key ~ '^[A-Za-z0-9_-]{22}$'),
+                (select tgenabled = 'O' from pg_trigger where tgname = 'recordings_story_summary')
+         from recordings",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert!(keys_valid && trigger_on, "{keys_valid} {trigger_on}");
+
     // A second run adds different stories rather than repeating the first ones.
     server::generate::generate(&db, 10).await.unwrap();
     let distinct_titles: i64 =

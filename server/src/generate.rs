@@ -8,8 +8,15 @@
 //! Choices are deterministic hashes of the row number (`hashint8extended`), so the same N on an
 //! empty database gives the same stories (apart from ids and timestamps). Ids come from the
 //! stories' own identity sequence, so generating next to real stories is safe.
+//!
+//! One story in [`RECORDED_ONE_IN`] is told aloud as well: one ready recording the public may
+//! hear (the narrator's voice consent), so that "with recording" can be measured. Only its row
+//! is written; its files do not exist, and `/media/voice/{key}.mp3` answers 404 for it.
 
 use crate::db::column;
+use crate::media::audio::limits::ACCESS_BITRATE_KBPS;
+use crate::media::audio::{Codec, Container};
+use crate::media::recordings::rows::RecordingState;
 use app::domain::{Licence, StoryStatus, Theme};
 use sqlx::{ConnectOptions, Connection, PgPool};
 use std::time::Instant;
@@ -17,6 +24,14 @@ use std::time::Instant;
 /// Rows per statement: large enough to amortise the round trips, small enough that each batch
 /// commits in seconds.
 pub const BATCH: u64 = 50_000;
+
+/// One story in this many has a recording. There are no figures from real use yet: telling a
+/// story aloud is optional and asks for a second consent, and most stories are typed on a
+/// phone, so recordings stay a minority; one in eight is on the generous side, so that story
+/// pages with a player are common in the story-page benchmarks, and 1,000 stories still give
+/// the filter about 125 (seven pages). A page of the filter costs the same at any share as long as
+/// it walks its partial index (about a page of index entries), which the benchmarks check.
+pub const RECORDED_ONE_IN: i64 = 8;
 
 /// First halves of place names; crossed with [`PLACE_KINDS`] into 300 places.
 const PLACE_STEMS: [&str; 20] = [
@@ -380,9 +395,13 @@ const fn is_prime(n: usize) -> bool {
     n >= 2
 }
 
-/// One batch: rows `$1..=$2` of the series. Each row draws three 63-bit hashes and slices
-/// them into independent choices. The stories and their themes go in with one statement: ids
-/// are taken from the identity sequence first, so the themes can refer to them.
+/// One batch: rows `$1..=$2` of the series. Each row draws four 63-bit hashes and slices
+/// them into independent choices (the fourth, for recordings, came later: the first three
+/// still give the same stories as before it). The stories, their themes and their recordings
+/// go in with one statement: ids are taken from the identity sequence first, so the themes and
+/// recordings can refer to them. A recorded story gets its `voice_consent` and `recording_ms`
+/// here, as `recordings_story_summary` would set them (the batch runs with that trigger off,
+/// see [`generate`]).
 const INSERT_BATCH: &str = r#"
 with p as (
     select $3::text[] as places, $4::text[] as titles, $5::int[] as title_themes,
@@ -395,7 +414,8 @@ h as (
     select g.n,
            hashint8extended(g.n, 101) & 9223372036854775807 as h1,
            hashint8extended(g.n, 102) & 9223372036854775807 as h2,
-           hashint8extended(g.n, 103) & 9223372036854775807 as h3
+           hashint8extended(g.n, 103) & 9223372036854775807 as h3,
+           hashint8extended(g.n, 104) & 9223372036854775807 as h4
     from generate_series($1::bigint, $2::bigint) as g(n)
 ),
 c as (
@@ -420,7 +440,9 @@ c as (
            1 + (h.h3 / 1000) % (cardinality(p.middles) - 1) as middle_stride,
            $14::int + ((h.h3 / 1000000) % ($15::int - $14::int + 1))::int as middle_count,
            (h.h3 / 1000000000) % 3 as extra_themes,
-           (h.h3 / 10000000000) % 4 as theme_stride_i
+           (h.h3 / 10000000000) % 4 as theme_stride_i,
+           h.h4 % $18 = 0 as recorded,
+           60000 + (h.h4 / 1000) % 1140000 as recording_ms
     from h, p
 ),
 v as materialized (
@@ -437,7 +459,8 @@ v as materialized (
 stories_in as (
     insert into stories (
         status, title, body, place, narrator_name, role, year_then, year_then_approx, year_now,
-        show_name, faces_consent, licence, submitted_at, updated_at, published_at, featured, id
+        show_name, faces_consent, licence, submitted_at, updated_at, published_at, featured, id,
+        voice_consent, recording_ms
     )
     overriding system value
     select p.status,
@@ -456,8 +479,31 @@ stories_in as (
            v.submitted_at + make_interval(hours => 1 + v.review_hours::int),
            v.submitted_at + make_interval(hours => 1 + v.review_hours::int),
            v.featured,
-           v.id
+           v.id,
+           v.recorded,
+           case when v.recorded then v.recording_ms end
     from v, p
+    returning 1
+),
+recordings_in as (
+    insert into recordings (
+        story_id, position, original_key, sha256, byte_size, container, codec, channels,
+        sample_rate, declared_ms, public_key, state, duration_ms, access_bytes, access_sha256,
+        peaks, created_at, processed_at
+    )
+    select v.id, 0, k.original, sha256(convert_to(k.original, 'UTF8')), v.recording_ms * 16,
+           $19, $20, 1, 48000, v.recording_ms, k.public, $21, v.recording_ms,
+           v.recording_ms * $22 / 8, sha256(convert_to(k.public, 'UTF8')),
+           decode(repeat('80', least(1000, v.recording_ms / 100)::int), 'hex'),
+           v.submitted_at, v.submitted_at + interval '5 minutes'
+    from v
+    cross join lateral (
+        select translate(rtrim(encode(decode(md5('original ' || v.id), 'hex'), 'base64'), '='), '+/', '-_')
+                   as original,
+               translate(rtrim(encode(decode(md5('public ' || v.id), 'hex'), 'base64'), '='), '+/', '-_')
+                   as public
+    ) as k
+    where v.recorded
     returning 1
 )
 insert into story_themes (story_id, theme)
@@ -469,8 +515,9 @@ from v, p, generate_series(0, v.extra_themes::int) as k
 /// come out between 150 and 600 characters.
 const MIDDLE_COUNT: (i32, i32) = (4, 16);
 
-/// Loads `stories` synthetic approved stories (with 1–3 themes each) in batches of [`BATCH`],
-/// then refreshes the planner's statistics. Returns the number of stories inserted.
+/// Loads `stories` synthetic approved stories (with 1–3 themes each, one in
+/// [`RECORDED_ONE_IN`] with a recording) in batches of [`BATCH`], then refreshes the planner's
+/// statistics. Returns the number of stories inserted.
 pub async fn generate(db: &PgPool, stories: u64) -> Result<u64, sqlx::Error> {
     let places: Vec<String> = PLACE_STEMS
         .iter()
@@ -505,6 +552,13 @@ pub async fn generate(db: &PgPool, stories: u64) -> Result<u64, sqlx::Error> {
         let started = Instant::now();
         let first = offset + column::bigint(inserted)? + 1;
         let last = first + column::bigint(size)? - 1;
+        // The trigger would update every recorded story a second time (a dead row and a new
+        // entry in each of its indexes), which the batch already wrote as the trigger would.
+        // Off only inside this transaction: no other session ever runs without it.
+        let mut tx = conn.begin().await?;
+        sqlx::query("alter table recordings disable trigger recordings_story_summary")
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(INSERT_BATCH)
             .bind(first)
             .bind(last)
@@ -523,8 +577,17 @@ pub async fn generate(db: &PgPool, stories: u64) -> Result<u64, sqlx::Error> {
             .bind(MIDDLE_COUNT.1)
             .bind(Licence::ALL)
             .bind(StoryStatus::Approved)
-            .execute(&mut conn)
+            .bind(RECORDED_ONE_IN)
+            .bind(Container::Mp4.name())
+            .bind(Codec::Aac.name())
+            .bind(RecordingState::Ready)
+            .bind(i64::from(ACCESS_BITRATE_KBPS))
+            .execute(&mut *tx)
             .await?;
+        sqlx::query("alter table recordings enable trigger recordings_story_summary")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         inserted += size;
         tracing::info!(
             "generated {inserted} / {stories} stories ({size} in {:.1} s)",
@@ -539,7 +602,7 @@ pub async fn generate(db: &PgPool, stories: u64) -> Result<u64, sqlx::Error> {
     )
     .execute(&mut conn)
     .await?;
-    sqlx::query("analyze stories, story_themes")
+    sqlx::query("analyze stories, story_themes, recordings")
         .execute(&mut conn)
         .await?;
     conn.close().await?;

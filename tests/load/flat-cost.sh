@@ -6,13 +6,15 @@
 # reader). For each public endpoint, wrk on small, large, small, large; the ratio is the mean p95
 # at LARGE ÷ the mean p95 at SMALL:
 #   story page /stories/{random id}         target ≤ 1.5 (P7)
-#   /, /?q=地铁, /?theme=transport, /feed.atom, /api/v1/stories, /api/v1/stories/{random id}
+#   /, /?q=地铁, /?theme=transport, /?voice=1, /?voice=1&theme=transport, /feed.atom,
+#   /api/v1/stories, /api/v1/stories?voice=1, /api/v1/stories/{random id}
 #                                           target ≤ 1.5 ("costs about the same")
 #   /sitemaps/0.xml (a sitemap part)          cached until a public change even without the page
 #                                           cache; shown for information
 # and story page requests/s ≥ 0.5 × requests/s of `/` at LARGE (P7). Both databases are read
 # into the file cache first (pg_prewarm). Then EXPLAIN (ANALYZE,
-# BUFFERS) of the related-stories query of a story at LARGE: index walks only, no Seq Scan.
+# BUFFERS) at LARGE of the related-stories query of a story, and of the "with recording" page
+# (alone and with a theme): index walks only, no Seq Scan.
 #
 # Needs DATABASE_URL, a release build (cargo leptos build --release) and wrk.
 # Usage: tests/load/flat-cost.sh [small] [large]. Generating a million stories takes minutes:
@@ -38,9 +40,9 @@ start_app large_url PAGE_CACHE_MB=0
 prewarm() {
   psql "$1" -qAtc "create extension if not exists pg_prewarm" -c "
     select sum(pg_prewarm(c.oid, 'read')) from pg_class c
-    where c.relname in ('stories', 'story_themes', 'photos')
+    where c.relname in ('stories', 'story_themes', 'photos', 'recordings')
        or c.oid in (select indexrelid from pg_index i join pg_class t on t.oid = i.indrelid
-                    where t.relname in ('stories', 'story_themes', 'photos'))" >/dev/null
+                    where t.relname in ('stories', 'story_themes', 'photos', 'recordings'))" >/dev/null
 }
 prewarm "$small_db"
 prewarm "$large_db"
@@ -82,8 +84,9 @@ run_wrk() {
 # check the paths answer 200 on both servers before measuring
 for size in small large; do
   url=${size}_url min=${size}_min
-  for path in "/stories/${!min}" / "/?q=%E5%9C%B0%E9%93%81" "/?theme=transport" /feed.atom \
-    /api/v1/stories "/api/v1/stories/${!min}" /sitemaps/0.xml; do
+  for path in "/stories/${!min}" / "/?q=%E5%9C%B0%E9%93%81" "/?theme=transport" "/?voice=1" \
+    "/?voice=1&theme=transport" /feed.atom /api/v1/stories "/api/v1/stories?voice=1" \
+    "/api/v1/stories/${!min}" /sitemaps/0.xml; do
     code=$(curl -sS -o /dev/null -w '%{http_code}' "${!url}$path")
     [ "$code" = 200 ] || failures+=("$size: GET $path answered $code")
   done
@@ -97,8 +100,11 @@ endpoints=(
   "timeline /|/|target"
   "search /?q=地铁|/?q=%E5%9C%B0%E9%93%81|target"
   "theme filter|/?theme=transport|target"
+  "with recording|/?voice=1|target"
+  "recording + theme|/?voice=1&theme=transport|target"
   "feed|/feed.atom|target"
   "API list|/api/v1/stories|target"
+  "API with recording|/api/v1/stories?voice=1|target"
   "API story|/api/v1/stories/{id}|target"
   "sitemap part 0|/sitemaps/0.xml|info"
 )
@@ -160,4 +166,35 @@ plan=$(psql "$large_db" -Atc "explain (analyze, buffers)
   limit 4")
 echo "$plan"
 grep -q 'Seq Scan' <<<"$plan" && failures+=("the related-stories plan has a Seq Scan")
+
+# EXPLAIN of the "with recording" page (server/src/timeline/store.rs `voice_page_rows`, the same
+# text with its parameters; the server plans it for the values at hand, as EXECUTE does here),
+# first page, alone and with a theme, at LARGE: it walks the partial index stories_timeline_voice.
+voice_plan() {
+  psql "$large_db" -qAt -c "prepare voice_page(theme, text, int, int, smallint, smallint, bigint, bigint) as
+    select s.id, s.title, s.body, s.place,
+           case when s.show_name then s.narrator_name end as narrator, s.role,
+           s.year_then, s.year_then_approx, s.year_now, s.licence,
+           s.featured, s.published_at,
+           array(select t.theme from story_themes t where t.story_id = s.id order by t.theme) as themes
+    from stories s
+    where story_is_public(s.status) and s.voice_consent and s.recording_ms is not null
+      and (\$1::theme is null or exists (select 1 from story_themes t where t.story_id = s.id and t.theme = \$1))
+      and (\$2::text is null or s.place = \$2)
+      and (\$3::int is null or s.year_now >= \$3)
+      and (\$4::int is null or s.year_then <= \$4)
+      and (\$5::smallint is null or (s.year_now, s.year_then, s.id) < (\$5, \$6, \$7))
+    order by s.year_now desc, s.year_then desc, s.id desc
+    limit \$8" -c "set plan_cache_mode = force_custom_plan" \
+    -c "explain (analyze, buffers) execute voice_page($1, null, null, null, null, null, null, 21)"
+}
+for theme in null "'transport'"; do
+  echo
+  echo "EXPLAIN (ANALYZE, BUFFERS) of the \"with recording\" page (theme $theme), $large_stories stories:"
+  plan=$(voice_plan "$theme")
+  echo "$plan"
+  grep -q 'Seq Scan' <<<"$plan" && failures+=("the with-recording plan (theme $theme) has a Seq Scan")
+  grep -q 'stories_timeline_voice' <<<"$plan" ||
+    failures+=("the with-recording plan (theme $theme) does not walk stories_timeline_voice")
+done
 report_failures
