@@ -1,5 +1,5 @@
-//! The records: every story with a `public_changed_at` (set by a trigger when it first became
-//! public, migrations/20261207100000_oai.sql). Public fields only, like `timeline::store`;
+//! The records: the view `oai_records`, every story with a `public_changed_at` (set by a
+//! trigger when it first became public, migrations/20261207100000_oai.sql). Public fields only, like `timeline::store`;
 //! nothing here reads `story_contributors`, consents or originals, and a record that is not
 //! public any more is shown by its header alone (`dc`).
 
@@ -65,26 +65,20 @@ pub async fn page(
     });
     sqlx::query_as!(
         RecordRow,
-        r#"select s.id, s.status as "status: StoryStatus", s.public_changed_at as "changed!",
-                  s.title, s.body, s.place,
-                  case when s.show_name then s.narrator_name end as narrator,
-                  s.year_then, s.year_then_approx, s.year_now, s.licence as "licence: Licence",
-                  s.published_at,
-                  array(select t.theme from story_themes t where t.story_id = s.id order by t.theme) as "themes!: Vec<Theme>",
-                  exists (select 1 from photos p where p.story_id = s.id) as "has_photos!",
-                  (s.voice_consent and s.recording_ms is not null) as "has_voice!",
-                  array(select r.interviewer from recordings r
-                        where r.story_id = s.id and s.interviewer_name_consent and r.interviewer is not null
-                        order by r.position) as "interviewers!: Vec<String>"
-           from stories s
-           where s.public_changed_at is not null
-             and (s.public_changed_at, s.id) > ($1, $2)
-             and s.public_changed_at <= $3
+        r#"select id as "id!", status as "status!: StoryStatus", changed as "changed!",
+                  title, body, place, narrator, year_then as "year_then!",
+                  year_then_approx as "year_then_approx!", year_now as "year_now!",
+                  licence as "licence!: Licence", published_at, themes as "themes!: Vec<Theme>",
+                  has_photos as "has_photos!", has_voice as "has_voice!",
+                  interviewers as "interviewers!: Vec<String>"
+           from oai_records r
+           where (r.changed, r.id) > ($1, $2)
+             and r.changed <= $3
              and ($4::theme is null
-                  or exists (select 1 from story_themes t where t.story_id = s.id and t.theme = $4)
-                  or (not story_is_public(s.status)
-                      and not exists (select 1 from story_themes t where t.story_id = s.id)))
-           order by s.public_changed_at, s.id
+                  or exists (select 1 from story_themes t where t.story_id = r.id and t.theme = $4)
+                  or (not story_is_public(r.status)
+                      and not exists (select 1 from story_themes t where t.story_id = r.id)))
+           order by r.changed, r.id
            limit $5"#,
         after.at,
         after.id,
@@ -100,19 +94,14 @@ pub async fn page(
 pub async fn one(db: &PgPool, id: StoryId) -> Result<Option<RecordRow>, sqlx::Error> {
     sqlx::query_as!(
         RecordRow,
-        r#"select s.id, s.status as "status: StoryStatus", s.public_changed_at as "changed!",
-                  s.title, s.body, s.place,
-                  case when s.show_name then s.narrator_name end as narrator,
-                  s.year_then, s.year_then_approx, s.year_now, s.licence as "licence: Licence",
-                  s.published_at,
-                  array(select t.theme from story_themes t where t.story_id = s.id order by t.theme) as "themes!: Vec<Theme>",
-                  exists (select 1 from photos p where p.story_id = s.id) as "has_photos!",
-                  (s.voice_consent and s.recording_ms is not null) as "has_voice!",
-                  array(select r.interviewer from recordings r
-                        where r.story_id = s.id and s.interviewer_name_consent and r.interviewer is not null
-                        order by r.position) as "interviewers!: Vec<String>"
-           from stories s
-           where s.id = $1 and s.public_changed_at is not null"#,
+        r#"select id as "id!", status as "status!: StoryStatus", changed as "changed!",
+                  title, body, place, narrator, year_then as "year_then!",
+                  year_then_approx as "year_then_approx!", year_now as "year_now!",
+                  licence as "licence!: Licence", published_at, themes as "themes!: Vec<Theme>",
+                  has_photos as "has_photos!", has_voice as "has_voice!",
+                  interviewers as "interviewers!: Vec<String>"
+           from oai_records r
+           where r.id = $1"#,
         id.0
     )
     .fetch_optional(db)
