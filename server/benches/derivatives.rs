@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 // turbojpeg re-exports libc: wait4 and sched_setaffinity without another dependency.
 use turbojpeg::libc;
 
+mod support;
+
 const RUNS: usize = 5;
 const VIPS_QUALITY: &str = "[Q=82,strip]";
 
@@ -51,7 +53,7 @@ fn bench() {
     ]));
     let inputs = [progressive, baseline];
     let outputs = [work.join("out-progressive"), work.join("out-baseline")];
-    let parent_mb = f64_from_i64(own_peak_rss_kb()) / 1024.0;
+    let parent_mb = f64_from_i64(support::own_peak_rss_kb()) / 1024.0;
 
     println!("JPEG derivatives 1600/800/400, Q82, one core; median of {RUNS} runs after 1 warm-up");
     println!("(peak RSS of the measuring parent: {parent_mb:.1} MB, a floor under every figure)\n");
@@ -87,17 +89,6 @@ fn itself(args: &[&std::ffi::OsStr]) -> Command {
     let mut command = Command::new(std::env::current_exe().expect("current exe"));
     command.args(args);
     command
-}
-
-/// The peak RSS of this process's own memory (not counting whatever launched it, which
-/// `getrusage` would): the floor of every child's figure.
-fn own_peak_rss_kb() -> i64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 fn pin_to_first_core() {
@@ -198,21 +189,14 @@ fn run_sequence(commands: &mut [Command]) -> Run {
 }
 
 /// Runs a command to its end; returns its peak RSS in KB.
-// The child is reaped by wait4 (which also reports its peak RSS), not by Child::wait.
+// The child is reaped by wait4 in `support::reap`, not by Child::wait.
 #[allow(clippy::zombie_processes)]
 fn run_one(command: &mut Command) -> i64 {
     let child = command
         .stdout(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| panic!("{command:?}: {e}"));
-    let pid = libc::pid_t::try_from(child.id()).expect("process ids fit pid_t");
-    let mut status = 0;
-    // SAFETY: rusage is plain data; wait4 fills it for the child we just spawned.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let succeeded = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
-    assert!(waited == pid && succeeded, "{command:?} failed: {status}");
-    usage.ru_maxrss
+    support::reap(&child, command)
 }
 
 fn ours(input: &Path, output: &Path) -> Vec<Command> {

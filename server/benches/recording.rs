@@ -27,6 +27,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use turbojpeg::libc;
 
+mod support;
+
 const INPUT_SECONDS: u32 = 30 * 60;
 const MP3: [&str; 12] = [
     "-ac",
@@ -127,7 +129,7 @@ fn one(input: &Path, output: &Path) {
     // SAFETY: rusage is plain data that getrusage fills.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    println!("{} {}", usage.ru_maxrss, own_peak_rss_kb());
+    println!("{} {}", usage.ru_maxrss, support::own_peak_rss_kb());
 }
 
 #[derive(Clone, Copy)]
@@ -309,7 +311,7 @@ fn run(command: &mut Command) -> Run {
 }
 
 /// Runs a command to its end, keeping its standard error.
-// The child is reaped by wait4 (which also reports its peak RSS), not by Child::wait.
+// The child is reaped by wait4 in `support::reap`, not by Child::wait.
 #[allow(clippy::zombie_processes)]
 fn run_capturing(command: &mut Command) -> (String, Run) {
     use std::io::Read;
@@ -323,16 +325,10 @@ fn run_capturing(command: &mut Command) -> (String, Run) {
     if let Some(mut pipe) = child.stderr.take() {
         let _ = pipe.read_to_string(&mut stderr);
     }
-    let pid = libc::pid_t::try_from(child.id()).expect("process ids fit pid_t");
-    let mut status = 0;
-    // SAFETY: rusage is plain data; wait4 fills it for the child we just spawned.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let succeeded = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
-    assert!(waited == pid && succeeded, "{command:?} failed: {stderr}");
+    let max_rss_kb = support::reap(&child, &(&command, &stderr));
     let run = Run {
         wall: start.elapsed(),
-        max_rss_kb: usage.ru_maxrss,
+        max_rss_kb,
         parent_kb: 0,
     };
     (stderr, run)
@@ -391,14 +387,4 @@ fn ebur128(path: &Path) -> Ebur128 {
 
 fn kb_to_mb(kb: i64) -> f64 {
     f64_from_i64(kb) / 1024.0
-}
-
-/// The peak RSS of this process's own memory (`VmHWM`), without its children.
-fn own_peak_rss_kb() -> i64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
