@@ -58,23 +58,6 @@ echo "GET page $depth → $records records, first story $deep_first (expected $f
 [ "$records" -eq "$page" ] || failures+=("page $depth holds $records records, not $page")
 grep -q '<error' "$work/first.xml" && failures+=("page 1 answered an error")
 
-echo
-echo "ListRecords — wrk -t$wrk_threads -c$wrk_connections -d$wrk_duration: first, deep, first, deep"
-warm "$first_url"
-warm "$deep_url"
-wrk_measure first1 "$first_url"
-wrk_measure deep1 "$deep_url"
-wrk_measure first2 "$first_url"
-wrk_measure deep2 "$deep_url"
-printf '  %-8s %12s %9s %9s %9s\n' "run" "requests/s" "p50 ms" "p95 ms" "p99 ms"
-for run in first1 deep1 first2 deep2; do
-  rps=${run}_rps p50=${run}_p50 p95=${run}_p95 p99=${run}_p99
-  printf '  %-8s %12s %9s %9s %9s\n' "$run" "${!rps}" "${!p50}" "${!p95}" "${!p99}"
-done
-first_p95=$(echo "scale=2; ($first1_p95 + $first2_p95) / 2" | bc)
-deep_p95=$(echo "scale=2; ($deep1_p95 + $deep2_p95) / 2" | bc)
-r=$(ratio "$deep_p95" "$first_p95")
-echo "  p95 page $depth / page 1 = $deep_p95 / $first_p95 ms = ${r}× (target ≤ 1.5×)"
-at_most "$r" 1.5 || failures+=("ListRecords page $depth / page 1 p95 ratio ${r}× > 1.5×")
+compare "ListRecords, page 1 and page $depth" "$first_url" "$deep_url" target
 report_failures
 echo "All targets met."

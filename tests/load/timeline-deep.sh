@@ -74,36 +74,6 @@ else
   failures+=("GET /api/v1/stories?cursor= answered $api_code")
 fi
 
-# compare LABEL FIRST_URL DEEP_URL TARGET: wrk on first, deep, first, deep; with TARGET
-# "target", the ratio of the mean p95s must stay ≤ 1.5. (Cache hits take a fraction of a
-# millisecond: their p95 ratio is scheduling noise on a small machine, so it is shown but not
-# held to the target.)
-compare() {
-  local label=$1 first=$2 deep=$3 target=$4 run rps p50 p95 p99 first_p95 deep_p95 r
-  echo
-  echo "$label — wrk -t$wrk_threads -c$wrk_connections -d$wrk_duration: first, deep, first, deep"
-  warm "$first"
-  warm "$deep"
-  wrk_measure first1 "$first"
-  wrk_measure deep1 "$deep"
-  wrk_measure first2 "$first"
-  wrk_measure deep2 "$deep"
-  printf '  %-8s %12s %9s %9s %9s\n' "run" "requests/s" "p50 ms" "p95 ms" "p99 ms"
-  for run in first1 deep1 first2 deep2; do
-    rps=${run}_rps p50=${run}_p50 p95=${run}_p95 p99=${run}_p99
-    printf '  %-8s %12s %9s %9s %9s\n' "$run" "${!rps}" "${!p50}" "${!p95}" "${!p99}"
-  done
-  first_p95=$(echo "scale=2; ($first1_p95 + $first2_p95) / 2" | bc)
-  deep_p95=$(echo "scale=2; ($deep1_p95 + $deep2_p95) / 2" | bc)
-  r=$(ratio "$deep_p95" "$first_p95")
-  if [ "$target" = target ]; then
-    echo "  p95 deep / first = $deep_p95 / $first_p95 ms = ${r}× (target ≤ 1.5×)"
-    at_most "$r" 1.5 || failures+=("$label: deep/first p95 ratio ${r}× > 1.5×")
-  else
-    echo "  p95 deep / first = $deep_p95 / $first_p95 ms = ${r}× (for information)"
-  fi
-}
-
 if $deep_ok; then
   compare "HTML, no page cache (PAGE_CACHE_MB=0)" "$uncached_url/" "$uncached_url/?cursor=$cursor" target
   compare "HTML, page cache hits (the same URL again and again)" "$first_url" "$deep_url" info
