@@ -858,7 +858,7 @@ async fn messages_follow_the_readers_language(db: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn health_and_framework_errors_are_localized(db: PgPool) {
     let app = TestApp::spawn(db).await;
-    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    assert_eq!(app.get("/readyz").await.status(), StatusCode::OK);
     let missing = app.get("/no-such-page").await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert!(missing.text().await.unwrap().contains("找不到这个页面"));

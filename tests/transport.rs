@@ -126,7 +126,7 @@ async fn a_trickling_body_is_cut_off_with_408(db: PgPool) {
     );
     assert_eq!(app.story_count().await, 0);
     // The server is fine.
-    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    assert_eq!(app.get("/readyz").await.status(), StatusCode::OK);
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -520,9 +520,9 @@ async fn a_search_over_its_time_limit_answers_a_localized_503(db: PgPool) {
     assert_eq!(body["error"], "busy");
 
     // The pool is not left hanging, and searching works again once the table is free.
-    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    assert_eq!(app.get("/readyz").await.status(), StatusCode::OK);
     blocker.rollback().await.unwrap();
-    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    assert_eq!(app.get("/readyz").await.status(), StatusCode::OK);
     assert_eq!(
         app.get("/?q=%E6%B8%A1%E8%88%B9").await.status(),
         StatusCode::OK
@@ -627,6 +627,24 @@ async fn a_submission_cut_off_from_the_database_answers_503_and_keeps_nothing(db
         "the photo of a story that was not stored is removed"
     );
     // The pool replaces the lost connection by itself.
-    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    assert_eq!(app.get("/readyz").await.status(), StatusCode::OK);
     app.submit(&valid_story()).await;
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn readiness_needs_the_media_store_and_liveness_does_not(db: PgPool) {
+    let app = TestApp::spawn(db).await;
+    assert_eq!(app.get("/readyz").await.status(), StatusCode::OK);
+
+    // The media folder unmounted: out of rotation, but alive (a restart would not help).
+    let root = app.media().root().to_owned();
+    let aside = root.with_extension("unmounted");
+    std::fs::rename(&root, &aside).unwrap();
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(ready.text().await.unwrap(), "media store unavailable");
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+
+    std::fs::rename(&aside, &root).unwrap();
+    assert_eq!(app.get("/readyz").await.status(), StatusCode::OK);
 }

@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .merge(language_switch(&state))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES));
     let staff = staff_routes(&state)

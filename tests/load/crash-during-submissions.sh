@@ -17,7 +17,7 @@
 # - every photo row's original is in MEDIA_DIR/originals, and every original there belongs to a
 #   row, except uploads the outages cut between the file's rename and the commit's answer (at
 #   most one per client and outage, none written after the last; the hourly sweep removes them);
-# - after the database restart, /healthz answers 200 and a new submission with a photo is
+# - after the database restart, /readyz answers 200 and a new submission with a photo is
 #   acknowledged, photos are processed again and the page cache is invalidated again, by the
 #   same server process.
 #
@@ -107,11 +107,11 @@ app_url="http://127.0.0.1:$app_port"
 site_root="$target/site"
 [ -d "$site_root" ] || site_root="$root/target/site"
 
-# wait_healthy SECONDS: until /healthz answers 200.
+# wait_healthy SECONDS: until /readyz answers 200.
 wait_healthy() {
   local deadline=$(($(date +%s) + $1))
   while [ "$(date +%s)" -lt "$deadline" ]; do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$app_url/healthz")" = 200 ] && return 0
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$app_url/readyz")" = 200 ] && return 0
     sleep 0.1
   done
   return 1
@@ -155,7 +155,7 @@ pg_start
 pg_restart=$(sql -c "select now()")
 log "PostgreSQL started again"
 kill -0 "$server_pid" 2>/dev/null || failures+=("the server exited while PostgreSQL was down")
-if wait_healthy 30; then log "/healthz 200 again, same server process"; else failures+=("/healthz not 200 within 30 s of the database restart"); fi
+if wait_healthy 30; then log "/readyz 200 again, same server process"; else failures+=("/readyz not 200 within 30 s of the database restart"); fi
 
 wait "$clients_pid" || failures+=("the clients failed")
 clients_pid=""

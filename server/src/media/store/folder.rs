@@ -71,6 +71,20 @@ impl FileStore {
         Ok(())
     }
 
+    pub(super) async fn check_reachable(&self) -> Result<(), StoreError> {
+        for dir in [self.tmp_dir(), self.originals_dir(), self.derivatives_dir()] {
+            let metadata = tokio::fs::metadata(&dir)
+                .await
+                .map_err(StoreError::new("reaching the media folders"))?;
+            if !metadata.is_dir() {
+                return Err(StoreError::new("reaching the media folders")(
+                    std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// A new empty file under `tmp/`.
     pub(super) async fn spool(&self) -> Result<Spool, StoreError> {
         let error = StoreError::new("creating an upload file");

@@ -29,6 +29,13 @@ impl MediaStore {
         }
     }
 
+    /// Whether the store can be used now (`/readyz`): every folder is there and a directory.
+    pub async fn check_reachable(&self) -> Result<(), StoreError> {
+        match self {
+            MediaStore::File(files) => files.check_reachable().await,
+        }
+    }
+
     /// Put an original, first step: a new upload, spooled to local disk as it streams in.
     pub async fn spool(&self) -> Result<Spool, StoreError> {
         match self {
