@@ -56,6 +56,11 @@ SYSTEM_PACKAGES_TEST=(
   "espeak-ng:espeak-ng"
   # A virtual environment for the Python test tools from PyPI (ensure_python_tools).
   "python3-venv:py_venv"
+  # The deployment test runs deploy/ itself: nginx with a throw-away certificate, and
+  # systemd-analyze over the units (tests/deploy/nginx.sh).
+  "nginx:nginx"
+  "openssl:openssl"
+  "systemd:systemd-analyze"
 )
 
 has() {
@@ -309,6 +314,8 @@ cmd_test() {
   tests/browser/run.sh
   say "Crash during submissions (200 stories, a private PostgreSQL; about 10 s)"
   SERVER_BIN="$TARGET_DIR/release/server" tests/load/crash-during-submissions.sh 200
+  say "Deployment: nginx in front of two instances and a worker (deploy/)"
+  SERVER_BIN="$TARGET_DIR/release/server" tests/deploy/nginx.sh
   say "Smoke test of ./dev.sh run with an empty data folder"
   tests/smoke/dev-run.sh
   say "All tests passed"

@@ -9,6 +9,9 @@
 //     RETRY_SECS (default 60) at most. One JSON line per story goes to OUT, appended as it
 //     ends: {title, photo, status, location, tries, error, seen: [every answer]}.
 //
+//     With FORWARDED_FOR set, every request also carries `X-Forwarded-For: FORWARDED_FOR`, as
+//     a client forging its address would (tests/deploy/nginx.sh).
+//
 //   node crash-clients.mjs verify URL IN
 //     Opens every tracking link acknowledged with 303 in IN and checks that it answers 200
 //     with the story's own title; prints one line per problem and the count of those verified.
@@ -16,6 +19,7 @@ import { appendFileSync, readFileSync } from "node:fs";
 
 const [mode, ...args] = process.argv.slice(2);
 const retrySecs = Number(process.env.RETRY_SECS || 60);
+const forged = process.env.FORWARDED_FOR ? { "x-forwarded-for": process.env.FORWARDED_FOR } : {};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Every story must differ (the idempotency fingerprint, and titles identify stories in SQL).
@@ -74,7 +78,7 @@ async function openForm(url, deadline) {
   for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
     let lastError;
     try {
-      const res = await fetch(`${url}/submit`, { signal: AbortSignal.timeout(30000) });
+      const res = await fetch(`${url}/submit`, { headers: forged, signal: AbortSignal.timeout(30000) });
       const html = await res.text();
       const key = /name="idempotency_key"[^>]*value="([^"]+)"/.exec(html)?.[1];
       const cookie = res.headers.getSetCookie().find((c) => c.startsWith("submitter="));
@@ -108,7 +112,7 @@ async function submitOne(url, title, withPhoto, photo) {
         method: "POST",
         body: formData(fields, form.key, photo),
         redirect: "manual",
-        headers: { origin: url, cookie: form.cookie, "sec-fetch-site": "same-origin" },
+        headers: { ...forged, origin: url, cookie: form.cookie, "sec-fetch-site": "same-origin" },
         signal: AbortSignal.timeout(60000),
       });
       await res.arrayBuffer();
