@@ -640,11 +640,86 @@ async fn readiness_needs_the_media_store_and_liveness_does_not(db: PgPool) {
     let root = app.media().root().to_owned();
     let aside = root.with_extension("unmounted");
     std::fs::rename(&root, &aside).unwrap();
-    let ready = app.get("/readyz").await;
-    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(ready.text().await.unwrap(), "media store unavailable");
+    assert_eq!(
+        app.get("/readyz").await.status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
 
     std::fs::rename(&aside, &root).unwrap();
     assert_eq!(app.get("/readyz").await.status(), StatusCode::OK);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn metrics_are_served_on_their_own_address_and_count_requests_and_jobs(db: PgPool) {
+    let app = TestApp::spawn_with(db, |c| {
+        c.metrics_addr = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
+    })
+    .await;
+    let metrics = app.metrics.expect("METRICS_ADDR was set");
+    assert_ne!(metrics.port(), app.addr.port());
+    assert_eq!(app.get("/").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get("/stories/999999").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    // Never on the public site.
+    assert_eq!(app.get("/metrics").await.status(), StatusCode::NOT_FOUND);
+    // The fixture's two photos are made at once; a third upload waits in the queue.
+    app.story().with_photo_pair().create().await;
+    let fields = story_with_then_photo_details();
+    let files = [(Field::PhotoThen.name(), "a.jpg", fixture("camera_gray.jpg"))];
+    location(&app.post_with_files("/submit", &fields, &files).await);
+    let scrape = |app: &TestApp| {
+        let url = format!("http://{metrics}/metrics");
+        let client = app.client.clone();
+        async move {
+            let response = client.get(url).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            response.text().await.unwrap()
+        }
+    };
+    let series = |text: &str, name: &str, labels: &[&str]| {
+        text.lines().any(|line| {
+            line.starts_with(&format!("{name}{{"))
+                && labels.iter().all(|label| line.contains(label))
+        })
+    };
+
+    let queued = scrape(&app).await;
+    assert!(
+        queued.contains(r#"job_queue_depth{kind="photo"} 1"#),
+        "{queued}"
+    );
+    assert!(queued.contains(r#"job_queue_depth{kind="recording"} 0"#));
+    assert!(queued.contains("job_queue_oldest_seconds{kind=\"photo\"}"));
+    assert!(queued.contains("db_pool_max_connections 5"));
+    // Routes by pattern, statuses by class.
+    let requests = "http_requests_total";
+    assert!(series(
+        &queued,
+        requests,
+        &[r#"route="/""#, r#"status="2xx""#]
+    ));
+    assert!(series(
+        &queued,
+        requests,
+        &[r#"route="/stories/{id}""#, r#"status="4xx""#]
+    ));
+    assert!(series(
+        &queued,
+        requests,
+        &[r#"route="/submit""#, r#"status="3xx""#]
+    ));
+    assert!(queued.contains("http_request_duration_seconds_bucket{"));
+    let done = [r#"kind="photo""#, r#"outcome="done""#];
+    assert!(series(&queued, "jobs_total", &done), "{queued}");
+
+    assert_eq!(app.run_photo_jobs().await, 1);
+    let after_jobs = scrape(&app).await;
+    assert!(
+        after_jobs.contains(r#"job_queue_depth{kind="photo"} 0"#),
+        "{after_jobs}"
+    );
+    assert!(after_jobs.contains("job_duration_seconds_bucket{"));
 }

@@ -74,6 +74,9 @@ pub struct Config {
     /// `OAI_ADMIN_EMAIL`: the address OAI-PMH's Identify names for harvesters' operators (the
     /// protocol requires one). Empty when unset: `webmaster@{host of PUBLIC_URL}` is named then.
     pub oai_admin_email: String,
+    /// `METRICS_ADDR`: where Prometheus metrics are served (`/metrics`), on a listener of their
+    /// own; `None` (unset): no metrics at all.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 fn cores() -> usize {
@@ -123,6 +126,7 @@ impl Config {
                 .filter(|v| !v.trim().is_empty())
                 .map(|v| v.trim().to_owned())
                 .unwrap_or_default(),
+            metrics_addr: optional("METRICS_ADDR")?,
         })
     }
 
@@ -154,6 +158,7 @@ impl Config {
             upload_concurrency: 2,
             upload_wait_secs: 60,
             oai_admin_email: String::new(),
+            metrics_addr: None,
         }
     }
 
@@ -186,6 +191,27 @@ where
             })
         }
         _ => Ok(default),
+    }
+}
+
+/// A setting without a default: `None` unless given.
+fn optional<T: FromStr>(name: &'static str) -> Result<Option<T>, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match std::env::var(name) {
+        Ok(value) if !value.trim().is_empty() => {
+            value
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|e: T::Err| ConfigError {
+                    name,
+                    value,
+                    reason: e.to_string(),
+                })
+        }
+        _ => Ok(None),
     }
 }
 

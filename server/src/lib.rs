@@ -18,6 +18,7 @@ pub mod serve;
 pub mod startup;
 pub mod state;
 pub mod submission;
+pub mod telemetry;
 pub mod timeline;
 pub mod web;
 
@@ -94,6 +95,7 @@ pub fn router(state: AppState) -> Router {
         .merge(uploads)
         .merge(staff)
         .fallback_service(assets)
+        .layer(axum::middleware::from_fn(telemetry::track_requests))
         .layer(from_fn_with_state(
             state.clone(),
             web::error_page::localize_errors,

@@ -72,6 +72,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
         Command::Worker => {
+            if let Some(addr) = config.metrics_addr {
+                server::telemetry::serve(addr, pool.clone()).await?;
+            }
             let count = server::media::worker::start(&config, pool).await?;
             tracing::info!("{count} photo workers running; no HTTP");
             shutdown_signal().await;

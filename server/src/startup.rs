@@ -33,6 +33,7 @@ impl Background {
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    metrics_addr: Option<SocketAddr>,
 }
 
 impl Application {
@@ -69,7 +70,20 @@ impl Application {
                 state.jobs_queued.clone(),
             )?;
         }
-        Ok(Application { listener, state })
+        let metrics_addr = match state.config.metrics_addr {
+            Some(addr) => Some(crate::telemetry::serve(addr, state.db.clone()).await?),
+            None => None,
+        };
+        Ok(Application {
+            listener,
+            state,
+            metrics_addr,
+        })
+    }
+
+    /// Where `/metrics` is served, when `METRICS_ADDR` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_addr
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {

@@ -18,6 +18,8 @@ pub struct TestApp {
     pub db: PgPool,
     pub client: reqwest::Client,
     pub config: Config,
+    /// Where `/metrics` is served, when the test set `metrics_addr`.
+    pub metrics: Option<SocketAddr>,
     _media: tempfile::TempDir,
 }
 
@@ -41,6 +43,7 @@ impl TestApp {
         let app = Application::on_listener(listener, config.clone(), db.clone(), Background::NONE)
             .await
             .expect("start-up");
+        let metrics = app.metrics_addr();
         tokio::spawn(app.run_until(std::future::pending()));
         let client = reqwest::Client::builder()
             .redirect(Policy::none())
@@ -51,6 +54,7 @@ impl TestApp {
             db,
             client,
             config,
+            metrics,
             _media: media,
         }
     }

@@ -14,6 +14,7 @@ use super::photos::{DerivativeEntry, Derivatives, PhotoState};
 use super::store::{MediaStore, StoreError};
 use super::thread::PhotoThread;
 use crate::db::column;
+use crate::telemetry::{self, JobOutcome};
 use app::domain::PhotoId;
 use sqlx::{PgConnection, PgPool};
 use std::sync::Arc;
@@ -264,19 +265,24 @@ async fn run_one_on(
     let Some(job) = claim(db).await? else {
         return Ok(false);
     };
-    match job.make(store, thread).await {
+    let started = std::time::Instant::now();
+    let outcome = match job.make(store, thread).await {
         Ok(made) => {
             if job.complete(db, &made).await? {
                 tracing::info!(photo = %job.photo_id, "photo derivatives ready");
+                JobOutcome::Done
             } else {
                 tracing::warn!(photo = %job.photo_id, "lease lost; another worker finished");
+                JobOutcome::LeaseLost
             }
         }
         Err(error) => {
             tracing::warn!(photo = %job.photo_id, attempt = job.attempts, %error, "photo processing failed");
             job.fail(db, &error).await?;
+            JobOutcome::Failed
         }
-    }
+    };
+    telemetry::record_job("photo", outcome, started.elapsed());
     remove_if_photo_gone(db, store, &job).await?;
     Ok(true)
 }

@@ -13,6 +13,7 @@ use crate::media::audio::{self, AccessCopy, AudioError, AudioRefusal, TimeRange}
 use crate::media::deletions;
 use crate::media::names::random_key;
 use crate::media::store::{MediaStore, StoreError};
+use crate::telemetry::{self, JobOutcome};
 use app::domain::RecordingId;
 use sqlx::{PgConnection, PgPool};
 
@@ -94,23 +95,29 @@ pub async fn run_one(db: &PgPool, store: &MediaStore) -> Result<bool, sqlx::Erro
     let Some(job) = claim(db).await? else {
         return Ok(false);
     };
-    match job.make(store).await {
+    let started = std::time::Instant::now();
+    let outcome = match job.make(store).await {
         Ok(Ok(copy)) => {
             if job.complete(db, &copy).await? {
                 tracing::info!(recording = %job.recording, ms = copy.duration_ms, "recording ready");
+                JobOutcome::Done
             } else {
                 tracing::warn!(recording = %job.recording, "lease lost; another worker finished");
+                JobOutcome::LeaseLost
             }
         }
         Ok(Err(refusal)) => {
             tracing::info!(recording = %job.recording, %refusal, "recording refused while decoding");
             job.refuse(db, refusal).await?;
+            JobOutcome::Refused
         }
         Err(error) => {
             tracing::warn!(recording = %job.recording, attempt = job.attempts, %error, "recording processing failed");
             job.fail(db, &error).await?;
+            JobOutcome::Failed
         }
-    }
+    };
+    telemetry::record_job("recording", outcome, started.elapsed());
     remove_if_stale(db, store, &job).await?;
     Ok(true)
 }
