@@ -45,16 +45,48 @@ async function submitted(title) {
 
 const stories = {};
 
+/** A story told aloud (the fake microphone's speech as an uploaded WAV), with the voice consent
+ * and a transcript; answers its tracking path and id. */
+async function toldAloud(title) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries({ ...story, title, story: '' })) form.append(k, v);
+  form.append('consent_voice', 'on');
+  form.append('recording', new Blob([readFileSync(process.env.FAKE_MICROPHONE_WAV)], { type: 'audio/wav' }), 'voice.wav');
+  form.append('recording_summary', '修车铺的十年，师傅自己讲');
+  form.append('recording_interviewer', '志愿者小吴');
+  const response = await fetch(url('/submit'), { method: 'POST', body: form, redirect: 'manual' });
+  assert.equal(response.status, 303);
+  const track = new URL(response.headers.get('location'), url('/')).pathname;
+  return { track, id: sql(`select id from stories where title = '${title}'`) };
+}
+
 before(async () => {
   for (const status of ['pending', 'changes_requested', 'approved', 'rejected', 'unpublished', 'withdrawn']) {
     stories[status] = await submitted(`手机宽度 ${status} ${stamp}`);
   }
+  if (process.env.FAKE_MICROPHONE_WAV) stories.aloud = await toldAloud(`手机宽度 有录音 ${stamp}`);
   for (let i = 0; i < 120 && sql(`select count(*) from photos where state <> 'ready'`) !== '0'; i++) {
     await new Promise((r) => setTimeout(r, 500));
+  }
+  if (stories.aloud) {
+    for (let i = 0; i < 120 && sql(`select count(*) from recordings where story_id = ${stories.aloud.id} and state = 'ready'`) !== '1'; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const id = sql(`select id from recordings where story_id = ${stories.aloud.id}`);
+    const saved = await fetch(url(`${stories.aloud.track}/recordings/${id}/text`), {
+      method: 'POST',
+      body: new URLSearchParams({
+        transcript: '0:00 十年前巷口的修车铺只有一张木桌，师傅一边补胎一边听收音机，来修车的多是骑自行车上班的街坊。\n0:01 现在铺子改成了电动车维修站。',
+        index: '0:00 巷口的修车铺\nkeywords: 补胎, 收音机, 电动车维修站',
+      }),
+      redirect: 'manual',
+    });
+    assert.equal(saved.status, 303, 'the transcript was saved');
   }
   for (const status of ['changes_requested', 'approved', 'rejected', 'unpublished']) {
     sql(`update stories set status = '${status}', published_at = now() where id = ${stories[status].id}`);
   }
+  if (stories.aloud) sql(`update stories set status = 'approved', published_at = now() where id = ${stories.aloud.id}`);
   const withdrawn = await fetch(url(`${stories.withdrawn.track}/withdraw`), {
     method: 'POST', body: new URLSearchParams({ confirm: 'yes' }), redirect: 'manual',
   });
@@ -75,6 +107,10 @@ const pages = [
   { name: 'timeline, filtered', open: (page) => page.goto(url('/?theme=work-industry&from=2010&to=2020')) },
   { name: 'timeline, search with no result', open: (page) => page.goto(url('/?q=%E7%81%AB%E6%98%9F%E5%9F%BA%E5%9C%B0')) },
   { name: 'story page', open: (page) => page.goto(url(`/stories/${stories.approved.id}`)) },
+  ...(process.env.FAKE_MICROPHONE_WAV ? [
+    { name: 'story page with a recording and transcript', open: (page) => page.goto(url(`/stories/${stories.aloud.id}`)) },
+    { name: 'tracking page with a recording', open: (page) => page.goto(url(stories.aloud.track)) },
+  ] : []),
   { name: 'submit form', open: (page) => page.goto(url('/submit')) },
   {
     name: 'submit form with errors',
