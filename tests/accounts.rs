@@ -197,7 +197,7 @@ async fn a_deactivated_account_answers_like_a_wrong_password(db: PgPool) {
         AccountRole::Moderator,
     )
     .await;
-    server::accounts::store::set_active(&db, id, false)
+    server::accounts::store::set_active(&db, id, false, server::audit::account::By::CommandLine)
         .await
         .unwrap();
     let right = attempt(&app, "192.0.2.1", "gone@example.org", PASSWORD).await;
@@ -339,4 +339,195 @@ async fn sessions_end_after_their_absolute_lifetime(db: PgPool) {
     assert_eq!(moderate().await.unwrap().status(), StatusCode::OK);
     tokio::time::sleep(Duration::from_millis(2000)).await;
     assert!(tests::staff::redirects_to_login(&moderate().await.unwrap()));
+}
+
+/// `(action, account, actor, from_role, to_role)` of every account entry, oldest first.
+async fn account_trail(
+    db: &PgPool,
+) -> Vec<(String, i64, Option<i64>, Option<String>, Option<String>)> {
+    sqlx::query_as(
+        "select action::text, account_id, actor_id, from_role::text, to_role::text
+         from account_audit_log order by id",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap()
+}
+
+fn s(text: &str) -> Option<String> {
+    Some(text.to_owned())
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn every_account_action_lands_in_the_audit_trail(db: PgPool) {
+    let (_shared, app) = spawn_shared(&db).await;
+    let admin_id = create_account(&db, "admin@example.org", "管理员", AccountRole::Admin).await;
+    let admin = app.login_as("admin@example.org").await;
+    let strong = "violet tractor harbour 1987";
+    let created = app
+        .add_moderator(&admin, "new@example.org", "新审核员", strong)
+        .await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let new_id: i64 = sqlx::query_scalar("select id from accounts where email = 'new@example.org'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    for path in ["deactivate", "deactivate", "activate"] {
+        let r = app
+            .post_action(&admin, &format!("/admin/accounts/{new_id}/{path}"))
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{path}");
+    }
+    let form = [(AccountField::Password.name(), strong)];
+    let reset = app
+        .post_form_with(
+            &admin,
+            &format!("/admin/accounts/{new_id}/password"),
+            &[],
+            &form,
+        )
+        .await;
+    assert_eq!(reset.status(), StatusCode::SEE_OTHER);
+    // The way back in: create-admin makes the moderator an admin again with a new password.
+    server::accounts::cli::create_admin_with_password(&db, "new@example.org", None, strong)
+        .await
+        .unwrap();
+    server::accounts::cli::create_admin_with_password(&db, "root@example.org", None, strong)
+        .await
+        .unwrap();
+    let root_id: i64 =
+        sqlx::query_scalar("select id from accounts where email = 'root@example.org'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    let a = admin_id.0;
+    assert_eq!(
+        account_trail(&db).await,
+        vec![
+            ("created".into(), a, None, None, s("admin")),
+            ("new_address".into(), a, Some(a), None, None),
+            ("created".into(), new_id, Some(a), None, s("moderator")),
+            ("deactivated".into(), new_id, Some(a), None, None),
+            ("reactivated".into(), new_id, Some(a), None, None),
+            ("password_reset".into(), new_id, Some(a), None, None),
+            (
+                "role_changed".into(),
+                new_id,
+                None,
+                s("moderator"),
+                s("admin")
+            ),
+            ("password_reset".into(), new_id, None, None, None),
+            ("created".into(), root_id, None, None, s("admin")),
+        ],
+        "one entry per change (a repeated deactivation changes nothing), by whom"
+    );
+    let refused_update = sqlx::query("update account_audit_log set action = 'created'")
+        .execute(&db)
+        .await;
+    assert!(refused_update.is_err(), "the account trail is append-only");
+    let refused_delete = sqlx::query("delete from account_audit_log")
+        .execute(&db)
+        .await;
+    assert!(refused_delete.is_err(), "the account trail is append-only");
+
+    // Admins read it at /admin/audit, beside the story entries, filtered.
+    let rows = |page: String| tests::html::text_in(&page, "table.audit tbody");
+    let all = rows(app.page_as(&admin, "/admin/audit?kind=account").await);
+    for words in [
+        "创建账号",
+        "停用账号",
+        "重新启用账号",
+        "重设密码",
+        "角色变更",
+        "从新地址登录",
+        "命令行",
+        "新审核员",
+    ] {
+        assert!(all.contains(words), "{words}: {all}");
+    }
+    let one = rows(
+        app.page_as(
+            &admin,
+            &format!("/admin/audit?action=deactivated&account={new_id}"),
+        )
+        .await,
+    );
+    assert!(
+        one.contains("停用账号") && !one.contains("重设密码"),
+        "{one}"
+    );
+    let by_root = rows(
+        app.page_as(&admin, &format!("/admin/audit?account={root_id}"))
+            .await,
+    );
+    assert!(
+        by_root.contains("创建账号") && !by_root.contains("停用账号"),
+        "{by_root}"
+    );
+    let stories_only = rows(app.page_as(&admin, "/admin/audit?kind=story").await);
+    assert!(!stories_only.contains("创建账号"), "{stories_only}");
+    let en = app
+        .get_with(
+            &admin,
+            "/admin/audit?kind=account",
+            &[("accept-language", "en")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(rows(en).contains("signed in from a new address"));
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn only_a_sign_in_from_a_new_address_is_recorded(db: PgPool) {
+    let (_shared, app) = spawn_shared(&db).await;
+    let id = create_account(&db, "mod@example.org", "审核员", AccountRole::Moderator).await;
+    let new_addresses = async || {
+        sqlx::query_scalar::<_, i64>(
+            "select count(*) from account_audit_log where action = 'new_address' and account_id = $1",
+        )
+        .bind(id.0)
+        .fetch_one(&db)
+        .await
+        .unwrap()
+    };
+    let sign_in = async |address: &str| {
+        let r = attempt(&app, address, "mod@example.org", PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{address}");
+    };
+    sign_in("198.51.100.4").await;
+    assert_eq!(new_addresses().await, 1, "the first address is new");
+    sign_in("198.51.100.4").await;
+    assert_eq!(new_addresses().await, 1, "the same address again is not");
+    sign_in("2001:db8:7:8::1").await;
+    sign_in("2001:db8:7:8:aaaa::2").await;
+    assert_eq!(new_addresses().await, 2, "an IPv6 /64 is one address");
+    sign_in("198.51.100.5").await;
+    assert_eq!(new_addresses().await, 3, "a different address is new");
+    // A wrong password from yet another address records nothing.
+    let wrong = attempt(
+        &app,
+        "198.51.100.6",
+        "mod@example.org",
+        "not the password at all",
+    )
+    .await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(new_addresses().await, 3);
+    // No address is stored, only keyed hashes.
+    let stored: Vec<Vec<u8>> = sqlx::query_scalar("select address_hash from account_addresses")
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 3);
+    assert!(stored.iter().all(|h| h.len() == 32));
+    let dump: String = sqlx::query_scalar(
+        "select string_agg(encode(address_hash, 'escape'), ' ') from account_addresses",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert!(!dump.contains("198.51.100"));
 }

@@ -143,7 +143,7 @@ async fn every_staff_route_denies_by_default(db: PgPool) {
     let admin = app.login_as("admin@example.org").await;
     let moderator = app.login_as("mod@example.org").await;
     let deactivated = app.login_as("gone@example.org").await;
-    server::accounts::store::set_active(&db, gone, false)
+    server::accounts::store::set_active(&db, gone, false, server::audit::account::By::CommandLine)
         .await
         .unwrap();
     let anonymous = browser_like_client();

@@ -3,7 +3,8 @@
 //! `StoryStatus::is_public` (Rust) means.
 
 use app::domain::{
-    AccountRole, Actor, AuditAction, ConsentKind, Licence, RevisionAuthor, StoryStatus, Theme,
+    AccountAuditAction, AccountRole, Actor, AuditAction, ConsentKind, Licence, RevisionAuthor,
+    StoryStatus, Theme,
 };
 use sqlx::{PgPool, Postgres};
 
@@ -31,6 +32,10 @@ async fn every_stored_enum_has_the_database_labels(db: PgPool) {
         ("account_role", slugs(AccountRole::ALL, AccountRole::slug)),
         ("audit_action", slugs(AuditAction::ALL, AuditAction::slug)),
         ("audit_actor", slugs(Actor::ALL, Actor::slug)),
+        (
+            "account_audit_action",
+            slugs(AccountAuditAction::ALL, AccountAuditAction::slug),
+        ),
         ("consent_kind", slugs(ConsentKind::ALL, ConsentKind::slug)),
         (
             "revision_author",

@@ -1,9 +1,9 @@
 //! Which language a page is rendered in, and the one place where domain values become words.
 
 use crate::domain::{
-    AccountRole, ActorView, AudioRefusal, AuditAction, ContentField, FieldError, Licence,
-    PhotoPart, PhotoProblem, PhotoRefusal, PhotoSlot, RecordingPart, RecordingProblem,
-    RedactionProblem, RejectReason, StoryStatus, Theme,
+    AccountActor, AccountAuditAction, AccountRole, ActorView, AudioRefusal, AuditAction,
+    ContentField, FieldError, Licence, PhotoPart, PhotoProblem, PhotoRefusal, PhotoSlot,
+    RecordingPart, RecordingProblem, RedactionProblem, RejectReason, StoryStatus, Theme, TrailKind,
 };
 pub use crate::i18n::Locale;
 use leptos_i18n::{Locale as _, td_string};
@@ -349,6 +349,40 @@ pub fn actor_name(locale: Locale, actor: &ActorView) -> String {
         ActorView::Contributor => td_string!(locale, moderation.actor.contributor).to_owned(),
         ActorView::System => td_string!(locale, moderation.actor.system).to_owned(),
         ActorView::Moderator(name) => name.clone(),
+    }
+}
+
+pub fn account_action_name(locale: Locale, action: AccountAuditAction) -> &'static str {
+    match action {
+        AccountAuditAction::Created => td_string!(locale, moderation.account_action.created),
+        AccountAuditAction::RoleChanged => {
+            td_string!(locale, moderation.account_action.role_changed)
+        }
+        AccountAuditAction::Deactivated => {
+            td_string!(locale, moderation.account_action.deactivated)
+        }
+        AccountAuditAction::Reactivated => {
+            td_string!(locale, moderation.account_action.reactivated)
+        }
+        AccountAuditAction::PasswordReset => {
+            td_string!(locale, moderation.account_action.password_reset)
+        }
+        AccountAuditAction::NewAddress => td_string!(locale, moderation.account_action.new_address),
+    }
+}
+
+pub fn account_actor_name(locale: Locale, actor: &AccountActor) -> String {
+    match actor {
+        AccountActor::Admin(name) => name.clone(),
+        AccountActor::Itself => td_string!(locale, moderation.actor.itself).to_owned(),
+        AccountActor::CommandLine => td_string!(locale, moderation.actor.command_line).to_owned(),
+    }
+}
+
+pub fn trail_kind_name(locale: Locale, kind: TrailKind) -> &'static str {
+    match kind {
+        TrailKind::Story => td_string!(locale, moderation.audit.kind_story),
+        TrailKind::Account => td_string!(locale, moderation.audit.kind_account),
     }
 }
 

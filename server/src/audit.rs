@@ -1,6 +1,10 @@
-//! The append-only audit log of story transitions: writing an entry (in the transaction of the
-//! change it records) and reading them (the admins' audit log, a story's history). Entries hold
-//! no personal data, so they survive withdrawal.
+//! The append-only audit trail. This file: story transitions, writing an entry (in the
+//! transaction of the change it records) and reading them (a story's history). Entries hold no
+//! personal data, so they survive withdrawal. `account`: account entries; `trail`: both, merged,
+//! for the admins' `/admin/audit`.
+
+pub mod account;
+pub mod trail;
 
 pub use app::domain::Actor;
 pub use app::domain::AuditAction as Action;
@@ -106,6 +110,15 @@ pub struct AuditQuery {
     pub limit: i64,
 }
 
+/// Who did a story entry, with the moderator's name when there was one.
+fn map_story_actor(actor: Actor, name: Option<String>) -> ActorView {
+    match (actor, name) {
+        (Actor::Moderator, Some(name)) => ActorView::Moderator(name),
+        (Actor::Contributor, _) => ActorView::Contributor,
+        _ => ActorView::System,
+    }
+}
+
 pub async fn audit(db: &PgPool, query: &AuditQuery) -> Result<Vec<AuditEntry>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"select l.id, l.story_id, l.actor as "actor: Actor", a.display_name as "name?",
@@ -130,11 +143,7 @@ pub async fn audit(db: &PgPool, query: &AuditQuery) -> Result<Vec<AuditEntry>, s
         .map(|r| AuditEntry {
             id: r.id,
             story: StoryId(r.story_id),
-            actor: match (r.actor, r.name) {
-                (Actor::Moderator, Some(name)) => ActorView::Moderator(name),
-                (Actor::Contributor, _) => ActorView::Contributor,
-                _ => ActorView::System,
-            },
+            actor: map_story_actor(r.actor, r.name),
             action: r.action,
             from: r.from_status,
             to: r.to_status,

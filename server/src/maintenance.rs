@@ -39,6 +39,7 @@ pub async fn run_once(state: &AppState) -> Result<(), sqlx::Error> {
     let sessions = sqlx::query!("delete from tower_sessions.session where expiry_date < now()")
         .execute(&state.db)
         .await?;
+    let addresses = crate::accounts::addresses::forget_unused(&state.db).await?;
     let media = crate::media::sweep::run(
         &state.db,
         &state.media,
@@ -51,6 +52,7 @@ pub async fn run_once(state: &AppState) -> Result<(), sqlx::Error> {
         events = events.rows_affected(),
         login_attempts = login_attempts.rows_affected(),
         sessions = sessions.rows_affected(),
+        sign_in_addresses = addresses,
         expired_photos = media.expired_photos,
         expired_recordings = media.expired_recordings,
         files = media.files,

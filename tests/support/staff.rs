@@ -8,6 +8,7 @@ use app::domain::{
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response, StatusCode};
 use server::accounts::store::{self, Created};
+use server::audit::account::By;
 use sqlx::PgPool;
 
 pub const PASSWORD: &str = "a long test password 长";
@@ -19,7 +20,7 @@ pub async fn create_account(db: &PgPool, email: &str, name: &str, role: AccountR
         .expect("hash");
     let email = Email::parse(email).expect("valid email");
     let name = DisplayName::parse(name).expect("valid name");
-    match store::create(db, &email, &name, role, &hash)
+    match store::create(db, &email, &name, role, &hash, By::CommandLine)
         .await
         .expect("create")
     {

@@ -114,10 +114,16 @@ form_fields! {
 form_fields! {
     /// `GET /admin/audit`.
     pub enum AuditField {
+        /// `story` or `account` entries only.
+        Kind = "kind",
         Story = "story",
         Action = "action",
+        /// Entries by or about this account (a story entry's moderator, an account entry's
+        /// account or the admin who acted).
+        Account = "account",
+        /// The former name of `Account`, still read.
         Moderator = "moderator",
-        /// The entry id to continue from, for older entries.
+        /// Where to continue, for older entries (a `TrailCursor`).
         Before = "before",
     }
 }

@@ -24,6 +24,7 @@ mod search;
 mod slug_enum;
 mod status;
 mod text;
+mod trail;
 pub mod transcript;
 mod year;
 
@@ -59,4 +60,8 @@ pub use review::{Actor, ActorView, AuditRecord, Claim, ContentField, RevisionAut
 pub use search::{SEARCH_MAX, SearchText};
 pub use status::StoryStatus;
 pub use text::limits;
+pub use trail::{
+    AccountActor, AccountAuditAction, AccountAuditRecord, TrailAction, TrailCursor, TrailEntry,
+    TrailKind,
+};
 pub use year::{EARLIEST_YEAR, Year, YearSpan};

@@ -7,7 +7,7 @@ mod queue;
 mod redactions;
 mod review;
 
-pub use audit::{AuditFilter, AuditPage, AuditRow};
+pub use audit::{AuditFilter, AuditPage, TrailRow};
 pub use nav::StaffNav;
 pub use queue::{QueueFilter, QueueItem, QueueNotice, QueuePage};
 pub use redactions::{

@@ -3,6 +3,7 @@
 
 use super::store::{self, Created};
 use super::{Admin, password};
+use crate::audit::account::By;
 use crate::state::AppState;
 use crate::web::form::PostedForm;
 use crate::web::query::Query;
@@ -123,7 +124,7 @@ pub async fn create(
     };
     if let Some((email, name, role, new_password)) = parsed {
         let hash = password::hash(&new_password).await?;
-        match store::create(&state.db, &email, &name, role, &hash).await? {
+        match store::create(&state.db, &email, &name, role, &hash, By::Account(me.id)).await? {
             Created::New(id) => {
                 tracing::info!(account = %id, by = %me.id, "account created");
                 return Ok(Redirect::to("/admin/accounts?done=created").into_response());
@@ -150,7 +151,7 @@ async fn set_active(
         // An admin cannot lock themselves out; another admin can.
         return Err(AppError::Forbidden);
     }
-    if !store::set_active(&state.db, id, active).await? {
+    if !store::set_active(&state.db, id, active, By::Account(me.id)).await? {
         return Err(AppError::NotFound);
     }
     tracing::info!(account = %id, by = %me.id, active, "account status changed");
@@ -189,7 +190,7 @@ pub async fn reset_password(
     match NewPassword::parse(posted.text(AccountField::Password), &known) {
         Ok(new_password) => {
             let hash = password::hash(&new_password).await?;
-            if !store::set_password(&state.db, id, &hash).await? {
+            if !store::set_password(&state.db, id, &hash, By::Account(me.id)).await? {
                 return Err(AppError::NotFound);
             }
             tracing::info!(account = %id, by = %me.id, "password reset");

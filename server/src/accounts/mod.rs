@@ -1,5 +1,6 @@
 //! Moderator and admin accounts: sign-in, sessions, and the admin's account management.
 
+pub mod addresses;
 pub mod admin;
 pub mod cli;
 pub mod password;

@@ -1,10 +1,9 @@
 //! `GET /login`, `POST /login`, `POST /logout`.
 
 use super::session::{current_account, sign_in, sign_out};
-use super::{password, store};
+use super::{addresses, password, store};
 use crate::state::AppState;
-use crate::web::client_ip::ClientIp;
-use crate::web::client_ip::ip_hash;
+use crate::web::client_ip::{ClientIp, ip_hash, limit_bucket};
 use crate::web::form::PostedForm;
 use crate::web::query::QueryForm;
 use crate::web::redirect::LocalPath;
@@ -101,7 +100,9 @@ pub async fn login(
         Some(account) if matches && account.active => {
             store::release_attempt(&state.db, &[address_key, account_key]).await?;
             sign_in(&session, &account).await?;
-            tracing::info!(account = %account.id, "signed in");
+            let new_address =
+                addresses::note_sign_in(&state.db, account.id, limit_bucket(ip)).await?;
+            tracing::info!(account = %account.id, new_address, "signed in");
             Ok(Redirect::to(&next).into_response())
         }
         _ => Ok(login_page(

@@ -1,6 +1,9 @@
 //! Accounts and sign-in failures in PostgreSQL.
 
-use app::domain::{AccountId, AccountRole, DisplayName, Email, moderation_limits};
+use crate::audit::account::{AccountEntry, By};
+use app::domain::{
+    AccountAuditAction, AccountId, AccountRole, DisplayName, Email, moderation_limits,
+};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -85,7 +88,9 @@ pub async fn create(
     name: &DisplayName,
     role: AccountRole,
     password_hash: &str,
+    by: By,
 ) -> Result<Created, sqlx::Error> {
+    let mut tx = db.begin().await?;
     let id = sqlx::query_scalar!(
         "insert into accounts (email, display_name, role, password_hash) values ($1, $2, $3, $4)
          on conflict (email) do nothing returning id",
@@ -94,43 +99,92 @@ pub async fn create(
         role as _,
         password_hash
     )
-    .fetch_optional(db)
+    .fetch_optional(&mut *tx)
     .await?;
-    Ok(id.map_or(Created::EmailTaken, |id| Created::New(AccountId(id))))
+    let Some(id) = id.map(AccountId) else {
+        return Ok(Created::EmailTaken);
+    };
+    AccountEntry::created(id, by, role).record(&mut tx).await?;
+    tx.commit().await?;
+    Ok(Created::New(id))
 }
 
-/// Deactivating ends the account's sessions at once (the epoch changes).
-pub async fn set_active(db: &PgPool, id: AccountId, active: bool) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!(
+/// Deactivating ends the account's sessions at once (the epoch changes). The trail records a
+/// change, not a repeated click. False when there is no such account.
+pub async fn set_active(
+    db: &PgPool,
+    id: AccountId,
+    active: bool,
+    by: By,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let Some(was_active) =
+        sqlx::query_scalar!("select active from accounts where id = $1 for update", id.0)
+            .fetch_optional(&mut *tx)
+            .await?
+    else {
+        return Ok(false);
+    };
+    sqlx::query!(
         "update accounts set active = $2, session_epoch = session_epoch + 1, updated_at = now() where id = $1",
         id.0,
         active
     )
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if was_active != active {
+        let action = if active {
+            AccountAuditAction::Reactivated
+        } else {
+            AccountAuditAction::Deactivated
+        };
+        AccountEntry::new(id, by, action).record(&mut tx).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// A new password ends the account's other sessions.
-pub async fn set_password(db: &PgPool, id: AccountId, hash: &str) -> Result<bool, sqlx::Error> {
+pub async fn set_password(
+    db: &PgPool,
+    id: AccountId,
+    hash: &str,
+    by: By,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
     let done = sqlx::query!(
         "update accounts set password_hash = $2, session_epoch = session_epoch + 1, updated_at = now() where id = $1",
         id.0,
         hash
     )
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    AccountEntry::new(id, by, AccountAuditAction::PasswordReset)
+        .record(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// `server create-admin`: a new admin, or an existing account made admin, active and given
-/// this password (the way back in when every admin lost their password).
+/// this password (the way back in when every admin lost their password). The trail records
+/// each change as done on the command line.
 pub async fn upsert_admin(
     db: &PgPool,
     email: &Email,
     name: &DisplayName,
     hash: &str,
 ) -> Result<AccountId, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let before = sqlx::query!(
+        r#"select role as "role: AccountRole", active from accounts where email = $1 for update"#,
+        email.as_str()
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     let id = sqlx::query_scalar!(
         "insert into accounts (email, display_name, role, password_hash) values ($1, $2, $4, $3)
          on conflict (email) do update
@@ -142,9 +196,34 @@ pub async fn upsert_admin(
         hash,
         AccountRole::Admin as _
     )
-    .fetch_one(db)
+    .fetch_one(&mut *tx)
     .await?;
-    Ok(AccountId(id))
+    let id = AccountId(id);
+    let by = By::CommandLine;
+    let entries = match before {
+        None => vec![AccountEntry::created(id, by, AccountRole::Admin)],
+        Some(before) => {
+            let mut entries = Vec::new();
+            if before.role != AccountRole::Admin {
+                entries.push(AccountEntry::role_changed(
+                    id,
+                    by,
+                    before.role,
+                    AccountRole::Admin,
+                ));
+            }
+            if !before.active {
+                entries.push(AccountEntry::new(id, by, AccountAuditAction::Reactivated));
+            }
+            entries.push(AccountEntry::new(id, by, AccountAuditAction::PasswordReset));
+            entries
+        }
+    };
+    for entry in entries {
+        entry.record(&mut tx).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// The throttle key of an account: a hash of its normalized e-mail (whether or not an account

@@ -7,7 +7,7 @@ use super::review;
 use super::store;
 use crate::accounts::store::Account;
 use crate::accounts::{Admin, Moderator};
-use crate::audit::{self, AuditQuery};
+use crate::audit::trail::{self, TrailQuery};
 use crate::media::deletions;
 use crate::media::recordings::rows::StoredRecording;
 use crate::state::AppState;
@@ -18,17 +18,17 @@ use crate::web::time::display_date;
 use crate::web::{AppError, RequestLocale};
 use app::domain::transcript::RecordingTextErrors;
 use app::domain::{
-    AuditAction, AuditField, Decision, Field, FormErrors, PhotoId, PhotoWordsField, QueueField,
-    REDACTABLE, RecordingId, RedactionDraft, RedactionField, RedactionId, RejectReason,
-    ReviewField, ReviewInput, StoryDraft, StoryId, StoryStatus, StoryVersion, Theme,
-    TranscriptField, moderation_limits,
+    AuditField, Decision, Field, FormErrors, PhotoId, PhotoWordsField, QueueField, REDACTABLE,
+    RecordingId, RedactionDraft, RedactionField, RedactionId, RejectReason, ReviewField,
+    ReviewInput, StoryDraft, StoryId, StoryStatus, StoryVersion, Theme, TrailAction, TrailCursor,
+    TrailKind, TranscriptField, moderation_limits,
 };
 use app::locale::Locale;
 use app::media::{OwnPhoto, OwnRecording};
 use app::moderation::{
-    AuditFilter, AuditPage, AuditRow, HistoryRow, QueueFilter, QueueItem, QueueNotice, QueuePage,
+    AuditFilter, AuditPage, HistoryRow, QueueFilter, QueueItem, QueueNotice, QueuePage,
     RecordingRedactions, RedactionForm, RedactionRow, ReviewNotice, ReviewPage, ReviewRecording,
-    ReviewStory, RevisionRow, TURN_LEFT, TURN_RIGHT,
+    ReviewStory, RevisionRow, TURN_LEFT, TURN_RIGHT, TrailRow,
 };
 use app::voice::transcript::TranscriptForm;
 use axum::extract::{Path, State};
@@ -606,7 +606,8 @@ fn selected_stories(posted: &PostedForm) -> Vec<(StoryId, StoryVersion)> {
         .collect()
 }
 
-/// `GET /admin/audit`: the audit log, newest first, filterable by story, action and moderator.
+/// `GET /admin/audit`: the audit trail (story and account entries), newest first, filterable
+/// by kind, story, action and account.
 pub async fn audit(
     State(state): State<AppState>,
     RequestLocale(locale): RequestLocale,
@@ -615,21 +616,26 @@ pub async fn audit(
 ) -> Result<Response, AppError> {
     let before = params
         .get(AuditField::Before)
-        .map(|text| text.parse().map_err(|_| AppError::BadRequest))
+        .map(|text| TrailCursor::parse(text).ok_or(AppError::BadRequest))
         .transpose()?;
-    let query = AuditQuery {
+    let account_text = params
+        .get(AuditField::Account)
+        .or_else(|| params.get(AuditField::Moderator))
+        .unwrap_or_default();
+    let query = TrailQuery {
+        kind: TrailKind::from_slug(params.text(AuditField::Kind).trim()),
         story: params.text(AuditField::Story).trim().parse().ok(),
-        action: AuditAction::from_slug(params.text(AuditField::Action).trim()),
-        moderator: params.text(AuditField::Moderator).trim().parse().ok(),
+        action: TrailAction::from_slug(params.text(AuditField::Action).trim()),
+        account: account_text.trim().parse().ok(),
         before,
         limit: AUDIT_PAGE,
     };
     let offset = state.config.display_utc_offset_hours;
-    let entries = audit::audit(&state.db, &query).await?;
+    let entries = trail::trail(&state.db, &query).await?;
     let older = (i64::try_from(entries.len()) == Ok(AUDIT_PAGE))
-        .then(|| entries.last().map(|e| e.id))
+        .then(|| entries.last().map(trail::cursor_of))
         .flatten();
-    let rows: Vec<AuditRow> = entries
+    let rows: Vec<TrailRow> = entries
         .into_iter()
         .map(|e| e.shown(|at| display_date(locale, at, offset)))
         .collect();
@@ -639,9 +645,10 @@ pub async fn audit(
         .map(|a| (a.id.0, a.display_name))
         .collect();
     let filter = AuditFilter {
+        kind: query.kind,
         story: params.text(AuditField::Story).to_owned(),
         action: query.action,
-        moderator: params.text(AuditField::Moderator).to_owned(),
+        account: account_text.to_owned(),
     };
     let page = render_page(&state, locale, "/admin/audit", move || {
         view! { <AuditPage rows filter accounts older /> }
