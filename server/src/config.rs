@@ -74,6 +74,12 @@ pub struct Config {
     /// `OAI_ADMIN_EMAIL`: the address OAI-PMH's Identify names for harvesters' operators (the
     /// protocol requires one). Empty when unset: `webmaster@{host of PUBLIC_URL}` is named then.
     pub oai_admin_email: String,
+    /// `FIXITY_INTERVAL_HOURS`, default 24: how often the maintenance loop checks every
+    /// original's SHA-256 (one instance at a time); 0: never (`server fixity-check` still does).
+    pub fixity_interval_hours: u32,
+    /// `FIXITY_MAX_BYTES_PER_SEC`, default 20,000,000: the most bytes a fixity pass reads per
+    /// second, so it leaves the disk to requests; 0: no limit.
+    pub fixity_max_bytes_per_sec: u64,
 }
 
 fn cores() -> usize {
@@ -123,6 +129,8 @@ impl Config {
                 .filter(|v| !v.trim().is_empty())
                 .map(|v| v.trim().to_owned())
                 .unwrap_or_default(),
+            fixity_interval_hours: parsed("FIXITY_INTERVAL_HOURS", 24)?,
+            fixity_max_bytes_per_sec: parsed("FIXITY_MAX_BYTES_PER_SEC", 20_000_000)?,
         })
     }
 
@@ -154,6 +162,8 @@ impl Config {
             upload_concurrency: 2,
             upload_wait_secs: 60,
             oai_admin_email: String::new(),
+            fixity_interval_hours: 24,
+            fixity_max_bytes_per_sec: 20_000_000,
         }
     }
 
