@@ -3,8 +3,8 @@
 //! `StoryStatus::is_public` (Rust) means.
 
 use app::domain::{
-    AccountAuditAction, AccountRole, Actor, AuditAction, ConsentKind, Licence, RevisionAuthor,
-    StoryStatus, Theme,
+    AccountAuditAction, AccountRole, Actor, AuditAction, ConsentKind, FixityProblemKind,
+    FixityTrigger, Licence, MediaObjectKind, RevisionAuthor, StoryStatus, Theme,
 };
 use sqlx::{PgPool, Postgres};
 
@@ -35,6 +35,18 @@ async fn every_stored_enum_has_the_database_labels(db: PgPool) {
         (
             "account_audit_action",
             slugs(AccountAuditAction::ALL, AccountAuditAction::slug),
+        ),
+        (
+            "fixity_trigger",
+            slugs(FixityTrigger::ALL, FixityTrigger::slug),
+        ),
+        (
+            "fixity_problem_kind",
+            slugs(FixityProblemKind::ALL, FixityProblemKind::slug),
+        ),
+        (
+            "media_object_kind",
+            slugs(MediaObjectKind::ALL, MediaObjectKind::slug),
         ),
         ("consent_kind", slugs(ConsentKind::ALL, ConsentKind::slug)),
         (

@@ -2,8 +2,9 @@
 
 use crate::domain::{
     AccountActor, AccountAuditAction, AccountRole, ActorView, AudioRefusal, AuditAction,
-    ContentField, FieldError, Licence, PhotoPart, PhotoProblem, PhotoRefusal, PhotoSlot,
-    RecordingPart, RecordingProblem, RedactionProblem, RejectReason, StoryStatus, Theme, TrailKind,
+    ContentField, FieldError, FixityProblemKind, FixityTrigger, Licence, MediaObjectKind,
+    PhotoPart, PhotoProblem, PhotoRefusal, PhotoSlot, RecordingPart, RecordingProblem,
+    RedactionProblem, RejectReason, StoryStatus, Theme, TrailKind,
 };
 pub use crate::i18n::Locale;
 use leptos_i18n::{Locale as _, td_string};
@@ -329,6 +330,8 @@ pub fn audit_action_name(locale: Locale, action: AuditAction) -> &'static str {
         AuditAction::Unfeatured => td_string!(locale, moderation.action.unfeatured),
         AuditAction::RecordingRedacted => td_string!(locale, moderation.action.recording_redacted),
         AuditAction::RedactionLifted => td_string!(locale, moderation.action.redaction_lifted),
+        AuditAction::FixityMissing => td_string!(locale, moderation.action.fixity_missing),
+        AuditAction::FixityChanged => td_string!(locale, moderation.action.fixity_changed),
     }
 }
 
@@ -383,6 +386,27 @@ pub fn trail_kind_name(locale: Locale, kind: TrailKind) -> &'static str {
     match kind {
         TrailKind::Story => td_string!(locale, moderation.audit.kind_story),
         TrailKind::Account => td_string!(locale, moderation.audit.kind_account),
+    }
+}
+
+pub fn fixity_problem_name(locale: Locale, kind: FixityProblemKind) -> &'static str {
+    match kind {
+        FixityProblemKind::Missing => td_string!(locale, moderation.fixity.problem_missing),
+        FixityProblemKind::Changed => td_string!(locale, moderation.fixity.problem_changed),
+    }
+}
+
+pub fn fixity_trigger_name(locale: Locale, trigger: FixityTrigger) -> &'static str {
+    match trigger {
+        FixityTrigger::Schedule => td_string!(locale, moderation.fixity.by_schedule),
+        FixityTrigger::Command => td_string!(locale, moderation.fixity.by_command),
+    }
+}
+
+pub fn media_object_name(locale: Locale, object: MediaObjectKind) -> &'static str {
+    match object {
+        MediaObjectKind::Photo => td_string!(locale, moderation.fixity.photo),
+        MediaObjectKind::Recording => td_string!(locale, moderation.fixity.recording),
     }
 }
 

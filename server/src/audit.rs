@@ -42,6 +42,20 @@ impl Entry<'_> {
         }
     }
 
+    /// Something the system found about a story, which keeps its status (the fixity check);
+    /// `note` names what.
+    pub fn by_system(story: StoryId, action: Action, status: StoryStatus, note: &str) -> Entry<'_> {
+        Entry {
+            story,
+            actor: Actor::System,
+            moderator_id: None,
+            action,
+            from: Some(status),
+            to: Some(status),
+            reason: Some(note),
+        }
+    }
+
     /// A moderator's decision or edit.
     pub fn by_moderator<'a>(
         story: StoryId,

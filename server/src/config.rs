@@ -77,6 +77,12 @@ pub struct Config {
     /// `METRICS_ADDR`: where Prometheus metrics are served (`/metrics`), on a listener of their
     /// own; `None` (unset): no metrics at all.
     pub metrics_addr: Option<SocketAddr>,
+    /// `FIXITY_INTERVAL_HOURS`, default 24: how often the maintenance loop checks every
+    /// original's SHA-256 (one instance at a time); 0: never (`server fixity-check` still does).
+    pub fixity_interval_hours: u32,
+    /// `FIXITY_MAX_BYTES_PER_SEC`, default 20,000,000: the most bytes a fixity pass reads per
+    /// second, so it leaves the disk to requests; 0: no limit.
+    pub fixity_max_bytes_per_sec: u64,
 }
 
 fn cores() -> usize {
@@ -127,6 +133,8 @@ impl Config {
                 .map(|v| v.trim().to_owned())
                 .unwrap_or_default(),
             metrics_addr: optional("METRICS_ADDR")?,
+            fixity_interval_hours: parsed("FIXITY_INTERVAL_HOURS", 24)?,
+            fixity_max_bytes_per_sec: parsed("FIXITY_MAX_BYTES_PER_SEC", 20_000_000)?,
         })
     }
 
@@ -159,6 +167,8 @@ impl Config {
             upload_wait_secs: 60,
             oai_admin_email: String::new(),
             metrics_addr: None,
+            fixity_interval_hours: 24,
+            fixity_max_bytes_per_sec: 20_000_000,
         }
     }
 

@@ -160,6 +160,7 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
         .route("/admin/accounts/{id}/activate", post(admin::activate))
         .route("/admin/accounts/{id}/password", post(admin::reset_password))
         .route("/admin/audit", get(moderate::audit))
+        .route("/admin/fixity", get(archive::fixity::routes::page))
         .layer(from_fn_with_state(
             state.clone(),
             web::origin::same_origin_only,

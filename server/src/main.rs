@@ -34,6 +34,10 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Read every original (photos, recordings) again and compare its SHA-256 with the stored
+    /// one, at most FIXITY_MAX_BYTES_PER_SEC (0: no limit). Lists missing and changed files;
+    /// exits non-zero if there is any. Waits while a scheduled pass runs.
+    FixityCheck,
     /// Load N synthetic approved stories, for benchmarks (docs/performance.md).
     Generate {
         #[arg(long)]
@@ -85,6 +89,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::CreateAdmin { email, name } => {
             server::accounts::cli::create_admin(&pool, &email, name.as_deref()).await
         }
+        Command::FixityCheck => fixity_check(&config, &pool).await,
         Command::Generate { stories } => {
             let started = std::time::Instant::now();
             let count = server::generate::generate(&pool, stories).await?;
@@ -115,6 +120,35 @@ async fn seed_demo(config: &Config, pool: &sqlx::PgPool) -> Result<(), Box<dyn s
         }
     }
     Ok(())
+}
+
+async fn fixity_check(
+    config: &Config,
+    pool: &sqlx::PgPool,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let media = server::media::store::MediaStore::folder(&config.media_dir);
+    let rate = config.fixity_max_bytes_per_sec;
+    let report = server::archive::fixity::schedule::run_now(pool, &media, rate).await?;
+    for problem in &report.problems {
+        println!(
+            "{}\t{} {}\tstory {}\toriginals/{}",
+            problem.kind, problem.object, problem.object_id, problem.story, problem.original_key
+        );
+    }
+    let totals = report.totals;
+    println!(
+        "fixity run {}: {} originals, {} bytes checked; {} missing, {} changed",
+        report.run, totals.files, totals.bytes, totals.missing, totals.changed
+    );
+    if report.is_clean() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} originals missing, {} changed (fixity run {})",
+            totals.missing, totals.changed, report.run
+        )
+        .into())
+    }
 }
 
 async fn shutdown_signal() {

@@ -11,6 +11,7 @@ mod draft;
 mod email;
 mod errors;
 mod field;
+mod fixity;
 mod form;
 mod forms;
 mod ids;
@@ -36,6 +37,7 @@ pub use errors::{
     RecordingProblem, RedactionProblem, TextProblem,
 };
 pub use field::Field;
+pub use fixity::{FixityProblem, FixityProblemKind, FixityRun, FixityTrigger, MediaObjectKind};
 pub use form::{FormField, is_checked};
 pub use forms::{
     AccountField, AccountInput, AuditField, LanguageField, PhotoWordsField, QueueField,

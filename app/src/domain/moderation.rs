@@ -216,6 +216,10 @@ slug_enum!(
         RecordingRedacted => "recording_redacted",
         /// A moderator lifted such a redaction.
         RedactionLifted => "redaction_lifted",
+        /// The fixity check found a story's original missing from the media store.
+        FixityMissing => "fixity_missing",
+        /// The fixity check found a story's original changed (another SHA-256).
+        FixityChanged => "fixity_changed",
     }
 );
 

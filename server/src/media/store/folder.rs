@@ -9,7 +9,7 @@
 //! names it commits; guards delete what a failed request leaves, and the sweep removes anything
 //! left by a crash (see `sweep`). Keys that did not come from `random_key` never reach a path.
 
-use super::objects::{Area, LocalOriginal, StoreError, StoredDerivative};
+use super::objects::{Area, LocalOriginal, ObjectReader, StoreError, StoredDerivative};
 use super::spool::{Spool, Spooled};
 use crate::media::names::{DerivativeName, is_valid_key, random_key};
 use std::io;
@@ -135,6 +135,19 @@ impl FileStore {
             return Err(StoreError::new("reading an original")(error));
         }
         Ok(LocalOriginal::new(self.original_path(key)))
+    }
+
+    /// Opens an original to read it as a stream; `None` when there is no such file.
+    pub(super) async fn open_original(
+        &self,
+        key: &str,
+    ) -> Result<Option<ObjectReader>, StoreError> {
+        let path = self.original(key)?.path().to_path_buf();
+        match tokio::fs::File::open(path).await {
+            Ok(file) => Ok(Some(Box::new(file))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(StoreError::new("opening an original")(e)),
+        }
     }
 
     /// Writes each derivative atomically (temp file, fsync, rename): a reader sees either

@@ -5,7 +5,7 @@
 //! the code it needs.
 
 use super::folder::{FileStore, StoredOriginal};
-use super::objects::{Area, LocalOriginal, StoreError, StoredDerivative};
+use super::objects::{Area, LocalOriginal, ObjectReader, StoreError, StoredDerivative};
 use super::spool::{Spool, Spooled};
 use crate::media::names::DerivativeName;
 use std::path::PathBuf;
@@ -55,6 +55,14 @@ impl MediaStore {
     pub async fn original(&self, key: &str) -> Result<LocalOriginal, StoreError> {
         match self {
             MediaStore::File(files) => files.original(key),
+        }
+    }
+
+    /// Streams an original (the fixity check reads every one); `None` when the store has no
+    /// such object.
+    pub async fn read_original(&self, key: &str) -> Result<Option<ObjectReader>, StoreError> {
+        match self {
+            MediaStore::File(files) => files.open_original(key).await,
         }
     }
 

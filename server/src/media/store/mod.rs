@@ -8,5 +8,5 @@ mod spool;
 
 pub use folder::{FileStore, StoredOriginal};
 pub use media_store::MediaStore;
-pub use objects::{Area, LocalOriginal, StoreError, StoredDerivative};
+pub use objects::{Area, LocalOriginal, ObjectReader, StoreError, StoredDerivative};
 pub use spool::{Spool, Spooled};

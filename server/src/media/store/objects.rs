@@ -17,6 +17,11 @@ impl StoreError {
     pub(super) fn new(action: &'static str) -> impl FnOnce(io::Error) -> StoreError {
         move |source| StoreError { action, source }
     }
+
+    /// Reading an object handed out as an `ObjectReader` failed.
+    pub fn reading_original() -> impl FnOnce(io::Error) -> StoreError {
+        StoreError::new("reading an original")
+    }
 }
 
 /// Where the sweep looks for objects that nothing should keep.
@@ -52,3 +57,6 @@ pub struct StoredDerivative {
     pub bytes: Vec<u8>,
     pub modified: Option<SystemTime>,
 }
+
+/// An object read as a stream (never whole in memory), whatever the backend.
+pub type ObjectReader = Box<dyn tokio::io::AsyncRead + Send + Unpin>;
