@@ -74,6 +74,9 @@ pub struct Config {
     /// `OAI_ADMIN_EMAIL`: the address OAI-PMH's Identify names for harvesters' operators (the
     /// protocol requires one). Empty when unset: `webmaster@{host of PUBLIC_URL}` is named then.
     pub oai_admin_email: String,
+    /// `BAG_SOURCE_ORGANIZATION`: the `Source-Organization` of exported bags. Empty when
+    /// unset: the site's name is used then.
+    pub bag_source_organization: String,
 }
 
 fn cores() -> usize {
@@ -123,6 +126,7 @@ impl Config {
                 .filter(|v| !v.trim().is_empty())
                 .map(|v| v.trim().to_owned())
                 .unwrap_or_default(),
+            bag_source_organization: text("BAG_SOURCE_ORGANIZATION", ""),
         })
     }
 
@@ -154,6 +158,7 @@ impl Config {
             upload_concurrency: 2,
             upload_wait_secs: 60,
             oai_admin_email: String::new(),
+            bag_source_organization: String::new(),
         }
     }
 

@@ -34,6 +34,20 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Write the collection as a BagIt bag into an empty or new folder (docs/archive.md): the
+    /// public bag (approved stories, what the public pages show), or with --full everything
+    /// needed to restore the site, personal data included.
+    Export {
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Every story, private fields, originals, accounts and the audit log.
+        #[arg(long)]
+        full: bool,
+        /// With --full: include the accounts' password hashes (else staff set new passwords
+        /// after a restore).
+        #[arg(long, requires = "full")]
+        with_password_hashes: bool,
+    },
     /// Load N synthetic approved stories, for benchmarks (docs/performance.md).
     Generate {
         #[arg(long)]
@@ -81,6 +95,21 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::SeedDemo => seed_demo(&config, &pool).await,
         Command::CreateAdmin { email, name } => {
             server::accounts::cli::create_admin(&pool, &email, name.as_deref()).await
+        }
+        Command::Export {
+            out,
+            full,
+            with_password_hashes,
+        } => {
+            let kind = if full {
+                server::archive::bag::Kind::Full {
+                    with_password_hashes,
+                }
+            } else {
+                server::archive::bag::Kind::Public
+            };
+            server::archive::bag::export(&pool, &config, &out, kind).await?;
+            Ok(())
         }
         Command::Generate { stories } => {
             let started = std::time::Instant::now();
