@@ -142,12 +142,15 @@ ensure_rust_tools() {
 
 # ---------------------------------------------------------------------------------------------
 # Python tools for the tests, from PyPI, in a virtual environment under the cache folder (the
-# system's Python stays as it is). tests/oai.rs finds it there (or at SHINIAN_PYTHON).
+# system's Python stays as it is). tests/oai.rs and tests/archive_bag.rs find it there (or at
+# SHINIAN_PYTHON).
 
 PYTHON_VENV=${XDG_CACHE_HOME:-$HOME/.cache}/shinian/venv
 PYTHON_TOOLS=(
   # A real OAI-PMH harvester for tests/archive/oai-harvest.py.
   "sickle==0.7.0:sickle"
+  # The Library of Congress's BagIt validator (bagit.py --validate) for tests/archive_bag.rs.
+  "bagit==1.9.0:bagit"
 )
 
 ensure_python_tools() {

@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use server::archive::oai::token::{ListKind, Position, ResumptionToken, Window};
 use sqlx::PgPool;
 use std::collections::{BTreeMap, BTreeSet};
-use tests::TestApp;
+use tests::{TestApp, python};
 use time::{Duration, OffsetDateTime};
 
 const OAI_NS: &str = "http://www.openarchives.org/OAI/2.0/";
@@ -671,22 +671,6 @@ async fn pages_resume_where_they_stopped_while_stories_change(db: PgPool) {
     assert_eq!(changes.get(&approved_later.0), Some(&false));
     assert_eq!(changes.get(&already_sent.0), Some(&true));
     assert_eq!(changes.get(&not_yet_sent.0), Some(&true));
-}
-
-/// The Python that has Sickle: `SHINIAN_PYTHON`, else the virtual environment `./dev.sh test`
-/// makes, else `python3`.
-fn python() -> String {
-    if let Ok(python) = std::env::var("SHINIAN_PYTHON") {
-        return python;
-    }
-    let cache = std::env::var("XDG_CACHE_HOME")
-        .unwrap_or_else(|_| format!("{}/.cache", std::env::var("HOME").unwrap_or_default()));
-    let venv = format!("{cache}/shinian/venv/bin/python");
-    if std::path::Path::new(&venv).exists() {
-        venv
-    } else {
-        "python3".into()
-    }
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]

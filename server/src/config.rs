@@ -83,6 +83,9 @@ pub struct Config {
     /// `FIXITY_MAX_BYTES_PER_SEC`, default 20,000,000: the most bytes a fixity pass reads per
     /// second, so it leaves the disk to requests; 0: no limit.
     pub fixity_max_bytes_per_sec: u64,
+    /// `BAG_SOURCE_ORGANIZATION`: the `Source-Organization` of exported bags. Empty when
+    /// unset: the site's name is used then.
+    pub bag_source_organization: String,
 }
 
 fn cores() -> usize {
@@ -135,6 +138,7 @@ impl Config {
             metrics_addr: optional("METRICS_ADDR")?,
             fixity_interval_hours: parsed("FIXITY_INTERVAL_HOURS", 24)?,
             fixity_max_bytes_per_sec: parsed("FIXITY_MAX_BYTES_PER_SEC", 20_000_000)?,
+            bag_source_organization: text("BAG_SOURCE_ORGANIZATION", ""),
         })
     }
 
@@ -169,6 +173,7 @@ impl Config {
             metrics_addr: None,
             fixity_interval_hours: 24,
             fixity_max_bytes_per_sec: 20_000_000,
+            bag_source_organization: String::new(),
         }
     }
 

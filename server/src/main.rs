@@ -38,6 +38,20 @@ enum Command {
     /// one, at most FIXITY_MAX_BYTES_PER_SEC (0: no limit). Lists missing and changed files;
     /// exits non-zero if there is any. Waits while a scheduled pass runs.
     FixityCheck,
+    /// Write the collection as a BagIt bag into an empty or new folder (docs/archive.md): the
+    /// public bag (approved stories, what the public pages show), or with --full everything
+    /// needed to restore the site, personal data included.
+    Export {
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Every story, private fields, originals, accounts and the audit log.
+        #[arg(long)]
+        full: bool,
+        /// With --full: include the accounts' password hashes (else staff set new passwords
+        /// after a restore).
+        #[arg(long, requires = "full")]
+        with_password_hashes: bool,
+    },
     /// Load N synthetic approved stories, for benchmarks (docs/performance.md).
     Generate {
         #[arg(long)]
@@ -90,6 +104,21 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             server::accounts::cli::create_admin(&pool, &email, name.as_deref()).await
         }
         Command::FixityCheck => fixity_check(&config, &pool).await,
+        Command::Export {
+            out,
+            full,
+            with_password_hashes,
+        } => {
+            let kind = if full {
+                server::archive::bag::Kind::Full {
+                    with_password_hashes,
+                }
+            } else {
+                server::archive::bag::Kind::Public
+            };
+            server::archive::bag::export(&pool, &config, &out, kind).await?;
+            Ok(())
+        }
         Command::Generate { stories } => {
             let started = std::time::Instant::now();
             let count = server::generate::generate(&pool, stories).await?;

@@ -361,3 +361,19 @@ impl TestApp {
         (location(&response), app::domain::RecordingId(recording))
     }
 }
+
+/// The Python with the test tools from PyPI (Sickle, bagit): `SHINIAN_PYTHON`, else the
+/// virtual environment `./dev.sh test` makes, else `python3`.
+pub fn python() -> String {
+    if let Ok(python) = std::env::var("SHINIAN_PYTHON") {
+        return python;
+    }
+    let cache = std::env::var("XDG_CACHE_HOME")
+        .unwrap_or_else(|_| format!("{}/.cache", std::env::var("HOME").unwrap_or_default()));
+    let venv = format!("{cache}/shinian/venv/bin/python");
+    if std::path::Path::new(&venv).exists() {
+        venv
+    } else {
+        "python3".into()
+    }
+}

@@ -1,4 +1,6 @@
-//! The archive's ways out for other institutions: OAI-PMH harvesting (`oai`); and keeping it
-//! intact: fixity checks of the originals (`fixity`).
+//! The archive's ways out for other institutions: OAI-PMH harvesting (`oai`) and BagIt bags
+//! of the whole collection (`bag`, `server export`); and keeping it intact: fixity checks of the
+//! originals (`fixity`).
+pub mod bag;
 pub mod fixity;
 pub mod oai;

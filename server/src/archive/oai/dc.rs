@@ -127,7 +127,7 @@ fn subjects(theme: Theme) -> [Field; 2] {
 }
 
 /// DCMI types: the text always, the photos and the voice when there are.
-fn types(row: &RecordRow) -> Vec<&'static str> {
+pub(crate) fn types(row: &RecordRow) -> Vec<&'static str> {
     let mut types = vec!["Text"];
     if row.has_photos {
         types.push("StillImage");
@@ -139,13 +139,13 @@ fn types(row: &RecordRow) -> Vec<&'static str> {
 }
 
 /// The decade told, as an EDTF interval: `2012/2022`, `2012~/2022` when "then" is approximate.
-fn temporal(row: &RecordRow) -> String {
+pub(crate) fn temporal(row: &RecordRow) -> String {
     let approx = if row.year_then_approx { "~" } else { "" };
     format!("{}{approx}/{}", row.year_then, row.year_now)
 }
 
 /// The licence's URI; a display-only story is in copyright (RightsStatements.org).
-fn rights(licence: Licence) -> &'static str {
+pub(crate) fn rights(licence: Licence) -> &'static str {
     match licence {
         Licence::CcBy => "https://creativecommons.org/licenses/by/4.0/",
         Licence::CcByNc => "https://creativecommons.org/licenses/by-nc/4.0/",
@@ -154,7 +154,7 @@ fn rights(licence: Licence) -> &'static str {
 }
 
 /// Stories carry no language; one written with Chinese characters is Chinese.
-fn is_chinese(row: &RecordRow) -> bool {
+pub(crate) fn is_chinese(row: &RecordRow) -> bool {
     let han = |c: char| matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}');
     [&row.title, &row.body]
         .into_iter()

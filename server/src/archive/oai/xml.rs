@@ -73,7 +73,7 @@ fn text(w: &mut XmlWriter, name: &str, value: &str) -> Written {
 
 /// The text without the characters XML 1.0 forbids: C0 controls other than tab and line
 /// breaks, U+FFFE and U+FFFF (a `str` holds no lone surrogates).
-fn xml_chars(value: &str) -> String {
+pub(crate) fn xml_chars(value: &str) -> String {
     value
         .chars()
         .filter(|c| match *c {

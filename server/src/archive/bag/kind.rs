@@ -1,0 +1,29 @@
+//! Which bag is written, and why writing it failed.
+
+use super::writer::BagError;
+
+/// Which bag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Public,
+    Full { with_password_hashes: bool },
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Public => "public",
+            Kind::Full { .. } => "full",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Bag(#[from] BagError),
+    #[error("reading the database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Missing(String),
+}
