@@ -109,7 +109,7 @@ fn bag_info(organization: &str, kind: Kind, stories: u64) -> Vec<(&'static str, 
             "Public export of {organization}: the {stories} approved stories with what the public pages show of them (display-only stories: metadata and permalink only), their public photo sizes and, with the narrator's consent, their recordings' access copies. Per story: data/stories/<id>/story.json (schema shinian.story/1) and dc.xml (DCMI terms). Indexes: data/stories.csv, data/photos.csv."
         ),
         Kind::Full { .. } => format!(
-            "Full export of {organization} for its own archive and for restoring (server import): all {stories} stories in every status with their private fields, consents, revisions, photo and recording originals, and data/tables/ (accounts, audit log)."
+            "Full export of {organization} for its own archive and for restoring: all {stories} stories in every status with their private fields, consents, revisions, photo and recording originals, and data/tables/ (accounts, audit log)."
         ),
     };
     let mut info = vec![
