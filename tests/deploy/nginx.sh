@@ -81,20 +81,22 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
   -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 chmod 644 "$work/key.pem"
 
-markers=$(grep -c '# test:' "$root/deploy/nginx/shinian.conf")
+# Directive lines only: the file's own comments mention the marker too.
+markers=$(grep -v '^ *#' "$root/deploy/nginx/shinian.conf" | grep -c '# test:')
 awk -v a="$port_a" -v b="$port_b" -v plain="$http_port" -v tls="$https_port" -v w="$work" '
+  /^ *#/ { print; next }
   /# test: drop/ { next }
   /# test: instance A/ { sub(/127\.0\.0\.1:3000/, "127.0.0.1:" a) }
   /# test: instance B/ { sub(/127\.0\.0\.1:3001/, "127.0.0.1:" b) }
   /# test: plain port/ { $0 = "    listen 127.0.0.1:" plain "; # test: done" }
-  /# test: TLS port/ { $0 = "    listen 127.0.0.1:" tls " ssl; # test: done" }
+  /# test: TLS port/ { $0 = "    listen 127.0.0.1:" tls " ssl http2; # test: done" }
   /# test: name/ { $0 = "    server_name localhost; # test: done" }
   /# test: certificate/ { $0 = "    ssl_certificate " w "/cert.pem; # test: done" }
   /# test: key/ { $0 = "    ssl_certificate_key " w "/key.pem; # test: done" }
   /# test: instance/ { sub(/# test: instance [AB]/, "# test: done") }
   { print }
 ' "$root/deploy/nginx/shinian.conf" >"$work/site.conf"
-left=$(grep '# test:' "$work/site.conf" | grep -vc '# test: done' || true)
+left=$(grep -v '^ *#' "$work/site.conf" | grep '# test:' | grep -vc '# test: done' || true)
 check "every '# test:' line of the site was rewritten ($markers lines)" test "$left" -eq 0
 
 mkdir -p "$work/nginx-tmp"
@@ -211,6 +213,7 @@ too_big=$(curl_tls -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: mult
 check "a body over client_max_body_size is refused by nginx (${too_big:0:3})" test "${too_big:0:3}" = 413
 
 kill -9 "$pid_a"
+wait "$pid_a" 2>/dev/null || true
 answered=""
 for _ in $(seq 1 10); do answered+="$(curl_tls -o /dev/null -w '%{http_code} ' "$base/")"; done
 check "with instance A killed, every page still answers 200 ($answered)" \
