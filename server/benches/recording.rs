@@ -9,9 +9,15 @@
 //! limiter must hold), as WebM/Opus at 32 kbit/s, what Chrome's recorder sends.
 //!
 //! - **ours**: this binary re-run with `--one IN OUT`, which calls `probe` and
-//!   `make_access_copy` (two ffmpeg children under `prlimit`, the parent reading their pipes
-//!   for the peaks, the scrubber and the hash). Its peak RSS is the larger child's (`prlimit`
-//!   runs ffmpeg in its own process); the parent's own is shown beside.
+//!   `make_access_copy` (two passes, each two ffmpeg children under `prlimit` in a pipeline,
+//!   the parent reading the last one's output for the peaks, the scrubber and the hash). Its
+//!   peak RSS is the largest child's (`prlimit` runs ffmpeg in its own process); the parent's
+//!   own is shown beside.
+//!
+//! Two children at once also need memory at once, so every variant's process tree is sampled
+//! too (`TreeMemory`, every 10 ms): the peak of the RSS summed over all processes (which counts
+//! the shared libraries' pages once per process) and of the PSS summed (which shares them out:
+//! what the machine really holds).
 //! - **ffmpeg CLI** (the target's baseline): the same normalisation, codec and bit rate from the
 //!   command line, as someone would run it by hand: measure with `ebur128`, read the summary,
 //!   then gain, limiter and LAME into a file (no peaks, no scrubbing, no hash, no limits).
@@ -24,6 +30,8 @@ use server::media::audio::{make_access_copy, probe};
 use server::numeric::f64_from_i64;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use turbojpeg::libc;
 
@@ -77,8 +85,8 @@ fn bench() {
     let loudnorm = loudnorm_cli(&input, &work.join("loudnorm.mp3"));
 
     println!(
-        "\n{:<26} {:>8} {:>8} {:>10}",
-        "", "wall s", "peak MB", "parent MB"
+        "\n{:<26} {:>8} {:>8} {:>10} {:>10} {:>10}",
+        "", "wall s", "peak MB", "parent MB", "ΣRSS MB", "ΣPSS MB"
     );
     ours.print("ours (make_access_copy)");
     cli.print("ffmpeg CLI, same graph");
@@ -89,8 +97,11 @@ fn bench() {
         ours.wall_s / loudnorm.wall_s
     );
     println!(
-        "peak RSS: ours {:.1} MB (target ≤ 64); ffmpeg CLI {:.1} MB; `ffmpeg -version` alone {:.1} MB",
+        "peak RSS: ours {:.1} MB per process (target ≤ 64), {:.1} MB summed over its processes at \
+         once, {:.1} MB PSS summed; ffmpeg CLI {:.1} MB; `ffmpeg -version` alone {:.1} MB",
         ours.peak_mb,
+        ours.rss_together_mb,
+        ours.pss_together_mb,
         cli.peak_mb,
         kb_to_mb(run(&mut ffmpeg(&["-version"])).max_rss_kb),
     );
@@ -137,12 +148,15 @@ struct Run {
     wall: Duration,
     max_rss_kb: i64,
     parent_kb: i64,
+    tree: Together,
 }
 
 struct Summary {
     wall_s: f64,
     peak_mb: f64,
     parent_mb: Option<f64>,
+    rss_together_mb: f64,
+    pss_together_mb: f64,
 }
 
 impl Summary {
@@ -152,10 +166,14 @@ impl Summary {
             values[values.len() / 2]
         };
         let parent = median(runs.iter().map(|r| kb_to_mb(r.parent_kb)).collect());
+        // The largest of the runs: memory is a limit, not an average.
+        let largest = |kb: fn(&Run) -> i64| kb_to_mb(runs.iter().map(kb).max().unwrap_or(0));
         Summary {
             wall_s: median(runs.iter().map(|r| r.wall.as_secs_f64()).collect()),
             peak_mb: median(runs.iter().map(|r| kb_to_mb(r.max_rss_kb)).collect()),
             parent_mb: (parent > 0.0).then_some(parent),
+            rss_together_mb: largest(|r| r.tree.rss_kb),
+            pss_together_mb: largest(|r| r.tree.pss_kb),
         }
     }
 
@@ -164,13 +182,14 @@ impl Summary {
             .parent_mb
             .map_or_else(|| "–".to_owned(), |mb| format!("{mb:.1}"));
         println!(
-            "{label:<26} {:>8.1} {:>8.1} {parent:>10}",
-            self.wall_s, self.peak_mb
+            "{label:<26} {:>8.1} {:>8.1} {parent:>10} {:>10.1} {:>10.1}",
+            self.wall_s, self.peak_mb, self.rss_together_mb, self.pss_together_mb
         );
     }
 }
 
 fn ours(input: &Path, output: &Path) -> Run {
+    let tree = TreeMemory::start();
     let start = Instant::now();
     let out = Command::new(std::env::current_exe().expect("current exe"))
         .arg("--one")
@@ -189,11 +208,13 @@ fn ours(input: &Path, output: &Path) -> Run {
         wall,
         max_rss_kb: figures.next().unwrap_or(0),
         parent_kb: figures.next().unwrap_or(0),
+        tree: tree.stop(),
     }
 }
 
 /// The same two passes from the command line: measure, then gain (and limiter) into a file.
 fn cli(input: &Path, output: &Path) -> Run {
+    let tree = TreeMemory::start();
     let start = Instant::now();
     let input = input.to_str().expect("utf-8 path");
     let (measured, first) = run_capturing(&mut ffmpeg(&[
@@ -228,12 +249,14 @@ fn cli(input: &Path, output: &Path) -> Run {
         wall: start.elapsed(),
         max_rss_kb: first.max_rss_kb.max(second.max_rss_kb),
         parent_kb: 0,
+        tree: tree.stop(),
     }
 }
 
 /// ffmpeg's usual two-pass loudnorm to the same targets (linear when it can, dynamic else).
 fn loudnorm_cli(input: &Path, output: &Path) -> Summary {
     const TARGETS: &str = "loudnorm=I=-16:TP=-1:LRA=11";
+    let tree = TreeMemory::start();
     let start = Instant::now();
     let input = input.to_str().expect("utf-8 path");
     let measure = format!("aformat=channel_layouts=mono,{TARGETS}:print_format=json");
@@ -262,10 +285,14 @@ fn loudnorm_cli(input: &Path, output: &Path) -> Summary {
     let output = output.to_str().expect("utf-8 path");
     args.push(output);
     let second = run(&mut ffmpeg(&args));
+    let wall_s = start.elapsed().as_secs_f64();
+    let tree = tree.stop();
     Summary {
-        wall_s: start.elapsed().as_secs_f64(),
+        wall_s,
         peak_mb: kb_to_mb(first.max_rss_kb.max(second.max_rss_kb)),
         parent_mb: None,
+        rss_together_mb: kb_to_mb(tree.rss_kb),
+        pss_together_mb: kb_to_mb(tree.pss_kb),
     }
 }
 
@@ -330,6 +357,7 @@ fn run_capturing(command: &mut Command) -> (String, Run) {
         wall: start.elapsed(),
         max_rss_kb,
         parent_kb: 0,
+        tree: Together::default(),
     };
     (stderr, run)
 }
@@ -387,4 +415,92 @@ fn ebur128(path: &Path) -> Ebur128 {
 
 fn kb_to_mb(kb: i64) -> f64 {
     f64_from_i64(kb) / 1024.0
+}
+
+/// Peaks of the memory of all processes below this one taken together (KB).
+#[derive(Clone, Copy, Default)]
+struct Together {
+    rss_kb: i64,
+    pss_kb: i64,
+}
+
+/// Samples this process's descendants every 10 ms until stopped.
+struct TreeMemory {
+    stop: Arc<AtomicBool>,
+    sampler: std::thread::JoinHandle<Together>,
+}
+
+impl TreeMemory {
+    fn start() -> TreeMemory {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        let sampler = std::thread::spawn(move || {
+            let mut peak = Together::default();
+            while !stopped.load(Ordering::Relaxed) {
+                let now = descendants(std::process::id())
+                    .into_iter()
+                    .filter_map(rollup)
+                    .fold(Together::default(), |sum, one| Together {
+                        rss_kb: sum.rss_kb + one.rss_kb,
+                        pss_kb: sum.pss_kb + one.pss_kb,
+                    });
+                peak.rss_kb = peak.rss_kb.max(now.rss_kb);
+                peak.pss_kb = peak.pss_kb.max(now.pss_kb);
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            peak
+        });
+        TreeMemory { stop, sampler }
+    }
+
+    fn stop(self) -> Together {
+        self.stop.store(true, Ordering::Relaxed);
+        self.sampler.join().expect("memory sampler")
+    }
+}
+
+/// Every process whose parent chain leads to `root`, from /proc.
+fn descendants(root: u32) -> Vec<u32> {
+    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // "pid (name) state ppid …": the name may hold spaces and parentheses.
+            let after_name = &stat[stat.rfind(')')? + 1..];
+            Some((pid, after_name.split_whitespace().nth(1)?.parse().ok()?))
+        })
+        .collect();
+    let mut found = vec![root];
+    let mut next = 0;
+    while next < found.len() {
+        let parent = found[next];
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, p)| *p == parent)
+                .map(|(pid, _)| *pid),
+        );
+        next += 1;
+    }
+    found.remove(0);
+    found
+}
+
+fn rollup(pid: u32) -> Option<Together> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+    let field = |name: &str| -> Option<i64> {
+        text.lines()
+            .find_map(|line| line.strip_prefix(name))?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()
+    };
+    Some(Together {
+        rss_kb: field("Rss:")?,
+        pss_kb: field("Pss:")?,
+    })
 }
