@@ -112,7 +112,7 @@ impl BagDir {
             }
             files += 1;
             bytes += size;
-            if files % PROGRESS_EVERY == 0 {
+            if files.is_multiple_of(PROGRESS_EVERY) {
                 eprintln!("checked {files} of {} payload files", self.oxum.files);
             }
         }

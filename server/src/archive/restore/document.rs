@@ -209,7 +209,7 @@ fn original(
 
 /// Lowercase or uppercase hex to bytes.
 pub fn decode_hex(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return None;
     }
     (0..hex.len())

@@ -194,7 +194,7 @@ async fn restore_stories(
             batch.insert(db, schema).await?;
             in_batch = 0;
         }
-        if stories % PROGRESS_EVERY == 0 {
+        if stories.is_multiple_of(PROGRESS_EVERY) {
             eprintln!("restored {stories} stories");
         }
     }
