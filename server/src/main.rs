@@ -52,6 +52,13 @@ enum Command {
         #[arg(long, requires = "full")]
         with_password_hashes: bool,
     },
+    /// Restore a full bag (`export --full`) into this empty database and empty MEDIA_DIR
+    /// (docs/archive.md, "Restoring a full bag"). Checks the whole bag first; writes nothing
+    /// when it does not validate or the target is not empty. Run it while no server runs.
+    Import {
+        /// The bag's folder.
+        dir: std::path::PathBuf,
+    },
     /// Load N synthetic approved stories, for benchmarks (docs/performance.md).
     Generate {
         #[arg(long)]
@@ -117,6 +124,11 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 server::archive::bag::Kind::Public
             };
             server::archive::bag::export(&pool, &config, &out, kind).await?;
+            Ok(())
+        }
+        Command::Import { dir } => {
+            let media = server::media::store::MediaStore::folder(&config.media_dir);
+            server::archive::restore::import(&pool, &media, &dir).await?;
             Ok(())
         }
         Command::Generate { stories } => {

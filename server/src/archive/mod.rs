@@ -1,6 +1,7 @@
 //! The archive's ways out for other institutions: OAI-PMH harvesting (`oai`) and BagIt bags
-//! of the whole collection (`bag`, `server export`); and keeping it intact: fixity checks of the
-//! originals (`fixity`).
+//! of the whole collection (`bag`, `server export`); restoring a full bag (`restore`, `server
+//! import`); and keeping it intact: fixity checks of the originals (`fixity`).
 pub mod bag;
 pub mod fixity;
 pub mod oai;
+pub mod restore;

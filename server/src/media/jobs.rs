@@ -181,7 +181,8 @@ impl Job {
         })
     }
 
-    /// Records the derivatives and removes the job, if this worker still holds its lease.
+    /// Records the derivatives and removes the job, if this worker still holds its lease. A
+    /// row that already lists exactly these (a restored photo made again) is left as it is.
     /// Returns false when the lease was lost (another worker took the job over).
     pub async fn complete(&self, db: &PgPool, made: &Made) -> Result<bool, sqlx::Error> {
         let mut tx = db.begin().await?;
@@ -193,7 +194,9 @@ impl Job {
         sqlx::query!(
             "update photos set state = $2, derivatives = $3, width = $4, height = $5, placeholder = $6,
                     processed_at = now()
-             where id = $1",
+             where id = $1
+               and (state, derivatives, width, height, placeholder)
+                   is distinct from ($2, $3, $4, $5, $6)",
             self.photo_id.0,
             PhotoState::Ready as _,
             &made.derivatives as _,

@@ -185,6 +185,8 @@ impl Job {
         Ok(audio::make_access_copy(original.path(), &facts, &target, &self.redactions).await?)
     }
 
+    /// Records the access copy; a row that already says exactly this (a restored recording
+    /// made again) is left as it is.
     async fn complete(&self, db: &PgPool, copy: &AccessCopy) -> Result<bool, sqlx::Error> {
         let mut tx = db.begin().await?;
         if !self.take_leased(&mut tx).await? {
@@ -194,7 +196,10 @@ impl Job {
         sqlx::query!(
             "update recordings set state = $2, duration_ms = $3, access_bytes = $4, access_sha256 = $5,
                     peaks = $6, failure = null, processed_at = now()
-             where id = $1",
+             where id = $1
+               and (failure is not null
+                    or (state, duration_ms, access_bytes, access_sha256, peaks)
+                       is distinct from ($2, $3, $4, $5, $6))",
             self.recording.0,
             RecordingState::Ready as _,
             column::bigint(copy.duration_ms)?,

@@ -129,6 +129,64 @@ impl FileStore {
         Ok(guard)
     }
 
+    /// Keeps a complete upload as the original under `key` (a restore puts each original back
+    /// under the key its row names). Refuses a key that is not one of ours or is taken.
+    pub(super) async fn restore_original(
+        &self,
+        upload: Spooled,
+        key: &str,
+    ) -> Result<StoredOriginal, StoreError> {
+        let refuse = |why: &'static str| {
+            StoreError::new("restoring an original")(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                why,
+            ))
+        };
+        if !is_valid_key(key) {
+            return Err(refuse("not a media key"));
+        }
+        tokio::fs::create_dir_all(self.originals_dir())
+            .await
+            .map_err(StoreError::new("creating originals/"))?;
+        let target = self.original_path(key);
+        if tokio::fs::try_exists(&target).await.unwrap_or(true) {
+            return Err(refuse("an original with this key is already there"));
+        }
+        let source = upload.into_path().ok_or_else(|| refuse("already moved"))?;
+        if let Err(error) = tokio::fs::rename(&source, &target).await {
+            let _ = tokio::fs::remove_file(&source).await;
+            return Err(StoreError::new("restoring an original")(error));
+        }
+        let guard = StoredOriginal {
+            key: key.to_owned(),
+            path: Some(target),
+        };
+        sync_dir(self.originals_dir())
+            .await
+            .map_err(StoreError::new("syncing originals/"))?;
+        Ok(guard)
+    }
+
+    /// Whether any original or derivative is kept (uploads in `tmp/` do not count).
+    pub(super) async fn holds_objects(&self) -> Result<bool, StoreError> {
+        for dir in [self.originals_dir(), self.derivatives_dir()] {
+            match tokio::fs::read_dir(&dir).await {
+                Ok(mut entries) => {
+                    let first = entries
+                        .next_entry()
+                        .await
+                        .map_err(StoreError::new("reading the media folders"))?;
+                    if first.is_some() {
+                        return Ok(true);
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(StoreError::new("reading the media folders")(e)),
+            }
+        }
+        Ok(false)
+    }
+
     pub(super) fn original(&self, key: &str) -> Result<LocalOriginal, StoreError> {
         if !is_valid_key(key) {
             let error = io::Error::new(io::ErrorKind::InvalidInput, "not a media key");

@@ -51,6 +51,26 @@ impl MediaStore {
         }
     }
 
+    /// Put an original under a given key (a restore from a bag: the key comes from the row).
+    /// Like `keep_original`, the guard removes it again unless told its row committed; a key
+    /// already taken is refused.
+    pub async fn restore_original(
+        &self,
+        upload: Spooled,
+        key: &str,
+    ) -> Result<StoredOriginal, StoreError> {
+        match self {
+            MediaStore::File(files) => files.restore_original(upload, key).await,
+        }
+    }
+
+    /// Whether the store keeps any original or derivative (a restore needs an empty store).
+    pub async fn holds_objects(&self) -> Result<bool, StoreError> {
+        match self {
+            MediaStore::File(files) => files.holds_objects().await,
+        }
+    }
+
     /// Reads an original: a local file of it for the derive step.
     pub async fn original(&self, key: &str) -> Result<LocalOriginal, StoreError> {
         match self {
