@@ -56,7 +56,17 @@ impl Buckets {
         let listed = rusty_s3::actions::ListObjectsV2::parse_response(&body)
             .unwrap_or_else(|e| panic!("{e}: {body}"));
         assert!(listed.next_continuation_token.is_none(), "more than a page");
-        let mut keys: Vec<String> = listed.contents.into_iter().map(|o| o.key).collect();
+        // Listed keys come percent-encoded (rusty-s3 asks for `encoding-type=url`).
+        let mut keys: Vec<String> = listed
+            .contents
+            .into_iter()
+            .map(|o| {
+                percent_encoding::percent_decode_str(&o.key)
+                    .decode_utf8()
+                    .expect("UTF-8 key")
+                    .into_owned()
+            })
+            .collect();
         keys.sort();
         keys
     }

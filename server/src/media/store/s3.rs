@@ -600,10 +600,12 @@ impl S3Store {
                 let modified = parse_rfc3339(&object.last_modified).ok_or_else(|| {
                     io::Error::other(format!("odd LastModified {:?}", object.last_modified))
                 })?;
-                objects.push(Listed {
-                    key: object.key,
-                    modified,
-                });
+                // rusty-s3 asks for `encoding-type=url`: keys come percent-encoded.
+                let key = percent_encoding::percent_decode_str(&object.key)
+                    .decode_utf8()
+                    .map_err(io::Error::other)?
+                    .into_owned();
+                objects.push(Listed { key, modified });
             }
             match page.next_continuation_token {
                 Some(next) if !next.is_empty() => token = Some(next),
