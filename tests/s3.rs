@@ -18,7 +18,7 @@ use tests::garage::{Buckets, Garage};
 use tests::{TestApp, audio_fixture, fixture, location, sha256, valid_story};
 
 async fn spawn(db: PgPool, buckets: &Buckets) -> TestApp {
-    let settings = buckets.settings.clone();
+    let settings = Box::new(buckets.settings.clone());
     TestApp::spawn_with(db, |c| c.media_store = MediaStoreKind::S3(settings)).await
 }
 

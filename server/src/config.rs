@@ -194,7 +194,7 @@ pub enum MediaStoreKind {
     /// Under `MEDIA_DIR`.
     File,
     /// In two buckets of an S3-compatible service.
-    S3(S3Settings),
+    S3(Box<S3Settings>),
 }
 
 /// `S3_ENDPOINT` (e.g. `http://127.0.0.1:3900`, path-style addressing), `S3_REGION` (default
@@ -243,7 +243,7 @@ fn media_store() -> Result<MediaStoreKind, ConfigError> {
     let value = text("MEDIA_STORE", "file");
     match value.trim() {
         "file" => Ok(MediaStoreKind::File),
-        "s3" => s3_settings().map(MediaStoreKind::S3),
+        "s3" => s3_settings().map(|s| MediaStoreKind::S3(Box::new(s))),
         _ => Err(ConfigError {
             name: "MEDIA_STORE",
             value,

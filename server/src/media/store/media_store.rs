@@ -35,7 +35,7 @@ impl MediaStore {
         match &config.media_store {
             MediaStoreKind::File => MediaStore::folder(&config.media_dir),
             MediaStoreKind::S3(settings) => {
-                MediaStore::S3(S3Store::new(settings.clone(), &config.media_dir))
+                MediaStore::S3(S3Store::new(settings.as_ref().clone(), &config.media_dir))
             }
         }
     }

@@ -1,6 +1,5 @@
 //! What the store hands out and takes, whatever the backend.
 
-use super::s3::S3Store;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -111,10 +110,19 @@ pub struct StoredOriginal {
     pending: Option<Pending>,
 }
 
-#[derive(Debug)]
 enum Pending {
     File(PathBuf),
-    Object(S3Store),
+    /// Removes the object with this key (object storage: a request, so it spawns one).
+    Object(Box<dyn FnOnce(String) + Send + Sync>),
+}
+
+impl std::fmt::Debug for Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Pending::File(path) => f.debug_tuple("File").field(path).finish(),
+            Pending::Object(_) => f.write_str("Object"),
+        }
+    }
 }
 
 impl StoredOriginal {
@@ -125,10 +133,13 @@ impl StoredOriginal {
         }
     }
 
-    pub(super) fn object(key: String, store: S3Store) -> StoredOriginal {
+    pub(super) fn object(
+        key: String,
+        remove: Box<dyn FnOnce(String) + Send + Sync>,
+    ) -> StoredOriginal {
         StoredOriginal {
             key,
-            pending: Some(Pending::Object(store)),
+            pending: Some(Pending::Object(remove)),
         }
     }
 
@@ -144,18 +155,7 @@ impl Drop for StoredOriginal {
             Some(Pending::File(path)) => {
                 let _ = std::fs::remove_file(path);
             }
-            // Deleting takes a request: spawned. If it fails (or no runtime is left), the
-            // object is an orphan that the sweep removes after `sweep::MIN_AGE`.
-            Some(Pending::Object(store)) => {
-                if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                    let key = std::mem::take(&mut self.key);
-                    runtime.spawn(async move {
-                        if let Err(error) = store.delete_original(&key).await {
-                            tracing::warn!(%error, "deleting an uncommitted original failed");
-                        }
-                    });
-                }
-            }
+            Some(Pending::Object(remove)) => remove(std::mem::take(&mut self.key)),
         }
     }
 }

@@ -131,7 +131,23 @@ impl S3Store {
         self.put_file(Which::Private, &object, upload.path(), &[])
             .await
             .map_err(StoreError::new("keeping an original"))?;
-        Ok(StoredOriginal::object(key, self.clone()))
+        let store = self.clone();
+        Ok(StoredOriginal::object(
+            key,
+            Box::new(move |key| store.delete_uncommitted(key)),
+        ))
+    }
+
+    /// Deleting takes a request: spawned. If it fails (or no runtime is left), the object is
+    /// an orphan that the sweep removes after `sweep::MIN_AGE`.
+    fn delete_uncommitted(self, key: String) {
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(error) = self.delete_original(&key).await {
+                    tracing::warn!(%error, "deleting an uncommitted original failed");
+                }
+            });
+        }
     }
 
     pub(super) async fn delete_original(&self, key: &str) -> Result<(), StoreError> {
@@ -192,7 +208,8 @@ impl S3Store {
             .map_err(StoreError::new("opening an original"))?;
         Ok(response.map(|response| {
             let stream = response.bytes_stream().map_err(io::Error::other);
-            Box::new(tokio_util::io::StreamReader::new(stream)) as ObjectReader
+            let reader: ObjectReader = Box::new(tokio_util::io::StreamReader::new(stream));
+            reader
         }))
     }
 
