@@ -17,6 +17,8 @@ ROOT=$(cd "$(dirname "$0")" && pwd)
 cd "$ROOT"
 
 CARGO_LEPTOS_VERSION=0.3.10
+# The S3-compatible store tests/s3.rs runs against (MEDIA_STORE=s3); built once into ~/.cargo/bin.
+GARAGE_VERSION=2.5.0
 DATA_DIR=${SHINIAN_DATA_DIR:-$ROOT/data}
 PG_PORT=${SHINIAN_PG_PORT:-5433}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
@@ -138,6 +140,14 @@ ensure_rust_tools() {
     if [ "$(id -u)" -eq 0 ]; then npm install -g binaryen; else npm install -g --prefix "$HOME/.local" binaryen; fi
     export PATH="$HOME/.local/bin:$PATH"
   fi
+}
+
+ensure_garage() {
+  if [ "$("$HOME/.cargo/bin/garage" --version 2>/dev/null | awk '{print $2}' | sed 's/^cargo://; s/^v//')" != "$GARAGE_VERSION" ]; then
+    say "Installing Garage $GARAGE_VERSION for tests/s3.rs (7 to 50 minutes on 2 cores, once)"
+    cargo install garage --version "$GARAGE_VERSION" --locked
+  fi
+  export GARAGE_BIN="$HOME/.cargo/bin/garage"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -297,6 +307,7 @@ cmd_test() {
   ensure_system_packages "${SYSTEM_PACKAGES_RUN[@]}" "${SYSTEM_PACKAGES_TEST[@]}"
   ensure_rust_tools
   ensure_python_tools
+  ensure_garage
   if [ -z "${DATABASE_URL:-}" ]; then
     start_private_postgres
     export DATABASE_URL="postgres://shinian@127.0.0.1:$PG_PORT/postgres"

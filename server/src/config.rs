@@ -14,8 +14,12 @@ pub struct Config {
     pub database_max_connections: u32,
     /// `BIND_ADDR`, default `127.0.0.1:3000`.
     pub bind_addr: SocketAddr,
-    /// `MEDIA_DIR`, default `./data/media`: originals (private) and derivatives.
+    /// `MEDIA_DIR`, default `./data/media`: originals (private) and derivatives; with
+    /// `MEDIA_STORE=s3` only uploads being received and files the workers are reading (`tmp/`).
     pub media_dir: PathBuf,
+    /// `MEDIA_STORE`, default `file` (everything under `MEDIA_DIR`); `s3`: originals and
+    /// derivatives in two buckets of an S3-compatible service (`S3_*`).
+    pub media_store: MediaStoreKind,
     /// `PUBLIC_URL`, default `http://{BIND_ADDR}`: the address people use, for absolute links
     /// and the same-origin check of forms (scheme, host and port must match what browsers send).
     pub public_url: String,
@@ -108,6 +112,7 @@ impl Config {
             database_max_connections: parsed("DATABASE_MAX_CONNECTIONS", 10)?,
             bind_addr,
             media_dir: PathBuf::from(text("MEDIA_DIR", "./data/media")),
+            media_store: media_store()?,
             public_url: text("PUBLIC_URL", &format!("http://{bind_addr}"))
                 .trim_end_matches('/')
                 .to_owned(),
@@ -149,6 +154,7 @@ impl Config {
             database_max_connections: 5,
             bind_addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             media_dir: PathBuf::from("./data/media"),
+            media_store: MediaStoreKind::File,
             public_url: "http://127.0.0.1:3000".to_owned(),
             site_root: PathBuf::from("target/site"),
             submissions_per_hour_per_ip: 10,
@@ -180,6 +186,110 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+}
+
+/// Where originals and derivatives are kept.
+#[derive(Debug, Clone)]
+pub enum MediaStoreKind {
+    /// Under `MEDIA_DIR`.
+    File,
+    /// In two buckets of an S3-compatible service.
+    S3(Box<S3Settings>),
+}
+
+/// `S3_ENDPOINT` (e.g. `http://127.0.0.1:3900`, path-style addressing), `S3_REGION` (default
+/// `garage`), `S3_ACCESS_KEY_ID`, `S3_SECRET_ACCESS_KEY` or `S3_SECRET_ACCESS_KEY_FILE`,
+/// `S3_PRIVATE_BUCKET` (originals: never served) and `S3_PUBLIC_BUCKET` (derivatives and
+/// access copies). Two buckets because Garage has no per-object ACLs or bucket policies.
+#[derive(Debug, Clone)]
+pub struct S3Settings {
+    pub private: rusty_s3::Bucket,
+    pub public: rusty_s3::Bucket,
+    /// Its `Debug` shows the key id, never the secret.
+    pub credentials: rusty_s3::Credentials,
+}
+
+impl S3Settings {
+    pub fn new(
+        endpoint: &str,
+        region: &str,
+        access_key_id: &str,
+        secret_access_key: &str,
+        private_bucket: &str,
+        public_bucket: &str,
+    ) -> Result<S3Settings, String> {
+        let endpoint: reqwest::Url = endpoint.parse().map_err(|e| format!("{e}"))?;
+        let bucket = |name: &str| {
+            rusty_s3::Bucket::new(
+                endpoint.clone(),
+                rusty_s3::UrlStyle::Path,
+                name.to_owned(),
+                region.to_owned(),
+            )
+            .map_err(|e| format!("{e}"))
+        };
+        if private_bucket == public_bucket {
+            return Err("the private and the public bucket must differ".into());
+        }
+        Ok(S3Settings {
+            private: bucket(private_bucket)?,
+            public: bucket(public_bucket)?,
+            credentials: rusty_s3::Credentials::new(access_key_id, secret_access_key),
+        })
+    }
+}
+
+fn media_store() -> Result<MediaStoreKind, ConfigError> {
+    let value = text("MEDIA_STORE", "file");
+    match value.trim() {
+        "file" => Ok(MediaStoreKind::File),
+        "s3" => s3_settings().map(|s| MediaStoreKind::S3(Box::new(s))),
+        _ => Err(ConfigError {
+            name: "MEDIA_STORE",
+            value,
+            reason: "expected file or s3".into(),
+        }),
+    }
+}
+
+fn s3_settings() -> Result<S3Settings, ConfigError> {
+    let endpoint = required("S3_ENDPOINT")?;
+    let secret = match std::env::var("S3_SECRET_ACCESS_KEY_FILE") {
+        Ok(path) if !path.trim().is_empty() => std::fs::read_to_string(path.trim())
+            .map(|s| s.trim().to_owned())
+            .map_err(|e| ConfigError {
+                name: "S3_SECRET_ACCESS_KEY_FILE",
+                value: path,
+                reason: e.to_string(),
+            })?,
+        _ => required("S3_SECRET_ACCESS_KEY")?,
+    };
+    S3Settings::new(
+        &endpoint,
+        &text("S3_REGION", "garage"),
+        &required("S3_ACCESS_KEY_ID")?,
+        &secret,
+        &required("S3_PRIVATE_BUCKET")?,
+        &required("S3_PUBLIC_BUCKET")?,
+    )
+    .map_err(|reason| ConfigError {
+        name: "S3_ENDPOINT",
+        value: endpoint,
+        reason,
+    })
+}
+
+/// A setting `MEDIA_STORE=s3` cannot do without.
+fn required(name: &'static str) -> Result<String, ConfigError> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| ConfigError {
+            name,
+            value: String::new(),
+            reason: "required when MEDIA_STORE=s3".into(),
+        })
 }
 
 fn hours(hours: u64) -> Duration {

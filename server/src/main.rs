@@ -127,7 +127,8 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
         Command::Import { dir } => {
-            let media = server::media::store::MediaStore::folder(&config.media_dir);
+            let media = server::media::store::MediaStore::from_config(&config);
+            media.prepare().await?;
             server::archive::restore::import(&pool, &media, &dir).await?;
             Ok(())
         }
@@ -144,7 +145,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 async fn seed_demo(config: &Config, pool: &sqlx::PgPool) -> Result<(), Box<dyn std::error::Error>> {
-    let files = server::media::store::MediaStore::folder(&config.media_dir);
+    let files = server::media::store::MediaStore::from_config(config);
     files.prepare().await?;
     let latest_year = server::web::time::latest_allowed_year();
     match demo::seed(pool, &files, latest_year).await? {
@@ -167,7 +168,7 @@ async fn fixity_check(
     config: &Config,
     pool: &sqlx::PgPool,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let media = server::media::store::MediaStore::folder(&config.media_dir);
+    let media = server::media::store::MediaStore::from_config(config);
     let rate = config.fixity_max_bytes_per_sec;
     let report = server::archive::fixity::schedule::run_now(pool, &media, rate).await?;
     for problem in &report.problems {

@@ -41,7 +41,7 @@ impl AppState {
             .site_pkg_dir("pkg")
             .build();
         AppState(Arc::new(Shared {
-            media: MediaStore::folder(&config.media_dir),
+            media: MediaStore::from_config(&config),
             jobs_queued: Arc::new(Notify::new()),
             pages: crate::timeline::cache::PageCache::new(
                 config.page_cache_mb.saturating_mul(1024 * 1024),

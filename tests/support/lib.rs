@@ -10,6 +10,7 @@ use sqlx::PgPool;
 use std::net::SocketAddr;
 
 pub mod fixtures;
+pub mod garage;
 pub mod html;
 pub mod staff;
 
@@ -61,7 +62,7 @@ impl TestApp {
 
     /// The media store the app uses, to hand to server functions.
     pub fn store(&self) -> server::media::store::MediaStore {
-        server::media::store::MediaStore::folder(&self.config.media_dir)
+        server::media::store::MediaStore::from_config(&self.config)
     }
 
     /// Its folder, to look at the files themselves.

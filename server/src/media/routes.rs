@@ -120,6 +120,7 @@ mod tests {
     #[test]
     fn the_cache_header_says_the_documented_age() {
         assert_eq!(PUBLIC_CACHE, format!("public, max-age={PUBLIC_MAX_AGE}"));
+        assert_eq!(crate::media::store::OBJECT_CACHE, PUBLIC_CACHE);
     }
 
     #[test]

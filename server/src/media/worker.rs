@@ -13,7 +13,7 @@ use tokio::sync::Notify;
 /// workers (at least one) that make photos and run media deletions, without HTTP. Jobs queued
 /// by the web instances are found by polling. Returns how many workers started.
 pub async fn start(config: &Config, db: PgPool) -> io::Result<usize> {
-    let store = MediaStore::folder(&config.media_dir);
+    let store = MediaStore::from_config(config);
     store.prepare().await.map_err(io::Error::other)?;
     let count = config.worker_concurrency.max(1);
     super::jobs::spawn_workers(

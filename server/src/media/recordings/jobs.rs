@@ -182,7 +182,13 @@ impl Job {
             Err(refusal) => return Ok(Err(refusal)),
         };
         let target = store.voice_target(&self.public_key).await?;
-        Ok(audio::make_access_copy(original.path(), &facts, &target, &self.redactions).await?)
+        let made =
+            audio::make_access_copy(original.path(), &facts, target.path(), &self.redactions)
+                .await?;
+        if made.is_ok() {
+            store.keep_voice(target).await?;
+        }
+        Ok(made)
     }
 
     /// Records the access copy; a row that already says exactly this (a restored recording

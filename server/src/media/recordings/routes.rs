@@ -14,13 +14,10 @@ use crate::state::AppState;
 use crate::web::AppError;
 use app::domain::StoryStatus;
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use tower::ServiceExt;
-use tower_http::services::ServeFile;
 use tower_sessions::Session;
 
 pub fn routes() -> Router<AppState> {
@@ -119,23 +116,18 @@ fn transcript_response(vtt: String, cache: &str) -> Response {
     response
 }
 
-/// The file with `Range`, `If-Modified-Since` and `Last-Modified` handled by tower-http.
+/// The file with `Range`, `If-Modified-Since` and `Last-Modified` handled by tower-http (the
+/// folder backend) or by the S3 service (the request's headers forwarded).
 async fn serve_audio(
     state: &AppState,
     key: &str,
     cache: &str,
     request: Request,
 ) -> Result<Response, AppError> {
-    let path = state
-        .media
-        .voice_file(key)
-        .await
-        .ok_or(AppError::NotFound)?;
-    let served = ServeFile::new(path)
-        .oneshot(request)
-        .await
-        .map_err(|_| AppError::NotFound)?;
-    let mut response = served.map(Body::new);
+    // A copy that cannot be read is answered like a missing one, as it always was.
+    let Ok(Some(mut response)) = state.media.serve_voice(key, request).await else {
+        return Err(AppError::NotFound);
+    };
     let status = response.status();
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(cache) {

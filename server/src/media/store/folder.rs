@@ -9,7 +9,9 @@
 //! names it commits; guards delete what a failed request leaves, and the sweep removes anything
 //! left by a crash (see `sweep`). Keys that did not come from `random_key` never reach a path.
 
-use super::objects::{Area, LocalOriginal, ObjectReader, StoreError, StoredDerivative};
+use super::objects::{
+    Area, LocalOriginal, ObjectReader, StoreError, StoredDerivative, StoredOriginal, VoiceTarget,
+};
 use super::spool::{Spool, Spooled};
 use crate::media::names::{DerivativeName, is_valid_key, random_key};
 use std::io;
@@ -119,10 +121,7 @@ impl FileStore {
             let _ = tokio::fs::remove_file(&source).await;
             return Err(StoreError::new("keeping an original")(error));
         }
-        let guard = StoredOriginal {
-            key,
-            path: Some(target),
-        };
+        let guard = StoredOriginal::file(key, target);
         sync_dir(self.originals_dir())
             .await
             .map_err(StoreError::new("syncing originals/"))?;
@@ -157,10 +156,7 @@ impl FileStore {
             let _ = tokio::fs::remove_file(&source).await;
             return Err(StoreError::new("restoring an original")(error));
         }
-        let guard = StoredOriginal {
-            key: key.to_owned(),
-            path: Some(target),
-        };
+        let guard = StoredOriginal::file(key.to_owned(), target);
         sync_dir(self.originals_dir())
             .await
             .map_err(StoreError::new("syncing originals/"))?;
@@ -267,7 +263,7 @@ impl FileStore {
 
     /// Where a recording's access copy is written (its folder created): the copy is written
     /// beside it and renamed into place, so a reader sees the whole file or none.
-    pub(super) async fn voice_target(&self, public_key: &str) -> Result<PathBuf, StoreError> {
+    pub(super) async fn voice_target(&self, public_key: &str) -> Result<VoiceTarget, StoreError> {
         if !is_valid_key(public_key) {
             let error = io::Error::new(io::ErrorKind::InvalidInput, "not a media key");
             return Err(StoreError::new("writing an access copy")(error));
@@ -276,7 +272,7 @@ impl FileStore {
         tokio::fs::create_dir_all(&dir)
             .await
             .map_err(StoreError::new("creating a derivative folder"))?;
-        Ok(dir.join(VOICE_FILE))
+        Ok(VoiceTarget::new(public_key, dir.join(VOICE_FILE), false))
     }
 
     /// A recording's access copy on disk, if it is there (served with range requests).
@@ -332,7 +328,7 @@ impl FileStore {
 }
 
 /// The access copy's name in its derivative folder.
-const VOICE_FILE: &str = "voice.mp3";
+pub(super) const VOICE_FILE: &str = "voice.mp3";
 
 fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write;
@@ -373,26 +369,4 @@ async fn sync_dir(dir: PathBuf) -> io::Result<()> {
     tokio::task::spawn_blocking(move || std::fs::File::open(dir)?.sync_all())
         .await
         .map_err(io::Error::other)?
-}
-
-/// An original whose row has not committed yet: removed on drop unless `committed` is called
-/// (once COMMIT is sent: see `submission::store::commit_keeping`).
-#[derive(Debug)]
-pub struct StoredOriginal {
-    pub key: String,
-    path: Option<PathBuf>,
-}
-
-impl StoredOriginal {
-    pub fn committed(mut self) {
-        self.path = None;
-    }
-}
-
-impl Drop for StoredOriginal {
-    fn drop(&mut self) {
-        if let Some(path) = self.path.take() {
-            let _ = std::fs::remove_file(path);
-        }
-    }
 }

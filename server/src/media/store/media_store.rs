@@ -1,19 +1,27 @@
 //! `MediaStore`: the one interface to where photo files are kept. Intake puts originals,
 //! jobs read them and put derivatives, the media route serves derivatives, deletions and the
-//! sweep remove objects; none of them knows the backend. One backend today, the shared folder
-//! (`FileStore`); object storage (S3/Garage) comes as another variant, and its arms are all
-//! the code it needs.
+//! sweep remove objects; none of them knows the backend: the shared folder (`FileStore`,
+//! `MEDIA_STORE=file`) or two buckets of an S3-compatible service (`S3Store`, `MEDIA_STORE=s3`).
 
-use super::folder::{FileStore, StoredOriginal};
-use super::objects::{Area, LocalOriginal, ObjectReader, StoreError, StoredDerivative};
+use super::folder::FileStore;
+use super::objects::{
+    Area, LocalOriginal, ObjectReader, StoreError, StoredDerivative, StoredOriginal, VoiceTarget,
+};
+use super::s3::S3Store;
 use super::spool::{Spool, Spooled};
+use crate::config::{Config, MediaStoreKind};
 use crate::media::names::DerivativeName;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::response::Response;
 use std::path::PathBuf;
 use std::time::Duration;
+use tower::ServiceExt;
 
 #[derive(Debug, Clone)]
 pub enum MediaStore {
     File(FileStore),
+    S3(S3Store),
 }
 
 impl MediaStore {
@@ -22,10 +30,21 @@ impl MediaStore {
         MediaStore::File(FileStore::new(root))
     }
 
+    /// The backend `MEDIA_STORE` names.
+    pub fn from_config(config: &Config) -> MediaStore {
+        match &config.media_store {
+            MediaStoreKind::File => MediaStore::folder(&config.media_dir),
+            MediaStoreKind::S3(settings) => {
+                MediaStore::S3(S3Store::new(settings.as_ref().clone(), &config.media_dir))
+            }
+        }
+    }
+
     /// Creates what the backend needs before the first request.
     pub async fn prepare(&self) -> Result<(), StoreError> {
         match self {
             MediaStore::File(files) => files.prepare().await,
+            MediaStore::S3(bucket) => bucket.prepare().await,
         }
     }
 
@@ -33,6 +52,7 @@ impl MediaStore {
     pub async fn check_reachable(&self) -> Result<(), StoreError> {
         match self {
             MediaStore::File(files) => files.check_reachable().await,
+            MediaStore::S3(bucket) => bucket.check_reachable().await,
         }
     }
 
@@ -40,6 +60,7 @@ impl MediaStore {
     pub async fn spool(&self) -> Result<Spool, StoreError> {
         match self {
             MediaStore::File(files) => files.spool().await,
+            MediaStore::S3(bucket) => bucket.spool().await,
         }
     }
 
@@ -48,6 +69,7 @@ impl MediaStore {
     pub async fn keep_original(&self, upload: Spooled) -> Result<StoredOriginal, StoreError> {
         match self {
             MediaStore::File(files) => files.keep_original(upload).await,
+            MediaStore::S3(bucket) => bucket.keep_original(upload).await,
         }
     }
 
@@ -61,6 +83,7 @@ impl MediaStore {
     ) -> Result<StoredOriginal, StoreError> {
         match self {
             MediaStore::File(files) => files.restore_original(upload, key).await,
+            MediaStore::S3(bucket) => bucket.restore_original(upload, key).await,
         }
     }
 
@@ -68,13 +91,16 @@ impl MediaStore {
     pub async fn holds_objects(&self) -> Result<bool, StoreError> {
         match self {
             MediaStore::File(files) => files.holds_objects().await,
+            MediaStore::S3(bucket) => bucket.holds_objects().await,
         }
     }
 
-    /// Reads an original: a local file of it for the derive step.
+    /// Reads an original: a local file of it for the derive step (for object storage a
+    /// downloaded copy, removed when the guard drops).
     pub async fn original(&self, key: &str) -> Result<LocalOriginal, StoreError> {
         match self {
             MediaStore::File(files) => files.original(key),
+            MediaStore::S3(bucket) => bucket.original(key).await,
         }
     }
 
@@ -83,6 +109,7 @@ impl MediaStore {
     pub async fn read_original(&self, key: &str) -> Result<Option<ObjectReader>, StoreError> {
         match self {
             MediaStore::File(files) => files.open_original(key).await,
+            MediaStore::S3(bucket) => bucket.open_original(key).await,
         }
     }
 
@@ -94,6 +121,7 @@ impl MediaStore {
     ) -> Result<(), StoreError> {
         match self {
             MediaStore::File(folder) => folder.put_derivatives(public_key, files).await,
+            MediaStore::S3(bucket) => bucket.put_derivatives(public_key, files).await,
         }
     }
 
@@ -105,21 +133,45 @@ impl MediaStore {
     ) -> Result<Option<StoredDerivative>, StoreError> {
         match self {
             MediaStore::File(files) => files.derivative(public_key, name).await,
+            MediaStore::S3(bucket) => bucket.derivative(public_key, name).await,
         }
     }
 
-    /// Where a recording's access copy is to be written. Today a local path (the folder
-    /// backend); object storage will write it locally and upload it.
-    pub async fn voice_target(&self, public_key: &str) -> Result<PathBuf, StoreError> {
+    /// Where a recording's access copy is to be written, as a local file; `keep_voice` then
+    /// makes it the one served.
+    pub async fn voice_target(&self, public_key: &str) -> Result<VoiceTarget, StoreError> {
         match self {
             MediaStore::File(files) => files.voice_target(public_key).await,
+            MediaStore::S3(bucket) => bucket.voice_target(public_key).await,
         }
     }
 
-    /// A recording's access copy, as a local file to serve with range requests.
-    pub async fn voice_file(&self, public_key: &str) -> Option<PathBuf> {
+    /// Keeps an access copy written to its `voice_target` (the folder backend wrote it in place).
+    pub async fn keep_voice(&self, target: VoiceTarget) -> Result<(), StoreError> {
         match self {
-            MediaStore::File(files) => files.voice_file(public_key).await,
+            MediaStore::File(_) => Ok(()),
+            MediaStore::S3(bucket) => bucket.keep_voice(target).await,
+        }
+    }
+
+    /// A recording's access copy as an answer to `request`, with range and conditional
+    /// requests handled; `None` when there is none.
+    pub async fn serve_voice(
+        &self,
+        public_key: &str,
+        request: Request,
+    ) -> Result<Option<Response>, StoreError> {
+        match self {
+            MediaStore::File(files) => {
+                let Some(path) = files.voice_file(public_key).await else {
+                    return Ok(None);
+                };
+                let Ok(served) = tower_http::services::ServeFile::new(path)
+                    .oneshot(request)
+                    .await;
+                Ok(Some(served.map(Body::new)))
+            }
+            MediaStore::S3(bucket) => bucket.serve_voice(public_key, request.headers()).await,
         }
     }
 
@@ -132,6 +184,7 @@ impl MediaStore {
     ) -> Result<(), StoreError> {
         match self {
             MediaStore::File(files) => files.delete_photo(original_key, public_key).await,
+            MediaStore::S3(bucket) => bucket.delete_photo(original_key, public_key).await,
         }
     }
 
@@ -139,6 +192,7 @@ impl MediaStore {
     pub async fn delete_derivatives(&self, public_key: &str) -> Result<(), StoreError> {
         match self {
             MediaStore::File(files) => files.delete_derivatives(public_key).await,
+            MediaStore::S3(bucket) => bucket.delete_derivatives(public_key).await,
         }
     }
 
@@ -146,6 +200,7 @@ impl MediaStore {
     pub async fn older_than(&self, area: Area, min_age: Duration) -> Vec<String> {
         match self {
             MediaStore::File(files) => files.older_than(area, min_age).await,
+            MediaStore::S3(bucket) => bucket.older_than(area, min_age).await,
         }
     }
 
@@ -153,6 +208,7 @@ impl MediaStore {
     pub async fn remove(&self, area: Area, name: &str) -> bool {
         match self {
             MediaStore::File(files) => files.remove(area, name).await,
+            MediaStore::S3(bucket) => bucket.remove(area, name).await,
         }
     }
 }

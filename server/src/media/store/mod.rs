@@ -1,12 +1,16 @@
-//! The media store: originals and derivatives behind one interface (`MediaStore`), and the
-//! folder backend that is the only code touching their files.
+//! The media store: originals and derivatives behind one interface (`MediaStore`), and its two
+//! backends: the folder (the only code touching media files) and S3-compatible buckets.
 
 mod folder;
 mod media_store;
 mod objects;
+mod s3;
 mod spool;
 
-pub use folder::{FileStore, StoredOriginal};
+pub use folder::FileStore;
 pub use media_store::MediaStore;
-pub use objects::{Area, LocalOriginal, ObjectReader, StoreError, StoredDerivative};
+pub use objects::{
+    Area, LocalOriginal, ObjectReader, StoreError, StoredDerivative, StoredOriginal, VoiceTarget,
+};
+pub use s3::{OBJECT_CACHE, S3Store};
 pub use spool::{Spool, Spooled};

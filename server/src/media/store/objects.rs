@@ -35,19 +35,128 @@ pub enum Area {
     Derivatives,
 }
 
-/// An original as a local file, for the derive step to read.
+/// An original as a local file, for the derive step to read: the file itself (folder backend)
+/// or a downloaded copy in `tmp/`, removed on drop (object storage).
 #[derive(Debug)]
 pub struct LocalOriginal {
     path: PathBuf,
+    temporary: bool,
 }
 
 impl LocalOriginal {
     pub(super) fn new(path: PathBuf) -> LocalOriginal {
-        LocalOriginal { path }
+        LocalOriginal {
+            path,
+            temporary: false,
+        }
+    }
+
+    pub(super) fn temporary(path: PathBuf) -> LocalOriginal {
+        LocalOriginal {
+            path,
+            temporary: true,
+        }
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+impl Drop for LocalOriginal {
+    fn drop(&mut self) {
+        if self.temporary {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Where a recording's access copy is written, as a local file: in place (folder backend), or
+/// in `tmp/` until `MediaStore::keep_voice` uploads it (object storage; removed on drop).
+#[derive(Debug)]
+pub struct VoiceTarget {
+    pub(super) public_key: String,
+    path: PathBuf,
+    temporary: bool,
+}
+
+impl VoiceTarget {
+    pub(super) fn new(public_key: &str, path: PathBuf, temporary: bool) -> VoiceTarget {
+        VoiceTarget {
+            public_key: public_key.to_owned(),
+            path,
+            temporary,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for VoiceTarget {
+    fn drop(&mut self) {
+        if self.temporary {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// An original whose row has not committed yet: removed on drop unless `committed` is called
+/// (once COMMIT is sent: see `submission::store::commit_keeping`).
+#[derive(Debug)]
+pub struct StoredOriginal {
+    pub key: String,
+    pending: Option<Pending>,
+}
+
+enum Pending {
+    File(PathBuf),
+    /// Removes the object with this key (object storage: a request, so it spawns one).
+    Object(Box<dyn FnOnce(String) + Send + Sync>),
+}
+
+impl std::fmt::Debug for Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Pending::File(path) => f.debug_tuple("File").field(path).finish(),
+            Pending::Object(_) => f.write_str("Object"),
+        }
+    }
+}
+
+impl StoredOriginal {
+    pub(super) fn file(key: String, path: PathBuf) -> StoredOriginal {
+        StoredOriginal {
+            key,
+            pending: Some(Pending::File(path)),
+        }
+    }
+
+    pub(super) fn object(
+        key: String,
+        remove: Box<dyn FnOnce(String) + Send + Sync>,
+    ) -> StoredOriginal {
+        StoredOriginal {
+            key,
+            pending: Some(Pending::Object(remove)),
+        }
+    }
+
+    pub fn committed(mut self) {
+        self.pending = None;
+    }
+}
+
+impl Drop for StoredOriginal {
+    fn drop(&mut self) {
+        match self.pending.take() {
+            None => {}
+            Some(Pending::File(path)) => {
+                let _ = std::fs::remove_file(path);
+            }
+            Some(Pending::Object(remove)) => remove(std::mem::take(&mut self.key)),
+        }
     }
 }
 

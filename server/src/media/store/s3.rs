@@ -1,0 +1,791 @@
+//! The object-storage backend (`MEDIA_STORE=s3`: Garage, MinIO, AWS, OSS, COS …), path-style
+//! addressing, two buckets because Garage has neither ACLs nor bucket policies:
+//!
+//! - private bucket: `originals/{key}` — what residents sent, never served.
+//! - public bucket: `derivatives/{public_key}/{width}.{jpg|webp}` and
+//!   `derivatives/{public_key}/voice.mp3`, written with their `Content-Type` and
+//!   `Cache-Control`, served through the app (same URLs and rules as the folder backend).
+//!
+//! Requests are signed by `rusty-s3` (presigned URLs, unsigned payload) and sent with
+//! `reqwest`. Uploads still spool to `MEDIA_DIR/tmp/` (hashed and inspected there), then stream
+//! from that file into the private bucket: one PUT up to `PART_SIZE`, multipart above it, the
+//! multipart upload aborted on any error. Nothing is ever held whole in memory but derivatives
+//! (already in memory when made) and one derivative being served.
+
+use super::folder::{FileStore, VOICE_FILE};
+use super::objects::{
+    Area, LocalOriginal, ObjectReader, StoreError, StoredDerivative, StoredOriginal, VoiceTarget,
+};
+use super::spool::{Spool, Spooled};
+use crate::config::S3Settings;
+use crate::media::names::{DerivativeName, is_valid_key, random_key};
+use axum::body::Body;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use futures_util::TryStreamExt;
+use rusty_s3::S3Action;
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+
+/// How long a signed request stays valid: enough for one part on a slow link.
+const SIGNED_FOR: Duration = Duration::from_secs(15 * 60);
+/// Multipart part size; files up to this size go in a single PUT.
+const PART_SIZE: u64 = 8 * 1024 * 1024;
+/// `/readyz` must answer quickly even when the service hangs.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
+/// The `Cache-Control` stored with public objects, for whoever serves the bucket directly.
+/// Equal to the app's own for approved media (`routes::PUBLIC_MAX_AGE`, checked by a test).
+pub const OBJECT_CACHE: &str = "public, max-age=300";
+const ORIGINALS: &str = "originals/";
+const DERIVATIVES: &str = "derivatives/";
+
+#[derive(Debug, Clone)]
+pub struct S3Store {
+    /// Shared: the state (and so this) is cloned for every request.
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    settings: S3Settings,
+    client: reqwest::Client,
+    /// `MEDIA_DIR`, of which only `tmp/` is used: uploads being received, originals being read.
+    local: FileStore,
+}
+
+/// The two buckets.
+#[derive(Debug, Clone, Copy)]
+enum Which {
+    Private,
+    Public,
+}
+
+impl S3Store {
+    pub fn new(settings: S3Settings, media_dir: impl Into<PathBuf>) -> S3Store {
+        let client = reqwest::Client::builder()
+            .connect_timeout(CHECK_TIMEOUT)
+            .read_timeout(Duration::from_secs(60))
+            .build()
+            .unwrap_or_default();
+        S3Store {
+            inner: Arc::new(Inner {
+                settings,
+                client,
+                local: FileStore::new(media_dir),
+            }),
+        }
+    }
+
+    fn bucket(&self, which: Which) -> &rusty_s3::Bucket {
+        match which {
+            Which::Private => &self.inner.settings.private,
+            Which::Public => &self.inner.settings.public,
+        }
+    }
+
+    fn credentials(&self) -> Option<&rusty_s3::Credentials> {
+        Some(&self.inner.settings.credentials)
+    }
+
+    fn client(&self) -> &reqwest::Client {
+        &self.inner.client
+    }
+
+    pub(super) async fn prepare(&self) -> Result<(), StoreError> {
+        tokio::fs::create_dir_all(self.inner.local.tmp_dir())
+            .await
+            .map_err(StoreError::new("creating tmp/"))
+    }
+
+    /// Both buckets answer `HEAD` with success.
+    pub(super) async fn check_reachable(&self) -> Result<(), StoreError> {
+        for which in [Which::Private, Which::Public] {
+            let url = self
+                .bucket(which)
+                .head_bucket(self.credentials())
+                .sign(SIGNED_FOR);
+            let request = self.client().head(url).timeout(CHECK_TIMEOUT);
+            send(request)
+                .await
+                .map_err(StoreError::new("reaching the buckets"))?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn spool(&self) -> Result<Spool, StoreError> {
+        self.inner.local.spool().await
+    }
+
+    /// Streams a complete upload from its spool file into the private bucket; the spool file
+    /// is removed when `upload` drops, whatever happens.
+    pub(super) async fn keep_original(
+        &self,
+        upload: Spooled,
+    ) -> Result<StoredOriginal, StoreError> {
+        let key = random_key();
+        let object = format!("{ORIGINALS}{key}");
+        self.put_file(Which::Private, &object, upload.path(), &[])
+            .await
+            .map_err(StoreError::new("keeping an original"))?;
+        let store = self.clone();
+        Ok(StoredOriginal::object(
+            key,
+            Box::new(move |key| store.delete_uncommitted(key)),
+        ))
+    }
+
+    /// Streams a complete upload into the private bucket under `key` (a restore puts each
+    /// original back under the key its row names). Refuses a key that is not one of ours or
+    /// is taken.
+    pub(super) async fn restore_original(
+        &self,
+        upload: Spooled,
+        key: &str,
+    ) -> Result<StoredOriginal, StoreError> {
+        let failed = StoreError::new("restoring an original");
+        let refuse = |why: &'static str| {
+            StoreError::new("restoring an original")(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                why,
+            ))
+        };
+        if !is_valid_key(key) {
+            return Err(refuse("not a media key"));
+        }
+        let object = format!("{ORIGINALS}{key}");
+        if self
+            .list(Which::Private, &object)
+            .await
+            .map_err(failed)?
+            .iter()
+            .any(|o| o.key == object)
+        {
+            return Err(refuse("an original with this key is already there"));
+        }
+        self.put_file(Which::Private, &object, upload.path(), &[])
+            .await
+            .map_err(StoreError::new("restoring an original"))?;
+        let store = self.clone();
+        Ok(StoredOriginal::object(
+            key.to_owned(),
+            Box::new(move |key| store.delete_uncommitted(key)),
+        ))
+    }
+
+    /// Whether either bucket holds an original or a derivative (a restore needs empty ones).
+    pub(super) async fn holds_objects(&self) -> Result<bool, StoreError> {
+        for (which, prefix) in [(Which::Private, ORIGINALS), (Which::Public, DERIVATIVES)] {
+            let any = self.any_under(which, prefix).await;
+            if any.map_err(StoreError::new("listing the buckets"))? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Deleting takes a request: spawned. If it fails (or no runtime is left), the object is
+    /// an orphan that the sweep removes after `sweep::MIN_AGE`.
+    fn delete_uncommitted(self, key: String) {
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(error) = self.delete_original(&key).await {
+                    tracing::warn!(%error, "deleting an uncommitted original failed");
+                }
+            });
+        }
+    }
+
+    pub(super) async fn delete_original(&self, key: &str) -> Result<(), StoreError> {
+        self.delete(Which::Private, &format!("{ORIGINALS}{key}"))
+            .await
+            .map_err(StoreError::new("deleting an original"))
+    }
+
+    /// Downloads an original into `tmp/` (streamed), removed when the guard drops.
+    pub(super) async fn original(&self, key: &str) -> Result<LocalOriginal, StoreError> {
+        let error = StoreError::new("reading an original");
+        if !is_valid_key(key) {
+            return Err(error(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a media key",
+            )));
+        }
+        let response = self
+            .get(
+                Which::Private,
+                &format!("{ORIGINALS}{key}"),
+                &HeaderMap::new(),
+            )
+            .await
+            .map_err(StoreError::new("reading an original"))?;
+        let response = match response {
+            Some(response) if response.status().is_success() => response,
+            _ => return Err(error(io::ErrorKind::NotFound.into())),
+        };
+        let path = self
+            .inner
+            .local
+            .tmp_dir()
+            .join(format!("{}.part", random_key()));
+        // The guard first, so a failed download leaves nothing behind.
+        let local = LocalOriginal::temporary(path.clone());
+        download(response, &path)
+            .await
+            .map_err(StoreError::new("downloading an original"))?;
+        Ok(local)
+    }
+
+    /// Streams an original; `None` when the bucket has no such object.
+    pub(super) async fn open_original(
+        &self,
+        key: &str,
+    ) -> Result<Option<ObjectReader>, StoreError> {
+        if !is_valid_key(key) {
+            return Ok(None);
+        }
+        let response = self
+            .get(
+                Which::Private,
+                &format!("{ORIGINALS}{key}"),
+                &HeaderMap::new(),
+            )
+            .await
+            .map_err(StoreError::new("opening an original"))?;
+        Ok(response.map(|response| {
+            let stream = response.bytes_stream().map_err(io::Error::other);
+            let reader: ObjectReader = Box::new(tokio_util::io::StreamReader::new(stream));
+            reader
+        }))
+    }
+
+    /// Puts each derivative (a PUT replaces an object whole), then removes any other object of
+    /// the photo (a photo made again may have other widths).
+    pub(super) async fn put_derivatives(
+        &self,
+        public_key: &str,
+        files: Vec<(DerivativeName, Vec<u8>)>,
+    ) -> Result<(), StoreError> {
+        let prefix = derivative_prefix(public_key)?;
+        let mut keep = Vec::with_capacity(files.len());
+        for (name, bytes) in files {
+            let object = format!("{prefix}{}", name.file_name());
+            let headers = [
+                (header::CONTENT_TYPE, name.format.mime()),
+                (header::CACHE_CONTROL, OBJECT_CACHE),
+            ];
+            self.put(
+                Which::Public,
+                &object,
+                reqwest::Body::from(bytes),
+                None,
+                &headers,
+            )
+            .await
+            .map_err(StoreError::new("writing a derivative"))?;
+            keep.push(object);
+        }
+        for object in self
+            .list(Which::Public, &prefix)
+            .await
+            .map_err(StoreError::new("listing derivatives"))?
+        {
+            if !keep.contains(&object.key) {
+                self.delete(Which::Public, &object.key)
+                    .await
+                    .map_err(StoreError::new("removing old derivatives"))?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) async fn derivative(
+        &self,
+        public_key: &str,
+        name: DerivativeName,
+    ) -> Result<Option<StoredDerivative>, StoreError> {
+        let Ok(prefix) = derivative_prefix(public_key) else {
+            return Ok(None);
+        };
+        let object = format!("{prefix}{}", name.file_name());
+        let error = StoreError::new("reading a derivative");
+        let Some(response) = self
+            .get(Which::Public, &object, &HeaderMap::new())
+            .await
+            .map_err(StoreError::new("reading a derivative"))?
+        else {
+            return Ok(None);
+        };
+        let modified = response
+            .headers()
+            .get(header::LAST_MODIFIED)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_http_date);
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| error(io::Error::other(e)))?;
+        Ok(Some(StoredDerivative {
+            bytes: bytes.to_vec(),
+            modified,
+        }))
+    }
+
+    pub(super) async fn delete_photo(
+        &self,
+        original_key: &str,
+        public_key: &str,
+    ) -> Result<(), StoreError> {
+        if is_valid_key(original_key) {
+            self.delete_original(original_key).await?;
+        }
+        self.delete_derivatives(public_key).await
+    }
+
+    /// A file in `tmp/` for the access copy; `keep_voice` uploads it.
+    pub(super) async fn voice_target(&self, public_key: &str) -> Result<VoiceTarget, StoreError> {
+        derivative_prefix(public_key)?;
+        self.prepare().await?;
+        let path = self
+            .inner
+            .local
+            .tmp_dir()
+            .join(format!("{}.mp3", random_key()));
+        Ok(VoiceTarget::new(public_key, path, true))
+    }
+
+    pub(super) async fn keep_voice(&self, target: VoiceTarget) -> Result<(), StoreError> {
+        let object = format!("{}{VOICE_FILE}", derivative_prefix(&target.public_key)?);
+        let headers = [
+            (header::CONTENT_TYPE, "audio/mpeg"),
+            (header::CACHE_CONTROL, OBJECT_CACHE),
+        ];
+        self.put_file(Which::Public, &object, target.path(), &headers)
+            .await
+            .map_err(StoreError::new("writing an access copy"))
+    }
+
+    /// The access copy as S3 answers it: `Range` and the conditional headers are forwarded, so
+    /// 206 with `Content-Range`, 304 and 416 come from the service; `None` when it has none.
+    pub(super) async fn serve_voice(
+        &self,
+        public_key: &str,
+        request: &HeaderMap,
+    ) -> Result<Option<Response>, StoreError> {
+        let Ok(prefix) = derivative_prefix(public_key) else {
+            return Ok(None);
+        };
+        let mut forwarded = HeaderMap::new();
+        for name in [
+            header::RANGE,
+            header::IF_RANGE,
+            header::IF_NONE_MATCH,
+            header::IF_MODIFIED_SINCE,
+        ] {
+            if let Some(value) = request.get(&name) {
+                forwarded.insert(name, value.clone());
+            }
+        }
+        let Some(answer) = self
+            .get(Which::Public, &format!("{prefix}{VOICE_FILE}"), &forwarded)
+            .await
+            .map_err(StoreError::new("reading an access copy"))?
+        else {
+            return Ok(None);
+        };
+        let mut response = Response::builder().status(answer.status());
+        for name in [
+            header::CONTENT_LENGTH,
+            header::CONTENT_RANGE,
+            header::ACCEPT_RANGES,
+            header::ETAG,
+            header::LAST_MODIFIED,
+        ] {
+            if let Some(value) = answer.headers().get(&name) {
+                response = response.header(name, value.clone());
+            }
+        }
+        response
+            .body(Body::from_stream(answer.bytes_stream()))
+            .map_err(|e| StoreError::new("serving an access copy")(io::Error::other(e)))
+            .map(Some)
+    }
+
+    pub(super) async fn delete_derivatives(&self, public_key: &str) -> Result<(), StoreError> {
+        let Ok(prefix) = derivative_prefix(public_key) else {
+            return Ok(());
+        };
+        self.delete_prefix(Which::Public, &prefix)
+            .await
+            .map_err(StoreError::new("deleting derivatives"))
+    }
+
+    /// Originals by key, derivative "folders" by public key (old when their newest object
+    /// is); the spool is local. Listing errors give nothing, as an unreadable folder does.
+    pub(super) async fn older_than(&self, area: Area, min_age: Duration) -> Vec<String> {
+        let (which, prefix) = match area {
+            Area::Spool => return self.inner.local.older_than(area, min_age).await,
+            Area::Originals => (Which::Private, ORIGINALS),
+            Area::Derivatives => (Which::Public, DERIVATIVES),
+        };
+        let objects = match self.list(which, prefix).await {
+            Ok(objects) => objects,
+            Err(error) => {
+                tracing::warn!(%error, "listing the bucket for the sweep failed");
+                return Vec::new();
+            }
+        };
+        let mut newest: HashMap<String, SystemTime> = HashMap::new();
+        for object in objects {
+            let rest = object.key.strip_prefix(prefix).unwrap_or(&object.key);
+            let name = match area {
+                Area::Derivatives => rest.split_once('/').map_or(rest, |(name, _)| name),
+                _ => rest,
+            };
+            let entry = newest.entry(name.to_owned()).or_insert(object.modified);
+            *entry = (*entry).max(object.modified);
+        }
+        let now = SystemTime::now();
+        newest
+            .into_iter()
+            .filter(|(_, modified)| {
+                now.duration_since(*modified)
+                    .is_ok_and(|age| age >= min_age)
+            })
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    pub(super) async fn remove(&self, area: Area, name: &str) -> bool {
+        match area {
+            Area::Spool => self.inner.local.remove(area, name).await,
+            Area::Originals => self
+                .delete(Which::Private, &format!("{ORIGINALS}{name}"))
+                .await
+                .is_ok(),
+            Area::Derivatives => self
+                .delete_prefix(Which::Public, &format!("{DERIVATIVES}{name}/"))
+                .await
+                .is_ok(),
+        }
+    }
+
+    // Requests.
+
+    /// One PUT; `length` for a streamed body (S3 wants a `Content-Length`).
+    async fn put(
+        &self,
+        which: Which,
+        object: &str,
+        body: reqwest::Body,
+        length: Option<u64>,
+        headers: &[(header::HeaderName, &'static str)],
+    ) -> io::Result<reqwest::Response> {
+        let url = self
+            .bucket(which)
+            .put_object(self.credentials(), object)
+            .sign(SIGNED_FOR);
+        let mut request = self.client().put(url).body(body);
+        if let Some(length) = length {
+            request = request.header(header::CONTENT_LENGTH, length);
+        }
+        for (name, value) in headers {
+            request = request.header(name, *value);
+        }
+        send(request).await
+    }
+
+    /// Streams a local file into `object`: one PUT, or a multipart upload above `PART_SIZE`.
+    async fn put_file(
+        &self,
+        which: Which,
+        object: &str,
+        path: &Path,
+        headers: &[(header::HeaderName, &'static str)],
+    ) -> io::Result<()> {
+        let size = tokio::fs::metadata(path).await?.len();
+        if size <= PART_SIZE {
+            let body = file_part(path, 0, size).await?;
+            self.put(which, object, body, Some(size), headers).await?;
+            return Ok(());
+        }
+        let url = self
+            .bucket(which)
+            .create_multipart_upload(self.credentials(), object)
+            .sign(SIGNED_FOR);
+        let mut request = self.client().post(url);
+        for (name, value) in headers {
+            request = request.header(name, *value);
+        }
+        let body = send(request)
+            .await?
+            .text()
+            .await
+            .map_err(io::Error::other)?;
+        let created = rusty_s3::actions::CreateMultipartUpload::parse_response(&body)
+            .map_err(io::Error::other)?;
+        let upload_id = created.upload_id();
+        let result = self
+            .upload_parts(which, object, upload_id, path, size)
+            .await;
+        if result.is_err() {
+            let url = self
+                .bucket(which)
+                .abort_multipart_upload(self.credentials(), object, upload_id)
+                .sign(SIGNED_FOR);
+            if let Err(error) = send(self.client().delete(url)).await {
+                tracing::warn!(%error, object, "aborting a multipart upload failed");
+            }
+        }
+        result
+    }
+
+    async fn upload_parts(
+        &self,
+        which: Which,
+        object: &str,
+        upload_id: &str,
+        path: &Path,
+        size: u64,
+    ) -> io::Result<()> {
+        let mut etags = Vec::new();
+        let mut offset = 0;
+        let mut number: u16 = 1;
+        while offset < size {
+            let length = PART_SIZE.min(size - offset);
+            let url = self
+                .bucket(which)
+                .upload_part(self.credentials(), object, number, upload_id)
+                .sign(SIGNED_FOR);
+            let body = file_part(path, offset, length).await?;
+            let request = self
+                .client()
+                .put(url)
+                .header(header::CONTENT_LENGTH, length)
+                .body(body);
+            let response = send(request).await?;
+            let etag = response
+                .headers()
+                .get(header::ETAG)
+                .and_then(|v| v.to_str().ok())
+                .ok_or_else(|| io::Error::other("a part's answer has no ETag"))?;
+            etags.push(etag.to_owned());
+            offset += length;
+            number = number
+                .checked_add(1)
+                .ok_or_else(|| io::Error::other("too many parts"))?;
+        }
+        let complete = self.bucket(which).complete_multipart_upload(
+            self.credentials(),
+            object,
+            upload_id,
+            etags.iter().map(String::as_str),
+        );
+        let url = complete.sign(SIGNED_FOR);
+        let body = complete.body();
+        send(self.client().post(url).body(body)).await?;
+        Ok(())
+    }
+
+    /// `None` on 404; any other answer but 2xx, 304, 412 and 416 is an error.
+    async fn get(
+        &self,
+        which: Which,
+        object: &str,
+        headers: &HeaderMap,
+    ) -> io::Result<Option<reqwest::Response>> {
+        let url = self
+            .bucket(which)
+            .get_object(self.credentials(), object)
+            .sign(SIGNED_FOR);
+        let response = self
+            .client()
+            .get(url)
+            .headers(headers.clone())
+            .send()
+            .await
+            .map_err(io::Error::other)?;
+        match response.status() {
+            StatusCode::NOT_FOUND => Ok(None),
+            StatusCode::NOT_MODIFIED
+            | StatusCode::PRECONDITION_FAILED
+            | StatusCode::RANGE_NOT_SATISFIABLE => Ok(Some(response)),
+            status if status.is_success() => Ok(Some(response)),
+            _ => Err(status_error(response).await),
+        }
+    }
+
+    /// Deletes one object; one already gone counts as deleted (S3 answers 204 either way).
+    async fn delete(&self, which: Which, object: &str) -> io::Result<()> {
+        let url = self
+            .bucket(which)
+            .delete_object(self.credentials(), object)
+            .sign(SIGNED_FOR);
+        let response = self
+            .client()
+            .delete(url)
+            .send()
+            .await
+            .map_err(io::Error::other)?;
+        if response.status().is_success() || response.status() == StatusCode::NOT_FOUND {
+            Ok(())
+        } else {
+            Err(status_error(response).await)
+        }
+    }
+
+    async fn delete_prefix(&self, which: Which, prefix: &str) -> io::Result<()> {
+        for object in self.list(which, prefix).await? {
+            self.delete(which, &object.key).await?;
+        }
+        Ok(())
+    }
+
+    /// Whether any object lies under `prefix` (one ListObjectsV2 page of one key).
+    async fn any_under(&self, which: Which, prefix: &str) -> io::Result<bool> {
+        let mut list = self.bucket(which).list_objects_v2(self.credentials());
+        list.with_prefix(prefix);
+        list.with_max_keys(1);
+        let url = list.sign(SIGNED_FOR);
+        let body = send(self.client().get(url))
+            .await?
+            .text()
+            .await
+            .map_err(io::Error::other)?;
+        let page =
+            rusty_s3::actions::ListObjectsV2::parse_response(&body).map_err(io::Error::other)?;
+        Ok(!page.contents.is_empty())
+    }
+
+    /// Every object under `prefix` (ListObjectsV2, following continuation tokens).
+    async fn list(&self, which: Which, prefix: &str) -> io::Result<Vec<Listed>> {
+        let mut objects = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut list = self.bucket(which).list_objects_v2(self.credentials());
+            list.with_prefix(prefix);
+            if let Some(token) = &token {
+                list.with_continuation_token(token.clone());
+            }
+            let url = list.sign(SIGNED_FOR);
+            let body = send(self.client().get(url))
+                .await?
+                .text()
+                .await
+                .map_err(io::Error::other)?;
+            let page = rusty_s3::actions::ListObjectsV2::parse_response(&body)
+                .map_err(io::Error::other)?;
+            for object in page.contents {
+                let modified = parse_rfc3339(&object.last_modified).ok_or_else(|| {
+                    io::Error::other(format!("odd LastModified {:?}", object.last_modified))
+                })?;
+                // rusty-s3 asks for `encoding-type=url`: keys come percent-encoded.
+                let key = percent_encoding::percent_decode_str(&object.key)
+                    .decode_utf8()
+                    .map_err(io::Error::other)?
+                    .into_owned();
+                objects.push(Listed { key, modified });
+            }
+            match page.next_continuation_token {
+                Some(next) if !next.is_empty() => token = Some(next),
+                _ => return Ok(objects),
+            }
+        }
+    }
+}
+
+struct Listed {
+    key: String,
+    modified: SystemTime,
+}
+
+/// `derivatives/{public_key}/`, for keys that came from `random_key` only.
+fn derivative_prefix(public_key: &str) -> Result<String, StoreError> {
+    if is_valid_key(public_key) {
+        Ok(format!("{DERIVATIVES}{public_key}/"))
+    } else {
+        let error = io::Error::new(io::ErrorKind::InvalidInput, "not a media key");
+        Err(StoreError::new("naming a derivative")(error))
+    }
+}
+
+async fn send(request: reqwest::RequestBuilder) -> io::Result<reqwest::Response> {
+    let response = request.send().await.map_err(io::Error::other)?;
+    if response.status().is_success() {
+        Ok(response)
+    } else {
+        Err(status_error(response).await)
+    }
+}
+
+/// The status and the start of the service's error document (its `<Code>`).
+async fn status_error(response: reqwest::Response) -> io::Error {
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    let excerpt: String = body.chars().take(300).collect();
+    io::Error::other(format!("S3 answered {status}: {excerpt}"))
+}
+
+/// `length` bytes of a local file from `offset`, as a streamed request body.
+async fn file_part(path: &Path, offset: u64, length: u64) -> io::Result<reqwest::Body> {
+    let mut file = tokio::fs::File::open(path).await?;
+    file.seek(io::SeekFrom::Start(offset)).await?;
+    let stream = tokio_util::io::ReaderStream::with_capacity(file.take(length), 64 * 1024);
+    Ok(reqwest::Body::wrap_stream(stream))
+}
+
+/// Writes a response body to a new local file, chunk by chunk.
+async fn download(response: reqwest::Response, path: &Path) -> io::Result<()> {
+    let mut file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .await?;
+    let mut stream = response.bytes_stream();
+    while let Some(chunk) = stream.try_next().await.map_err(io::Error::other)? {
+        file.write_all(&chunk).await?;
+    }
+    file.flush().await?;
+    Ok(())
+}
+
+fn parse_rfc3339(text: &str) -> Option<SystemTime> {
+    let at =
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
+    Some(at.into())
+}
+
+fn parse_http_date(text: &str) -> Option<SystemTime> {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    let at = time::PrimitiveDateTime::parse(text, &format).ok()?;
+    Some(at.assume_utc().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listing_and_http_dates_are_read() {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777);
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(at));
+        assert_eq!(parse_rfc3339("1994-11-06T08:49:37Z"), Some(at));
+        assert_eq!(
+            parse_rfc3339("1994-11-06T08:49:37.500Z"),
+            Some(at + Duration::from_millis(500))
+        );
+        assert_eq!(parse_rfc3339("yesterday"), None);
+    }
+
+    #[test]
+    fn only_random_keys_name_objects() {
+        assert!(derivative_prefix("AAAAAAAAAAAAAAAAAAAAAA").is_ok());
+        assert!(derivative_prefix("../AAAAAAAAAAAAAAAAAAA").is_err());
+        assert!(derivative_prefix("").is_err());
+    }
+}

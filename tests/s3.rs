@@ -1,0 +1,283 @@
+//! `MEDIA_STORE=s3` against a real single-node Garage (`tests::garage`; fails without the
+//! `garage` binary): stories with photos and a recording go into the private bucket, the
+//! workers put derivatives and access copies into the public one, the app serves them (with
+//! ranges), no original is reachable through the public bucket, withdrawal deletes the objects,
+//! the sweep finds orphans by listing, hostile files leave nothing, readiness needs Garage.
+#![allow(
+    clippy::unwrap_used,
+    reason = "integration tests: a failed unwrap is a failed test, with its message"
+)]
+
+use app::domain::{Field, PhotoPart, PhotoSlot};
+use reqwest::StatusCode;
+use server::config::MediaStoreKind;
+use server::media::names::random_key;
+use sqlx::PgPool;
+use std::time::Duration;
+use tests::garage::{Buckets, Garage};
+use tests::{TestApp, audio_fixture, fixture, location, sha256, valid_story};
+
+async fn spawn(db: PgPool, buckets: &Buckets) -> TestApp {
+    let settings = Box::new(buckets.settings.clone());
+    TestApp::spawn_with(db, |c| c.media_store = MediaStoreKind::S3(settings)).await
+}
+
+/// `valid_story()` with a description for each photo field given.
+fn story_with_photos(photos: &[Field]) -> Vec<(&'static str, String)> {
+    let mut fields = valid_story();
+    for file_field in photos {
+        let slot = PhotoSlot::BOTH
+            .into_iter()
+            .find(|slot| slot.field() == *file_field)
+            .expect("a photo file field");
+        fields.push((slot.part(PhotoPart::Alt).name(), "江边".to_owned()));
+        for part in [PhotoPart::Year, PhotoPart::Caption, PhotoPart::Credit] {
+            fields.push((slot.part(part).name(), String::new()));
+        }
+    }
+    fields
+}
+
+/// (original key, public key) of every photo and recording.
+async fn keys(db: &PgPool) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    let photos = sqlx::query_as("select original_key, public_key from photos order by id")
+        .fetch_all(db)
+        .await
+        .unwrap();
+    let recordings = sqlx::query_as("select original_key, public_key from recordings order by id")
+        .fetch_all(db)
+        .await
+        .unwrap();
+    (photos, recordings)
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn photos_and_a_recording_go_through_the_buckets_and_leave_with_the_story(db: PgPool) {
+    let buckets = Garage::shared().buckets();
+    let app = spawn(db, &buckets).await;
+    let mut fields = story_with_photos(&[Field::PhotoThen, Field::PhotoNow]);
+    fields.push((Field::ConsentVoice.name(), "on".into()));
+    let files = [
+        (
+            Field::PhotoThen.name(),
+            "then.jpg",
+            fixture("coffee_4032x3024_rot6_gps.jpg"),
+        ),
+        (Field::PhotoNow.name(), "now.png", fixture("logo_alpha.png")),
+        (
+            Field::Recording.name(),
+            "memo.m4a",
+            audio_fixture("accepted/speech.m4a"),
+        ),
+    ];
+    let response = app.post_with_files("/submit", &fields, &files).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let track = location(&response);
+    assert_eq!(app.run_photo_jobs().await, 2);
+    assert_eq!(app.run_recording_jobs().await, 1);
+
+    let (photos, recordings) = keys(&app.db).await;
+    let mut originals: Vec<String> = photos
+        .iter()
+        .chain(&recordings)
+        .map(|(original, _)| format!("originals/{original}"))
+        .collect();
+    originals.sort();
+    assert_eq!(buckets.keys(&buckets.private).await, originals);
+    let public = buckets.keys(&buckets.public).await;
+    for (_, public_key) in &photos {
+        let prefix = format!("derivatives/{public_key}/");
+        assert!(
+            public.iter().filter(|k| k.starts_with(&prefix)).count() >= 2,
+            "{public:?}"
+        );
+    }
+    let voice = format!("derivatives/{}/voice.mp3", recordings[0].1);
+    assert!(public.contains(&voice), "{public:?}");
+    assert!(public.iter().all(|k| k.starts_with("derivatives/")));
+
+    // No original through the public bucket, with the app's key or without any.
+    for original in &originals {
+        let status = buckets.get(&buckets.public, original).await.status();
+        assert_eq!(status, StatusCode::NOT_FOUND, "{original}");
+        let status = buckets
+            .get_anonymously(&buckets.private, original)
+            .await
+            .status();
+        assert!(status.is_client_error(), "{original}: {status}");
+    }
+    // Derivatives carry their type and caching at rest.
+    let derivative = public.iter().find(|k| k.ends_with(".jpg")).unwrap();
+    let stored = buckets.get(&buckets.public, derivative).await;
+    assert_eq!(stored.headers()["content-type"], "image/jpeg");
+    assert_eq!(stored.headers()["cache-control"], "public, max-age=300");
+    let stored_bytes = stored.bytes().await.unwrap();
+
+    app.approve_all().await;
+    let url = format!("/{}", derivative.replacen("derivatives/", "media/", 1));
+    let served = app.get(&url).await;
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.headers()["cache-control"], "public, max-age=300");
+    assert_eq!(served.headers()["content-type"], "image/jpeg");
+    assert_eq!(served.bytes().await.unwrap(), stored_bytes);
+
+    let voice_url = format!("/media/voice/{}.mp3", recordings[0].1);
+    let whole = app.get(&voice_url).await;
+    assert_eq!(whole.status(), StatusCode::OK);
+    assert_eq!(whole.headers()["content-type"], "audio/mpeg");
+    let size = whole.bytes().await.unwrap().len();
+    assert!(size > 1000, "{size}");
+    let part = app
+        .get_with(&app.client, &voice_url, &[("range", "bytes=100-199")])
+        .await;
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        part.headers()["content-range"],
+        format!("bytes 100-199/{size}").as_str()
+    );
+    assert_eq!(part.headers()["cache-control"], "public, max-age=300");
+    assert_eq!(part.bytes().await.unwrap().len(), 100);
+
+    sqlx::query("update stories set status = 'pending'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(app.withdraw(&track).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(buckets.keys(&buckets.private).await, Vec::<String>::new());
+    assert_eq!(buckets.keys(&buckets.public).await, Vec::<String>::new());
+    assert_eq!(app.get(&url).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&voice_url).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.media_files(), Vec::<std::path::PathBuf>::new());
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_sweep_lists_the_buckets_and_removes_only_old_orphans(db: PgPool) {
+    let buckets = Garage::shared().buckets();
+    let app = spawn(db, &buckets).await;
+    let fields = story_with_photos(&[Field::PhotoThen]);
+    let files = [(Field::PhotoThen.name(), "a.jpg", fixture("camera_gray.jpg"))];
+    let response = app.post_with_files("/submit", &fields, &files).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.run_photo_jobs().await, 1);
+    let (private, public) = (&buckets.private, &buckets.public);
+    let named = (buckets.keys(private).await, buckets.keys(public).await);
+
+    let (old_original, old_folder) = (random_key(), random_key());
+    buckets
+        .put(private, &format!("originals/{old_original}"), vec![1; 10])
+        .await;
+    buckets
+        .put(
+            public,
+            &format!("derivatives/{old_folder}/400.jpg"),
+            vec![2; 10],
+        )
+        .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let (fresh_original, fresh_folder) = (random_key(), random_key());
+    let fresh = (
+        format!("originals/{fresh_original}"),
+        format!("derivatives/{fresh_folder}/400.jpg"),
+    );
+    buckets.put(private, &fresh.0, vec![3; 10]).await;
+    buckets.put(public, &fresh.1, vec![4; 10]).await;
+
+    let swept = server::media::sweep::run(&app.db, &app.store(), 30, Duration::from_secs(2))
+        .await
+        .unwrap();
+    assert_eq!(swept.files, 2, "{swept:?}");
+    let mut private_left = named.0.clone();
+    private_left.push(fresh.0);
+    private_left.sort();
+    let mut public_left = named.1.clone();
+    public_left.push(fresh.1);
+    public_left.sort();
+    assert_eq!(buckets.keys(private).await, private_left);
+    assert_eq!(buckets.keys(public).await, public_left);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_large_upload_goes_up_in_parts_and_comes_back_whole(db: PgPool) {
+    let buckets = Garage::shared().buckets();
+    let app = spawn(db, &buckets).await;
+    // A valid JPEG padded to 25 MiB, the largest accepted: four 8 MiB parts.
+    let mut bytes = fixture("camera_gray.jpg");
+    bytes.resize(25 * 1024 * 1024, 0);
+    let fields = story_with_photos(&[Field::PhotoThen]);
+    let files = [(Field::PhotoThen.name(), "big.jpg", bytes.clone())];
+    let response = app.post_with_files("/submit", &fields, &files).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let originals = buckets.keys(&buckets.private).await;
+    assert_eq!(originals.len(), 1);
+    let stored = buckets.get(&buckets.private, &originals[0]).await;
+    assert_eq!(sha256(&stored.bytes().await.unwrap()), sha256(&bytes));
+    assert_eq!(app.run_photo_jobs().await, 1, "the worker reads it back");
+    assert!(!buckets.keys(&buckets.public).await.is_empty());
+    assert_eq!(
+        app.media_files(),
+        Vec::<std::path::PathBuf>::new(),
+        "no local copy is left, neither of the upload nor of the worker's download"
+    );
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn hostile_and_oversized_files_leave_no_object(db: PgPool) {
+    let buckets = Garage::shared().buckets();
+    let app = spawn(db, &buckets).await;
+    let mut oversized = fixture("camera_gray.jpg");
+    oversized.resize(25 * 1024 * 1024 + 1, 0);
+    let cases = [
+        (
+            "bomb_30000x30000.png",
+            fixture("hostile/bomb_30000x30000.png"),
+        ),
+        ("empty.jpg", fixture("hostile/empty.jpg")),
+        ("not_an_image.jpg", fixture("hostile/not_an_image.jpg")),
+        ("script.svg", fixture("hostile/script.svg")),
+        ("truncated.jpg", fixture("hostile/truncated.jpg")),
+        ("big.jpg", oversized),
+    ];
+    for (name, bytes) in cases {
+        let fields = story_with_photos(&[Field::PhotoThen]);
+        let files = [(Field::PhotoThen.name(), name, bytes)];
+        let response = app.post_with_files("/submit", &fields, &files).await;
+        assert!(response.status().is_client_error(), "{name}");
+        assert_eq!(app.story_count().await, 0);
+        assert_eq!(buckets.keys(&buckets.private).await, Vec::<String>::new());
+        assert_eq!(buckets.keys(&buckets.public).await, Vec::<String>::new());
+        assert_eq!(app.media_files(), Vec::<std::path::PathBuf>::new());
+    }
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn an_original_whose_row_never_commits_is_deleted(db: PgPool) {
+    let buckets = Garage::shared().buckets();
+    let app = spawn(db, &buckets).await;
+    let store = app.store();
+    let mut spool = store.spool().await.unwrap();
+    spool.write(b"not kept").await.unwrap();
+    let kept = store.keep_original(spool.finish().await.unwrap()).await;
+    assert_eq!(buckets.keys(&buckets.private).await.len(), 1);
+    drop(kept);
+    for _ in 0..50 {
+        if buckets.keys(&buckets.private).await.is_empty() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the original is still there");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn readiness_needs_garage(db: PgPool) {
+    let mut garage = Garage::start();
+    let buckets = garage.buckets();
+    let app = spawn(db, &buckets).await;
+    assert_eq!(app.get("/readyz").await.status(), StatusCode::OK);
+    garage.stop();
+    assert_eq!(
+        app.get("/readyz").await.status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+}
