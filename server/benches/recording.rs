@@ -9,15 +9,14 @@
 //! limiter must hold), as WebM/Opus at 32 kbit/s, what Chrome's recorder sends.
 //!
 //! - **ours**: this binary re-run with `--one IN OUT`, which calls `probe` and
-//!   `make_access_copy` (two passes, each two ffmpeg children under `prlimit` in a pipeline,
-//!   the parent reading the last one's output for the peaks, the scrubber and the hash). Its
-//!   peak RSS is the largest child's (`prlimit` runs ffmpeg in its own process); the parent's
-//!   own is shown beside.
+//!   `make_access_copy` (two ffmpeg children under `prlimit`, one after the other, the parent
+//!   reading their pipes for the peaks, the scrubber and the hash). Its peak RSS is the larger
+//!   child's (`prlimit` runs ffmpeg in its own process); the parent's own is shown beside.
 //!
-//! Two children at once also need memory at once, so every variant's process tree is sampled
-//! too (`TreeMemory`, every 10 ms): the peak of the RSS summed over all processes (which counts
-//! the shared libraries' pages once per process) and of the PSS summed (which shares them out:
-//! what the machine really holds).
+//! Processes running at once need memory at once, so every variant's process tree is also
+//! sampled (`TreeMemory`, every 10 ms): the peak of the RSS summed over all its processes (which
+//! counts shared libraries' pages once per process) and of the PSS summed (which shares them
+//! out: what the machine really holds).
 //! - **ffmpeg CLI** (the target's baseline): the same normalisation, codec and bit rate from the
 //!   command line, as someone would run it by hand: measure with `ebur128`, read the summary,
 //!   then gain, limiter and LAME into a file (no peaks, no scrubbing, no hash, no limits).

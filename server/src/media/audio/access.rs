@@ -1,15 +1,14 @@
-//! The access copy: what every browser plays. Two passes of ffmpeg over the original, each two
-//! limited children in a pipeline (`child`), one decoding and one measuring or encoding, so
-//! that a pass uses two cores: the first measures loudness and streams 8 kHz PCM for the peaks
-//! and the duration (stopping as soon as the recording proves longer than allowed, whatever its
+//! The access copy: what every browser plays. Two passes of ffmpeg over the original, each a
+//! limited child (`child`): the first measures loudness and streams 8 kHz PCM for the peaks and
+//! the duration (stopping as soon as the recording proves longer than allowed, whatever its
 //! header said); the second normalises, silences the redactions and encodes mono MP3 at a
 //! constant bit rate without any metadata, streamed through the `scrub`ber (LAME's name in
 //! the frames' spare bits) and a SHA-256 into a partial file that becomes `out` only when all
 //! went well. Nothing is left behind otherwise.
 
-use super::child::{self, Exit, Pipeline};
+use super::child::{self, Exit, Running};
 use super::error::{AudioError, AudioRefusal, Outcome};
-use super::filters::{Loudness, TimeRange, apply_graph, decode_graph, measure_graph};
+use super::filters::{Loudness, TimeRange, apply_graph, measure_graph};
 use super::limits::{ACCESS_BITRATE_KBPS, ACCESS_SAMPLE_RATE, AudioLimits, ChildLimits};
 use super::peaks::Peaks;
 use super::probe::{AudioFacts, input_url, max_ms};
@@ -98,15 +97,13 @@ struct Encoded {
 const CHUNK: usize = 64 * 1024;
 
 impl Source<'_> {
-    /// The first pass: loudness, peaks and duration. One child decodes and prepares the
-    /// recording, a second measures it.
+    /// The first pass: loudness, peaks and duration.
     async fn measure(&self) -> Outcome<Measured> {
-        let decode = self.decode_args(&decode_graph(self.redactions), &[]);
-        let mut measure = piped_input_args("info");
-        measure.extend(
+        let mut args = self.input_args("info");
+        args.extend(
             [
                 "-filter_complex",
-                measure_graph().as_str(),
+                measure_graph(self.redactions).as_str(),
                 "-map",
                 "[measured]",
                 // ebur128's own sample format: nothing is converted only to be discarded.
@@ -127,13 +124,13 @@ impl Source<'_> {
             ]
             .map(OsString::from),
         );
-        let mut pipeline = child::spawn_pipeline("ffmpeg", decode, measure, &self.child)?;
+        let mut running = child::spawn("ffmpeg", args, &self.child)?;
         let max_ms = max_ms(self.limits);
         child::within("ffmpeg", &self.child, async move {
             let mut peaks = Peaks::default();
             let mut buffer = vec![0u8; CHUNK];
             loop {
-                let read = pipeline.last.stdout.read(&mut buffer).await?;
+                let read = running.stdout.read(&mut buffer).await?;
                 if read == 0 {
                     break;
                 }
@@ -142,7 +139,7 @@ impl Source<'_> {
                     return Ok(Err(self.too_long()));
                 }
             }
-            let exit = pipeline.wait().await?;
+            let exit = running.wait().await?;
             Ok(ended(exit).and_then(|stderr| match peaks.duration_ms() {
                 0 => Err(AudioRefusal::Undecodable),
                 duration_ms => Ok(Measured {
@@ -155,20 +152,22 @@ impl Source<'_> {
         .await
     }
 
-    /// The second pass: the MP3, written to `partial`. One child decodes, normalises and
-    /// resamples, a second encodes (byte for byte what one ffmpeg doing both writes).
+    /// The second pass: the MP3, written to `partial`.
     async fn encode(&self, loudness: Option<&Loudness>, partial: &Path) -> Outcome<Encoded> {
-        let rate = ACCESS_SAMPLE_RATE.to_string();
-        let decode = self.decode_args(
-            &apply_graph(self.redactions, loudness),
-            &["-ac", "1", "-ar", rate.as_str()],
-        );
+        let mut args = self.input_args("error");
         let bitrate = format!("{ACCESS_BITRATE_KBPS}k");
-        let mut encode = piped_input_args("error");
-        encode.extend(
+        let rate = ACCESS_SAMPLE_RATE.to_string();
+        let graph = apply_graph(self.redactions, loudness);
+        args.extend(
             [
                 "-map",
                 "0:a:0",
+                "-af",
+                graph.as_str(),
+                "-ac",
+                "1",
+                "-ar",
+                rate.as_str(),
                 "-c:a",
                 "libmp3lame",
                 "-b:a",
@@ -180,22 +179,12 @@ impl Source<'_> {
             ]
             .map(OsString::from),
         );
-        encode.extend(NO_METADATA.map(OsString::from));
+        args.extend(NO_METADATA.map(OsString::from));
         // As in the first pass: buffers, not a write per MP3 frame.
-        encode.extend(["-flush_packets", "0", "-f", "mp3", "pipe:1"].map(OsString::from));
-        let pipeline = child::spawn_pipeline("ffmpeg", decode, encode, &self.child)?;
+        args.extend(["-flush_packets", "0", "-f", "mp3", "pipe:1"].map(OsString::from));
+        let running = child::spawn("ffmpeg", args, &self.child)?;
         let file = tokio::fs::File::create(partial).await?;
-        child::within("ffmpeg", &self.child, write_scrubbed(pipeline, file)).await
-    }
-
-    /// The decoding child of either pass: the original's first audio stream through `graph`
-    /// (and `output` options), as `PIPE_OUTPUT` on its standard output.
-    fn decode_args(&self, graph: &str, output: &[&str]) -> Vec<OsString> {
-        let mut args = self.input_args("error");
-        args.extend(["-map", "0:a:0", "-af", graph].map(OsString::from));
-        args.extend(output.iter().map(OsString::from));
-        args.extend(PIPE_OUTPUT.map(OsString::from));
-        args
+        child::within("ffmpeg", &self.child, write_scrubbed(running, file)).await
     }
 
     /// Options before the input: quiet, one thread, the container's demuxer forced, and no
@@ -232,32 +221,6 @@ impl Source<'_> {
     }
 }
 
-/// How a decoding child hands its audio to the next: 32-bit float PCM (exact for 16- and
-/// 24-bit samples and for the float the speech codecs decode to) in NUT, which carries the
-/// rate and channel layout along.
-const PIPE_OUTPUT: [&str; 5] = ["-c:a", "pcm_f32le", "-f", "nut", "pipe:1"];
-
-/// Options of a child that reads the previous one's `PIPE_OUTPUT`.
-fn piped_input_args(log_level: &str) -> Vec<OsString> {
-    [
-        "-nostdin",
-        "-hide_banner",
-        "-nostats",
-        "-v",
-        log_level,
-        "-filter_threads",
-        "1",
-        "-threads",
-        "1",
-        "-f",
-        "nut",
-        "-i",
-        "pipe:0",
-    ]
-    .map(OsString::from)
-    .to_vec()
-}
-
 /// Everything ffmpeg's muxers and LAME's encoder would otherwise write besides the audio: the
 /// original's tags and chapters, ID3v2 and ID3v1 tags, the Xing/Info/LAME header frame and
 /// ffmpeg's own name (bitexact). LAME's name in the frames' spare bits is `scrub`bed.
@@ -279,13 +242,13 @@ const NO_METADATA: [&str; 14] = [
 ];
 
 /// Streams the encoder's output through the scrubber and a hash into `file`.
-async fn write_scrubbed(mut pipeline: Pipeline, mut file: tokio::fs::File) -> Outcome<Encoded> {
+async fn write_scrubbed(mut running: Running, mut file: tokio::fs::File) -> Outcome<Encoded> {
     let mut scrubber = Scrubber::default();
     let mut hasher = Sha256::new();
     let mut bytes = 0u64;
     let mut buffer = vec![0u8; CHUNK];
     loop {
-        let read = pipeline.last.stdout.read(&mut buffer).await?;
+        let read = running.stdout.read(&mut buffer).await?;
         if read == 0 {
             break;
         }
@@ -294,7 +257,7 @@ async fn write_scrubbed(mut pipeline: Pipeline, mut file: tokio::fs::File) -> Ou
         bytes += u64::try_from(clean.len()).unwrap_or(u64::MAX);
         file.write_all(&clean).await?;
     }
-    let exit = pipeline.wait().await?;
+    let exit = running.wait().await?;
     if let Err(refusal) = ended(exit) {
         return Ok(Err(refusal));
     }

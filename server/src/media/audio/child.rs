@@ -2,8 +2,8 @@
 //! CPU time (`prlimit` from util-linux sets the limits and then executes the program, so no
 //! `unsafe` `pre_exec` is needed), this module caps their wall time, and a child whose handle
 //! is dropped (a timeout, a caller that stopped reading) is killed. A child sees an empty
-//! environment, no standard input (in a `Pipeline`, the second reads the first's output), may
-//! write no file, and its standard error is kept only in its last `STDERR_TAIL` bytes.
+//! environment, no standard input, may write no file, and its standard error is kept only in
+//! its last `STDERR_TAIL` bytes.
 
 use super::error::AudioError;
 use super::limits::ChildLimits;
@@ -36,22 +36,9 @@ pub enum Exit {
 /// A started child: read `stdout`, then `wait`.
 #[derive(Debug)]
 pub struct Running {
-    process: Process,
-    pub stdout: ChildStdout,
-}
-
-/// Two children, the first's standard output piped into the second's standard input: read
-/// `last.stdout`, then `wait`.
-#[derive(Debug)]
-pub struct Pipeline {
-    first: Process,
-    pub last: Running,
-}
-
-#[derive(Debug)]
-struct Process {
     program: &'static str,
     child: Child,
+    pub stdout: ChildStdout,
     stderr: JoinHandle<Vec<u8>>,
 }
 
@@ -64,41 +51,6 @@ pub fn spawn(
     args: Vec<OsString>,
     limits: &ChildLimits,
 ) -> Result<Running, AudioError> {
-    let (process, stdout) = start(program, args, limits, Stdio::null())?;
-    Ok(Running { process, stdout })
-}
-
-/// Starts `program` twice, each child under `limits`, the first's output piped by the kernel
-/// into the second: the two run on two cores, and what passes between them never goes through
-/// this process.
-pub fn spawn_pipeline(
-    program: &'static str,
-    first_args: Vec<OsString>,
-    last_args: Vec<OsString>,
-    limits: &ChildLimits,
-) -> Result<Pipeline, AudioError> {
-    let (first, first_stdout) = start(program, first_args, limits, Stdio::null())?;
-    // Handed over whole: once the second child ends, the first writes into a pipe nobody
-    // reads, gets EPIPE and ends too.
-    let into_last: Stdio = first_stdout
-        .try_into()
-        .map_err(|source| AudioError::Spawn { program, source })?;
-    let (last, stdout) = start(program, last_args, limits, into_last)?;
-    Ok(Pipeline {
-        first,
-        last: Running {
-            process: last,
-            stdout,
-        },
-    })
-}
-
-fn start(
-    program: &'static str,
-    args: Vec<OsString>,
-    limits: &ChildLimits,
-    stdin: Stdio,
-) -> Result<(Process, ChildStdout), AudioError> {
     let spawn_error = |source| AudioError::Spawn { program, source };
     let path = locate(program).map_err(spawn_error)?;
     // Niced like the photo workers' threads, so decoding never takes cores from readers.
@@ -116,7 +68,7 @@ fn start(
         .env("LC_ALL", "C")
         // One malloc arena per thread would reserve 64 MB of address space each.
         .env("MALLOC_ARENA_MAX", "2")
-        .stdin(stdin)
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)
@@ -128,38 +80,17 @@ fn start(
     };
     let stdout = child.stdout.take().ok_or_else(missing)?;
     let stderr = child.stderr.take().ok_or_else(missing)?;
-    let process = Process {
+    Ok(Running {
         program,
         child,
+        stdout,
         stderr: tokio::spawn(tail(stderr)),
-    };
-    Ok((process, stdout))
+    })
 }
 
 impl Running {
     /// Waits for the child to end (its standard output read to the end or not needed).
-    pub async fn wait(self) -> Result<Exit, AudioError> {
-        self.process.wait().await
-    }
-}
-
-impl Pipeline {
-    /// Waits for both children. The first one's failure counts first: a decoder that fails
-    /// cuts the second child's input short, which that child takes for a proper end. But a
-    /// second child killed at its CPU limit is what made the first fail (on a closed pipe).
-    pub async fn wait(self) -> Result<Exit, AudioError> {
-        let last = self.last.wait().await?;
-        let first = self.first.wait().await?;
-        Ok(match (first, last) {
-            (_, Exit::OverCpu) => Exit::OverCpu,
-            (Exit::Success { .. }, last) => last,
-            (first, _) => first,
-        })
-    }
-}
-
-impl Process {
-    async fn wait(mut self) -> Result<Exit, AudioError> {
+    pub async fn wait(mut self) -> Result<Exit, AudioError> {
         let status = self.child.wait().await?;
         let stderr = self.stderr.await.map_err(|e| AudioError::Output {
             program: self.program,

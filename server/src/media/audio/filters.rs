@@ -38,20 +38,16 @@ impl TimeRange {
 /// The peaks' resampler: a short filter (swr's default is 32 taps) is plenty for a waveform.
 const PEAK_FILTER_SIZE: u32 = 8;
 
-/// The first pass's decoding child's graph (for `-af`): the recording, prepared.
-pub fn decode_graph(redactions: &[TimeRange]) -> String {
-    prepare(redactions)
-}
-
-/// The first pass's measuring child's graph, over the prepared recording: outputs
-/// `[measured]` (to discard) and `[pcm]` (the peaks' PCM). `ebur128` logs each 100 ms frame at
-/// `verbose`, below the pass's log level, and its summary at `info`.
-pub fn measure_graph() -> String {
+/// The first pass's graph: outputs `[measured]` (to discard) and `[pcm]` (the peaks' PCM).
+/// `ebur128` logs each 100 ms frame at `verbose`, below the pass's log level, and its summary
+/// at `info`.
+pub fn measure_graph(redactions: &[TimeRange]) -> String {
     format!(
-        "[0:a:0]asplit=2[loud][peaks];\
+        "[0:a:0]{},asplit=2[loud][peaks];\
          [loud]ebur128=peak=true:framelog=verbose[measured];\
          [peaks]aresample={PEAK_SAMPLE_RATE}:filter_size={PEAK_FILTER_SIZE},\
          aformat=sample_fmts=s16:channel_layouts=mono[pcm]",
+        prepare(redactions),
     )
 }
 
@@ -245,7 +241,7 @@ mod tests {
 
     #[test]
     fn the_peaks_get_a_short_resampler_after_the_split() {
-        let measure = measure_graph();
+        let measure = measure_graph(&[]);
         assert!(
             measure.contains("[loud]ebur128=peak=true:framelog=verbose[measured]"),
             "{measure}"
@@ -260,7 +256,7 @@ mod tests {
     fn redactions_silence_their_range_in_both_passes() {
         let ranges = [TimeRange::new(4_000, 7_250).unwrap()];
         let expected = "volume=enable='between(t,4.000,7.250)':volume=0";
-        assert!(decode_graph(&ranges).contains(expected));
+        assert!(measure_graph(&ranges).contains(expected));
         assert!(apply_graph(&ranges, None).contains(expected));
         assert_eq!(TimeRange::new(5, 5), None);
     }
