@@ -126,16 +126,31 @@ impl S3Store {
         &self,
         upload: Spooled,
     ) -> Result<StoredOriginal, StoreError> {
-        let key = random_key();
+        self.put_original(upload, random_key())
+            .await
+            .map_err(StoreError::new("keeping an original"))
+    }
+
+    /// Puts an upload into the private bucket under `key`, guarded until its row commits.
+    async fn put_original(&self, upload: Spooled, key: String) -> io::Result<StoredOriginal> {
         let object = format!("{ORIGINALS}{key}");
         self.put_file(Which::Private, &object, upload.path(), &[])
-            .await
-            .map_err(StoreError::new("keeping an original"))?;
+            .await?;
         let store = self.clone();
         Ok(StoredOriginal::object(
             key,
             Box::new(move |key| store.delete_uncommitted(key)),
         ))
+    }
+
+    /// The private bucket's answer for an original; `None` on 404.
+    async fn get_original(&self, key: &str) -> io::Result<Option<reqwest::Response>> {
+        self.get(
+            Which::Private,
+            &format!("{ORIGINALS}{key}"),
+            &HeaderMap::new(),
+        )
+        .await
     }
 
     /// Streams a complete upload into the private bucket under `key` (a restore puts each
@@ -166,14 +181,9 @@ impl S3Store {
         {
             return Err(refuse("an original with this key is already there"));
         }
-        self.put_file(Which::Private, &object, upload.path(), &[])
+        self.put_original(upload, key.to_owned())
             .await
-            .map_err(StoreError::new("restoring an original"))?;
-        let store = self.clone();
-        Ok(StoredOriginal::object(
-            key.to_owned(),
-            Box::new(move |key| store.delete_uncommitted(key)),
-        ))
+            .map_err(StoreError::new("restoring an original"))
     }
 
     /// Whether either bucket holds an original or a derivative (a restore needs empty ones).
@@ -215,11 +225,7 @@ impl S3Store {
             )));
         }
         let response = self
-            .get(
-                Which::Private,
-                &format!("{ORIGINALS}{key}"),
-                &HeaderMap::new(),
-            )
+            .get_original(key)
             .await
             .map_err(StoreError::new("reading an original"))?;
         let response = match response {
@@ -248,11 +254,7 @@ impl S3Store {
             return Ok(None);
         }
         let response = self
-            .get(
-                Which::Private,
-                &format!("{ORIGINALS}{key}"),
-                &HeaderMap::new(),
-            )
+            .get_original(key)
             .await
             .map_err(StoreError::new("opening an original"))?;
         Ok(response.map(|response| {
