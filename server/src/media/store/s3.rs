@@ -172,12 +172,11 @@ impl S3Store {
             return Err(refuse("not a media key"));
         }
         let object = format!("{ORIGINALS}{key}");
+        // Keys are all the same length: the only object under this prefix is this one.
         if self
-            .list(Which::Private, &object)
+            .any_under(Which::Private, &object)
             .await
             .map_err(failed)?
-            .iter()
-            .any(|o| o.key == object)
         {
             return Err(refuse("an original with this key is already there"));
         }
