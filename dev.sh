@@ -43,8 +43,10 @@ SYSTEM_PACKAGES_RUN=(
   "postgresql:pg_bin"
   "postgresql-client:psql"
   # Recordings are probed (ffprobe) and decoded (ffmpeg) in child processes run under prlimit
-  # (util-linux) with a memory and CPU limit: docs/decisions.md, "Voice".
+  # (util-linux) with a memory and CPU limit, the access copy's MP3 encoded by a LAME child
+  # fed by ffmpeg: docs/decisions.md, "Voice".
   "ffmpeg:ffmpeg"
+  "lame:lame"
   "util-linux:prlimit"
 )
 SYSTEM_PACKAGES_TEST=(

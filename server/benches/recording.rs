@@ -9,9 +9,10 @@
 //! limiter must hold), as WebM/Opus at 32 kbit/s, what Chrome's recorder sends.
 //!
 //! - **ours**: this binary re-run with `--one IN OUT`, which calls `probe` and
-//!   `make_access_copy` (two ffmpeg children under `prlimit`, one after the other, the parent
-//!   reading their pipes for the peaks, the scrubber and the hash). Its peak RSS is the larger
-//!   child's (`prlimit` runs ffmpeg in its own process); the parent's own is shown beside.
+//!   `make_access_copy` (an ffmpeg child measuring, then an ffmpeg child piping its PCM into a
+//!   LAME child, all under `prlimit`, the parent reading their pipes for the peaks, the scrubber
+//!   and the hash). Its peak RSS is the largest child's (`prlimit` runs each program in its own
+//!   process); the parent's own is shown beside.
 //!
 //! Processes running at once need memory at once, so every variant's process tree is also
 //! sampled (`TreeMemory`, every 10 ms): the peak of the RSS summed over all its processes (which
@@ -19,7 +20,8 @@
 //! out: what the machine really holds).
 //! - **ffmpeg CLI** (the target's baseline): the same normalisation, codec and bit rate from the
 //!   command line, as someone would run it by hand: measure with `ebur128`, read the summary,
-//!   then gain, limiter and LAME into a file (no peaks, no scrubbing, no hash, no limits).
+//!   then gain, limiter and ffmpeg's libmp3lame into a file, with the same LAME settings as
+//!   ours (no peaks, no scrubbing, no hash, no limits).
 //! - **loudnorm CLI** (once, for reference): ffmpeg's usual two-pass `loudnorm` recipe to the
 //!   same targets, which the access copy used before (docs/decisions.md, "Voice").
 //!
@@ -37,7 +39,7 @@ use turbojpeg::libc;
 mod support;
 
 const INPUT_SECONDS: u32 = 30 * 60;
-const MP3: [&str; 12] = [
+const MP3: [&str; 14] = [
     "-ac",
     "1",
     "-ar",
@@ -46,6 +48,8 @@ const MP3: [&str; 12] = [
     "libmp3lame",
     "-b:a",
     "64k",
+    "-reservoir",
+    "0",
     "-threads",
     "1",
     "-f",

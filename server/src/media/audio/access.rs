@@ -1,12 +1,12 @@
 //! The access copy: what every browser plays. Two passes of ffmpeg over the original, each a
 //! limited child (`child`): the first measures loudness and streams 8 kHz PCM for the peaks and
 //! the duration (stopping as soon as the recording proves longer than allowed, whatever its
-//! header said); the second normalises, silences the redactions and encodes mono MP3 at a
-//! constant bit rate without any metadata, streamed through the `scrub`ber (LAME's name in
-//! the frames' spare bits) and a SHA-256 into a partial file that becomes `out` only when all
-//! went well. Nothing is left behind otherwise.
+//! header said); the second normalises and silences the redactions in ffmpeg, piped into a
+//! LAME child that encodes mono MP3 at a constant bit rate without any metadata, streamed
+//! through the `scrub`ber (LAME's name in the frames' spare bits) and a SHA-256 into a partial
+//! file that becomes `out` only when all went well. Nothing is left behind otherwise.
 
-use super::child::{self, Exit, Running};
+use super::child::{self, Exit, Process, Running};
 use super::error::{AudioError, AudioRefusal, Outcome};
 use super::filters::{Loudness, TimeRange, apply_graph, measure_graph};
 use super::limits::{ACCESS_BITRATE_KBPS, ACCESS_SAMPLE_RATE, AudioLimits, ChildLimits};
@@ -152,39 +152,47 @@ impl Source<'_> {
         .await
     }
 
-    /// The second pass: the MP3, written to `partial`.
+    /// The second pass: ffmpeg decodes and normalises into 16-bit PCM, piped straight into
+    /// LAME, whose MP3 is written to `partial`. Two children rather than ffmpeg's own
+    /// libmp3lame: encoding is most of the pass, and this way it runs beside the decoding, on
+    /// the other core (docs/decisions.md, "Voice").
     async fn encode(&self, loudness: Option<&Loudness>, partial: &Path) -> Outcome<Encoded> {
-        let mut args = self.input_args("error");
-        let bitrate = format!("{ACCESS_BITRATE_KBPS}k");
+        let mut decode = self.input_args("error");
         let rate = ACCESS_SAMPLE_RATE.to_string();
-        let graph = apply_graph(self.redactions, loudness);
-        args.extend(
+        let graph = format!(
+            "{},aformat=sample_fmts=s16",
+            apply_graph(self.redactions, loudness)
+        );
+        decode.extend(
             [
                 "-map",
                 "0:a:0",
                 "-af",
-                graph.as_str(),
+                &graph,
                 "-ac",
                 "1",
                 "-ar",
-                rate.as_str(),
+                &rate,
                 "-c:a",
-                "libmp3lame",
-                "-b:a",
-                bitrate.as_str(),
-                "-reservoir",
+                "pcm_s16le",
+                // As in the first pass: buffers, not a write per packet.
+                "-flush_packets",
                 "0",
-                "-threads",
-                "1",
+                "-f",
+                "s16le",
+                "pipe:1",
             ]
             .map(OsString::from),
         );
-        args.extend(NO_METADATA.map(OsString::from));
-        // As in the first pass: buffers, not a write per MP3 frame.
-        args.extend(["-flush_packets", "0", "-f", "mp3", "pipe:1"].map(OsString::from));
-        let running = child::spawn("ffmpeg", args, &self.child)?;
+        let (decoder, encoder) =
+            child::spawn_pipeline(("ffmpeg", decode), ("lame", lame_args()), &self.child)?;
         let file = tokio::fs::File::create(partial).await?;
-        child::within("ffmpeg", &self.child, write_scrubbed(running, file)).await
+        child::within(
+            "ffmpeg",
+            &self.child,
+            write_scrubbed(decoder, encoder, file),
+        )
+        .await
     }
 
     /// Options before the input: quiet, one thread, the container's demuxer forced, and no
@@ -221,34 +229,54 @@ impl Source<'_> {
     }
 }
 
-/// Everything ffmpeg's muxers and LAME's encoder would otherwise write besides the audio: the
-/// original's tags and chapters, ID3v2 and ID3v1 tags, the Xing/Info/LAME header frame and
-/// ffmpeg's own name (bitexact). LAME's name in the frames' spare bits is `scrub`bed.
-const NO_METADATA: [&str; 14] = [
-    "-map_metadata",
-    "-1",
-    "-map_chapters",
-    "-1",
-    "-fflags",
-    "+bitexact",
-    "-flags:a",
-    "+bitexact",
-    "-id3v2_version",
-    "0",
-    "-write_id3v1",
-    "0",
-    "-write_xing",
-    "0",
-];
+/// LAME reading the second pass's raw PCM: mono at `ACCESS_SAMPLE_RATE` (no resampling of
+/// its own), constant `ACCESS_BITRATE_KBPS`, no bit reservoir (every frame decodes on its own,
+/// for seeking), and nothing besides the audio: no Xing/Info/LAME header frame (`-t`), no ID3
+/// tag (none is written unless asked for), no ReplayGain analysis (it only feeds that header).
+/// LAME's name in the frames' spare bits is `scrub`bed. These are the settings of ffmpeg's
+/// libmp3lame for the same PCM: both give the same bytes.
+fn lame_args() -> Vec<OsString> {
+    let rate = format!("{}", f64::from(ACCESS_SAMPLE_RATE) / 1000.0);
+    let bitrate = ACCESS_BITRATE_KBPS.to_string();
+    [
+        "--silent",
+        "-r",
+        "-s",
+        &rate,
+        "--bitwidth",
+        "16",
+        "--signed",
+        "--little-endian",
+        "-m",
+        "m",
+        "--resample",
+        &rate,
+        "-b",
+        &bitrate,
+        "--cbr",
+        "--nores",
+        "-t",
+        "--noreplaygain",
+        "-",
+        "-",
+    ]
+    .map(OsString::from)
+    .to_vec()
+}
 
-/// Streams the encoder's output through the scrubber and a hash into `file`.
-async fn write_scrubbed(mut running: Running, mut file: tokio::fs::File) -> Outcome<Encoded> {
+/// Streams the encoder's output through the scrubber and a hash into `file`, then checks how
+/// both children ended.
+async fn write_scrubbed(
+    decoder: Process,
+    mut encoder: Running,
+    mut file: tokio::fs::File,
+) -> Outcome<Encoded> {
     let mut scrubber = Scrubber::default();
     let mut hasher = Sha256::new();
     let mut bytes = 0u64;
     let mut buffer = vec![0u8; CHUNK];
     loop {
-        let read = running.stdout.read(&mut buffer).await?;
+        let read = encoder.stdout.read(&mut buffer).await?;
         if read == 0 {
             break;
         }
@@ -257,9 +285,20 @@ async fn write_scrubbed(mut running: Running, mut file: tokio::fs::File) -> Outc
         bytes += u64::try_from(clean.len()).unwrap_or(u64::MAX);
         file.write_all(&clean).await?;
     }
-    let exit = running.wait().await?;
-    if let Err(refusal) = ended(exit) {
+    let encoded = encoder.wait().await?;
+    if let Err(refusal) = ended(decoder.wait().await?) {
         return Ok(Err(refusal));
+    }
+    match encoded {
+        Exit::Success { .. } => {}
+        Exit::OverCpu => return Ok(Err(AudioRefusal::TooCostly)),
+        // LAME only ever reads PCM we made: its failure is not the file's.
+        Exit::Failed { stderr } => {
+            return Err(AudioError::Output {
+                program: "lame",
+                detail: stderr,
+            });
+        }
     }
     scrubber.finish().map_err(scrub_error)?;
     file.sync_all().await?;
@@ -271,7 +310,7 @@ async fn write_scrubbed(mut running: Running, mut file: tokio::fs::File) -> Outc
 
 fn scrub_error(error: super::scrub::ScrubError) -> AudioError {
     AudioError::Output {
-        program: "ffmpeg",
+        program: "lame",
         detail: error.to_string(),
     }
 }

@@ -36,9 +36,15 @@ pub enum Exit {
 /// A started child: read `stdout`, then `wait`.
 #[derive(Debug)]
 pub struct Running {
+    process: Process,
+    pub stdout: ChildStdout,
+}
+
+/// A started child whose standard output goes to another child: only `wait`.
+#[derive(Debug)]
+pub struct Process {
     program: &'static str,
     child: Child,
-    pub stdout: ChildStdout,
     stderr: JoinHandle<Vec<u8>>,
 }
 
@@ -51,10 +57,56 @@ pub fn spawn(
     args: Vec<OsString>,
     limits: &ChildLimits,
 ) -> Result<Running, AudioError> {
+    start(program, args, limits, Stdio::null())
+}
+
+/// Starts `feeder` with its standard output piped straight into `consumer`'s standard input,
+/// both under `limits`: the two run at once, on two cores when there are two.
+pub fn spawn_pipeline(
+    feeder: (&'static str, Vec<OsString>),
+    consumer: (&'static str, Vec<OsString>),
+    limits: &ChildLimits,
+) -> Result<(Process, Running), AudioError> {
+    let (reader, writer) = std::io::pipe().map_err(|source| AudioError::Spawn {
+        program: feeder.0,
+        source,
+    })?;
+    let mut feeding = command(feeder.0, feeder.1, limits)?;
+    feeding.stdin(Stdio::null()).stdout(writer);
+    // Only the child keeps the pipe's writing end, so the consumer sees the end of its input
+    // when the feeder exits.
+    let (feeding, _) = launch(feeder.0, feeding)?;
+    let consuming = start(consumer.0, consumer.1, limits, Stdio::from(reader))?;
+    Ok((feeding, consuming))
+}
+
+fn start(
+    program: &'static str,
+    args: Vec<OsString>,
+    limits: &ChildLimits,
+    stdin: Stdio,
+) -> Result<Running, AudioError> {
+    let mut command = command(program, args, limits)?;
+    command.stdin(stdin).stdout(Stdio::piped());
+    let (process, stdout) = launch(program, command)?;
+    Ok(Running {
+        process,
+        stdout: stdout.ok_or_else(|| no_pipe(program))?,
+    })
+}
+
+/// The command that runs `program` niced, under `prlimit`, with an empty environment and its
+/// standard error piped.
+fn command(
+    program: &'static str,
+    args: Vec<OsString>,
+    limits: &ChildLimits,
+) -> Result<Command, AudioError> {
     let spawn_error = |source| AudioError::Spawn { program, source };
     let path = locate(program).map_err(spawn_error)?;
     // Niced like the photo workers' threads, so decoding never takes cores from readers.
-    let mut child = Command::new(locate("nice").map_err(spawn_error)?)
+    let mut command = Command::new(locate("nice").map_err(spawn_error)?);
+    command
         .args(["-n", CHILD_NICE])
         .arg(locate("prlimit").map_err(spawn_error)?)
         .arg(format!("--as={}", limits.memory_bytes))
@@ -68,28 +120,47 @@ pub fn spawn(
         .env("LC_ALL", "C")
         // One malloc arena per thread would reserve 64 MB of address space each.
         .env("MALLOC_ARENA_MAX", "2")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .kill_on_drop(true)
+        .kill_on_drop(true);
+    Ok(command)
+}
+
+/// Spawns `command` (consumed, so the parent keeps no copy of a pipe handed to the child),
+/// with its standard output when that was piped to us.
+fn launch(
+    program: &'static str,
+    mut command: Command,
+) -> Result<(Process, Option<ChildStdout>), AudioError> {
+    let mut child = command
         .spawn()
-        .map_err(spawn_error)?;
-    let missing = || AudioError::Output {
-        program,
-        detail: "no pipe".into(),
-    };
-    let stdout = child.stdout.take().ok_or_else(missing)?;
-    let stderr = child.stderr.take().ok_or_else(missing)?;
-    Ok(Running {
+        .map_err(|source| AudioError::Spawn { program, source })?;
+    drop(command);
+    let stderr = child.stderr.take().ok_or_else(|| no_pipe(program))?;
+    let stdout = child.stdout.take();
+    let process = Process {
         program,
         child,
-        stdout,
         stderr: tokio::spawn(tail(stderr)),
-    })
+    };
+    Ok((process, stdout))
+}
+
+fn no_pipe(program: &'static str) -> AudioError {
+    AudioError::Output {
+        program,
+        detail: "no pipe".into(),
+    }
 }
 
 impl Running {
     /// Waits for the child to end (its standard output read to the end or not needed).
+    pub async fn wait(self) -> Result<Exit, AudioError> {
+        self.process.wait().await
+    }
+}
+
+impl Process {
+    /// Waits for the child to end.
     pub async fn wait(mut self) -> Result<Exit, AudioError> {
         let status = self.child.wait().await?;
         let stderr = self.stderr.await.map_err(|e| AudioError::Output {

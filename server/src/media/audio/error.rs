@@ -7,7 +7,7 @@ pub use app::domain::AudioRefusal;
 /// Processing failed for a reason that is not the file's: the job is retried.
 #[derive(Debug, thiserror::Error)]
 pub enum AudioError {
-    #[error("cannot start {program} (is Debian's ffmpeg installed?): {source}")]
+    #[error("cannot start {program} (are Debian's ffmpeg and lame installed?): {source}")]
     Spawn {
         program: &'static str,
         source: std::io::Error,
