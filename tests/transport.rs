@@ -722,4 +722,27 @@ async fn metrics_are_served_on_their_own_address_and_count_requests_and_jobs(db:
         "{after_jobs}"
     );
     assert!(after_jobs.contains("job_duration_seconds_bucket{"));
+    assert!(!after_jobs.contains("fixity_last_pass"), "no pass has run");
+
+    // A fixity pass over the two stories' originals, one of them gone.
+    let media = app.store();
+    let key: String = sqlx::query_scalar("select original_key from photos order by id limit 1")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    std::fs::remove_file(app.media().original_path(&key)).unwrap();
+    let pass = server::archive::fixity::run_pass(
+        &app.db,
+        &media,
+        app::domain::FixityTrigger::Command,
+        0,
+    )
+    .await
+    .unwrap();
+    let after_pass = scrape(&app).await;
+    let files = format!("fixity_last_pass_files {}", pass.totals.files);
+    assert!(after_pass.contains(&files), "{after_pass}");
+    assert!(after_pass.contains(r#"fixity_last_pass_problems{kind="missing"} 1"#));
+    assert!(after_pass.contains(r#"fixity_last_pass_problems{kind="changed"} 0"#));
+    assert!(after_pass.contains("fixity_last_pass_finished_seconds "));
 }
