@@ -5,7 +5,7 @@
 //! One server per test binary (`Garage::shared`), started on first use with its own config in
 //! a temporary folder, free ports, a random RPC secret, one node of 1 GB in zone dc1 and one
 //! key; each test makes its own pair of buckets (`Garage::buckets`). A test that stops the
-//! server starts one of its own (`Garage::start`).
+//! server starts one of its own (`Garage::start`). None outlives the test binary (`WATCHDOG`).
 
 use rusty_s3::S3Action;
 use server::config::S3Settings;
@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 pub struct Garage {
     dir: tempfile::TempDir,
+    /// The watchdog shell (`WATCHDOG`) Garage runs under.
     child: Option<Child>,
     pub s3_port: u16,
     key_id: String,
@@ -104,6 +105,18 @@ impl Buckets {
 
 const SIGNED_FOR: Duration = Duration::from_secs(600);
 
+/// Garage runs under this shell, which waits for the end of its standard input, a pipe whose
+/// only writing end this process holds. However this process ends (the shared server lives in
+/// a `static`, which is never dropped; a test may panic or be killed), the pipe closes and the
+/// shell kills Garage and removes its folder. Arguments: the folder, then Garage's command.
+const WATCHDOG: &str = r#"dir=$1; shift
+"$@" </dev/null &
+garage=$!
+cat >/dev/null
+kill -9 "$garage" 2>/dev/null
+wait "$garage"
+rm -rf "$dir""#;
+
 impl Garage {
     /// The server every test of this binary shares (never stopped: the process exit ends it).
     pub fn shared() -> &'static Garage {
@@ -134,11 +147,17 @@ api_bind_addr = "127.0.0.1:{s3_port}"
         );
         std::fs::write(dir.path().join("garage.toml"), config).expect("write garage.toml");
         let log = std::fs::File::create(dir.path().join("garage.log")).expect("garage.log");
-        let child = Command::new(&binary)
+        let child = Command::new("sh")
+            .arg("-c")
+            .arg(WATCHDOG)
+            .arg("garage-watchdog")
+            .arg(dir.path())
+            .arg(&binary)
             .arg("-c")
             .arg(dir.path().join("garage.toml"))
             .arg("server")
             .env("RUST_LOG", "garage=warn")
+            .stdin(Stdio::piped())
             .stdout(Stdio::from(log.try_clone().expect("log")))
             .stderr(Stdio::from(log))
             .spawn()
@@ -245,11 +264,12 @@ api_bind_addr = "127.0.0.1:{s3_port}"
         format!("http://127.0.0.1:{}", self.s3_port)
     }
 
-    /// Stops the server (SIGKILL) and waits for it to exit.
+    /// Stops the server (SIGKILL) and waits for it to exit: closing the watchdog's input is
+    /// what stops it.
     pub fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
+        if let Some(mut watchdog) = self.child.take() {
+            drop(watchdog.stdin.take());
+            let _ = watchdog.wait();
         }
     }
 
