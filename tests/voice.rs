@@ -409,8 +409,18 @@ async fn the_card_the_api_and_the_feed_carry_a_public_recording(db: PgPool) {
         .await
         .unwrap();
 
+    let duration_ms: i64 = sqlx::query_scalar("select duration_ms from recordings")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(duration_ms < 59_500, "a fixture under a minute");
+
     let home = app.get_text("/").await;
-    assert!(home.contains("录音 · 1 分钟"), "the card's badge");
+    let seconds = (duration_ms + 500) / 1000;
+    assert!(
+        home.contains(&format!("录音 · {seconds} 秒")),
+        "the card's badge tells a short recording in seconds"
+    );
 
     let id = app.last_story().await;
     let one: serde_json::Value = app

@@ -2,7 +2,7 @@
 //! stripped) are ever shown; originals never leave the private store.
 
 mod recording;
-pub use recording::{OwnRecording, RecordingFigure, RecordingStage, RecordingView};
+pub use recording::{OwnRecording, RecordingFigure, RecordingStage, RecordingView, SpokenLength};
 
 use crate::domain::{PhotoId, PhotoSlot};
 use serde::{Deserialize, Serialize};

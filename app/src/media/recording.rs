@@ -41,9 +41,62 @@ pub struct RecordingView {
 }
 
 impl RecordingView {
-    /// Whole minutes, at least 1, for badges ("recording · 12 min").
-    pub fn minutes(&self) -> Option<u32> {
-        self.duration_ms.map(|ms| (ms / 60_000).max(1))
+    /// For titles and badges ("recording · 12 min", "recording · 36 s").
+    pub fn length(&self) -> Option<SpokenLength> {
+        self.duration_ms
+            .map(|ms| SpokenLength::of_ms(u64::from(ms)))
+    }
+}
+
+/// A recording's length as people say it: seconds under a minute, else minutes, rounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SpokenLength {
+    Seconds(u32),
+    Minutes(u32),
+}
+
+impl SpokenLength {
+    pub fn of_ms(ms: u64) -> SpokenLength {
+        let rounded = |unit: u64| u32::try_from((ms + unit / 2) / unit).unwrap_or(u32::MAX);
+        match rounded(1_000) {
+            seconds @ 0..60 => SpokenLength::Seconds(seconds.max(1)),
+            _ => SpokenLength::Minutes(rounded(60_000)),
+        }
+    }
+
+    /// "36 秒", "12 分钟"; "36 s", "12 min".
+    pub fn label(self, locale: Locale) -> String {
+        match self {
+            SpokenLength::Seconds(seconds) => {
+                td_string!(locale, timeline.recording.seconds, seconds).to_string()
+            }
+            SpokenLength::Minutes(minutes) => {
+                td_string!(locale, timeline.recording.minutes, minutes).to_string()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SpokenLength::{self, Minutes, Seconds};
+
+    #[test]
+    fn under_a_minute_is_told_in_seconds_and_longer_in_rounded_minutes() {
+        let cases = [
+            (0, Seconds(1)),
+            (400, Seconds(1)),
+            (36_400, Seconds(36)),
+            (59_499, Seconds(59)),
+            (59_500, Minutes(1)),
+            (89_999, Minutes(1)),
+            (90_000, Minutes(2)),
+            (12 * 60_000 + 10_000, Minutes(12)),
+            (3_600_000, Minutes(60)),
+        ];
+        for (ms, told) in cases {
+            assert_eq!(SpokenLength::of_ms(ms), told, "{ms} ms");
+        }
     }
 }
 

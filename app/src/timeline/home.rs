@@ -5,7 +5,7 @@ use super::heading::StoryHeading;
 use super::more::MoreLoader;
 use crate::domain::{Theme, TimelineField};
 use crate::locale;
-use crate::media::{PhotoView, Picture};
+use crate::media::{PhotoView, Picture, SpokenLength};
 use crate::ui::{Document, PageMeta, current_locale};
 use leptos::prelude::*;
 use leptos_i18n::{td, td_string};
@@ -18,8 +18,8 @@ pub struct StoryCard {
     pub featured: bool,
     pub then_photo: Option<PhotoView>,
     pub now_photo: Option<PhotoView>,
-    /// Minutes of recordings the public may hear ("recording · 12 min").
-    pub recording_minutes: Option<u32>,
+    /// How long the recordings the public may hear last ("recording · 12 min").
+    pub recording_length: Option<SpokenLength>,
 }
 
 /// The filters as typed, so the form shows them again.
@@ -181,8 +181,8 @@ fn Card(card: StoryCard, latest_year: i32) -> impl IntoView {
             <div class="card-thumbs">{thumbs}</div>
             <h2><a href=format!("/stories/{}", h.id)>{h.title}</a></h2>
             <p class="card-credit">{h.credit}{h.role.map(|r| format!(" · {r}"))} " · " {h.place}</p>
-            {card.recording_minutes.map(|minutes| view! {
-                <p class="recording-badge">{td_string!(locale, timeline.recording.badge, minutes).to_string()}</p>
+            {card.recording_length.map(|length| view! {
+                <p class="recording-badge">{td_string!(locale, timeline.recording.badge, length = length.label(locale)).to_string()}</p>
             })}
             <p class="card-excerpt">{card.excerpt}</p>
             <ul class="theme-list">{themes}</ul>

@@ -42,10 +42,10 @@ fn recording_title(
     count: usize,
     recording: &RecordingView,
 ) -> String {
-    match (count, recording.minutes()) {
-        (1, Some(minutes)) => td_string!(locale, timeline.recording.one, minutes).to_string(),
-        (_, Some(minutes)) => {
-            td_string!(locale, timeline.recording.numbered, number, minutes).to_string()
+    match (count, recording.length().map(|l| l.label(locale))) {
+        (1, Some(length)) => td_string!(locale, timeline.recording.one, length).to_string(),
+        (_, Some(length)) => {
+            td_string!(locale, timeline.recording.numbered, number, length).to_string()
         }
         (_, None) => td_string!(locale, timeline.recording.untimed, number).to_string(),
     }

@@ -191,7 +191,7 @@ pub async fn home(
     .await?;
     let ids: Vec<StoryId> = page.stories.iter().map(|s| s.id).collect();
     let photos = store::photos_of(&state.db, &ids).await?;
-    let minutes = store::recording_minutes(&state.db, &ids).await?;
+    let lengths = store::recording_lengths(&state.db, &ids).await?;
     let cards: Vec<StoryCard> = page
         .stories
         .iter()
@@ -203,7 +203,7 @@ pub async fn home(
                 featured: s.featured,
                 then_photo,
                 now_photo,
-                recording_minutes: minutes.get(&s.id).copied(),
+                recording_length: lengths.get(&s.id).copied(),
             }
         })
         .collect();

@@ -5,7 +5,7 @@ use crate::media::photos;
 use crate::media::recordings::rows::{self as recording_rows, Listener, RecordingState};
 use app::domain::{Licence, PhotoSlot, SearchText, StoryId, Theme};
 use app::media::PhotoView;
-use app::media::RecordingView;
+use app::media::{RecordingView, SpokenLength};
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
@@ -492,12 +492,12 @@ pub async fn recordings_of(
         .collect())
 }
 
-/// Minutes of recordings the public may hear (ready, with the narrator's voice consent), by
-/// story, at least 1 for any.
-pub async fn recording_minutes(
+/// How long the recordings the public may hear (ready, with the narrator's voice consent) last
+/// together, by story.
+pub async fn recording_lengths(
     db: &PgPool,
     ids: &[StoryId],
-) -> Result<std::collections::HashMap<StoryId, u32>, sqlx::Error> {
+) -> Result<std::collections::HashMap<StoryId, SpokenLength>, sqlx::Error> {
     let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
     let rows = sqlx::query!(
         r#"select r.story_id, sum(r.duration_ms)::bigint as "ms!"
@@ -512,8 +512,8 @@ pub async fn recording_minutes(
     Ok(rows
         .into_iter()
         .map(|r| {
-            let minutes = u32::try_from(r.ms / 60_000).unwrap_or(u32::MAX).max(1);
-            (StoryId(r.story_id), minutes)
+            let ms = u64::try_from(r.ms).unwrap_or_default();
+            (StoryId(r.story_id), SpokenLength::of_ms(ms))
         })
         .collect())
 }
