@@ -2,7 +2,8 @@
 //! `garage` binary): stories with photos and a recording go into the private bucket, the
 //! workers put derivatives and access copies into the public one, the app serves them (with
 //! ranges), no original is reachable through the public bucket, withdrawal deletes the objects,
-//! the sweep finds orphans by listing, hostile files leave nothing, readiness needs Garage.
+//! the sweep finds orphans by listing, hostile files leave nothing, readiness needs Garage,
+//! `media migrate` copies a populated folder into the buckets and back, verified by hashes.
 #![allow(
     clippy::unwrap_used,
     reason = "integration tests: a failed unwrap is a failed test, with its message"
@@ -280,4 +281,153 @@ async fn readiness_needs_garage(db: PgPool) {
         StatusCode::SERVICE_UNAVAILABLE
     );
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+}
+
+/// Every file under `root`'s `originals/` and `derivatives/`, by relative path, with its SHA-256.
+fn tree(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    fn walk(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, root, out);
+            } else {
+                let name = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.push((name, sha256(&std::fs::read(&path).unwrap())));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    for area in ["originals", "derivatives"] {
+        walk(&root.join(area), root, &mut files);
+    }
+    files.sort();
+    files
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn media_migrate_moves_a_populated_folder_to_garage_and_back(db: PgPool) {
+    use server::media::migrate::{ProblemKind, migrate};
+    use server::media::store::{MediaStore, S3Store};
+    let buckets = Garage::shared().buckets();
+    let app = TestApp::spawn(db.clone()).await;
+    let mut fields = story_with_photos(&[Field::PhotoThen, Field::PhotoNow]);
+    fields.push((Field::ConsentVoice.name(), "on".into()));
+    let files = [
+        (
+            Field::PhotoThen.name(),
+            "then.jpg",
+            fixture("camera_gray.jpg"),
+        ),
+        (Field::PhotoNow.name(), "now.png", fixture("logo_alpha.png")),
+        (
+            Field::Recording.name(),
+            "memo.m4a",
+            audio_fixture("accepted/speech.m4a"),
+        ),
+    ];
+    let response = app.post_with_files("/submit", &fields, &files).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.run_photo_jobs().await, 2);
+    assert_eq!(app.run_recording_jobs().await, 1);
+    app.approve_all().await;
+    let folder_root = app.media().root().to_owned();
+    let before = tree(&folder_root);
+    let derivative_count = before
+        .iter()
+        .filter(|(p, _)| p.starts_with("derivatives/") && !p.ends_with("voice.mp3"))
+        .count();
+    assert!(derivative_count >= 4, "{before:?}");
+
+    // Into the buckets: every object, read back by its hash.
+    let folder = app.store();
+    let spool = tempfile::tempdir().unwrap();
+    let bucket = MediaStore::S3(S3Store::new(buckets.settings.clone(), spool.path()));
+    let there = migrate(&app.db, &folder, &bucket).await.unwrap();
+    assert!(there.is_complete(), "{:?}", there.problems);
+    assert_eq!(there.originals.copied, 3);
+    assert_eq!(
+        there.derivatives.copied,
+        u64::try_from(derivative_count).unwrap()
+    );
+    assert_eq!(there.access_copies.copied, 1);
+    let mut in_buckets = buckets.keys(&buckets.private).await;
+    in_buckets.extend(buckets.keys(&buckets.public).await);
+    in_buckets.sort();
+    let names: Vec<String> = before.iter().map(|(p, _)| p.clone()).collect();
+    assert_eq!(in_buckets, names);
+    for (name, hash) in &before {
+        let which = if name.starts_with("originals/") {
+            &buckets.private
+        } else {
+            &buckets.public
+        };
+        let stored = buckets.get(which, name).await.bytes().await.unwrap();
+        assert_eq!(&sha256(&stored), hash, "{name}");
+    }
+
+    // Run again (an interrupted run resumes): nothing copied twice.
+    let again = migrate(&app.db, &folder, &bucket).await.unwrap();
+    assert!(again.is_complete(), "{:?}", again.problems);
+    assert_eq!(
+        (
+            again.originals.copied,
+            again.derivatives.copied,
+            again.access_copies.copied
+        ),
+        (0, 0, 0)
+    );
+    assert_eq!(again.originals.already_there, 3);
+    assert_eq!(again.access_copies.already_there, 1);
+
+    // A site on the buckets serves what the site on the folder served.
+    let on_s3 = spawn(db.clone(), &buckets).await;
+    let (photos, recordings) = keys(&app.db).await;
+    let voice_url = format!("/media/voice/{}.mp3", recordings[0].1);
+    let derivative = before
+        .iter()
+        .find(|(p, _)| p.starts_with(&format!("derivatives/{}/", photos[0].1)))
+        .map(|(p, _)| format!("/{}", p.replacen("derivatives/", "media/", 1)))
+        .unwrap();
+    for url in [voice_url.as_str(), derivative.as_str()] {
+        let from_folder = app.get(url).await;
+        let from_bucket = on_s3.get(url).await;
+        assert_eq!(from_folder.status(), StatusCode::OK, "{url}");
+        assert_eq!(from_bucket.status(), StatusCode::OK, "{url}");
+        assert_eq!(
+            from_folder.bytes().await.unwrap(),
+            from_bucket.bytes().await.unwrap(),
+            "{url}"
+        );
+    }
+
+    // And back into an empty folder: the same files, byte for byte.
+    let back_root = tempfile::tempdir().unwrap();
+    let back = MediaStore::folder(back_root.path());
+    let returned = migrate(&app.db, &bucket, &back).await.unwrap();
+    assert!(returned.is_complete(), "{:?}", returned.problems);
+    assert_eq!(tree(back_root.path()), before);
+
+    // An original changed in the source is reported and not copied; the rest is.
+    let changed = &photos[0].0;
+    let path = folder_root.join("originals").join(changed);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[100] ^= 0x01;
+    std::fs::write(&path, bytes).unwrap();
+    let other = Garage::shared().buckets();
+    let other_bucket = MediaStore::S3(S3Store::new(other.settings.clone(), spool.path()));
+    let partial = migrate(&app.db, &folder, &other_bucket).await.unwrap();
+    assert_eq!(partial.problems.len(), 1, "{:?}", partial.problems);
+    assert_eq!(partial.problems[0].kind, ProblemKind::ChangedInSource);
+    assert_eq!(partial.problems[0].object, format!("originals/{changed}"));
+    assert_eq!(partial.originals.copied, 2);
+    assert!(
+        !other
+            .keys(&other.private)
+            .await
+            .contains(&format!("originals/{changed}"))
+    );
 }

@@ -731,14 +731,10 @@ async fn metrics_are_served_on_their_own_address_and_count_requests_and_jobs(db:
         .await
         .unwrap();
     std::fs::remove_file(app.media().original_path(&key)).unwrap();
-    let pass = server::archive::fixity::run_pass(
-        &app.db,
-        &media,
-        app::domain::FixityTrigger::Command,
-        0,
-    )
-    .await
-    .unwrap();
+    let pass =
+        server::archive::fixity::run_pass(&app.db, &media, app::domain::FixityTrigger::Command, 0)
+            .await
+            .unwrap();
     let after_pass = scrape(&app).await;
     let files = format!("fixity_last_pass_files {}", pass.totals.files);
     assert!(after_pass.contains(&files), "{after_pass}");

@@ -252,7 +252,8 @@ fn media_store() -> Result<MediaStoreKind, ConfigError> {
     }
 }
 
-fn s3_settings() -> Result<S3Settings, ConfigError> {
+/// The `S3_*` settings (`MEDIA_STORE=s3`, and `server media migrate` whatever `MEDIA_STORE`).
+pub fn s3_settings() -> Result<S3Settings, ConfigError> {
     let endpoint = required("S3_ENDPOINT")?;
     let secret = match std::env::var("S3_SECRET_ACCESS_KEY_FILE") {
         Ok(path) if !path.trim().is_empty() => std::fs::read_to_string(path.trim())

@@ -59,11 +59,34 @@ enum Command {
         /// The bag's folder.
         dir: std::path::PathBuf,
     },
+    /// Media store maintenance.
+    Media {
+        #[command(subcommand)]
+        command: MediaCommand,
+    },
     /// Load N synthetic approved stories, for benchmarks (docs/performance.md).
     Generate {
         #[arg(long)]
         stories: u64,
     },
+}
+
+#[derive(Subcommand)]
+enum MediaCommand {
+    /// Copy every original, derivative and access copy the database names from the other
+    /// store into this one (file: MEDIA_DIR; s3: the S3_* settings), each read back and checked
+    /// by its SHA-256. Run it while no server or worker runs; run it again to resume. Nothing
+    /// is removed from the source. Then set MEDIA_STORE (README, "Media in object storage").
+    Migrate {
+        #[arg(long, value_enum)]
+        to: StoreKind,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum StoreKind {
+    File,
+    S3,
 }
 
 #[tokio::main]
@@ -132,6 +155,9 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             server::archive::restore::import(&pool, &media, &dir).await?;
             Ok(())
         }
+        Command::Media {
+            command: MediaCommand::Migrate { to },
+        } => migrate_media(&config, &pool, to).await,
         Command::Generate { stories } => {
             let started = std::time::Instant::now();
             let count = server::generate::generate(&pool, stories).await?;
@@ -188,6 +214,46 @@ async fn fixity_check(
         Err(format!(
             "{} originals missing, {} changed (fixity run {})",
             totals.missing, totals.changed, report.run
+        )
+        .into())
+    }
+}
+
+async fn migrate_media(
+    config: &Config,
+    pool: &sqlx::PgPool,
+    to: StoreKind,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use server::media::store::{MediaStore, S3Store};
+    let folder = MediaStore::folder(&config.media_dir);
+    let bucket = MediaStore::S3(S3Store::new(
+        server::config::s3_settings()?,
+        &config.media_dir,
+    ));
+    let (from, to) = match to {
+        StoreKind::S3 => (folder, bucket),
+        StoreKind::File => (bucket, folder),
+    };
+    let migration = server::media::migrate::migrate(pool, &from, &to).await?;
+    for problem in &migration.problems {
+        println!("{problem}");
+    }
+    for (what, tally) in [
+        ("originals", migration.originals),
+        ("derivatives", migration.derivatives),
+        ("access copies", migration.access_copies),
+    ] {
+        println!(
+            "{what}: {} copied ({} bytes), {} already there",
+            tally.copied, tally.bytes, tally.already_there
+        );
+    }
+    if migration.is_complete() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} objects not copied (listed above); fix them and run media migrate again",
+            migration.problems.len()
         )
         .into())
     }

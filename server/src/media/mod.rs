@@ -15,7 +15,8 @@
 //!
 //! Imports point down that list's layers, never back: derive and `format` name nothing of the
 //! others; the store names neither jobs nor routes. `deletions` and `sweep` remove through the
-//! store what rows no longer name.
+//! store what rows no longer name. `migrate` copies every object rows name from one backend to
+//! the other (`server media migrate`).
 
 pub mod audio;
 pub mod deletions;
@@ -23,6 +24,7 @@ pub mod derive;
 pub mod format;
 pub mod inspect;
 pub mod jobs;
+pub mod migrate;
 pub mod names;
 pub mod photos;
 pub mod recordings;

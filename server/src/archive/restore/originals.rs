@@ -5,9 +5,7 @@
 use super::check::BagDir;
 use super::document::{self, Original};
 use super::error::ImportError;
-use crate::media::store::MediaStore;
-use sha2::{Digest, Sha256};
-use tokio::io::AsyncReadExt;
+use crate::media::store::{CopyError, MediaStore};
 
 /// Copies one original into the store. A file whose SHA-256 differs from the one its row
 /// recorded when it was received was already changed in the exported store (the bag's own
@@ -18,22 +16,12 @@ pub async fn put(store: &MediaStore, bag: &BagDir, original: &Original) -> Resul
     let mut file = tokio::fs::File::open(&path)
         .await
         .map_err(ImportError::io(&path))?;
-    let mut spool = store.spool().await?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 64 * 1024];
-    loop {
-        let n = file
-            .read(&mut buffer)
-            .await
-            .map_err(ImportError::io(&path))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-        spool.write(&buffer[..n]).await?;
-    }
-    let spooled = spool.finish().await?;
-    if hasher.finalize().as_slice() != original.sha256.as_slice() {
+    let (spooled, sha256) = match store.spool().await?.copy_from(&mut file).await {
+        Ok(copied) => copied,
+        Err(CopyError::Reading(error)) => return Err(ImportError::io(&path)(error)),
+        Err(CopyError::Store(error)) => return Err(error.into()),
+    };
+    if sha256.as_slice() != original.sha256.as_slice() {
         eprintln!(
             "warning: {} {}: the original {} does not have the SHA-256 recorded when it was received (it was changed before the export); restored as it is",
             original.object, original.id, original.file

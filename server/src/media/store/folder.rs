@@ -248,6 +248,32 @@ impl FileStore {
         Ok(Some(StoredDerivative { bytes, modified }))
     }
 
+    /// The names of a photo's derivatives (none when it has no folder).
+    pub(super) async fn derivative_names(
+        &self,
+        public_key: &str,
+    ) -> Result<Vec<DerivativeName>, StoreError> {
+        if !is_valid_key(public_key) {
+            return Ok(Vec::new());
+        }
+        let mut names = Vec::new();
+        let mut entries = match tokio::fs::read_dir(self.derivative_dir(public_key)).await {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(names),
+            Err(e) => return Err(StoreError::new("listing derivatives")(e)),
+        };
+        while let Some(entry) = entries
+            .next_entry()
+            .await
+            .map_err(StoreError::new("listing derivatives"))?
+        {
+            if let Some(name) = entry.file_name().to_str().and_then(DerivativeName::parse) {
+                names.push(name);
+            }
+        }
+        Ok(names)
+    }
+
     /// Removes an original and a derivative folder; what is already gone counts as deleted.
     pub(super) async fn delete_photo(
         &self,
@@ -286,6 +312,21 @@ impl FileStore {
             .ok()?
             .is_file()
             .then_some(path)
+    }
+
+    /// Streams a recording's access copy; `None` when there is none.
+    pub(super) async fn read_voice(
+        &self,
+        public_key: &str,
+    ) -> Result<Option<ObjectReader>, StoreError> {
+        let Some(path) = self.voice_file(public_key).await else {
+            return Ok(None);
+        };
+        match tokio::fs::File::open(path).await {
+            Ok(file) => Ok(Some(Box::new(file))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(StoreError::new("opening an access copy")(e)),
+        }
     }
 
     pub(super) async fn delete_derivatives(&self, public_key: &str) -> Result<(), StoreError> {

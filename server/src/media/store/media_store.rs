@@ -137,6 +137,25 @@ impl MediaStore {
         }
     }
 
+    /// The names of a photo's derivatives (`media migrate` copies each).
+    pub async fn derivative_names(
+        &self,
+        public_key: &str,
+    ) -> Result<Vec<DerivativeName>, StoreError> {
+        match self {
+            MediaStore::File(files) => files.derivative_names(public_key).await,
+            MediaStore::S3(bucket) => bucket.derivative_names(public_key).await,
+        }
+    }
+
+    /// Streams a recording's access copy; `None` when there is none.
+    pub async fn read_voice(&self, public_key: &str) -> Result<Option<ObjectReader>, StoreError> {
+        match self {
+            MediaStore::File(files) => files.read_voice(public_key).await,
+            MediaStore::S3(bucket) => bucket.read_voice(public_key).await,
+        }
+    }
+
     /// Where a recording's access copy is to be written, as a local file; `keep_voice` then
     /// makes it the one served.
     pub async fn voice_target(&self, public_key: &str) -> Result<VoiceTarget, StoreError> {

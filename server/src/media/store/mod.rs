@@ -13,4 +13,4 @@ pub use objects::{
     Area, LocalOriginal, ObjectReader, StoreError, StoredDerivative, StoredOriginal, VoiceTarget,
 };
 pub use s3::{OBJECT_CACHE, S3Store};
-pub use spool::{Spool, Spooled};
+pub use spool::{CopyError, Spool, Spooled};

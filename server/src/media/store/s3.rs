@@ -256,11 +256,7 @@ impl S3Store {
             .get_original(key)
             .await
             .map_err(StoreError::new("opening an original"))?;
-        Ok(response.map(|response| {
-            let stream = response.bytes_stream().map_err(io::Error::other);
-            let reader: ObjectReader = Box::new(tokio_util::io::StreamReader::new(stream));
-            reader
-        }))
+        Ok(response.map(streamed))
     }
 
     /// Puts each derivative (a PUT replaces an object whole), then removes any other object of
@@ -333,6 +329,44 @@ impl S3Store {
             bytes: bytes.to_vec(),
             modified,
         }))
+    }
+
+    /// The names of a photo's derivatives, listed.
+    pub(super) async fn derivative_names(
+        &self,
+        public_key: &str,
+    ) -> Result<Vec<DerivativeName>, StoreError> {
+        let Ok(prefix) = derivative_prefix(public_key) else {
+            return Ok(Vec::new());
+        };
+        let listed = self
+            .list(Which::Public, &prefix)
+            .await
+            .map_err(StoreError::new("listing derivatives"))?;
+        Ok(listed
+            .iter()
+            .filter_map(|object| object.key.strip_prefix(&prefix))
+            .filter_map(DerivativeName::parse)
+            .collect())
+    }
+
+    /// Streams a recording's access copy; `None` when there is none.
+    pub(super) async fn read_voice(
+        &self,
+        public_key: &str,
+    ) -> Result<Option<ObjectReader>, StoreError> {
+        let Ok(prefix) = derivative_prefix(public_key) else {
+            return Ok(None);
+        };
+        let response = self
+            .get(
+                Which::Public,
+                &format!("{prefix}{VOICE_FILE}"),
+                &HeaderMap::new(),
+            )
+            .await
+            .map_err(StoreError::new("opening an access copy"))?;
+        Ok(response.map(streamed))
     }
 
     pub(super) async fn delete_photo(
@@ -701,6 +735,12 @@ impl S3Store {
 struct Listed {
     key: String,
     modified: SystemTime,
+}
+
+/// An object's body as a stream.
+fn streamed(response: reqwest::Response) -> ObjectReader {
+    let stream = response.bytes_stream().map_err(io::Error::other);
+    Box::new(tokio_util::io::StreamReader::new(stream))
 }
 
 /// `derivatives/{public_key}/`, for keys that came from `random_key` only.

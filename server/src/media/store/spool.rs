@@ -3,10 +3,11 @@
 //! unless the store keeps it as an original.
 
 use super::objects::StoreError;
+use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, BufReader};
 use std::path::{Path, PathBuf};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 
 /// An upload being written.
 #[derive(Debug)]
@@ -40,6 +41,34 @@ impl Spool {
         self.file.sync_all().await.map_err(sync)?;
         Ok(Spooled { temp: self.temp })
     }
+
+    /// Writes all of `source`, 64 KiB at a time, and makes it durable: the complete file and
+    /// its SHA-256 (an original copied from a bag or from another store).
+    pub async fn copy_from(
+        mut self,
+        source: &mut (impl AsyncRead + Unpin),
+    ) -> Result<(Spooled, [u8; 32]), CopyError> {
+        let mut hasher = Sha256::new();
+        let mut buffer = vec![0u8; 64 * 1024];
+        loop {
+            let read = source.read(&mut buffer).await.map_err(CopyError::Reading)?;
+            if read == 0 {
+                break;
+            }
+            hasher.update(&buffer[..read]);
+            self.write(&buffer[..read]).await?;
+        }
+        Ok((self.finish().await?, hasher.finalize().into()))
+    }
+}
+
+/// Why `Spool::copy_from` failed: reading its source, or the spool itself.
+#[derive(Debug, thiserror::Error)]
+pub enum CopyError {
+    #[error("reading: {0}")]
+    Reading(io::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// A complete, durable upload, to be inspected and perhaps kept.
