@@ -39,6 +39,27 @@ fn story_with_photos(photos: &[Field]) -> Vec<(&'static str, String)> {
     fields
 }
 
+/// Submits a story with a photo pair (the "then" photo from the fixture `then`) and a recording
+/// whose voice may be heard, and runs its jobs; its tracking link.
+async fn submit_pair_and_recording(app: &TestApp, then: &str) -> String {
+    let mut fields = story_with_photos(&[Field::PhotoThen, Field::PhotoNow]);
+    fields.push((Field::ConsentVoice.name(), "on".into()));
+    let files = [
+        (Field::PhotoThen.name(), "then.jpg", fixture(then)),
+        (Field::PhotoNow.name(), "now.png", fixture("logo_alpha.png")),
+        (
+            Field::Recording.name(),
+            "memo.m4a",
+            audio_fixture("accepted/speech.m4a"),
+        ),
+    ];
+    let response = app.post_with_files("/submit", &fields, &files).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.run_photo_jobs().await, 2);
+    assert_eq!(app.run_recording_jobs().await, 1);
+    location(&response)
+}
+
 /// (original key, public key) of every photo and recording.
 async fn keys(db: &PgPool) -> (Vec<(String, String)>, Vec<(String, String)>) {
     let photos = sqlx::query_as("select original_key, public_key from photos order by id")
@@ -56,26 +77,7 @@ async fn keys(db: &PgPool) -> (Vec<(String, String)>, Vec<(String, String)>) {
 async fn photos_and_a_recording_go_through_the_buckets_and_leave_with_the_story(db: PgPool) {
     let buckets = Garage::shared().buckets();
     let app = spawn(db, &buckets).await;
-    let mut fields = story_with_photos(&[Field::PhotoThen, Field::PhotoNow]);
-    fields.push((Field::ConsentVoice.name(), "on".into()));
-    let files = [
-        (
-            Field::PhotoThen.name(),
-            "then.jpg",
-            fixture("coffee_4032x3024_rot6_gps.jpg"),
-        ),
-        (Field::PhotoNow.name(), "now.png", fixture("logo_alpha.png")),
-        (
-            Field::Recording.name(),
-            "memo.m4a",
-            audio_fixture("accepted/speech.m4a"),
-        ),
-    ];
-    let response = app.post_with_files("/submit", &fields, &files).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let track = location(&response);
-    assert_eq!(app.run_photo_jobs().await, 2);
-    assert_eq!(app.run_recording_jobs().await, 1);
+    let track = submit_pair_and_recording(&app, "coffee_4032x3024_rot6_gps.jpg").await;
 
     let (photos, recordings) = keys(&app.db).await;
     let mut originals: Vec<String> = photos
@@ -314,25 +316,7 @@ async fn media_migrate_moves_a_populated_folder_to_garage_and_back(db: PgPool) {
     use server::media::store::{MediaStore, S3Store};
     let buckets = Garage::shared().buckets();
     let app = TestApp::spawn(db.clone()).await;
-    let mut fields = story_with_photos(&[Field::PhotoThen, Field::PhotoNow]);
-    fields.push((Field::ConsentVoice.name(), "on".into()));
-    let files = [
-        (
-            Field::PhotoThen.name(),
-            "then.jpg",
-            fixture("camera_gray.jpg"),
-        ),
-        (Field::PhotoNow.name(), "now.png", fixture("logo_alpha.png")),
-        (
-            Field::Recording.name(),
-            "memo.m4a",
-            audio_fixture("accepted/speech.m4a"),
-        ),
-    ];
-    let response = app.post_with_files("/submit", &fields, &files).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.run_photo_jobs().await, 2);
-    assert_eq!(app.run_recording_jobs().await, 1);
+    submit_pair_and_recording(&app, "camera_gray.jpg").await;
     app.approve_all().await;
     let folder_root = app.media().root().to_owned();
     let before = tree(&folder_root);

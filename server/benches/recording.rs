@@ -21,7 +21,7 @@
 //! - **ffmpeg CLI** (the target's baseline): the same normalisation, codec and bit rate from the
 //!   command line, as someone would run it by hand: measure with `ebur128`, read the summary,
 //!   then gain, limiter and ffmpeg's libmp3lame into a file, with the same LAME settings as
-//!   ours (no peaks, no scrubbing, no hash, no limits).
+//!   ours (no peaks, no scrubbing, no hash, no limits), at the same niceness as ours (10).
 //! - **loudnorm CLI** (once, for reference): ffmpeg's usual two-pass `loudnorm` recipe to the
 //!   same targets, which the access copy used before (docs/decisions.md, "Voice").
 //!
@@ -327,10 +327,20 @@ fn generate_input(work: &Path) -> PathBuf {
     path
 }
 
+/// ffmpeg at the niceness ours runs its children at (`nice` executes it in its own process), so
+/// that other work on the machine slows both sides alike; on an idle machine it changes nothing.
 fn ffmpeg(args: &[&str]) -> Command {
-    let mut command = Command::new("ffmpeg");
+    let mut command = Command::new("nice");
     command
-        .args(["-nostdin", "-hide_banner", "-nostats", "-y"])
+        .args([
+            "-n",
+            "10",
+            "ffmpeg",
+            "-nostdin",
+            "-hide_banner",
+            "-nostats",
+            "-y",
+        ])
         .args(args);
     command
 }

@@ -64,6 +64,15 @@ impl fmt::Display for Problem {
     }
 }
 
+impl Problem {
+    fn new(object: &str, kind: ProblemKind) -> Problem {
+        Problem {
+            object: object.to_owned(),
+            kind,
+        }
+    }
+}
+
 impl Migration {
     pub fn is_complete(&self) -> bool {
         self.problems.is_empty()
@@ -143,20 +152,19 @@ async fn copy_original(
     migration: &mut Migration,
 ) -> Result<(), MigrateError> {
     let object = format!("originals/{key}");
-    let mut problem = |kind| {
-        migration.problems.push(Problem {
-            object: object.clone(),
-            kind,
-        });
-    };
-    if let Some(there) = to.read_original(key).await? {
-        if hash(there, &object).await?.as_slice() == sha256 {
-            migration.originals.already_there += 1;
-        } else {
-            problem(ProblemKind::DiffersInTarget);
-        }
+    let there = to.read_original(key).await?;
+    if already_there(
+        there,
+        &object,
+        sha256,
+        &mut migration.originals,
+        &mut migration.problems,
+    )
+    .await?
+    {
         return Ok(());
     }
+    let mut problem = |kind| migration.problems.push(Problem::new(&object, kind));
     let Some(mut source) = from.read_original(key).await? else {
         problem(ProblemKind::MissingInSource);
         return Ok(());
@@ -219,10 +227,10 @@ async fn copy_derivatives(
         if back.is_some_and(|b| <[u8; 32]>::from(Sha256::digest(&b.bytes)) == sum) {
             migration.derivatives.copied += 1;
         } else {
-            migration.problems.push(Problem {
-                object: format!("derivatives/{public_key}/{}", name.file_name()),
-                kind: ProblemKind::DiffersInTarget,
-            });
+            let object = format!("derivatives/{public_key}/{}", name.file_name());
+            migration
+                .problems
+                .push(Problem::new(&object, ProblemKind::DiffersInTarget));
         }
     }
     migration.derivatives.bytes += u64::try_from(bytes).unwrap_or(u64::MAX);
@@ -237,20 +245,12 @@ async fn copy_access_copy(
     migration: &mut Migration,
 ) -> Result<(), MigrateError> {
     let object = format!("derivatives/{public_key}/voice.mp3");
-    let mut problem = |kind| {
-        migration.problems.push(Problem {
-            object: object.clone(),
-            kind,
-        });
-    };
-    if let Some(there) = to.read_voice(public_key).await? {
-        if hash(there, &object).await?.as_slice() == sha256 {
-            migration.access_copies.already_there += 1;
-        } else {
-            problem(ProblemKind::DiffersInTarget);
-        }
+    let there = to.read_voice(public_key).await?;
+    let tally = &mut migration.access_copies;
+    if already_there(there, &object, sha256, tally, &mut migration.problems).await? {
         return Ok(());
     }
+    let mut problem = |kind| migration.problems.push(Problem::new(&object, kind));
     let Some(mut source) = from.read_voice(public_key).await? else {
         problem(ProblemKind::MissingInSource);
         return Ok(());
@@ -307,6 +307,26 @@ async fn write_hashed(
     }
     file.sync_all().await?;
     Ok((hasher.finalize().into(), bytes))
+}
+
+/// Whether the target already holds the object (read as `there`): counted when it has this
+/// SHA-256, a problem when it has other bytes.
+async fn already_there(
+    there: Option<ObjectReader>,
+    object: &str,
+    sha256: &[u8],
+    tally: &mut Tally,
+    problems: &mut Vec<Problem>,
+) -> Result<bool, MigrateError> {
+    let Some(there) = there else {
+        return Ok(false);
+    };
+    if hash(there, object).await?.as_slice() == sha256 {
+        tally.already_there += 1;
+    } else {
+        problems.push(Problem::new(object, ProblemKind::DiffersInTarget));
+    }
+    Ok(true)
 }
 
 /// Whether an object was read back (`Some`) with this SHA-256.
