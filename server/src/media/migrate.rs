@@ -13,7 +13,7 @@ use futures_util::TryStreamExt;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use std::fmt;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// What a migration did, by kind of object.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -288,25 +288,15 @@ async fn copy_access_copy(
     Ok(())
 }
 
+/// Writes `source` into a new file at `path`, made durable: its SHA-256 and size.
 async fn write_hashed(
     source: &mut ObjectReader,
     path: &std::path::Path,
 ) -> std::io::Result<([u8; 32], u64)> {
     let mut file = tokio::fs::File::create(path).await?;
-    let mut hasher = Sha256::new();
-    let mut bytes = 0u64;
-    let mut buffer = vec![0u8; 64 * 1024];
-    loop {
-        let read = source.read(&mut buffer).await?;
-        if read == 0 {
-            break;
-        }
-        hasher.update(&buffer[..read]);
-        file.write_all(&buffer[..read]).await?;
-        bytes += u64::try_from(read).unwrap_or(u64::MAX);
-    }
+    let written = copy_hashed(source, &mut file).await?;
     file.sync_all().await?;
-    Ok((hasher.finalize().into(), bytes))
+    Ok(written)
 }
 
 /// Whether the target already holds the object (read as `there`): counted when it has this
@@ -343,20 +333,31 @@ async fn holds(
 
 /// The SHA-256 of a whole object, read as a stream.
 async fn hash(mut reader: ObjectReader, object: &str) -> Result<[u8; 32], MigrateError> {
+    let (sha256, _) = copy_hashed(&mut reader, &mut tokio::io::sink())
+        .await
+        .map_err(|source| MigrateError::Reading {
+            object: object.to_owned(),
+            source,
+        })?;
+    Ok(sha256)
+}
+
+/// Copies all of `source` into `sink`, hashing on the way: the SHA-256 and the size.
+async fn copy_hashed(
+    source: &mut ObjectReader,
+    sink: &mut (impl AsyncWrite + Unpin),
+) -> std::io::Result<([u8; 32], u64)> {
     let mut hasher = Sha256::new();
+    let mut bytes = 0u64;
     let mut buffer = vec![0u8; 64 * 1024];
     loop {
-        let read = reader
-            .read(&mut buffer)
-            .await
-            .map_err(|source| MigrateError::Reading {
-                object: object.to_owned(),
-                source,
-            })?;
+        let read = source.read(&mut buffer).await?;
         if read == 0 {
-            return Ok(hasher.finalize().into());
+            return Ok((hasher.finalize().into(), bytes));
         }
         hasher.update(&buffer[..read]);
+        sink.write_all(&buffer[..read]).await?;
+        bytes += u64::try_from(read).unwrap_or(u64::MAX);
     }
 }
 

@@ -319,9 +319,10 @@ impl FileStore {
         &self,
         public_key: &str,
     ) -> Result<Option<ObjectReader>, StoreError> {
-        let Some(path) = self.voice_file(public_key).await else {
+        if !is_valid_key(public_key) {
             return Ok(None);
-        };
+        }
+        let path = self.derivative_dir(public_key).join(VOICE_FILE);
         match tokio::fs::File::open(path).await {
             Ok(file) => Ok(Some(Box::new(file))),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
