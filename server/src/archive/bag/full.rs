@@ -32,7 +32,7 @@ pub async fn write_page(
                 story.record.id
             )));
         }
-        write_story(bag, cx, story, doc)?;
+        write_story(bag, cx, story, doc).await?;
     }
     Ok(())
 }
@@ -74,7 +74,7 @@ async fn documents(db: &mut PgConnection, ids: &[i64]) -> Result<Vec<(i64, Value
     Ok(rows.into_iter().map(|r| (r.id, r.doc)).collect())
 }
 
-fn write_story(
+async fn write_story(
     bag: &mut Bag,
     cx: &mut Context<'_>,
     story: &Story,
@@ -86,7 +86,7 @@ fn write_story(
         photos = list.len();
         for photo in list {
             let path = format!("{folder}/photos/{}/original", number(photo, "id"));
-            copy_original(bag, cx, photo, &path)?;
+            copy_original(bag, cx, photo, &path).await?;
             cx.csv.photo(&photo_line(story, photo, &path))?;
             photo["file"] = Value::String(path);
         }
@@ -96,7 +96,7 @@ fn write_story(
         recordings = list.len();
         for recording in list {
             let path = format!("{folder}/recordings/{}/original", number(recording, "id"));
-            copy_original(bag, cx, recording, &path)?;
+            copy_original(bag, cx, recording, &path).await?;
             recording["file"] = Value::String(path);
         }
     }
@@ -121,21 +121,24 @@ fn text(row: &Value, key: &str) -> Option<String> {
 }
 
 /// Copies the original a photo or recording row names into the bag.
-fn copy_original(
+async fn copy_original(
     bag: &mut Bag,
     cx: &Context<'_>,
     row: &Value,
     path: &str,
 ) -> Result<(), ExportError> {
     let key = text(row, "original_key").unwrap_or_default();
-    let source = cx.media.original_path(&key);
-    if !is_valid_key(&key) || !source.is_file() {
-        return Err(ExportError::Missing(format!(
-            "the original {} of {path} is missing from the media store (MEDIA_DIR); `server fixity-check` lists what is missing",
-            source.display()
-        )));
+    let source = format!("originals/{key}");
+    let missing = || {
+        ExportError::Missing(format!(
+            "the original {source} of {path} is missing from the media store; `server fixity-check` lists what is missing"
+        ))
+    };
+    if !is_valid_key(&key) {
+        return Err(missing());
     }
-    bag.copy(path, &source)?;
+    let reader = cx.media.read_original(&key).await?.ok_or_else(missing)?;
+    bag.copy_stream(path, reader, &source).await?;
     Ok(())
 }
 

@@ -24,6 +24,8 @@ pub enum ExportError {
     Bag(#[from] BagError),
     #[error("reading the database: {0}")]
     Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Media(#[from] crate::media::store::StoreError),
     #[error("{0}")]
     Missing(String),
 }

@@ -16,7 +16,7 @@ pub mod writer;
 
 use crate::archive::oai::repository::Repository;
 use crate::config::Config;
-use crate::media::store::FileStore;
+use crate::media::store::MediaStore;
 pub use context::Context;
 pub use kind::{ExportError, Kind};
 use records::Page;
@@ -60,7 +60,7 @@ pub async fn export(
     let mut indexes = csv::Indexes::new(&bag)?;
     let mut cx = Context {
         repo: Repository::of(config),
-        media: FileStore::new(&config.media_dir),
+        media: MediaStore::from_config(config),
         kind,
         csv: &mut indexes,
     };

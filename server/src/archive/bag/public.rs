@@ -10,14 +10,13 @@ use super::json::{PhotoFile, PublicPhoto, PublicRecording, PublicStory};
 use super::kind::ExportError;
 use super::records::{Page, Story};
 use super::writer::Bag;
-use crate::media::names::is_valid_key;
+use crate::media::names::{DerivativeName, is_valid_key};
 use crate::media::photos::{self, StoredPhoto};
 use crate::media::recordings::rows::{
     self as recording_rows, Listener, RecordingState, StoredRecording,
 };
-use crate::media::store::FileStore;
+use crate::media::store::MediaStore;
 use app::domain::{Licence, PhotoSlot};
-use std::path::PathBuf;
 
 pub async fn write_page(
     db: &mut sqlx::PgConnection,
@@ -40,12 +39,12 @@ pub async fn write_page(
             .iter()
             .filter(|r| r.story == id && media && r.state == RecordingState::Ready)
             .collect();
-        write_story(bag, cx, story, &its_photos, &its_recordings)?;
+        write_story(bag, cx, story, &its_photos, &its_recordings).await?;
     }
     Ok(())
 }
 
-fn write_story(
+async fn write_story(
     bag: &mut Bag,
     cx: &mut Context<'_>,
     story: &Story,
@@ -57,16 +56,15 @@ fn write_story(
     let mut positions = [0usize; 2];
     for photo in photos {
         let position = &mut positions[photo.view.slot.index()];
-        let written = write_photo(bag, &cx.media, &folder, photo, *position)?;
+        let written = write_photo(bag, &cx.media, &folder, photo, *position).await?;
         *position += 1;
         cx.csv
             .photo(&super::csv::PhotoLine::of_public(story.id(), &written))?;
         doc.photos.push(written);
     }
     for (position, recording) in recordings.iter().enumerate() {
-        doc.recordings.push(write_recording(
-            bag, &cx.media, &folder, recording, position,
-        )?);
+        doc.recordings
+            .push(write_recording(bag, &cx.media, &folder, recording, position).await?);
     }
     let json = serde_json::to_vec_pretty(&doc).expect("a story serializes");
     bag.put(&format!("{folder}/story.json"), &json)?;
@@ -80,9 +78,9 @@ fn write_story(
     Ok(())
 }
 
-fn write_photo(
+async fn write_photo(
     bag: &mut Bag,
-    media: &FileStore,
+    media: &MediaStore,
     folder: &str,
     photo: &StoredPhoto,
     position: usize,
@@ -90,9 +88,13 @@ fn write_photo(
     let view = &photo.view;
     let mut files = Vec::with_capacity(view.sources.len());
     for source in &view.sources {
-        let (file_path, file_name) = derivative(media, &source.url)?;
-        let path = format!("{folder}/photos/{}/{file_name}", photo.id.0);
-        bag.copy(&path, &file_path)?;
+        let (key, name) = photo_file(&source.url)?;
+        let path = format!("{folder}/photos/{}/{}", photo.id.0, name.file_name());
+        let stored = media
+            .derivative(key, name)
+            .await?
+            .ok_or_else(|| missing_media(&source.url))?;
+        bag.put(&path, &stored.bytes)?;
         files.push(PhotoFile {
             path,
             width: source.width,
@@ -117,9 +119,9 @@ fn write_photo(
     })
 }
 
-fn write_recording(
+async fn write_recording(
     bag: &mut Bag,
-    media: &FileStore,
+    media: &MediaStore,
     folder: &str,
     recording: &StoredRecording,
     position: usize,
@@ -128,9 +130,13 @@ fn write_recording(
     let base = format!("{folder}/recordings/{}", recording.id.0);
     let audio = match &view.audio_src {
         Some(url) => {
-            let (file_path, _) = derivative(media, url)?;
+            let key = voice_file(url)?;
+            let reader = media
+                .read_voice(key)
+                .await?
+                .ok_or_else(|| missing_media(url))?;
             let path = format!("{base}/voice.mp3");
-            bag.copy(&path, &file_path)?;
+            bag.copy_stream(&path, reader, url).await?;
             Some(path)
         }
         None => None,
@@ -162,27 +168,30 @@ pub fn slot_name(slot: PhotoSlot) -> &'static str {
     }
 }
 
-/// The file in the media store that a public media URL serves (`/media/{key}/{file}`,
-/// `/media/voice/{key}.mp3`), and its file name. The URLs come from the pages' own functions,
-/// so the bag holds exactly the files the site serves.
-fn derivative(media: &FileStore, url: &str) -> Result<(PathBuf, String), ExportError> {
-    let missing = || ExportError::Missing(format!("not a public media address: {url}"));
-    let (key, file) = match url.strip_prefix("/media/voice/") {
-        Some(name) => (name.strip_suffix(".mp3").ok_or_else(missing)?, "voice.mp3"),
-        None => url
-            .strip_prefix("/media/")
-            .and_then(|rest| rest.split_once('/'))
-            .ok_or_else(missing)?,
-    };
-    if !is_valid_key(key) || file.contains('/') || file.starts_with('.') {
-        return Err(missing());
-    }
-    let path = media.derivative_dir(key).join(file);
-    if !path.is_file() {
-        return Err(ExportError::Missing(format!(
-            "{} is missing from the media store (MEDIA_DIR); the site serves it at {url}",
-            path.display()
-        )));
-    }
-    Ok((path, file.to_owned()))
+/// The photo key and derivative a public media URL serves (`/media/{key}/{file}`). The URLs
+/// come from the pages' own functions, so the bag holds exactly the files the site serves.
+fn photo_file(url: &str) -> Result<(&str, DerivativeName), ExportError> {
+    url.strip_prefix("/media/")
+        .and_then(|rest| rest.split_once('/'))
+        .filter(|(key, _)| is_valid_key(key))
+        .and_then(|(key, file)| Some((key, DerivativeName::parse(file)?)))
+        .ok_or_else(|| not_media(url))
+}
+
+/// The recording key an access copy's URL serves (`/media/voice/{key}.mp3`).
+fn voice_file(url: &str) -> Result<&str, ExportError> {
+    url.strip_prefix("/media/voice/")
+        .and_then(|name| name.strip_suffix(".mp3"))
+        .filter(|key| is_valid_key(key))
+        .ok_or_else(|| not_media(url))
+}
+
+fn not_media(url: &str) -> ExportError {
+    ExportError::Missing(format!("not a public media address: {url}"))
+}
+
+fn missing_media(url: &str) -> ExportError {
+    ExportError::Missing(format!(
+        "the file the site serves at {url} is missing from the media store"
+    ))
 }

@@ -160,15 +160,28 @@ impl Bag {
         self.close(file)
     }
 
-    /// Copies `source` (a media file) into the payload at `data/{name}`, in 64 KiB steps.
-    pub fn copy(&mut self, name: &str, source: &Path) -> Result<(), BagError> {
-        let mut input = File::open(source).map_err(BagError::io("reading", source))?;
+    /// Copies a stream from the media store into the payload at `data/{name}`, in 64 KiB
+    /// steps; `what` names its source in an error.
+    pub async fn copy_stream(
+        &mut self,
+        name: &str,
+        mut input: crate::media::store::ObjectReader,
+        what: &str,
+    ) -> Result<(), BagError> {
+        use tokio::io::AsyncReadExt as _;
         let mut file = self.file(name)?;
-        io::copy(
-            &mut io::BufReader::with_capacity(64 * 1024, &mut input),
-            &mut file,
-        )
-        .map_err(BagError::io("copying", source))?;
+        let mut buffer = vec![0; 64 * 1024];
+        loop {
+            let read = input
+                .read(&mut buffer)
+                .await
+                .map_err(BagError::io("copying", Path::new(what)))?;
+            if read == 0 {
+                break;
+            }
+            file.write_all(&buffer[..read])
+                .map_err(BagError::io("writing", &self.root.join(&file.name)))?;
+        }
         self.close(file)
     }
 
