@@ -322,6 +322,9 @@ cmd_test() {
   python3 tests/arch/import-cycles.py
   say "Unit and integration tests (real PostgreSQL)"
   cargo test --workspace
+  say "The media, voice, timeline, hostile-input and archive tests again, media in Garage"
+  SHINIAN_TEST_MEDIA_STORE=s3 cargo test -p tests --test media --test voice --test timeline \
+    --test hostile_input --test archive_bag --test archive_restore
   say "Fuzz smoke (30 s per target; the first build of the fuzz crate takes a while)"
   tests/fuzz/run.sh 30
   build_release

@@ -12,13 +12,15 @@ use app::domain::{AccountRole, RecordingId, StoryStatus};
 use reqwest::StatusCode;
 use server::archive::bag::{Kind, export};
 use server::archive::restore::{ImportError, Imported, import};
-use server::media::store::MediaStore;
+use server::media::store::{MediaStore, S3Store};
+use server::startup::Background;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use sqlx::postgres::PgConnectOptions;
 use std::path::{Path, PathBuf};
 use tests::TestApp;
 use tests::fixtures::Created;
+use tests::garage::Garage;
 use tests::staff::create_account;
 
 const FULL: Kind = Kind::Full {
@@ -190,7 +192,12 @@ async fn a_full_bag_is_restored_losslessly_and_the_copy_works(db: PgPool) {
 
     let second = SecondDb::new(&db).await;
     let media = out.path().join("restored media");
-    let store = MediaStore::folder(&media);
+    // Into a store of the source's kind: a folder, or new buckets (SHINIAN_TEST_MEDIA_STORE=s3).
+    let buckets = source.buckets.as_ref().map(|_| Garage::shared().buckets());
+    let store = match &buckets {
+        Some(buckets) => MediaStore::S3(S3Store::new(buckets.settings.clone(), &media)),
+        None => MediaStore::folder(&media),
+    };
     let imported = import(&second.pool, &store, &first).await.expect("import");
     let stories: i64 = sqlx::query_scalar("select count(*) from stories")
         .fetch_one(&db)
@@ -206,11 +213,12 @@ async fn a_full_bag_is_restored_losslessly_and_the_copy_works(db: PgPool) {
         }
     );
 
-    let restored = TestApp::spawn_with(second.pool.clone(), |config| {
-        config.media_dir = media.clone();
-        config.public_url = source.config.public_url.clone();
-    })
-    .await;
+    let restored =
+        TestApp::spawn_instance(second.pool.clone(), buckets, Background::NONE, |config| {
+            config.media_dir = media.clone();
+            config.public_url = source.config.public_url.clone();
+        })
+        .await;
     let again = out.path().join("again");
     export(&restored.db, &restored.config, &again, FULL)
         .await

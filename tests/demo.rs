@@ -228,7 +228,7 @@ async fn the_demo_stories_arrive_with_illustrated_pairs_through_the_upload_path(
 async fn a_second_seed_does_nothing(db: PgPool) {
     let app = TestApp::spawn(db.clone()).await;
     assert!(matches!(seed(&app).await, Seeded::Inserted { .. }));
-    let mut files = app.media_files();
+    let mut files = app.media_files().await;
     files.sort();
     assert!(matches!(seed(&app).await, Seeded::AlreadyHadStories));
     assert_eq!(count(&db, "select count(*) from stories").await, 5);
@@ -236,7 +236,7 @@ async fn a_second_seed_does_nothing(db: PgPool) {
     assert_eq!(count(&db, "select count(*) from photo_jobs").await, 10);
     assert_eq!(count(&db, "select count(*) from recordings").await, 1);
     assert_eq!(count(&db, "select count(*) from recording_jobs").await, 1);
-    let mut after = app.media_files();
+    let mut after = app.media_files().await;
     after.sort();
     assert_eq!(after, files, "no file added or removed");
 }
@@ -249,7 +249,7 @@ async fn a_seed_with_a_story_present_stores_no_photo(db: PgPool) {
     assert_eq!(count(&db, "select count(*) from stories").await, 1);
     assert_eq!(count(&db, "select count(*) from photos").await, 0);
     assert_eq!(count(&db, "select count(*) from recordings").await, 0);
-    assert!(app.media_files().is_empty());
+    assert!(app.media_files().await.is_empty());
 }
 
 /// The database refuses the third story's photos: the transaction rolls back, and the originals

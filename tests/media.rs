@@ -118,11 +118,13 @@ async fn every_good_photo_ingests_upright_and_without_metadata(db: PgPool) {
         "a blank year is filled from EXIF DateTimeOriginal"
     );
 
+    let store = app.store();
     for row in &rows {
-        let dir = app.media().derivative_dir(&row.public_key);
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-            assert_no_metadata(&bytes);
+        let names = store.derivative_names(&row.public_key).await.unwrap();
+        assert!(names.len() >= 2, "{names:?}");
+        for name in names {
+            let stored = store.derivative(&row.public_key, name).await.unwrap();
+            assert_no_metadata(&stored.unwrap().bytes);
         }
     }
 
@@ -168,7 +170,7 @@ async fn alt_text_is_required_and_nothing_is_kept_when_it_is_missing(db: PgPool)
 async fn assert_nothing_stored(app: &TestApp) {
     assert_eq!(app.story_count().await, 0);
     assert_eq!(photo_count(app).await, 0);
-    assert_eq!(app.media_files(), Vec::<std::path::PathBuf>::new());
+    assert_eq!(app.media_files().await, Vec::<std::path::PathBuf>::new());
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -378,6 +380,7 @@ async fn media_urls_follow_the_story(db: PgPool) {
     let approved = app.get(&url).await;
     assert_eq!(approved.status(), StatusCode::OK);
     assert_eq!(approved.headers()["cache-control"], "public, max-age=300");
+    assert_original_unreachable(&app).await;
 
     for status in ["rejected", "unpublished"] {
         sqlx::query(&format!("update stories set status = '{status}'"))
@@ -400,7 +403,7 @@ async fn media_urls_follow_the_story(db: PgPool) {
     assert_eq!(app.get(&url).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(photo_count(&app).await, 0, "withdrawal removes the photos");
     // Their files go with the withdrawal itself, not with the next sweep.
-    assert_eq!(app.media_files(), Vec::<std::path::PathBuf>::new());
+    assert_eq!(app.media_files().await, Vec::<std::path::PathBuf>::new());
     let swept = server::media::sweep::run(&app.db, &app.store(), 30, std::time::Duration::ZERO)
         .await
         .unwrap();
@@ -418,10 +421,12 @@ async fn a_repeated_submit_with_photos_keeps_one_copy(db: PgPool) {
     assert_eq!(location(&first), location(&second));
     assert_eq!(app.story_count().await, 1);
     assert_eq!(photo_count(&app).await, 1);
-    let originals = std::fs::read_dir(app.media().originals_dir())
-        .unwrap()
-        .count();
-    assert_eq!(originals, 1, "the repeated upload left no file");
+    let originals = app
+        .media_files()
+        .await
+        .into_iter()
+        .filter(|f| f.components().any(|c| c.as_os_str() == "originals"));
+    assert_eq!(originals.count(), 1, "the repeated upload left no file");
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -445,8 +450,9 @@ async fn the_contributor_adds_and_removes_photos_while_pending(db: PgPool) {
 }
 
 /// Every media file whose path names one of `keys` (original keys and public keys).
-fn files_of(app: &TestApp, keys: &[String]) -> Vec<std::path::PathBuf> {
+async fn files_of(app: &TestApp, keys: &[String]) -> Vec<std::path::PathBuf> {
     app.media_files()
+        .await
         .into_iter()
         .filter(|p| {
             p.components()
@@ -499,21 +505,21 @@ async fn withdrawal_deletes_every_file_of_its_photos_at_once(db: PgPool) {
     let gone = keys_of(&app, withdrawn).await;
     let kept = keys_of(&app, other).await;
     assert!(
-        files_of(&app, &gone).len() >= 4,
+        files_of(&app, &gone).await.len() >= 4,
         "originals and derivatives exist"
     );
-    let kept_before = files_of(&app, &kept);
+    let kept_before = files_of(&app, &kept).await;
     assert!(kept_before.len() >= 2);
 
     let response = app.withdraw(&track).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
-        files_of(&app, &gone),
+        files_of(&app, &gone).await,
         Vec::<std::path::PathBuf>::new(),
         "no original (GPS included) or derivative is left after the request"
     );
     assert_eq!(
-        files_of(&app, &kept),
+        files_of(&app, &kept).await,
         kept_before,
         "other stories keep theirs"
     );
@@ -546,18 +552,18 @@ async fn removing_a_photo_on_the_tracking_page_deletes_its_files_at_once(db: PgP
     let (removed, kept) = (&photos[0], &photos[1]);
     let removed_keys = vec![removed.original_key.clone(), removed.public_key.clone()];
     let kept_keys = vec![kept.original_key.clone(), kept.public_key.clone()];
-    let kept_before = files_of(&app, &kept_keys);
-    assert!(!files_of(&app, &removed_keys).is_empty());
+    let kept_before = files_of(&app, &kept_keys).await;
+    assert!(!files_of(&app, &removed_keys).await.is_empty());
 
     let mut edit = valid_story();
     edit.push((Field::RemovePhoto.name(), removed.id.to_string()));
     let response = app.post_multipart(&track, &edit).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
-        files_of(&app, &removed_keys),
+        files_of(&app, &removed_keys).await,
         Vec::<std::path::PathBuf>::new()
     );
-    assert_eq!(files_of(&app, &kept_keys), kept_before);
+    assert_eq!(files_of(&app, &kept_keys).await, kept_before);
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -572,21 +578,24 @@ async fn files_of_photos_removed_by_a_request_that_died_are_deleted_by_the_worke
         .unwrap();
     let gone = keys_of(&app, stories[0]).await;
     let kept = keys_of(&app, stories[1]).await;
-    let kept_before = files_of(&app, &kept);
+    let kept_before = files_of(&app, &kept).await;
     // Any removal (here a moderator's or an operator's) commits; its request never gets to
     // delete the files.
     sqlx::query!("delete from photos where story_id = $1", stories[0])
         .execute(&app.db)
         .await
         .unwrap();
-    assert!(!files_of(&app, &gone).is_empty(), "still on disk");
+    assert!(!files_of(&app, &gone).await.is_empty(), "still on disk");
 
     let deleted = server::media::deletions::run_due(&app.db, &app.store())
         .await
         .unwrap();
     assert_eq!(deleted, 1);
-    assert_eq!(files_of(&app, &gone), Vec::<std::path::PathBuf>::new());
-    assert_eq!(files_of(&app, &kept), kept_before);
+    assert_eq!(
+        files_of(&app, &gone).await,
+        Vec::<std::path::PathBuf>::new()
+    );
+    assert_eq!(files_of(&app, &kept).await, kept_before);
     assert_eq!(
         server::media::deletions::run_due(&app.db, &app.store())
             .await
@@ -660,6 +669,39 @@ async fn only_canonical_media_file_names_are_served(db: PgPool) {
     for alias in aliases {
         let response = app.get(&format!("{folder}/{alias}")).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{alias}");
+    }
+}
+
+/// No original is served, by its key in any media URL, nor (with Garage) through the public
+/// bucket or without a signature.
+async fn assert_original_unreachable(app: &TestApp) {
+    let keys: Vec<String> = sqlx::query_scalar("select original_key from photos")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert!(!keys.is_empty());
+    for key in &keys {
+        for url in [
+            format!("/media/{key}/400.jpg"),
+            format!("/media/voice/{key}.mp3"),
+            format!("/media/originals/{key}"),
+            format!("/originals/{key}"),
+        ] {
+            assert_eq!(app.get(&url).await.status(), StatusCode::NOT_FOUND, "{url}");
+        }
+        if let Some(buckets) = &app.buckets {
+            let object = format!("originals/{key}");
+            let public = buckets.get(&buckets.public, &object).await.status();
+            assert_eq!(
+                public,
+                StatusCode::NOT_FOUND,
+                "{object} in the public bucket"
+            );
+            let anonymous = buckets.get_anonymously(&buckets.private, &object).await;
+            assert!(anonymous.status().is_client_error(), "{object} unsigned");
+            let signed = buckets.get(&buckets.private, &object).await.status();
+            assert_eq!(signed, StatusCode::OK, "the original is there: {object}");
+        }
     }
 }
 

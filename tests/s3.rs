@@ -11,16 +11,15 @@
 
 use app::domain::{Field, PhotoPart, PhotoSlot};
 use reqwest::StatusCode;
-use server::config::MediaStoreKind;
 use server::media::names::random_key;
+use server::startup::Background;
 use sqlx::PgPool;
 use std::time::Duration;
 use tests::garage::{Buckets, Garage};
 use tests::{TestApp, audio_fixture, fixture, location, sha256, valid_story};
 
 async fn spawn(db: PgPool, buckets: &Buckets) -> TestApp {
-    let settings = Box::new(buckets.settings.clone());
-    TestApp::spawn_with(db, |c| c.media_store = MediaStoreKind::S3(settings)).await
+    TestApp::spawn_instance(db, Some(buckets.clone()), Background::NONE, |_| {}).await
 }
 
 /// `valid_story()` with a description for each photo field given.
@@ -150,7 +149,7 @@ async fn photos_and_a_recording_go_through_the_buckets_and_leave_with_the_story(
     assert_eq!(buckets.keys(&buckets.public).await, Vec::<String>::new());
     assert_eq!(app.get(&url).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get(&voice_url).await.status(), StatusCode::NOT_FOUND);
-    assert_eq!(app.media_files(), Vec::<std::path::PathBuf>::new());
+    assert_eq!(app.media_files().await, Vec::<std::path::PathBuf>::new());
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -217,7 +216,7 @@ async fn a_large_upload_goes_up_in_parts_and_comes_back_whole(db: PgPool) {
     assert_eq!(app.run_photo_jobs().await, 1, "the worker reads it back");
     assert!(!buckets.keys(&buckets.public).await.is_empty());
     assert_eq!(
-        app.media_files(),
+        app.local_files(),
         Vec::<std::path::PathBuf>::new(),
         "no local copy is left, neither of the upload nor of the worker's download"
     );
@@ -248,7 +247,7 @@ async fn hostile_and_oversized_files_leave_no_object(db: PgPool) {
         assert_eq!(app.story_count().await, 0);
         assert_eq!(buckets.keys(&buckets.private).await, Vec::<String>::new());
         assert_eq!(buckets.keys(&buckets.public).await, Vec::<String>::new());
-        assert_eq!(app.media_files(), Vec::<std::path::PathBuf>::new());
+        assert_eq!(app.media_files().await, Vec::<std::path::PathBuf>::new());
     }
 }
 

@@ -286,7 +286,7 @@ async fn uploads_wait_for_their_turn_and_give_up_with_a_localized_503(db: PgPool
 
     let holder = start_upload(&app, &body, boundary, half).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let files_before = app.media_files();
+    let files_before = app.media_files().await;
     let mut refused = send_upload_head(app.addr, boundary, body.len()).await;
     refused.write_all(&body).await.unwrap();
     let started = Instant::now();
@@ -307,7 +307,7 @@ async fn uploads_wait_for_their_turn_and_give_up_with_a_localized_503(db: PgPool
         "a localized page: {answer}"
     );
     assert_eq!(
-        app.media_files(),
+        app.media_files().await,
         files_before,
         "nothing of the refused upload kept"
     );

@@ -45,9 +45,10 @@ async fn count(app: &TestApp, table: &str) -> i64 {
 }
 
 /// Originals and copies in the media store (what a request leaves in `tmp/` is the sweep's).
-fn kept_files(app: &TestApp) -> Vec<std::path::PathBuf> {
+async fn kept_files(app: &TestApp) -> Vec<std::path::PathBuf> {
     let spool = app.config.media_dir.join("tmp");
     app.media_files()
+        .await
         .into_iter()
         .filter(|p| !p.starts_with(&spool))
         .collect()
@@ -274,7 +275,7 @@ async fn hostile_recordings_are_refused_and_leave_nothing(db: PgPool) {
         assert!(message.contains(words), "{name}: {message}");
     }
     assert_eq!(app.story_count().await, 0);
-    assert_eq!(app.media_files(), Vec::<std::path::PathBuf>::new());
+    assert_eq!(app.media_files().await, Vec::<std::path::PathBuf>::new());
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -310,7 +311,7 @@ async fn size_and_count_are_limited(db: PgPool) {
             .contains("最多 2 段")
     );
     assert_eq!(app.story_count().await, 0);
-    assert_eq!(app.media_files(), Vec::<std::path::PathBuf>::new());
+    assert_eq!(app.media_files().await, Vec::<std::path::PathBuf>::new());
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -354,12 +355,12 @@ async fn withdrawal_removes_every_recording_file(db: PgPool) {
     let key = public_key(&app).await;
     let src = format!("/media/voice/{key}.mp3");
     assert_eq!(app.get(&src).await.status(), StatusCode::OK);
-    assert!(!app.media_files().is_empty());
+    assert!(!app.media_files().await.is_empty());
 
     app.withdraw(&track).await;
     assert_eq!(app.get(&src).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(count(&app, "recordings").await, 0);
-    assert_eq!(kept_files(&app), Vec::<std::path::PathBuf>::new());
+    assert_eq!(kept_files(&app).await, Vec::<std::path::PathBuf>::new());
     let status: StoryStatus = sqlx::query_scalar("select status from stories")
         .fetch_one(&app.db)
         .await
@@ -395,7 +396,7 @@ async fn the_contributor_removes_a_recording_on_the_tracking_page(db: PgPool) {
     let saved = app.post_with_files(&track, &fields, &[]).await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     assert_eq!(count(&app, "recordings").await, 0);
-    assert_eq!(kept_files(&app), Vec::<std::path::PathBuf>::new());
+    assert_eq!(kept_files(&app).await, Vec::<std::path::PathBuf>::new());
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]

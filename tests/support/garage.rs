@@ -25,6 +25,7 @@ pub struct Garage {
 }
 
 /// A private and a public bucket of a running Garage, with settings for the app.
+#[derive(Clone)]
 pub struct Buckets {
     pub settings: S3Settings,
     pub private: String,
@@ -70,6 +71,20 @@ impl Buckets {
             .collect();
         keys.sort();
         keys
+    }
+
+    /// The environment of a `server` process whose media go into these buckets.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        let credentials = &self.settings.credentials;
+        vec![
+            ("MEDIA_STORE", "s3".into()),
+            ("S3_ENDPOINT", self.endpoint.clone()),
+            ("S3_REGION", "garage".into()),
+            ("S3_ACCESS_KEY_ID", credentials.key().into()),
+            ("S3_SECRET_ACCESS_KEY", credentials.secret().into()),
+            ("S3_PRIVATE_BUCKET", self.private.clone()),
+            ("S3_PUBLIC_BUCKET", self.public.clone()),
+        ]
     }
 
     /// Puts an object as another program would (for orphans).

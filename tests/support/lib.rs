@@ -1,10 +1,14 @@
 //! Test support: the real router served on a random local port, against a fresh PostgreSQL
 //! database per test (`#[sqlx::test(migrator = "server::db::MIGRATOR")]`).
+//!
+//! Media go into a temporary folder, or, with `SHINIAN_TEST_MEDIA_STORE=s3`, into a fresh pair
+//! of buckets of the test binary's Garage (`garage`), so the same tests check both stores
+//! (`./dev.sh test` runs the media, voice, timeline, hostile-input and archive tests both ways).
 
 use app::domain::{Field, LanguageField, WithdrawField};
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response, StatusCode};
-use server::config::Config;
+use server::config::{Config, MediaStoreKind};
 use server::startup::{Application, Background};
 use sqlx::PgPool;
 use std::net::SocketAddr;
@@ -21,6 +25,8 @@ pub struct TestApp {
     pub config: Config,
     /// Where `/metrics` is served, when the test set `metrics_addr`.
     pub metrics: Option<SocketAddr>,
+    /// The buckets media go into, when the store is Garage (`MEDIA_STORE=s3`).
+    pub buckets: Option<garage::Buckets>,
     _media: tempfile::TempDir,
 }
 
@@ -29,8 +35,26 @@ impl TestApp {
         TestApp::spawn_with(db, |_| {}).await
     }
 
-    /// Serves the app with default settings changed by `configure`.
+    /// Serves the app with default settings changed by `configure`, its media in the store
+    /// `SHINIAN_TEST_MEDIA_STORE` names (`file`, the default, or `s3`).
     pub async fn spawn_with(db: PgPool, configure: impl FnOnce(&mut Config)) -> TestApp {
+        let buckets = match std::env::var("SHINIAN_TEST_MEDIA_STORE").as_deref() {
+            Err(_) | Ok("" | "file") => None,
+            Ok("s3") => Some(garage::Garage::shared().buckets()),
+            Ok(other) => panic!("SHINIAN_TEST_MEDIA_STORE={other}: file or s3"),
+        };
+        TestApp::spawn_instance(db, buckets, Background::NONE, configure).await
+    }
+
+    /// One instance of the site: its media in `buckets` (else a folder of its own), running
+    /// `background` beside HTTP. Instances given one database and one pair of buckets share
+    /// everything the site keeps, as several servers would.
+    pub async fn spawn_instance(
+        db: PgPool,
+        buckets: Option<garage::Buckets>,
+        background: Background,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let media = tempfile::tempdir().expect("temp media dir");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -40,8 +64,11 @@ impl TestApp {
         config.media_dir = media.path().to_path_buf();
         config.public_url = format!("http://{addr}");
         config.submissions_per_hour_per_ip = 1000;
+        if let Some(buckets) = &buckets {
+            config.media_store = MediaStoreKind::S3(Box::new(buckets.settings.clone()));
+        }
         configure(&mut config);
-        let app = Application::on_listener(listener, config.clone(), db.clone(), Background::NONE)
+        let app = Application::on_listener(listener, config.clone(), db.clone(), background)
             .await
             .expect("start-up");
         let metrics = app.metrics_addr();
@@ -56,6 +83,7 @@ impl TestApp {
             client,
             config,
             metrics,
+            buckets,
             _media: media,
         }
     }
@@ -70,8 +98,25 @@ impl TestApp {
         server::media::store::FileStore::new(&self.config.media_dir)
     }
 
-    /// Every file under the media folder (uploads, originals, derivatives).
-    pub fn media_files(&self) -> Vec<std::path::PathBuf> {
+    /// Every file under the media folder (uploads, originals, derivatives) and, when media go
+    /// to Garage, every object in the buckets, as `{bucket}/{key}`.
+    pub async fn media_files(&self) -> Vec<std::path::PathBuf> {
+        let mut out = self.local_files();
+        if let Some(buckets) = &self.buckets {
+            for bucket in [&buckets.private, &buckets.public] {
+                let keys = buckets.keys(bucket).await;
+                out.extend(
+                    keys.iter()
+                        .map(|key| std::path::Path::new(bucket).join(key)),
+                );
+            }
+        }
+        out
+    }
+
+    /// Every file under the media folder (with Garage: uploads being received, originals
+    /// being read).
+    pub fn local_files(&self) -> Vec<std::path::PathBuf> {
         fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
             let Ok(entries) = std::fs::read_dir(dir) else {
                 return;
@@ -377,4 +422,56 @@ pub fn python() -> String {
     } else {
         "python3".into()
     }
+}
+
+/// The URL of a test's database (the server of `DATABASE_URL`, the database `sqlx::test`
+/// made), for a `server` process to use.
+pub async fn database_url(db: &PgPool) -> String {
+    let name: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(db)
+        .await
+        .expect("database name");
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    let server = base
+        .rsplit_once('/')
+        .map_or(base.as_str(), |(server, _)| server);
+    format!("{server}/{name}")
+}
+
+/// The `server` binary of this build, beside the test binaries (`cargo test --workspace`
+/// builds it for the server's own tests; `cargo build -p server` does too), or
+/// `SHINIAN_SERVER_BIN`. Refused when the server's library is newer than it (a stale binary
+/// would test old code).
+pub fn server_binary() -> std::path::PathBuf {
+    if let Ok(path) = std::env::var("SHINIAN_SERVER_BIN") {
+        return path.into();
+    }
+    let exe = std::env::current_exe().expect("the test binary");
+    let deps = exe.parent().expect("target/<profile>/deps");
+    let binary = deps.parent().expect("target/<profile>").join("server");
+    let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|m| m.modified());
+    let built = modified(&binary).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; build it first (cargo build -p server)",
+            binary.display()
+        )
+    });
+    let newest_library = std::fs::read_dir(deps)
+        .expect("deps folder")
+        .flatten()
+        .filter(|entry| {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("libserver-") && name.ends_with(".rlib")
+        })
+        .filter_map(|entry| modified(&entry.path()).ok())
+        .max();
+    if let Some(library) = newest_library {
+        assert!(
+            library <= built,
+            "{} is older than the server's library: rebuild it (cargo build -p server)",
+            binary.display()
+        );
+    }
+    binary
 }
