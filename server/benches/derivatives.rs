@@ -8,10 +8,17 @@
 //! (`VIPS_CONCURRENCY=1`). Ours is this binary re-run with `--one IN OUT`,
 //! which calls `jpeg_derivatives` and writes the three files. WebP and placeholder times are
 //! measured in-process and reported beside, outside the ratio.
+//!
+//! With `MEDIA_STORE=s3` and the `S3_*` settings (`tests/load/with-garage.sh cargo bench -p
+//! server --bench derivatives`), ours works as a worker does on object storage: the original
+//! is read from the private bucket (put there once, outside the measurement) and the three
+//! files are put into the public one; libvips still reads and writes local files.
 
 use fast_image_resize as fr;
 use server::media::derive::{self, Rgb};
 use server::media::format::SourceFormat;
+use server::media::names::DerivativeName;
+use server::media::store::{MediaStore, S3Store};
 use server::numeric::{f64_from_i64, f64_from_usize, usize_from};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -30,6 +37,10 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     match args.as_slice() {
         [_, flag, input, output] if flag == "--one" => one(Path::new(input), Path::new(output)),
+        [_, flag, key, output] if flag == "--one-from-bucket" => {
+            one_from_bucket(key, Path::new(output))
+        }
+        [_, flag, input] if flag == "--put-original" => put_original(Path::new(input)),
         [_, flag, input, output] if flag == "--baseline" => {
             reencode_baseline(Path::new(input), Path::new(output))
         }
@@ -56,6 +67,11 @@ fn bench() {
     let parent_mb = f64_from_i64(support::own_peak_rss_kb()) / 1024.0;
 
     println!("JPEG derivatives 1600/800/400, Q82, one core; median of {RUNS} runs after 1 warm-up");
+    if bucket_store().is_some() {
+        println!(
+            "ours: original from the private bucket, derivatives into the public one (MEDIA_STORE=s3)"
+        );
+    }
     println!("(peak RSS of the measuring parent: {parent_mb:.1} MB, a floor under every figure)\n");
     println!(
         "{:<22} {:>8} {:>8} {:>6} {:>8} {:>8} {:>6}",
@@ -83,6 +99,71 @@ fn one(input: &Path, output: &Path) {
         let path = output.join(format!("ours-{}.jpg", derivative.width));
         std::fs::write(path, &derivative.bytes).expect("write");
     }
+}
+
+/// The object store of `MEDIA_STORE=s3`, if that is set.
+fn bucket_store() -> Option<MediaStore> {
+    if std::env::var("MEDIA_STORE").as_deref() != Ok("s3") {
+        return None;
+    }
+    let settings = server::config::s3_settings().expect("the S3_* settings");
+    let spool = std::env::temp_dir().join(format!("shinian-bench-s3-{}", std::process::id()));
+    Some(MediaStore::S3(S3Store::new(settings, spool)))
+}
+
+fn block_on<T>(work: impl Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(work)
+}
+
+/// The child that puts an original into the private bucket, as an upload would; prints its key.
+fn put_original(input: &Path) {
+    let store = bucket_store().expect("MEDIA_STORE=s3");
+    let key = block_on(async {
+        store.prepare().await.expect("spool folder");
+        let mut spool = store.spool().await.expect("spool");
+        spool
+            .write(&std::fs::read(input).expect("read"))
+            .await
+            .expect("spool");
+        let stored = store
+            .keep_original(spool.finish().await.expect("spooled"))
+            .await
+            .expect("put");
+        let key = stored.key.clone();
+        stored.committed();
+        key
+    });
+    println!("{key}");
+}
+
+/// The child for object storage: the original read from the bucket, the JPEG derivatives put
+/// into the public one (and written as `ours-{width}.jpg` for the comparison of outputs).
+fn one_from_bucket(key: &str, output: &Path) {
+    let store = bucket_store().expect("MEDIA_STORE=s3");
+    block_on(async {
+        store.prepare().await.expect("spool folder");
+        let original = store.original(key).await.expect("the original");
+        let derivatives = derive::jpeg_derivatives(original.path()).expect("derivatives");
+        let mut files = Vec::with_capacity(derivatives.len());
+        for derivative in derivatives {
+            let path = output.join(format!("ours-{}.jpg", derivative.width));
+            std::fs::write(path, &derivative.bytes).expect("write");
+            let name = DerivativeName {
+                width: derivative.width,
+                format: derivative.format,
+            };
+            files.push((name, derivative.bytes));
+        }
+        let public_key = server::media::names::random_key();
+        store
+            .put_derivatives(&public_key, files)
+            .await
+            .expect("put the derivatives");
+    });
 }
 
 fn itself(args: &[&std::ffi::OsStr]) -> Command {
@@ -199,12 +280,35 @@ fn run_one(command: &mut Command) -> i64 {
     support::reap(&child, command)
 }
 
-fn ours(input: &Path, output: &Path) -> Vec<Command> {
-    vec![itself(&[
-        "--one".as_ref(),
-        input.as_os_str(),
-        output.as_os_str(),
-    ])]
+/// Ours on the local `input`, or on the original with `key` in the private bucket.
+fn ours(input: &Path, key: Option<&str>, output: &Path) -> Vec<Command> {
+    match key {
+        Some(key) => vec![itself(&[
+            "--one-from-bucket".as_ref(),
+            key.as_ref(),
+            output.as_os_str(),
+        ])],
+        None => vec![itself(&[
+            "--one".as_ref(),
+            input.as_os_str(),
+            output.as_os_str(),
+        ])],
+    }
+}
+
+/// With `MEDIA_STORE=s3`: `input` put into the private bucket once (by a child), its key.
+fn original_in_bucket(input: &Path) -> Option<String> {
+    bucket_store()?;
+    let out = itself(&["--put-original".as_ref(), input.as_os_str()])
+        .output()
+        .expect("put the original");
+    assert!(out.status.success(), "{out:?}");
+    Some(
+        String::from_utf8(out.stdout)
+            .expect("a key")
+            .trim()
+            .to_owned(),
+    )
 }
 
 fn vips(input: &Path, output: &Path) -> Vec<Command> {
@@ -246,9 +350,10 @@ fn median(mut values: Vec<f64>) -> f64 {
 
 fn compare(label: &str, input: &Path, output: &Path) {
     std::fs::create_dir_all(output).expect("out dir");
+    let key = original_in_bucket(input);
     let (mut our_runs, mut vips_runs) = (Vec::new(), Vec::new());
     for round in 0..=RUNS {
-        let our_run = run_sequence(&mut ours(input, output));
+        let our_run = run_sequence(&mut ours(input, key.as_deref(), output));
         let vips_run = run_sequence(&mut vips(input, output));
         if round > 0 {
             our_runs.push(our_run);

@@ -14,10 +14,9 @@ megabytes=${2:-20}
 . "$root/tests/lib/scratch-server.sh"
 scratch_begin shinian_load
 
-# A real JPEG padded after its end marker to the size wanted (as phones append data).
+. "$root/tests/load/upload-lib.sh"
 photo="$work/photo.jpg"
-cp "$root/tests/fixtures/photos/camera_gray.jpg" "$photo"
-truncate -s "${megabytes}M" "$photo"
+padded_photo "$photo" "$megabytes"
 
 export DATABASE_URL="$db_url" BIND_ADDR="127.0.0.1:$port" MEDIA_DIR="$work/media" \
   SITE_ROOT="$root/target/site" SUBMISSIONS_PER_HOUR_PER_IP=100000 WORKER_CONCURRENCY=0 RUST_LOG=warn
@@ -25,17 +24,11 @@ scratch_serve "$target/release/server" "$work/server.log"
 
 hwm() { awk '/VmHWM/ {print $2}' "/proc/$pid/status"; }
 # Warm up: one small submission so every code path is loaded.
-submit() {
-  curl -s -o /dev/null -w '%{http_code}\n' "http://127.0.0.1:$port/submit" \
-    -F title="上传压力测试 $1" -F story="$(printf '这是一段用来测试上传内存占用的故事文字，%.0s' 1 2 3 4)" \
-    -F place="测试街道" -F year_then=2012 -F year_now=2022 -F themes=community -F consent_publish=on \
-    -F licence=display-only -F "photo_then=@$2;filename=p.jpg" -F photo_then_alt="测试照片"
-}
 cp "$root/tests/fixtures/photos/camera_gray.jpg" "$work/small.jpg"
-submit warmup "$work/small.jpg" >/dev/null
+submit_story warmup "$work/small.jpg" >/dev/null
 before=$(hwm)
 started=$(date +%s.%N)
-for i in $(seq 1 "$uploads"); do submit "$i" "$photo" >"$work/status.$i" & done
+for i in $(seq 1 "$uploads"); do submit_story "$i" "$photo" >"$work/status.$i" & done
 wait $(jobs -p | grep -v "^$pid$") 2>/dev/null || true
 elapsed=$(echo "$(date +%s.%N) - $started" | bc)
 after=$(hwm)
