@@ -148,26 +148,25 @@ async fn all_processed(db: &PgPool) {
 
 /// The app's URLs of a story's photo derivatives and access copy.
 async fn media_urls(instance: &TestApp, story: StoryId) -> Vec<String> {
+    let keys: Vec<(String, bool)> = sqlx::query_as(
+        "select public_key, false from photos where story_id = $1
+         union all select public_key, true from recordings where story_id = $1",
+    )
+    .bind(story.0)
+    .fetch_all(&instance.db)
+    .await
+    .unwrap();
     let store = instance.store();
-    let photos: Vec<String> =
-        sqlx::query_scalar("select public_key from photos where story_id = $1")
-            .bind(story.0)
-            .fetch_all(&instance.db)
-            .await
-            .unwrap();
     let mut urls = vec![];
-    for public_key in &photos {
-        for name in store.derivative_names(public_key).await.unwrap() {
+    for (public_key, voice) in keys {
+        if voice {
+            urls.push(format!("/media/voice/{public_key}.mp3"));
+            continue;
+        }
+        for name in store.derivative_names(&public_key).await.unwrap() {
             urls.push(format!("/media/{public_key}/{}", name.file_name()));
         }
     }
-    let voices: Vec<String> =
-        sqlx::query_scalar("select public_key from recordings where story_id = $1")
-            .bind(story.0)
-            .fetch_all(&instance.db)
-            .await
-            .unwrap();
-    urls.extend(voices.iter().map(|key| format!("/media/voice/{key}.mp3")));
     urls
 }
 
