@@ -67,9 +67,11 @@ test('records with pause and resume into the file input; interview markers leave
 
     await page.check(id('interview'));
     assert.match(await page.textContent(id('question')), /十年前/);
+    // Taken before the click: the recorder's clock starts after it, so every
+    // elapsed time measured from here is an upper bound of the recorder's.
+    const started = Date.now();
     await page.click(id('record'));
     await page.locator(id('pause')).waitFor({ state: 'visible', timeout: 15000 });
-    const started = Date.now();
     assert.equal(await markers(page), '0:1', 'question 1 starts at 0');
     for (const part of ['pause', 'stop', 'next']) {
       assert.ok((await page.locator(id(part)).boundingBox()).height >= 44, `${part} is a big enough tap target`);
