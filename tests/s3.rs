@@ -175,7 +175,13 @@ async fn the_sweep_lists_the_buckets_and_removes_only_old_orphans(db: PgPool) {
             vec![2; 10],
         )
         .await;
+    let (old_upload, fresh_upload) = (
+        format!("originals/{}", random_key()),
+        format!("originals/{}", random_key()),
+    );
+    buckets.begin_multipart(private, &old_upload).await;
     tokio::time::sleep(Duration::from_secs(3)).await;
+    buckets.begin_multipart(private, &fresh_upload).await;
     let (fresh_original, fresh_folder) = (random_key(), random_key());
     let fresh = (
         format!("originals/{fresh_original}"),
@@ -187,7 +193,12 @@ async fn the_sweep_lists_the_buckets_and_removes_only_old_orphans(db: PgPool) {
     let swept = server::media::sweep::run(&app.db, &app.store(), 30, Duration::from_secs(2))
         .await
         .unwrap();
-    assert_eq!(swept.files, 2, "{swept:?}");
+    assert_eq!(swept.files, 3, "{swept:?}");
+    assert_eq!(
+        buckets.unfinished(private).await,
+        vec![fresh_upload],
+        "an upload left unfinished (a crash while receiving) is aborted once old"
+    );
     let mut private_left = named.0.clone();
     private_left.push(fresh.0);
     private_left.sort();
@@ -213,6 +224,10 @@ async fn a_large_upload_goes_up_in_parts_and_comes_back_whole(db: PgPool) {
     assert_eq!(originals.len(), 1);
     let stored = buckets.get(&buckets.private, &originals[0]).await;
     assert_eq!(sha256(&stored.bytes().await.unwrap()), sha256(&bytes));
+    assert_eq!(
+        buckets.unfinished(&buckets.private).await,
+        Vec::<String>::new()
+    );
     assert_eq!(app.run_photo_jobs().await, 1, "the worker reads it back");
     assert!(!buckets.keys(&buckets.public).await.is_empty());
     assert_eq!(
@@ -228,6 +243,9 @@ async fn hostile_and_oversized_files_leave_no_object(db: PgPool) {
     let app = spawn(db, &buckets).await;
     let mut oversized = fixture("camera_gray.jpg");
     oversized.resize(25 * 1024 * 1024 + 1, 0);
+    // Refused by inspection, after the whole file arrived: two parts were already sent.
+    let mut not_an_image = fixture("hostile/not_an_image.jpg");
+    not_an_image.resize(20 * 1024 * 1024, b'x');
     let cases = [
         (
             "bomb_30000x30000.png",
@@ -238,6 +256,7 @@ async fn hostile_and_oversized_files_leave_no_object(db: PgPool) {
         ("script.svg", fixture("hostile/script.svg")),
         ("truncated.jpg", fixture("hostile/truncated.jpg")),
         ("big.jpg", oversized),
+        ("large_not_an_image.jpg", not_an_image),
     ];
     for (name, bytes) in cases {
         let fields = story_with_photos(&[Field::PhotoThen]);
@@ -248,6 +267,24 @@ async fn hostile_and_oversized_files_leave_no_object(db: PgPool) {
         assert_eq!(buckets.keys(&buckets.private).await, Vec::<String>::new());
         assert_eq!(buckets.keys(&buckets.public).await, Vec::<String>::new());
         assert_eq!(app.media_files().await, Vec::<std::path::PathBuf>::new());
+        assert_no_unfinished_upload(&buckets, name).await;
+    }
+}
+
+/// The parts sent of a refused upload go: its multipart upload is aborted (by the relay
+/// task, just after the answer).
+async fn assert_no_unfinished_upload(buckets: &Buckets, case: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let unfinished = buckets.unfinished(&buckets.private).await;
+        if unfinished.is_empty() {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{case}: still unfinished {unfinished:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 

@@ -73,6 +73,41 @@ impl Buckets {
         keys
     }
 
+    /// The keys of the multipart uploads begun in bucket `name` and neither completed nor
+    /// aborted (ListMultipartUploads: rusty-s3's object listing, signed with the query
+    /// changed), sorted.
+    pub async fn unfinished(&self, name: &str) -> Vec<String> {
+        let mut list = self
+            .bucket(name)
+            .list_objects_v2(Some(&self.settings.credentials));
+        list.query_mut().remove("list-type");
+        list.query_mut().remove("encoding-type");
+        list.query_mut().insert("uploads", "");
+        let url = list.sign(SIGNED_FOR);
+        let response = reqwest::get(url).await.expect("list uploads");
+        assert!(response.status().is_success(), "{}", response.status());
+        let body = response.text().await.expect("list uploads");
+        assert!(body.contains("<ListMultipartUploadsResult"), "{body}");
+        let mut keys = element_texts(&body, "Key");
+        keys.sort();
+        keys
+    }
+
+    /// Begins a multipart upload of `key` in bucket `name` and sends nothing more, as a
+    /// process killed while receiving leaves it.
+    pub async fn begin_multipart(&self, name: &str, key: &str) {
+        let url = self
+            .bucket(name)
+            .create_multipart_upload(Some(&self.settings.credentials), key)
+            .sign(SIGNED_FOR);
+        let response = reqwest::Client::new()
+            .post(url)
+            .send()
+            .await
+            .expect("create");
+        assert!(response.status().is_success(), "{}", response.status());
+    }
+
     /// The environment of a `server` process whose media go into these buckets.
     pub fn env(&self) -> Vec<(&'static str, String)> {
         let credentials = &self.settings.credentials;
@@ -119,6 +154,22 @@ impl Buckets {
 }
 
 const SIGNED_FOR: Duration = Duration::from_secs(600);
+
+/// The text of every element named `name` in an XML document.
+fn element_texts(xml: &str, name: &str) -> Vec<String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let (mut texts, mut inside) = (Vec::new(), false);
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(start) => inside = start.name().into_inner() == name,
+            Event::Text(text) if inside => texts.push(text.xml10_content().into_owned()),
+            Event::End(_) => inside = false,
+            Event::Eof => return texts,
+            _ => {}
+        }
+    }
+}
 
 /// Garage runs under this shell, which waits for the end of its standard input, a pipe whose
 /// only writing end this process holds. However this process ends (the shared server lives in

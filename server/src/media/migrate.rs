@@ -169,7 +169,7 @@ async fn copy_original(
         problem(ProblemKind::MissingInSource);
         return Ok(());
     };
-    let (spooled, found) = match to.spool().await?.copy_from(&mut source).await {
+    let (spooled, found) = match to.spool_copy().await?.copy_from(&mut source).await {
         Ok(copied) => copied,
         Err(CopyError::Reading(source)) => return Err(MigrateError::Reading { object, source }),
         Err(CopyError::Store(error)) => return Err(error.into()),

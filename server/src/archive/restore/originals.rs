@@ -16,7 +16,7 @@ pub async fn put(store: &MediaStore, bag: &BagDir, original: &Original) -> Resul
     let mut file = tokio::fs::File::open(&path)
         .await
         .map_err(ImportError::io(&path))?;
-    let (spooled, sha256) = match store.spool().await?.copy_from(&mut file).await {
+    let (spooled, sha256) = match store.spool_copy().await?.copy_from(&mut file).await {
         Ok(copied) => copied,
         Err(CopyError::Reading(error)) => return Err(ImportError::io(&path)(error)),
         Err(CopyError::Store(error)) => return Err(error.into()),

@@ -56,11 +56,21 @@ impl MediaStore {
         }
     }
 
-    /// Put an original, first step: a new upload, spooled to local disk as it streams in.
+    /// Put an original, first step: a new upload, spooled to local disk as it streams in (and,
+    /// for object storage, sent on into the bucket at the same time).
     pub async fn spool(&self) -> Result<Spool, StoreError> {
         match self {
             MediaStore::File(files) => files.spool().await,
             MediaStore::S3(bucket) => bucket.spool().await,
+        }
+    }
+
+    /// A spool for an original that already has its key (a restore, `media migrate`):
+    /// `restore_original` then puts it whole.
+    pub async fn spool_copy(&self) -> Result<Spool, StoreError> {
+        match self {
+            MediaStore::File(files) => files.spool().await,
+            MediaStore::S3(bucket) => bucket.spool_copy().await,
         }
     }
 

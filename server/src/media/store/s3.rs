@@ -7,16 +7,17 @@
 //!   `Cache-Control`, served through the app (same URLs and rules as the folder backend).
 //!
 //! Requests are signed by `rusty-s3` (presigned URLs, unsigned payload) and sent with
-//! `reqwest`. Uploads still spool to `MEDIA_DIR/tmp/` (hashed and inspected there), then stream
-//! from that file into the private bucket: one PUT up to `PART_SIZE`, multipart above it, the
-//! multipart upload aborted on any error. Nothing is ever held whole in memory but derivatives
+//! `reqwest`. Uploads spool to `MEDIA_DIR/tmp/` (hashed and inspected there, not synced: the
+//! bucket keeps them) and stream from that file into the private bucket: one PUT up to
+//! `PART_SIZE` once the upload is kept; above it a multipart upload whose parts go while the
+//! upload still arrives, completed when it is kept, aborted when it is refused or fails. Nothing is ever held whole in memory but derivatives
 //! (already in memory when made) and one derivative being served.
 
 use super::folder::{FileStore, VOICE_FILE};
 use super::objects::{
     Area, LocalOriginal, ObjectReader, StoreError, StoredDerivative, StoredOriginal, VoiceTarget,
 };
-use super::spool::{Spool, Spooled};
+use super::spool::{Progress, Relay, Spool, Spooled};
 use crate::config::S3Settings;
 use crate::media::names::{DerivativeName, is_valid_key, random_key};
 use axum::body::Body;
@@ -30,6 +31,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use tokio::sync::watch;
 
 /// How long a signed request stays valid: enough for one part on a slow link.
 const SIGNED_FOR: Duration = Duration::from_secs(15 * 60);
@@ -42,6 +44,8 @@ const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
 pub const OBJECT_CACHE: &str = "public, max-age=300";
 const ORIGINALS: &str = "originals/";
 const DERIVATIVES: &str = "derivatives/";
+/// How the sweep names a multipart upload left unfinished (`older_than(Area::Spool)`).
+const UNFINISHED: &str = "multipart:";
 
 #[derive(Debug, Clone)]
 pub struct S3Store {
@@ -116,19 +120,42 @@ impl S3Store {
         Ok(())
     }
 
+    /// A new upload, spooled and relayed into the private bucket under a new key while it
+    /// arrives; `keep_original` finishes it, a drop aborts it.
     pub(super) async fn spool(&self) -> Result<Spool, StoreError> {
-        self.inner.local.spool().await
+        let spool = self.spool_copy().await?;
+        let (progress, listener) = Relay::channel();
+        let key = random_key();
+        let relay = self.clone().relay(
+            format!("{ORIGINALS}{key}"),
+            spool.path().to_owned(),
+            listener,
+        );
+        let relay = Relay::new(key, progress, tokio::spawn(relay), PART_SIZE);
+        Ok(spool.relayed(relay))
     }
 
-    /// Streams a complete upload from its spool file into the private bucket; the spool file
-    /// is removed when `upload` drops, whatever happens.
+    /// A spool for a copy that `restore_original` puts whole (its key is known).
+    pub(super) async fn spool_copy(&self) -> Result<Spool, StoreError> {
+        Ok(self.inner.local.spool().await?.scratch())
+    }
+
+    /// Finishes storing an upload in the private bucket (its relay sent most of it while it
+    /// arrived); the spool file is removed when `upload` drops, whatever happens.
     pub(super) async fn keep_original(
         &self,
-        upload: Spooled,
+        mut upload: Spooled,
     ) -> Result<StoredOriginal, StoreError> {
-        self.put_original(upload, random_key())
-            .await
-            .map_err(StoreError::new("keeping an original"))
+        let failed = StoreError::new("keeping an original");
+        let Some(relay) = upload.take_relay() else {
+            return self
+                .put_original(upload, random_key())
+                .await
+                .map_err(failed);
+        };
+        let key = relay.key().to_owned();
+        relay.keep().await.map_err(failed)?;
+        Ok(self.guard_original(key))
     }
 
     /// Puts an upload into the private bucket under `key`, guarded until its row commits.
@@ -136,11 +163,13 @@ impl S3Store {
         let object = format!("{ORIGINALS}{key}");
         self.put_file(Which::Private, &object, upload.path(), &[])
             .await?;
+        Ok(self.guard_original(key))
+    }
+
+    /// An original just put: deleted again unless its row commits.
+    fn guard_original(&self, key: String) -> StoredOriginal {
         let store = self.clone();
-        Ok(StoredOriginal::object(
-            key,
-            Box::new(move |key| store.delete_uncommitted(key)),
-        ))
+        StoredOriginal::object(key, Box::new(move |key| store.delete_uncommitted(key)))
     }
 
     /// The private bucket's answer for an original; `None` on 404.
@@ -459,10 +488,16 @@ impl S3Store {
     }
 
     /// Originals by key, derivative "folders" by public key (old when their newest object
-    /// is); the spool is local. Listing errors give nothing, as an unreadable folder does.
+    /// is); the spool is local, plus the multipart uploads of originals never completed or
+    /// aborted (a crash while receiving). Listing errors give nothing, as an unreadable
+    /// folder does.
     pub(super) async fn older_than(&self, area: Area, min_age: Duration) -> Vec<String> {
         let (which, prefix) = match area {
-            Area::Spool => return self.inner.local.older_than(area, min_age).await,
+            Area::Spool => {
+                let mut names = self.inner.local.older_than(area, min_age).await;
+                names.extend(self.unfinished_older_than(min_age).await);
+                return names;
+            }
             Area::Originals => (Which::Private, ORIGINALS),
             Area::Derivatives => (Which::Public, DERIVATIVES),
         };
@@ -483,20 +518,41 @@ impl S3Store {
             let entry = newest.entry(name.to_owned()).or_insert(object.modified);
             *entry = (*entry).max(object.modified);
         }
-        let now = SystemTime::now();
         newest
             .into_iter()
-            .filter(|(_, modified)| {
-                now.duration_since(*modified)
-                    .is_ok_and(|age| age >= min_age)
-            })
+            .filter(|(_, modified)| is_older(*modified, min_age))
             .map(|(name, _)| name)
             .collect()
     }
 
+    /// Multipart uploads of originals begun at least `min_age` ago, named
+    /// `multipart:{upload id}:{object}` (a spool file's name never starts so).
+    async fn unfinished_older_than(&self, min_age: Duration) -> Vec<String> {
+        match self.unfinished_uploads().await {
+            Ok(uploads) => uploads
+                .into_iter()
+                .filter(|upload| is_older(upload.initiated, min_age))
+                .map(|upload| format!("{UNFINISHED}{}:{}", upload.upload_id, upload.object))
+                .collect(),
+            Err(error) => {
+                tracing::warn!(%error, "listing multipart uploads for the sweep failed");
+                Vec::new()
+            }
+        }
+    }
+
     pub(super) async fn remove(&self, area: Area, name: &str) -> bool {
         match area {
-            Area::Spool => self.inner.local.remove(area, name).await,
+            Area::Spool => match name
+                .strip_prefix(UNFINISHED)
+                .and_then(|n| n.rsplit_once(':'))
+            {
+                Some((upload_id, object)) if object.starts_with(ORIGINALS) => self
+                    .send_abort(Which::Private, object, upload_id)
+                    .await
+                    .is_ok(),
+                _ => self.inner.local.remove(area, name).await,
+            },
             Area::Originals => self
                 .delete(Which::Private, &format!("{ORIGINALS}{name}"))
                 .await
@@ -506,6 +562,38 @@ impl S3Store {
                 .await
                 .is_ok(),
         }
+    }
+
+    /// The private bucket's multipart uploads under `originals/` not completed or aborted
+    /// (ListMultipartUploads, which rusty-s3 has no action for: its object listing is signed
+    /// with the query changed). One page: up to 1,000 per sweep.
+    pub(super) async fn unfinished_uploads(&self) -> io::Result<Vec<Unfinished>> {
+        let mut list = self
+            .bucket(Which::Private)
+            .list_objects_v2(self.credentials());
+        list.query_mut().remove("list-type");
+        list.query_mut().insert("uploads", "");
+        list.with_prefix(ORIGINALS);
+        let url = list.sign(SIGNED_FOR);
+        let body = send(self.client().get(url))
+            .await?
+            .text()
+            .await
+            .map_err(io::Error::other)?;
+        let page: UploadsPage = quick_xml::de::from_str(&body).map_err(io::Error::other)?;
+        page.uploads
+            .into_iter()
+            .map(|upload| {
+                let initiated = parse_rfc3339(&upload.initiated).ok_or_else(|| {
+                    io::Error::other(format!("odd Initiated {:?}", upload.initiated))
+                })?;
+                Ok(Unfinished {
+                    object: percent_decoded(&upload.key)?,
+                    upload_id: upload.upload_id,
+                    initiated,
+                })
+            })
+            .collect()
     }
 
     // Requests.
@@ -547,6 +635,18 @@ impl S3Store {
             self.put(which, object, body, Some(size), headers).await?;
             return Ok(());
         }
+        let mut upload = self.start_multipart(which, object, headers).await?;
+        let sent = upload.send_parts_until(path, size, true).await;
+        upload.end(sent).await
+    }
+
+    /// Starts a multipart upload of `object`.
+    async fn start_multipart(
+        &self,
+        which: Which,
+        object: &str,
+        headers: &[(header::HeaderName, &'static str)],
+    ) -> io::Result<Multipart> {
         let url = self
             .bucket(which)
             .create_multipart_upload(self.credentials(), object)
@@ -562,67 +662,82 @@ impl S3Store {
             .map_err(io::Error::other)?;
         let created = rusty_s3::actions::CreateMultipartUpload::parse_response(&body)
             .map_err(io::Error::other)?;
-        let upload_id = created.upload_id();
-        let result = self
-            .upload_parts(which, object, upload_id, path, size)
-            .await;
-        if result.is_err() {
-            let url = self
-                .bucket(which)
-                .abort_multipart_upload(self.credentials(), object, upload_id)
-                .sign(SIGNED_FOR);
-            if let Err(error) = send(self.client().delete(url)).await {
-                tracing::warn!(%error, object, "aborting a multipart upload failed");
-            }
-        }
-        result
+        Ok(Multipart {
+            store: self.clone(),
+            which,
+            object: object.to_owned(),
+            upload_id: created.upload_id().to_owned(),
+            etags: Vec::new(),
+            sent: 0,
+        })
     }
 
-    async fn upload_parts(
-        &self,
-        which: Which,
-        object: &str,
-        upload_id: &str,
-        path: &Path,
-        size: u64,
+    /// Stores a spooled upload while it arrives: each whole part as soon as the spool file
+    /// holds it, the rest (or the file in one PUT, when it stayed small) once `Keep` comes.
+    /// Ends with an error, the multipart upload aborted, when the spool is dropped before.
+    async fn relay(
+        self,
+        object: String,
+        path: PathBuf,
+        mut progress: watch::Receiver<Progress>,
     ) -> io::Result<()> {
-        let mut etags = Vec::new();
-        let mut offset = 0;
-        let mut number: u16 = 1;
-        while offset < size {
-            let length = PART_SIZE.min(size - offset);
-            let url = self
-                .bucket(which)
-                .upload_part(self.credentials(), object, number, upload_id)
-                .sign(SIGNED_FOR);
-            let body = file_part(path, offset, length).await?;
-            let request = self
-                .client()
-                .put(url)
-                .header(header::CONTENT_LENGTH, length)
-                .body(body);
-            let response = send(request).await?;
-            let etag = response
-                .headers()
-                .get(header::ETAG)
-                .and_then(|v| v.to_str().ok())
-                .ok_or_else(|| io::Error::other("a part's answer has no ETag"))?;
-            etags.push(etag.to_owned());
-            offset += length;
-            number = number
-                .checked_add(1)
-                .ok_or_else(|| io::Error::other("too many parts"))?;
+        let mut multipart: Option<Multipart> = None;
+        let relayed = self
+            .relay_parts(&object, &path, &mut progress, &mut multipart)
+            .await;
+        match multipart {
+            Some(upload) => upload.end(relayed).await,
+            None => relayed,
         }
-        let complete = self.bucket(which).complete_multipart_upload(
-            self.credentials(),
-            object,
-            upload_id,
-            etags.iter().map(String::as_str),
-        );
-        let url = complete.sign(SIGNED_FOR);
-        let body = complete.body();
-        send(self.client().post(url).body(body)).await?;
-        Ok(())
+    }
+
+    async fn relay_parts(
+        &self,
+        object: &str,
+        path: &Path,
+        progress: &mut watch::Receiver<Progress>,
+        multipart: &mut Option<Multipart>,
+    ) -> io::Result<()> {
+        loop {
+            let now = *progress.borrow_and_update();
+            let (written, complete) = match now {
+                Progress::Written(written) => (written, false),
+                Progress::Complete(size) | Progress::Keep(size) => (size, true),
+            };
+            if multipart.is_none() && written > PART_SIZE {
+                *multipart = Some(self.start_multipart(Which::Private, object, &[]).await?);
+            }
+            if let Some(upload) = multipart.as_mut() {
+                upload.send_parts_until(path, written, complete).await?;
+            }
+            if let Progress::Keep(size) = now {
+                if multipart.is_none() {
+                    let body = file_part(path, 0, size).await?;
+                    self.put(Which::Private, object, body, Some(size), &[])
+                        .await?;
+                }
+                return Ok(());
+            }
+            if progress.changed().await.is_err() {
+                return Err(io::Error::other("the upload was not kept"));
+            }
+        }
+    }
+
+    /// Aborts a multipart upload, so that its parts go; a failure is logged (the sweep aborts
+    /// what is left after `sweep::MIN_AGE`).
+    async fn abort_multipart(&self, which: Which, object: &str, upload_id: &str) {
+        if let Err(error) = self.send_abort(which, object, upload_id).await {
+            tracing::warn!(%error, object, "aborting a multipart upload failed");
+        }
+    }
+
+    async fn send_abort(&self, which: Which, object: &str, upload_id: &str) -> io::Result<()> {
+        let url = self
+            .bucket(which)
+            .abort_multipart_upload(self.credentials(), object, upload_id)
+            .sign(SIGNED_FOR);
+        send(self.client().delete(url)).await.map(drop)
     }
 
     /// `None` on 404; any other answer but 2xx, 304, 412 and 416 is an error.
@@ -717,11 +832,7 @@ impl S3Store {
                 let modified = parse_rfc3339(&object.last_modified).ok_or_else(|| {
                     io::Error::other(format!("odd LastModified {:?}", object.last_modified))
                 })?;
-                // rusty-s3 asks for `encoding-type=url`: keys come percent-encoded.
-                let key = percent_encoding::percent_decode_str(&object.key)
-                    .decode_utf8()
-                    .map_err(io::Error::other)?
-                    .into_owned();
+                let key = percent_decoded(&object.key)?;
                 objects.push(Listed { key, modified });
             }
             match page.next_continuation_token {
@@ -735,6 +846,132 @@ impl S3Store {
 struct Listed {
     key: String,
     modified: SystemTime,
+}
+
+/// A multipart upload neither completed nor aborted.
+#[derive(Debug)]
+pub(super) struct Unfinished {
+    pub object: String,
+    pub upload_id: String,
+    pub initiated: SystemTime,
+}
+
+/// A ListMultipartUploads answer, as much as is read of it.
+#[derive(serde::Deserialize)]
+struct UploadsPage {
+    #[serde(rename = "Upload", default)]
+    uploads: Vec<UploadEntry>,
+}
+
+#[derive(serde::Deserialize)]
+struct UploadEntry {
+    #[serde(rename = "Key")]
+    key: String,
+    #[serde(rename = "UploadId")]
+    upload_id: String,
+    #[serde(rename = "Initiated")]
+    initiated: String,
+}
+
+/// rusty-s3 asks for `encoding-type=url`: keys come percent-encoded.
+fn percent_decoded(key: &str) -> io::Result<String> {
+    Ok(percent_encoding::percent_decode_str(key)
+        .decode_utf8()
+        .map_err(io::Error::other)?
+        .into_owned())
+}
+
+fn is_older(modified: SystemTime, min_age: Duration) -> bool {
+    SystemTime::now()
+        .duration_since(modified)
+        .is_ok_and(|age| age >= min_age)
+}
+
+/// A multipart upload under way: its parts go in order, `PART_SIZE` each but the last.
+struct Multipart {
+    store: S3Store,
+    which: Which,
+    object: String,
+    upload_id: String,
+    etags: Vec<String>,
+    /// Bytes of the file already sent as parts.
+    sent: u64,
+}
+
+impl Multipart {
+    /// Sends the parts of the file's first `written` bytes not sent yet: whole parts only,
+    /// and the last, shorter one too when `complete`.
+    async fn send_parts_until(
+        &mut self,
+        path: &Path,
+        written: u64,
+        complete: bool,
+    ) -> io::Result<()> {
+        while written - self.sent >= PART_SIZE || (complete && written > self.sent) {
+            let length = PART_SIZE.min(written - self.sent);
+            self.send_part(path, length).await?;
+        }
+        Ok(())
+    }
+
+    async fn send_part(&mut self, path: &Path, length: u64) -> io::Result<()> {
+        let number =
+            u16::try_from(self.etags.len() + 1).map_err(|_| io::Error::other("too many parts"))?;
+        let url = self
+            .store
+            .bucket(self.which)
+            .upload_part(
+                self.store.credentials(),
+                &self.object,
+                number,
+                &self.upload_id,
+            )
+            .sign(SIGNED_FOR);
+        let body = file_part(path, self.sent, length).await?;
+        let request = self
+            .store
+            .client()
+            .put(url)
+            .header(header::CONTENT_LENGTH, length)
+            .body(body);
+        let response = send(request).await?;
+        let etag = response
+            .headers()
+            .get(header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| io::Error::other("a part's answer has no ETag"))?;
+        self.etags.push(etag.to_owned());
+        self.sent += length;
+        Ok(())
+    }
+
+    /// Completes the upload when every part went (`sent` is `Ok`), else aborts it, so that
+    /// nothing of it stays in the bucket.
+    async fn end(self, sent: io::Result<()>) -> io::Result<()> {
+        let completed = match sent {
+            Ok(()) => self.complete().await,
+            Err(error) => Err(error),
+        };
+        if completed.is_err() {
+            self.store
+                .abort_multipart(self.which, &self.object, &self.upload_id)
+                .await;
+        }
+        completed
+    }
+
+    async fn complete(&self) -> io::Result<()> {
+        let complete = self.store.bucket(self.which).complete_multipart_upload(
+            self.store.credentials(),
+            &self.object,
+            &self.upload_id,
+            self.etags.iter().map(String::as_str),
+        );
+        let url = complete.sign(SIGNED_FOR);
+        let body = complete.body();
+        send(self.store.client().post(url).body(body)).await?;
+        Ok(())
+    }
 }
 
 /// An object's body as a stream.
