@@ -29,6 +29,9 @@ export DATABASE_URL="$db_url" BIND_ADDR="127.0.0.1:$port" MEDIA_DIR="$work/media
   SITE_ROOT="$root/target/site" SUBMISSIONS_PER_HOUR_PER_IP=1000000 WORKER_CONCURRENCY=0 RUST_LOG=warn
 scratch_serve "$target/release/server" "$work/server.log"
 hwm() { awk '/VmHWM/ {print $2}' "/proc/$pid/status"; }
+# CPU seconds (user + system) a process has used so far; 0 when there is none.
+cpu() { [ -n "$1" ] && [ -r "/proc/$1/stat" ] && awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat" || echo 0; }
+garage_pid=$(pgrep -x garage | head -1 || true)
 
 put_direct() {
   curl -sS -o /dev/null -w '%{http_code}\n' -T "$photo" \
@@ -55,9 +58,16 @@ submit_story warmup "$work/small.jpg" >/dev/null
 before=$(hwm)
 total_mb=$((uploads * megabytes))
 ratios=()
+server_cpu=0 garage_direct=0 garage_app=0
 for round in $(seq 1 "$rounds"); do
+  g0=$(cpu "$garage_pid")
   direct=$(concurrently "direct$round" 200 put_direct)
+  g1=$(cpu "$garage_pid") s1=$(cpu "$pid")
   app=$(concurrently "app$round" 303 submit_photo)
+  g2=$(cpu "$garage_pid") s2=$(cpu "$pid")
+  server_cpu=$(echo "$server_cpu + $s2 - $s1" | bc)
+  garage_direct=$(echo "$garage_direct + $g1 - $g0" | bc)
+  garage_app=$(echo "$garage_app + $g2 - $g1" | bc)
   ratio=$(echo "scale=3; $direct / $app" | bc)
   ratios+=("$ratio")
   printf 'round %d: direct %.2f s (%.0f MB/s), through the app %.2f s (%.0f MB/s): app ÷ direct %.2f×\n' \
@@ -67,6 +77,7 @@ after=$(hwm)
 median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 added=$(((after - before) / 1024))
 echo "uploads: $uploads × $megabytes MB concurrently, $rounds rounds; median throughput app ÷ direct: ${median}× (target ≥ 0.8)"
+echo "CPU seconds over all rounds: Garage $garage_direct taking the direct PUTs, $garage_app taking the app's; the server $server_cpu ($(nproc) cores)"
 echo "server peak RSS before: $((before / 1024)) MB, after: $((after / 1024)) MB, added: $added MB (target ≤ 100 MB)"
 met=true
 awk -v r="$median" 'BEGIN { exit !(r >= 0.8) }' || { echo "P11 throughput not met" >&2; met=false; }

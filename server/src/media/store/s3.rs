@@ -37,6 +37,9 @@ use tokio::sync::watch;
 const SIGNED_FOR: Duration = Duration::from_secs(15 * 60);
 /// Multipart part size; files up to this size go in a single PUT.
 const PART_SIZE: u64 = 8 * 1024 * 1024;
+/// Bytes read from a file per chunk of a request body (each read is a hand-off to a blocking
+/// thread).
+const READ_BUFFER: usize = 256 * 1024;
 /// `/readyz` must answer quickly even when the service hangs.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
 /// The `Cache-Control` stored with public objects, for whoever serves the bucket directly.
@@ -1011,7 +1014,7 @@ async fn status_error(response: reqwest::Response) -> io::Error {
 async fn file_part(path: &Path, offset: u64, length: u64) -> io::Result<reqwest::Body> {
     let mut file = tokio::fs::File::open(path).await?;
     file.seek(io::SeekFrom::Start(offset)).await?;
-    let stream = tokio_util::io::ReaderStream::with_capacity(file.take(length), 64 * 1024);
+    let stream = tokio_util::io::ReaderStream::with_capacity(file.take(length), READ_BUFFER);
     Ok(reqwest::Body::wrap_stream(stream))
 }
 

@@ -8,14 +8,18 @@ use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, BufReader};
 use std::path::{Path, PathBuf};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, BufWriter};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+
+/// Bytes gathered before each write to the spool file: each write is a hand-off to a blocking
+/// thread, and the network delivers far smaller chunks.
+const WRITE_BUFFER: usize = 256 * 1024;
 
 /// An upload being written.
 #[derive(Debug)]
 pub struct Spool {
-    file: tokio::fs::File,
+    file: BufWriter<tokio::fs::File>,
     temp: TempPath,
     written: u64,
     /// Whether `finish` syncs the file: only where the file itself becomes the original.
@@ -26,7 +30,7 @@ pub struct Spool {
 impl Spool {
     pub(super) fn new(file: tokio::fs::File, path: PathBuf) -> Spool {
         Spool {
-            file,
+            file: BufWriter::with_capacity(WRITE_BUFFER, file),
             temp: TempPath(Some(path)),
             written: 0,
             durable: true,
@@ -81,7 +85,7 @@ impl Spool {
             .map_err(StoreError::new("flushing an upload"))?;
         if self.durable {
             let sync = StoreError::new("syncing an upload");
-            self.file.sync_all().await.map_err(sync)?;
+            self.file.get_ref().sync_all().await.map_err(sync)?;
         }
         if let Some(relay) = &mut self.relay {
             relay.size = self.written;
