@@ -578,11 +578,7 @@ impl S3Store {
         list.query_mut().insert("uploads", "");
         list.with_prefix(ORIGINALS);
         let url = list.sign(SIGNED_FOR);
-        let body = send(self.client().get(url))
-            .await?
-            .text()
-            .await
-            .map_err(io::Error::other)?;
+        let body = self.text_of(url).await?;
         let page: UploadsPage = quick_xml::de::from_str(&body).map_err(io::Error::other)?;
         page.uploads
             .into_iter()
@@ -797,17 +793,22 @@ impl S3Store {
         Ok(())
     }
 
+    /// The body of a signed GET (a listing).
+    async fn text_of(&self, url: reqwest::Url) -> io::Result<String> {
+        send(self.client().get(url))
+            .await?
+            .text()
+            .await
+            .map_err(io::Error::other)
+    }
+
     /// Whether any object lies under `prefix` (one ListObjectsV2 page of one key).
     async fn any_under(&self, which: Which, prefix: &str) -> io::Result<bool> {
         let mut list = self.bucket(which).list_objects_v2(self.credentials());
         list.with_prefix(prefix);
         list.with_max_keys(1);
         let url = list.sign(SIGNED_FOR);
-        let body = send(self.client().get(url))
-            .await?
-            .text()
-            .await
-            .map_err(io::Error::other)?;
+        let body = self.text_of(url).await?;
         let page =
             rusty_s3::actions::ListObjectsV2::parse_response(&body).map_err(io::Error::other)?;
         Ok(!page.contents.is_empty())
@@ -824,11 +825,7 @@ impl S3Store {
                 list.with_continuation_token(token.clone());
             }
             let url = list.sign(SIGNED_FOR);
-            let body = send(self.client().get(url))
-                .await?
-                .text()
-                .await
-                .map_err(io::Error::other)?;
+            let body = self.text_of(url).await?;
             let page = rusty_s3::actions::ListObjectsV2::parse_response(&body)
                 .map_err(io::Error::other)?;
             for object in page.contents {
