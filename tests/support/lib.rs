@@ -440,8 +440,8 @@ pub async fn database_url(db: &PgPool) -> String {
 
 /// The `server` binary of this build, beside the test binaries (`cargo test --workspace`
 /// builds it for the server's own tests; `cargo build -p server` does too), or
-/// `SHINIAN_SERVER_BIN`. Refused when the server's library is newer than it (a stale binary
-/// would test old code).
+/// `SHINIAN_SERVER_BIN`. Refused when a source it is built from (server, app, migrations) was
+/// changed after it: a stale binary would test old code.
 pub fn server_binary() -> std::path::PathBuf {
     if let Ok(path) = std::env::var("SHINIAN_SERVER_BIN") {
         return path.into();
@@ -449,29 +449,43 @@ pub fn server_binary() -> std::path::PathBuf {
     let exe = std::env::current_exe().expect("the test binary");
     let deps = exe.parent().expect("target/<profile>/deps");
     let binary = deps.parent().expect("target/<profile>").join("server");
-    let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|m| m.modified());
-    let built = modified(&binary).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; build it first (cargo build -p server)",
-            binary.display()
-        )
-    });
-    let newest_library = std::fs::read_dir(deps)
-        .expect("deps folder")
-        .flatten()
-        .filter(|entry| {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            name.starts_with("libserver-") && name.ends_with(".rlib")
-        })
-        .filter_map(|entry| modified(&entry.path()).ok())
+    let built = std::fs::metadata(&binary)
+        .and_then(|m| m.modified())
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}; build it first (cargo build -p server)",
+                binary.display()
+            )
+        });
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace");
+    let newest_source = ["server/src", "app/src", "migrations"]
+        .iter()
+        .filter_map(|folder| newest_file(&root.join(folder)))
         .max();
-    if let Some(library) = newest_library {
+    if let Some(source) = newest_source {
         assert!(
-            library <= built,
-            "{} is older than the server's library: rebuild it (cargo build -p server)",
+            source <= built,
+            "{} is older than its sources: rebuild it (cargo build -p server)",
             binary.display()
         );
     }
     binary
+}
+
+/// When the most recently changed file under `folder` was changed.
+fn newest_file(folder: &std::path::Path) -> Option<std::time::SystemTime> {
+    std::fs::read_dir(folder)
+        .ok()?
+        .flatten()
+        .filter_map(|entry| {
+            let kind = entry.file_type().ok()?;
+            if kind.is_dir() {
+                newest_file(&entry.path())
+            } else {
+                entry.metadata().and_then(|m| m.modified()).ok()
+            }
+        })
+        .max()
 }
