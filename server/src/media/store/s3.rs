@@ -10,8 +10,9 @@
 //! `reqwest`. Uploads spool to `MEDIA_DIR/tmp/` (hashed and inspected there, not synced: the
 //! bucket keeps them) and stream from that file into the private bucket: one PUT up to
 //! `PART_SIZE` once the upload is kept; above it a multipart upload whose parts go while the
-//! upload still arrives, completed when it is kept, aborted when it is refused or fails. Nothing is ever held whole in memory but derivatives
-//! (already in memory when made) and one derivative being served.
+//! upload still arrives, completed when it is kept, aborted when it is refused or fails.
+//! Nothing is ever held whole in memory but derivatives (already in memory when made) and one
+//! derivative being served.
 
 use super::folder::{FileStore, VOICE_FILE};
 use super::objects::{
@@ -570,7 +571,7 @@ impl S3Store {
     /// The private bucket's multipart uploads under `originals/` not completed or aborted
     /// (ListMultipartUploads, which rusty-s3 has no action for: its object listing is signed
     /// with the query changed). One page: up to 1,000 per sweep.
-    pub(super) async fn unfinished_uploads(&self) -> io::Result<Vec<Unfinished>> {
+    async fn unfinished_uploads(&self) -> io::Result<Vec<Unfinished>> {
         let mut list = self
             .bucket(Which::Private)
             .list_objects_v2(self.credentials());
@@ -850,10 +851,10 @@ struct Listed {
 
 /// A multipart upload neither completed nor aborted.
 #[derive(Debug)]
-pub(super) struct Unfinished {
-    pub object: String,
-    pub upload_id: String,
-    pub initiated: SystemTime,
+struct Unfinished {
+    object: String,
+    upload_id: String,
+    initiated: SystemTime,
 }
 
 /// A ListMultipartUploads answer, as much as is read of it.
