@@ -324,7 +324,7 @@ cmd_test() {
   cargo test --workspace
   say "The media, voice, timeline, hostile-input and archive tests again, media in Garage"
   SHINIAN_TEST_MEDIA_STORE=s3 cargo test -p tests --test media --test voice --test timeline \
-    --test hostile_input --test archive_bag --test archive_restore
+    --test hostile_input --test archive_bag --test archive_restore --test open_data
   say "Fuzz smoke (30 s per target; the first build of the fuzz crate takes a while)"
   tests/fuzz/run.sh 30
   build_release

@@ -11,7 +11,7 @@ use server::archive::bag::{ExportError, Kind, export};
 use sqlx::PgPool;
 use std::path::{Path, PathBuf};
 use tests::staff::create_account;
-use tests::{TestApp, python, sha256, story_with, valid_story};
+use tests::{TestApp, sha256, story_with, valid_bag as validate, valid_story};
 
 struct Collection {
     app: TestApp,
@@ -135,22 +135,6 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
-}
-
-/// `bagit.py --validate` (the Library of Congress's validator) accepts the bag.
-fn validate(bag: &Path) {
-    let output = std::process::Command::new(python())
-        .args(["-m", "bagit", "--validate"])
-        .arg(bag)
-        .output()
-        .expect("run python -m bagit: ./dev.sh test installs it (pip install bagit==1.9.0)");
-    assert!(
-        output.status.success(),
-        "bagit --validate {}: {}{}",
-        bag.display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 async fn originals(db: &PgPool) -> Vec<Vec<u8>> {

@@ -4,7 +4,7 @@
 
 use app::domain::{
     AccountAuditAction, AccountRole, Actor, AuditAction, ConsentKind, FixityProblemKind,
-    FixityTrigger, Licence, MediaObjectKind, RevisionAuthor, StoryStatus, Theme,
+    FixityTrigger, Licence, MediaObjectKind, OpenDataTrigger, RevisionAuthor, StoryStatus, Theme,
 };
 use sqlx::{PgPool, Postgres};
 
@@ -49,6 +49,10 @@ async fn every_stored_enum_has_the_database_labels(db: PgPool) {
             slugs(MediaObjectKind::ALL, MediaObjectKind::slug),
         ),
         ("consent_kind", slugs(ConsentKind::ALL, ConsentKind::slug)),
+        (
+            "open_data_trigger",
+            slugs(OpenDataTrigger::ALL, OpenDataTrigger::slug),
+        ),
         (
             "revision_author",
             slugs(RevisionAuthor::ALL, RevisionAuthor::slug),

@@ -7,6 +7,7 @@
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod accounts;
+pub mod archive;
 pub mod domain;
 pub mod locale;
 pub mod media;

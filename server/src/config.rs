@@ -81,6 +81,10 @@ pub struct Config {
     /// `METRICS_ADDR`: where Prometheus metrics are served (`/metrics`), on a listener of their
     /// own; `None` (unset): no metrics at all.
     pub metrics_addr: Option<SocketAddr>,
+    /// `OPEN_DATA_INTERVAL_HOURS`, default 24: the maintenance loop makes a new open-data
+    /// export (`/data`) at most this often, and only after a public change; 0: only when an
+    /// admin asks.
+    pub open_data_interval_hours: u32,
     /// `FIXITY_INTERVAL_HOURS`, default 24: how often the maintenance loop checks every
     /// original's SHA-256 (one instance at a time); 0: never (`server fixity-check` still does).
     pub fixity_interval_hours: u32,
@@ -142,6 +146,7 @@ impl Config {
                 .unwrap_or_default(),
             metrics_addr: optional("METRICS_ADDR")?,
             fixity_interval_hours: parsed("FIXITY_INTERVAL_HOURS", 24)?,
+            open_data_interval_hours: parsed("OPEN_DATA_INTERVAL_HOURS", 24)?,
             fixity_max_bytes_per_sec: parsed("FIXITY_MAX_BYTES_PER_SEC", 20_000_000)?,
             bag_source_organization: text("BAG_SOURCE_ORGANIZATION", ""),
         })
@@ -178,6 +183,7 @@ impl Config {
             oai_admin_email: String::new(),
             metrics_addr: None,
             fixity_interval_hours: 24,
+            open_data_interval_hours: 24,
             fixity_max_bytes_per_sec: 20_000_000,
             bag_source_organization: String::new(),
         }

@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
     let small_bodies = Router::new()
         .merge(timeline::routes())
         .merge(archive::oai::routes::routes())
+        .merge(archive::open_data::routes::routes())
         .merge(media::routes::routes())
         // A voice kept private is served to signed-in staff only: the route reads the session.
         .merge(
@@ -161,6 +162,10 @@ fn staff_routes(state: &AppState) -> Router<AppState> {
         .route("/admin/accounts/{id}/password", post(admin::reset_password))
         .route("/admin/audit", get(moderate::audit))
         .route("/admin/fixity", get(archive::fixity::routes::page))
+        .route(
+            "/admin/open-data",
+            get(archive::open_data::routes::admin_page).post(archive::open_data::routes::request),
+        )
         .layer(from_fn_with_state(
             state.clone(),
             web::origin::same_origin_only,

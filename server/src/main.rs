@@ -39,14 +39,18 @@ enum Command {
     /// exits non-zero if there is any. Waits while a scheduled pass runs.
     FixityCheck,
     /// Write the collection as a BagIt bag into an empty or new folder (docs/archive.md): the
-    /// public bag (approved stories, what the public pages show), or with --full everything
-    /// needed to restore the site, personal data included.
+    /// public bag (approved stories, what the public pages show), with --open only those under
+    /// a CC licence (what /data offers), or with --full everything needed to restore the site,
+    /// personal data included.
     Export {
         #[arg(long)]
         out: std::path::PathBuf,
         /// Every story, private fields, originals, accounts and the audit log.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "open")]
         full: bool,
+        /// Only the approved stories under a CC licence (the open-data export of /data).
+        #[arg(long)]
+        open: bool,
         /// With --full: include the accounts' password hashes (else staff set new passwords
         /// after a restore).
         #[arg(long, requires = "full")]
@@ -137,14 +141,16 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Export {
             out,
             full,
+            open,
             with_password_hashes,
         } => {
-            let kind = if full {
-                server::archive::bag::Kind::Full {
+            use server::archive::bag::Kind;
+            let kind = match (full, open) {
+                (true, _) => Kind::Full {
                     with_password_hashes,
-                }
-            } else {
-                server::archive::bag::Kind::Public
+                },
+                (false, true) => Kind::Open,
+                (false, false) => Kind::Public,
             };
             server::archive::bag::export(&pool, &config, &out, kind).await?;
             Ok(())

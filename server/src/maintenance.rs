@@ -6,9 +6,11 @@ use std::time::Duration;
 
 const EVERY: Duration = Duration::from_secs(600);
 
-/// Also starts the scheduled fixity pass (`archive::fixity::schedule`), in its own task.
+/// Also starts the scheduled fixity pass (`archive::fixity::schedule`) and open-data export
+/// (`archive::open_data::schedule`), each in its own task.
 pub fn spawn(state: AppState) {
     crate::archive::fixity::schedule::spawn(state.clone());
+    crate::archive::open_data::schedule::spawn(state.clone());
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(EVERY);
         loop {

@@ -133,6 +133,7 @@ const pages = [
       await page.waitForSelector('.withdraw-confirm');
     },
   },
+  { name: 'open data', open: (page) => page.goto(url('/data')) },
   { name: 'sign-in page', open: (page) => page.goto(url('/login')) },
   { name: 'not found', open: (page) => page.goto(url('/no-such-page')) },
   { name: 'story not found', open: (page) => page.goto(url('/stories/999999999')) },
@@ -140,6 +141,21 @@ const pages = [
   { name: 'review', staff: true, open: (page) => page.goto(url(`/moderate/stories/${stories.pending.id}`)) },
   { name: 'audit log', staff: true, open: (page) => page.goto(url('/admin/audit')) },
   { name: 'accounts', staff: true, open: (page) => page.goto(url('/admin/accounts')) },
+  { name: 'fixity runs', staff: true, open: (page) => page.goto(url('/admin/fixity')) },
+  {
+    name: 'open data (admin), a package asked for and made',
+    staff: true,
+    open: async (page) => {
+      await page.goto(url('/admin/open-data'));
+      await Promise.all([page.waitForURL(/\/admin\/open-data$/), page.click('form[action="/admin/open-data"] button')]);
+      for (let tries = 0; tries < 100 && !(await page.$('table.audit code.hash')); tries += 1) {
+        await page.waitForTimeout(300);
+        await page.reload();
+      }
+      await page.waitForSelector('table.audit code.hash', { timeout: 1000 });
+    },
+  },
+  { name: 'open data with a package', open: (page) => page.goto(url('/data')) },
 ];
 
 /** The elements that stick out past the right edge, deepest first (for the failure message). */

@@ -424,6 +424,22 @@ pub fn python() -> String {
     }
 }
 
+/// Asserts that `bagit.py --validate` (the Library of Congress's validator) accepts the bag.
+pub fn valid_bag(bag: &std::path::Path) {
+    let output = std::process::Command::new(python())
+        .args(["-m", "bagit", "--validate"])
+        .arg(bag)
+        .output()
+        .expect("run python -m bagit: ./dev.sh test installs it (pip install bagit==1.9.0)");
+    assert!(
+        output.status.success(),
+        "bagit --validate {}: {}{}",
+        bag.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// The URL of a test's database (the server of `DATABASE_URL`, the database `sqlx::test`
 /// made), for a `server` process to use.
 pub async fn database_url(db: &PgPool) -> String {

@@ -17,6 +17,7 @@ mod forms;
 mod ids;
 mod moderation;
 mod new_story;
+mod open_data;
 mod photo;
 mod recording;
 mod redaction;
@@ -52,6 +53,7 @@ pub use new_story::{
     AssistedBy, CONSENT_TEXT_VERSION, ConsentKind, Consents, Contact, IdempotencyKey, NarratorName,
     NewStory, Place, RealName, Role, StoryBody, StoryTitle, Telling, Themes,
 };
+pub use open_data::{OpenDataExport, OpenDataTrigger};
 pub use photo::{PhotoDetails, PhotoDraft, PhotoSlot};
 pub use recording::{InterviewMarkers, Marker, PromptNumber, RecordingDetails, RecordingDraft};
 pub use redaction::{

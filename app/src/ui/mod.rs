@@ -206,7 +206,10 @@ fn SiteFooter() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <p>{td!(locale, common.footer.about)}</p>
-            <p><a href="/moderate">{td!(locale, common.nav.moderate)}</a></p>
+            <p>
+                <a href="/data">{td!(locale, common.footer.open_data)}</a> " · "
+                <a href="/moderate">{td!(locale, common.nav.moderate)}</a>
+            </p>
         </footer>
     }
 }

@@ -1,8 +1,8 @@
 //! Removes media nobody should keep. Safe to run on several instances at once.
 //!
 //! - Uploads left in `tmp/` for over an hour (a request that died mid-way).
-//! - Originals and derivative folders that no committed row names, once over an hour old (a
-//!   crash between the rename and the commit).
+//! - Originals, derivative folders and open-data exports that no committed row names, once
+//!   over an hour old (a crash between the rename and the commit).
 //! - Photos and recordings of stories rejected more than `PHOTO_RETENTION_DAYS` ago (default 30: a moderator
 //!   may reconsider), and any file still queued in `media_deletions`. Photos removed by an
 //!   edit or a withdrawal do not wait for the sweep: see `deletions`.
@@ -49,7 +49,7 @@ pub async fn run(
     let mut removed = super::deletions::run_due(db, store).await?;
     let uploads = store.older_than(Area::Spool, min_age).await;
     removed += remove(store, Area::Spool, uploads).await;
-    for area in [Area::Originals, Area::Derivatives] {
+    for area in [Area::Originals, Area::Derivatives, Area::Exports] {
         let old = store.older_than(area, min_age).await;
         let orphans = unknown(db, old, area).await?;
         removed += remove(store, area, orphans).await;
@@ -62,7 +62,7 @@ pub async fn run(
 }
 
 /// Those names no photo or recording row names (`media_objects`): `original_key` for
-/// originals, `public_key` for derivative folders.
+/// originals, `public_key` for derivative folders; exports by `open_data_exports.object_key`.
 async fn unknown(db: &PgPool, names: Vec<String>, area: Area) -> Result<Vec<String>, sqlx::Error> {
     let known: HashSet<String> =
         match area {
@@ -75,6 +75,15 @@ async fn unknown(db: &PgPool, names: Vec<String>, area: Area) -> Result<Vec<Stri
             Area::Derivatives => {
                 sqlx::query_scalar!(
                     r#"select public_key as "key!" from media_objects where public_key = any($1)"#,
+                    &names
+                )
+                .fetch_all(db)
+                .await?
+            }
+            Area::Exports => {
+                sqlx::query_scalar!(
+                    r#"select object_key || '.tar' as "name!" from open_data_exports
+                   where object_key || '.tar' = any($1)"#,
                     &names
                 )
                 .fetch_all(db)

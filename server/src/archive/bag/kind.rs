@@ -6,13 +6,24 @@ use super::writer::BagError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Public,
-    Full { with_password_hashes: bool },
+    /// The public bag of the CC-licensed stories only (display-only ones left out): the
+    /// open-data export of `/data`.
+    Open,
+    Full {
+        with_password_hashes: bool,
+    },
 }
 
 impl Kind {
+    /// Whether it holds only what the public pages show.
+    pub fn is_public(self) -> bool {
+        matches!(self, Kind::Public | Kind::Open)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Kind::Public => "public",
+            Kind::Open => "open",
             Kind::Full { .. } => "full",
         }
     }

@@ -17,7 +17,7 @@ pub mod writer;
 use crate::archive::oai::repository::Repository;
 use crate::config::Config;
 use crate::media::store::MediaStore;
-pub use context::Context;
+pub use context::{Context, Tally};
 pub use kind::{ExportError, Kind};
 use records::Page;
 use sqlx::PgPool;
@@ -37,6 +37,7 @@ pub const PERSONAL_DATA_WARNING: &str = "WARNING: this full bag contains persona
 pub struct Exported {
     pub stories: u64,
     pub oxum: Oxum,
+    pub tally: Tally,
 }
 
 /// Writes a bag of `kind` into `out` (empty or new).
@@ -63,6 +64,7 @@ pub async fn export(
         media: MediaStore::from_config(config),
         kind,
         csv: &mut indexes,
+        tally: Tally::default(),
     };
     let mut after = 0;
     let mut stories = 0u64;
@@ -70,7 +72,9 @@ pub async fn export(
         let page = Page::read(&mut tx, kind, after, PAGE).await?;
         let Some(last) = page.last_id() else { break };
         match kind {
-            Kind::Public => public::write_page(&mut tx, &mut bag, &mut cx, &page).await?,
+            Kind::Public | Kind::Open => {
+                public::write_page(&mut tx, &mut bag, &mut cx, &page).await?
+            }
             Kind::Full { .. } => full::write_page(&mut tx, &mut bag, &mut cx, &page).await?,
         }
         let before = stories;
@@ -86,11 +90,16 @@ pub async fn export(
     {
         full::write_tables(&mut tx, &mut bag, with_password_hashes).await?;
     }
+    let tally = cx.tally;
     indexes.finish(&mut bag)?;
     tx.commit().await?;
     let oxum = bag.finish(&bag_info(&organization(config), kind, stories))?;
     eprintln!("exported {stories} stories; payload {oxum} (bytes.files)");
-    Ok(Exported { stories, oxum })
+    Ok(Exported {
+        stories,
+        oxum,
+        tally,
+    })
 }
 
 /// `BAG_SOURCE_ORGANIZATION`, else the site's name.
@@ -107,6 +116,9 @@ fn bag_info(organization: &str, kind: Kind, stories: u64) -> Vec<(&'static str, 
     let description = match kind {
         Kind::Public => format!(
             "Public export of {organization}: the {stories} approved stories with what the public pages show of them (display-only stories: metadata and permalink only), their public photo sizes and, with the narrator's consent, their recordings' access copies. Per story: data/stories/<id>/story.json (schema shinian.story/1) and dc.xml (DCMI terms). Indexes: data/stories.csv, data/photos.csv."
+        ),
+        Kind::Open => format!(
+            "Open data of {organization}: the {stories} approved stories published under a Creative Commons licence (CC BY 4.0 or CC BY-NC 4.0, named per story), with what the public pages show of them, their public photo sizes and, with the narrator's consent, their recordings' access copies. Per story: data/stories/<id>/story.json (schema shinian.story/1) and dc.xml (DCMI terms). Indexes: data/stories.csv, data/photos.csv."
         ),
         Kind::Full { .. } => format!(
             "Full export of {organization} for its own archive and for restoring: all {stories} stories in every status with their private fields, consents, revisions, photo and recording originals, and data/tables/ (accounts, audit log)."

@@ -73,6 +73,7 @@ async fn write_story(
         &dc::record(&story.record, story.changed, &cx.repo),
     )?;
     let (photos, recordings) = (doc.photos.len(), doc.recordings.len());
+    cx.tally.story(story.record.licence, photos, recordings);
     cx.csv
         .story(story, photos, recordings, &folder, &doc.permalink)?;
     Ok(())

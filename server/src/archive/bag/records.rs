@@ -1,6 +1,7 @@
 //! A page of stories from the view `story_records`: their public fields under the consent
 //! rules OAI-PMH uses (migration 20261207210000), in id order after a keyset position.
-//! A public bag reads approved stories only; a full bag reads every story.
+//! A public bag reads approved stories only (an open one only those under a CC licence); a
+//! full bag reads every story.
 
 use super::kind::Kind;
 use crate::archive::oai::store::RecordRow;
@@ -37,7 +38,8 @@ impl Page {
         after: i64,
         limit: i64,
     ) -> Result<Page, sqlx::Error> {
-        let public_only = kind == Kind::Public;
+        let public_only = kind.is_public();
+        let cc_only = kind == Kind::Open;
         let rows = sqlx::query!(
             r#"select id as "id!", status as "status!: StoryStatus", changed,
                       title, body, place, narrator, year_then as "year_then!",
@@ -47,10 +49,13 @@ impl Page {
                       interviewers as "interviewers!: Vec<String>", role
                from story_records r
                where r.id > $1 and (not $2 or story_is_public(r.status))
+                 and (not $3 or r.licence <> $4)
                order by r.id
-               limit $3"#,
+               limit $5"#,
             after,
             public_only,
+            cc_only,
+            Licence::DisplayOnly as _,
             limit
         )
         .fetch_all(db)

@@ -50,7 +50,7 @@ impl<W: Write> Hashing<W> {
     }
 
     /// The inner writer flushed, the lowercase hex SHA-256 and the length of what was written.
-    fn finish(mut self) -> io::Result<(W, String, u64)> {
+    pub fn finish(mut self) -> io::Result<(W, String, u64)> {
         self.inner.flush()?;
         Ok((self.inner, hex(&self.hasher.finalize()), self.bytes))
     }

@@ -4,13 +4,15 @@
 //! - `tmp/` — uploads being received (`Spool`); never referenced by a row.
 //! - `originals/{key}` — what residents sent, private, never served.
 //! - `derivatives/{public_key}/{width}.{jpg|webp}` — re-encoded copies without metadata.
+//! - `exports/{key}.tar` — open-data exports (`/data`), made in `open-data-work/`.
 //!
 //! A file moves from `tmp/` to `originals/` (fsync, then an atomic rename) before the row that
 //! names it commits; guards delete what a failed request leaves, and the sweep removes anything
 //! left by a crash (see `sweep`). Keys that did not come from `random_key` never reach a path.
 
 use super::objects::{
-    Area, LocalOriginal, ObjectReader, StoreError, StoredDerivative, StoredOriginal, VoiceTarget,
+    Area, ExportTarget, LocalOriginal, ObjectReader, StoreError, StoredDerivative, StoredOriginal,
+    VoiceTarget, export_file_name,
 };
 use super::spool::{Spool, Spooled};
 use crate::media::names::{DerivativeName, is_valid_key, random_key};
@@ -48,6 +50,16 @@ impl FileStore {
         self.root.join("derivatives")
     }
 
+    pub fn exports_dir(&self) -> PathBuf {
+        self.root.join("exports")
+    }
+
+    /// Where the instance holding the export lock makes an open-data export (not shared work:
+    /// emptied whenever one begins).
+    pub(super) fn open_data_work_dir(&self) -> PathBuf {
+        self.root.join("open-data-work")
+    }
+
     pub fn original_path(&self, key: &str) -> PathBuf {
         self.originals_dir().join(key)
     }
@@ -61,11 +73,21 @@ impl FileStore {
             Area::Spool => self.tmp_dir(),
             Area::Originals => self.originals_dir(),
             Area::Derivatives => self.derivatives_dir(),
+            Area::Exports => self.exports_dir(),
         }
     }
 
+    fn folders(&self) -> [PathBuf; 4] {
+        [
+            self.tmp_dir(),
+            self.originals_dir(),
+            self.derivatives_dir(),
+            self.exports_dir(),
+        ]
+    }
+
     pub(super) async fn prepare(&self) -> Result<(), StoreError> {
-        for dir in [self.tmp_dir(), self.originals_dir(), self.derivatives_dir()] {
+        for dir in self.folders() {
             tokio::fs::create_dir_all(dir)
                 .await
                 .map_err(StoreError::new("creating the media folders"))?;
@@ -74,7 +96,7 @@ impl FileStore {
     }
 
     pub(super) async fn check_reachable(&self) -> Result<(), StoreError> {
-        for dir in [self.tmp_dir(), self.originals_dir(), self.derivatives_dir()] {
+        for dir in self.folders() {
             let metadata = tokio::fs::metadata(&dir)
                 .await
                 .map_err(StoreError::new("reaching the media folders"))?;
@@ -330,6 +352,48 @@ impl FileStore {
         }
     }
 
+    pub(super) async fn export_target(&self) -> Result<ExportTarget, StoreError> {
+        ExportTarget::begin(self.open_data_work_dir()).await
+    }
+
+    /// Moves a packed export into `exports/` (synced first: its row commits after this).
+    pub(super) async fn keep_export(&self, target: &ExportTarget) -> Result<(), StoreError> {
+        let error = StoreError::new("keeping an open-data export");
+        let tar = target.tar().to_path_buf();
+        tokio::task::spawn_blocking(move || std::fs::File::open(tar)?.sync_all())
+            .await
+            .map_err(io::Error::other)
+            .and_then(|synced| synced)
+            .map_err(StoreError::new("syncing an open-data export"))?;
+        tokio::fs::create_dir_all(self.exports_dir())
+            .await
+            .map_err(StoreError::new("creating exports/"))?;
+        tokio::fs::rename(target.tar(), self.exports_dir().join(target.file_name()))
+            .await
+            .map_err(error)
+    }
+
+    /// An export on disk, if it is there (served with range requests).
+    pub(super) async fn export_file(&self, key: &str) -> Option<PathBuf> {
+        if !is_valid_key(key) {
+            return None;
+        }
+        let path = self.exports_dir().join(export_file_name(key));
+        tokio::fs::metadata(&path)
+            .await
+            .ok()?
+            .is_file()
+            .then_some(path)
+    }
+
+    pub(super) async fn delete_export(&self, key: &str) -> Result<(), StoreError> {
+        if !is_valid_key(key) {
+            return Ok(());
+        }
+        gone(tokio::fs::remove_file(self.exports_dir().join(export_file_name(key))).await)
+            .map_err(StoreError::new("deleting an open-data export"))
+    }
+
     pub(super) async fn delete_derivatives(&self, public_key: &str) -> Result<(), StoreError> {
         if !is_valid_key(public_key) {
             return Ok(());
@@ -363,7 +427,7 @@ impl FileStore {
         let path = self.area_dir(area).join(name);
         let removed = match area {
             Area::Derivatives => tokio::fs::remove_dir_all(&path).await,
-            Area::Spool | Area::Originals => tokio::fs::remove_file(&path).await,
+            Area::Spool | Area::Originals | Area::Exports => tokio::fs::remove_file(&path).await,
         };
         removed.is_ok()
     }

@@ -5,7 +5,8 @@
 
 use super::folder::FileStore;
 use super::objects::{
-    Area, LocalOriginal, ObjectReader, StoreError, StoredDerivative, StoredOriginal, VoiceTarget,
+    Area, ExportTarget, LocalOriginal, ObjectReader, StoreError, StoredDerivative, StoredOriginal,
+    VoiceTarget,
 };
 use super::s3::S3Store;
 use super::spool::{Spool, Spooled};
@@ -201,6 +202,52 @@ impl MediaStore {
                 Ok(Some(served.map(Body::new)))
             }
             MediaStore::S3(bucket) => bucket.serve_voice(public_key, request.headers()).await,
+        }
+    }
+
+    /// Local files for a new open-data export (the instance must hold the export lock: the
+    /// work folder is emptied); `keep_export` then puts its .tar in the `exports/` area.
+    pub async fn export_target(&self) -> Result<ExportTarget, StoreError> {
+        match self {
+            MediaStore::File(files) => files.export_target().await,
+            MediaStore::S3(bucket) => bucket.export_target().await,
+        }
+    }
+
+    /// Puts a packed export in the `exports/` area, under its key, whole or not at all.
+    pub async fn keep_export(&self, target: &ExportTarget) -> Result<(), StoreError> {
+        match self {
+            MediaStore::File(files) => files.keep_export(target).await,
+            MediaStore::S3(bucket) => bucket.keep_export(target).await,
+        }
+    }
+
+    /// An open-data export as an answer to `request`, with range and conditional requests
+    /// handled; `None` when there is none.
+    pub async fn serve_export(
+        &self,
+        key: &str,
+        request: Request,
+    ) -> Result<Option<Response>, StoreError> {
+        match self {
+            MediaStore::File(files) => {
+                let Some(path) = files.export_file(key).await else {
+                    return Ok(None);
+                };
+                let Ok(served) = tower_http::services::ServeFile::new(path)
+                    .oneshot(request)
+                    .await;
+                Ok(Some(served.map(Body::new)))
+            }
+            MediaStore::S3(bucket) => bucket.serve_export(key, request.headers()).await,
+        }
+    }
+
+    /// Deletes an open-data export; one already gone counts as deleted.
+    pub async fn delete_export(&self, key: &str) -> Result<(), StoreError> {
+        match self {
+            MediaStore::File(files) => files.delete_export(key).await,
+            MediaStore::S3(bucket) => bucket.delete_export(key).await,
         }
     }
 

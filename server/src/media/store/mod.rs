@@ -10,7 +10,8 @@ mod spool;
 pub use folder::FileStore;
 pub use media_store::MediaStore;
 pub use objects::{
-    Area, LocalOriginal, ObjectReader, StoreError, StoredDerivative, StoredOriginal, VoiceTarget,
+    Area, EXPORT_CACHE, ExportTarget, LocalOriginal, ObjectReader, StoreError, StoredDerivative,
+    StoredOriginal, VoiceTarget, export_file_name,
 };
 pub use s3::{OBJECT_CACHE, S3Store};
 pub use spool::{CopyError, Spool, Spooled};

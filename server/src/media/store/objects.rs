@@ -33,6 +33,8 @@ pub enum Area {
     Originals,
     /// A photo's derivatives, together, named by `photos.public_key`.
     Derivatives,
+    /// Open-data exports, named `{open_data_exports.object_key}.tar`.
+    Exports,
 }
 
 /// An original as a local file, for the derive step to read: the file itself (folder backend)
@@ -169,3 +171,62 @@ pub struct StoredDerivative {
 
 /// An object read as a stream (never whole in memory), whatever the backend.
 pub type ObjectReader = Box<dyn tokio::io::AsyncRead + Send + Unpin>;
+
+/// An open-data export being made, as local files: the bag's folder and the .tar packed from
+/// it, in a work folder that only the instance holding the export lock uses (emptied when an
+/// export begins, so a crash leaves nothing for long). `MediaStore::keep_export` puts the .tar
+/// in the `exports/` area; drop removes both local copies.
+#[derive(Debug)]
+pub struct ExportTarget {
+    pub key: String,
+    bag: PathBuf,
+    tar: PathBuf,
+}
+
+impl ExportTarget {
+    pub(super) async fn begin(work: PathBuf) -> Result<ExportTarget, StoreError> {
+        let error = StoreError::new("preparing the open-data work folder");
+        match tokio::fs::remove_dir_all(&work).await {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(error(e)),
+            _ => {}
+        }
+        tokio::fs::create_dir_all(&work).await.map_err(error)?;
+        let key = crate::media::names::random_key();
+        Ok(ExportTarget {
+            bag: work.join(format!("{key}.bag")),
+            tar: work.join(format!("{key}.tar")),
+            key,
+        })
+    }
+
+    /// The folder the bag is written into (not there yet).
+    pub fn bag(&self) -> &Path {
+        &self.bag
+    }
+
+    /// The .tar packed from the bag.
+    pub fn tar(&self) -> &Path {
+        &self.tar
+    }
+
+    /// The name in the `exports/` area.
+    pub fn file_name(&self) -> String {
+        export_file_name(&self.key)
+    }
+}
+
+impl Drop for ExportTarget {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.bag);
+        let _ = std::fs::remove_file(&self.tar);
+    }
+}
+
+/// How long an open-data export may be kept by browsers and caches: its key is new for every
+/// export, so its bytes never change.
+pub const EXPORT_CACHE: &str = "public, max-age=31536000, immutable";
+
+/// An export's name in the `exports/` area.
+pub fn export_file_name(key: &str) -> String {
+    format!("{key}.tar")
+}

@@ -3,8 +3,9 @@
 //!
 //! - private bucket: `originals/{key}` — what residents sent, never served.
 //! - public bucket: `derivatives/{public_key}/{width}.{jpg|webp}` and
-//!   `derivatives/{public_key}/voice.mp3`, written with their `Content-Type` and
-//!   `Cache-Control`, served through the app (same URLs and rules as the folder backend).
+//!   `derivatives/{public_key}/voice.mp3`, and open-data exports `exports/{key}.tar`, written
+//!   with their `Content-Type` and `Cache-Control`, served through the app (same URLs and rules
+//!   as the folder backend).
 //!
 //! Requests are signed by `rusty-s3` (presigned URLs, unsigned payload) and sent with
 //! `reqwest`. Uploads spool to `MEDIA_DIR/tmp/` (hashed and inspected there, not synced: the
@@ -16,7 +17,8 @@
 
 use super::folder::{FileStore, VOICE_FILE};
 use super::objects::{
-    Area, LocalOriginal, ObjectReader, StoreError, StoredDerivative, StoredOriginal, VoiceTarget,
+    Area, EXPORT_CACHE, ExportTarget, LocalOriginal, ObjectReader, StoreError, StoredDerivative,
+    StoredOriginal, VoiceTarget, export_file_name,
 };
 use super::spool::{Progress, Relay, Spool, Spooled};
 use crate::config::S3Settings;
@@ -48,6 +50,7 @@ const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
 pub const OBJECT_CACHE: &str = "public, max-age=300";
 const ORIGINALS: &str = "originals/";
 const DERIVATIVES: &str = "derivatives/";
+const EXPORTS: &str = "exports/";
 /// How the sweep names a multipart upload left unfinished (`older_than(Area::Spool)`).
 const UNFINISHED: &str = "multipart:";
 
@@ -436,8 +439,7 @@ impl S3Store {
             .map_err(StoreError::new("writing an access copy"))
     }
 
-    /// The access copy as S3 answers it: `Range` and the conditional headers are forwarded, so
-    /// 206 with `Content-Range`, 304 and 416 come from the service; `None` when it has none.
+    /// The access copy as S3 answers it (`serve_public`); `None` when it has none.
     pub(super) async fn serve_voice(
         &self,
         public_key: &str,
@@ -446,6 +448,32 @@ impl S3Store {
         let Ok(prefix) = derivative_prefix(public_key) else {
             return Ok(None);
         };
+        self.serve_public(&format!("{prefix}{VOICE_FILE}"), request)
+            .await
+            .map_err(StoreError::new("serving an access copy"))
+    }
+
+    /// An open-data export as S3 answers it (`serve_public`); `None` when there is none.
+    pub(super) async fn serve_export(
+        &self,
+        key: &str,
+        request: &HeaderMap,
+    ) -> Result<Option<Response>, StoreError> {
+        if !is_valid_key(key) {
+            return Ok(None);
+        }
+        self.serve_public(&format!("{EXPORTS}{}", export_file_name(key)), request)
+            .await
+            .map_err(StoreError::new("serving an open-data export"))
+    }
+
+    /// A public object as S3 answers it: `Range` and the conditional headers are forwarded, so
+    /// 206 with `Content-Range`, 304 and 416 come from the service; `None` when there is none.
+    async fn serve_public(
+        &self,
+        object: &str,
+        request: &HeaderMap,
+    ) -> io::Result<Option<Response>> {
         let mut forwarded = HeaderMap::new();
         for name in [
             header::RANGE,
@@ -457,11 +485,7 @@ impl S3Store {
                 forwarded.insert(name, value.clone());
             }
         }
-        let Some(answer) = self
-            .get(Which::Public, &format!("{prefix}{VOICE_FILE}"), &forwarded)
-            .await
-            .map_err(StoreError::new("reading an access copy"))?
-        else {
+        let Some(answer) = self.get(Which::Public, object, &forwarded).await? else {
             return Ok(None);
         };
         let mut response = Response::builder().status(answer.status());
@@ -478,8 +502,36 @@ impl S3Store {
         }
         response
             .body(Body::from_stream(answer.bytes_stream()))
-            .map_err(|e| StoreError::new("serving an access copy")(io::Error::other(e)))
+            .map_err(io::Error::other)
             .map(Some)
+    }
+
+    /// A work folder beside the spool for an open-data export.
+    pub(super) async fn export_target(&self) -> Result<ExportTarget, StoreError> {
+        self.inner.local.export_target().await
+    }
+
+    pub(super) async fn keep_export(&self, target: &ExportTarget) -> Result<(), StoreError> {
+        let object = format!("{EXPORTS}{}", target.file_name());
+        let headers = [
+            (header::CONTENT_TYPE, "application/x-tar"),
+            (header::CACHE_CONTROL, EXPORT_CACHE),
+        ];
+        self.put_file(Which::Public, &object, target.tar(), &headers)
+            .await
+            .map_err(StoreError::new("keeping an open-data export"))
+    }
+
+    pub(super) async fn delete_export(&self, key: &str) -> Result<(), StoreError> {
+        if !is_valid_key(key) {
+            return Ok(());
+        }
+        self.delete(
+            Which::Public,
+            &format!("{EXPORTS}{}", export_file_name(key)),
+        )
+        .await
+        .map_err(StoreError::new("deleting an open-data export"))
     }
 
     pub(super) async fn delete_derivatives(&self, public_key: &str) -> Result<(), StoreError> {
@@ -504,6 +556,7 @@ impl S3Store {
             }
             Area::Originals => (Which::Private, ORIGINALS),
             Area::Derivatives => (Which::Public, DERIVATIVES),
+            Area::Exports => (Which::Public, EXPORTS),
         };
         let objects = match self.list(which, prefix).await {
             Ok(objects) => objects,
@@ -563,6 +616,10 @@ impl S3Store {
                 .is_ok(),
             Area::Derivatives => self
                 .delete_prefix(Which::Public, &format!("{DERIVATIVES}{name}/"))
+                .await
+                .is_ok(),
+            Area::Exports => self
+                .delete(Which::Public, &format!("{EXPORTS}{name}"))
                 .await
                 .is_ok(),
         }
