@@ -27,6 +27,8 @@ const MARKERS: [&str; 3] = ["仅展示标记甲", "待审核标记乙", "leak-op
 struct Collection {
     app: TestApp,
     cc_by: i64,
+    /// Its tracking link.
+    cc_by_track: String,
     cc_by_nc: i64,
 }
 
@@ -38,9 +40,7 @@ async fn collection(db: &PgPool) -> Collection {
         .with_photo_pair()
         .approved()
         .create()
-        .await
-        .id
-        .0;
+        .await;
     let cc_by_nc = app
         .story()
         .with(Field::Licence, "cc-by-nc-4.0")
@@ -62,7 +62,8 @@ async fn collection(db: &PgPool) -> Collection {
         .await;
     Collection {
         app,
-        cc_by,
+        cc_by: cc_by.id.0,
+        cc_by_track: cc_by.tracking,
         cc_by_nc,
     }
 }
@@ -118,7 +119,7 @@ async fn an_admin_asks_and_anyone_downloads_the_cc_stories_as_a_valid_bag(db: Pg
     let c = collection(&db).await;
     let app = &c.app;
     let page = app.get_text("/data").await;
-    assert!(page.contains("还没有生成数据包"), "{page}");
+    assert!(page.contains("现在没有可下载的数据包"), "{page}");
 
     // Only admins ask: an anonymous post goes to sign-in, a moderator's is refused.
     let anonymous = app
@@ -224,6 +225,25 @@ async fn an_admin_asks_and_anyone_downloads_the_cc_stories_as_a_valid_bag(db: Pg
         );
     }
 
+    // Its narrator withdraws the CC BY story: the export holding it is neither listed nor
+    // served from that moment, deleted by the next round, and a new one is due at once.
+    let withdrawn = app.withdraw(&c.cc_by_track).await;
+    assert_eq!(withdrawn.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get(&href).await.status(), StatusCode::NOT_FOUND);
+    let page = app.get_text("/data").await;
+    assert!(!page.contains(&row.sha256), "{page}");
+    assert!(page.contains("现在没有可下载的数据包"), "{page}");
+    assert_eq!(make::forget_superseded(&db, &app.store()).await.unwrap(), 1);
+    let left = app
+        .store()
+        .older_than(server::media::store::Area::Exports, Duration::ZERO)
+        .await;
+    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(
+        store::due(&db, 24).await.unwrap(),
+        Some(OpenDataTrigger::Schedule)
+    );
+
     // Nothing else is served from /data/.
     for path in [
         "/data/AAAAAAAAAAAAAAAAAAAAAA.tar".to_owned(),
@@ -239,7 +259,9 @@ async fn an_admin_asks_and_anyone_downloads_the_cc_stories_as_a_valid_bag(db: Pg
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
-async fn an_export_is_due_after_a_public_change_at_most_once_per_interval(db: PgPool) {
+async fn an_export_is_due_after_a_public_change_once_per_interval_or_at_once_after_a_withdrawal(
+    db: PgPool,
+) {
     let app = TestApp::spawn(db.clone()).await;
     let media = app.store();
     media.prepare().await.unwrap();
@@ -265,8 +287,13 @@ async fn an_export_is_due_after_a_public_change_at_most_once_per_interval(db: Pg
         "nothing changed since"
     );
 
-    // A withdrawal is a public change, but the latest export is not a day old yet.
-    app.set_status(first, StoryStatus::Withdrawn).await;
+    // A story first published after the export: due once the export is a day old.
+    let second = app.story().approved().create().await.id;
+    sqlx::query("update stories set published_at = now() where id = $1")
+        .bind(second.0)
+        .execute(&db)
+        .await
+        .unwrap();
     assert_eq!(store::due(&db, 24).await.unwrap(), None);
     sqlx::query("update open_data_exports set as_of = as_of - interval '25 hours'")
         .execute(&db)
@@ -276,11 +303,23 @@ async fn an_export_is_due_after_a_public_change_at_most_once_per_interval(db: Pg
         store::due(&db, 24).await.unwrap(),
         Some(OpenDataTrigger::Schedule)
     );
+    let both = make::make(&db, &app.config, &media, OpenDataTrigger::Schedule)
+        .await
+        .unwrap();
+    assert_eq!(both.tally.cc_by, 2);
+    assert_eq!(store::due(&db, 24).await.unwrap(), None);
+
+    // A withdrawal supersedes the export holding the story: due at once.
+    app.set_status(first, StoryStatus::Withdrawn).await;
+    assert_eq!(
+        store::due(&db, 24).await.unwrap(),
+        Some(OpenDataTrigger::Schedule)
+    );
     let after = make::make(&db, &app.config, &media, OpenDataTrigger::Schedule)
         .await
         .unwrap();
     assert_eq!(
-        after.tally.cc_by, 0,
+        after.tally.cc_by, 1,
         "the withdrawn story left the open data"
     );
 
@@ -341,4 +380,15 @@ async fn the_latest_exports_are_kept_and_a_file_without_a_row_is_swept(db: PgPoo
         .await;
     let expected: BTreeSet<String> = kept.iter().map(|k| format!("{k}.tar")).collect();
     assert_eq!(remaining.into_iter().collect::<BTreeSet<_>>(), expected);
+
+    // A moderator removes a photo of the story: every export holding it is superseded.
+    sqlx::query("delete from photos where id = (select min(id) from photos)")
+        .execute(&db)
+        .await
+        .unwrap();
+    assert!(store::latest(&db, 10).await.unwrap().is_empty());
+    assert_eq!(
+        make::forget_superseded(&db, &media).await.unwrap(),
+        kept.len()
+    );
 }

@@ -64,18 +64,33 @@ pub async fn make(
         let _ = media.delete_export(&target.key).await;
         return Err(error.into());
     }
-    for old in store::prune(db, super::KEEP).await? {
-        // A file not deleted now has no row any more: the sweep removes it.
-        if let Err(error) = media.delete_export(&old).await {
-            tracing::warn!(%error, key = %old, "deleting an old open-data export failed");
-        }
-    }
+    store::requests_met(db, as_of).await?;
+    let old = store::prune(db, super::KEEP).await?;
+    delete_files(media, old).await;
     Ok(Made {
         key: target.key.clone(),
         tally: exported.tally,
         bytes,
         sha256,
     })
+}
+
+/// Deletes the exports a public change superseded since they were made (withdrawn, unpublished
+/// or edited stories: they are no longer listed or served); how many.
+pub async fn forget_superseded(db: &PgPool, media: &MediaStore) -> Result<usize, sqlx::Error> {
+    let keys = store::forget_superseded(db).await?;
+    let count = keys.len();
+    delete_files(media, keys).await;
+    Ok(count)
+}
+
+async fn delete_files(media: &MediaStore, keys: Vec<String>) {
+    for key in keys {
+        // A file not deleted now has no row any more: the sweep removes it.
+        if let Err(error) = media.delete_export(&key).await {
+            tracing::warn!(%error, %key, "deleting an open-data export failed");
+        }
+    }
 }
 
 /// The bag's folder inside the .tar, and the name the download is saved under (with `.tar`).

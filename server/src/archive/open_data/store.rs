@@ -30,49 +30,51 @@ pub struct NewExport<'a> {
     pub sha256: &'a str,
 }
 
-/// The kept exports, newest first.
+/// The kept exports, newest first, but those superseded (see `forget_superseded`).
 pub async fn latest(db: &PgPool, limit: i64) -> Result<Vec<ExportRow>, sqlx::Error> {
     sqlx::query_as!(
         ExportRow,
         r#"select object_key, trigger as "trigger: OpenDataTrigger", as_of, stories, cc_by,
                   cc_by_nc, photos, recordings, bytes, sha256
-           from open_data_exports order by as_of desc, id desc limit $1"#,
+           from open_data_exports where not open_data_export_superseded(as_of)
+           order by as_of desc, id desc limit $1"#,
         limit
     )
     .fetch_all(db)
     .await
 }
 
-/// The export stored under `key`, if it is still kept.
+/// The export stored under `key`, if it is kept and not superseded.
 pub async fn find(db: &PgPool, key: &str) -> Result<Option<ExportRow>, sqlx::Error> {
     sqlx::query_as!(
         ExportRow,
         r#"select object_key, trigger as "trigger: OpenDataTrigger", as_of, stories, cc_by,
                   cc_by_nc, photos, recordings, bytes, sha256
-           from open_data_exports where object_key = $1"#,
+           from open_data_exports
+           where object_key = $1 and not open_data_export_superseded(as_of)"#,
         key
     )
     .fetch_optional(db)
     .await
 }
 
-/// Whether an export is due, and why: an admin asked after the latest export's snapshot, or
-/// (when `interval_hours` > 0) a story's public state changed after it and it is at least
-/// `interval_hours` old.
+/// Whether an export is due, and why: an admin's request waits (`requests_met` deletes those an
+/// export met), or
+/// (when `interval_hours` > 0) a story's public state changed after it and either it is at
+/// least `interval_hours` old or that change superseded it (a story it holds was withdrawn,
+/// unpublished or edited: `open_data_export_superseded`, migration 20261208000000).
 pub async fn due(db: &PgPool, interval_hours: u32) -> Result<Option<OpenDataTrigger>, sqlx::Error> {
     let hours = i32::try_from(interval_hours).unwrap_or(i32::MAX);
     let answer = sqlx::query!(
         r#"with latest as (
                select max(as_of) as as_of from open_data_exports
            )
-           select exists (
-                      select 1 from open_data_requests, latest
-                      where requested_at > coalesce(latest.as_of, '-infinity')
-                  ) as "requested!",
+           select exists (select 1 from open_data_requests) as "requested!",
                   ($1 > 0 and coalesce(
                       (select max(public_changed_at) from stories)
                           > coalesce(latest.as_of, '-infinity')
-                      and coalesce(latest.as_of, '-infinity') <= now() - make_interval(hours => $1),
+                      and (coalesce(latest.as_of, '-infinity') <= now() - make_interval(hours => $1)
+                           or open_data_export_superseded(latest.as_of)),
                       false)) as "scheduled!"
            from latest"#,
         hours
@@ -131,6 +133,28 @@ pub async fn insert(db: impl PgExecutor<'_>, new: &NewExport<'_>) -> Result<(), 
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// Deletes the requests an export whose snapshot is `as_of` met (those made before it).
+pub async fn requests_met(db: &PgPool, as_of: OffsetDateTime) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "delete from open_data_requests where requested_at <= $1",
+        as_of
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Deletes the rows of the exports a later public change superseded (they are no longer listed
+/// or served already); their keys, whose files are to go.
+pub async fn forget_superseded(db: &PgPool) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "delete from open_data_exports where open_data_export_superseded(as_of)
+         returning object_key"
+    )
+    .fetch_all(db)
+    .await
 }
 
 /// Deletes the rows of all but the newest `keep` exports; their keys, whose files are to go.
