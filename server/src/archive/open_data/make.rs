@@ -42,15 +42,21 @@ pub async fn make(
 ) -> Result<Made, OpenDataError> {
     let as_of = store::now(db).await?;
     let target = media.export_target().await?;
-    let exported = bag::export(db, config, target.bag(), Kind::Open).await?;
+    let (db_, config_) = (db.clone(), config.clone());
     let (bag_dir, tar, top) = (
         target.bag().to_path_buf(),
         target.tar().to_path_buf(),
         folder_name(as_of),
     );
-    let (sha256, bytes) = tokio::task::spawn_blocking(move || pack(&bag_dir, &tar, &top))
-        .await
-        .map_err(io::Error::other)??;
+    // The bag and the .tar are written with blocking file calls: on a blocking thread, not on
+    // one of the runtime's workers that serve requests.
+    let runtime = tokio::runtime::Handle::current();
+    let written = tokio::task::spawn_blocking(move || {
+        let exported = runtime.block_on(bag::export(&db_, &config_, &bag_dir, Kind::Open))?;
+        let packed = pack(&bag_dir, &tar, &top)?;
+        Ok::<_, OpenDataError>((exported, packed))
+    });
+    let (exported, (sha256, bytes)) = written.await.map_err(io::Error::other)??;
     media.keep_export(&target).await?;
     let new = NewExport {
         object_key: &target.key,

@@ -78,10 +78,10 @@ pub async fn download(
     Path(file): Path<String>,
     request: Request,
 ) -> Result<Response, AppError> {
-    let key = file.strip_suffix(".tar").ok_or(AppError::NotFound)?;
-    if export_file_name(key) != file || !crate::media::names::is_valid_key(key) {
-        return Err(AppError::NotFound);
-    }
+    let key = file
+        .strip_suffix(".tar")
+        .filter(|key| crate::media::names::is_valid_key(key))
+        .ok_or(AppError::NotFound)?;
     let export = store::find(&state.db, key)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -192,15 +192,10 @@ impl MediaStore {
         request: Request,
     ) -> Result<Option<Response>, StoreError> {
         match self {
-            MediaStore::File(files) => {
-                let Some(path) = files.voice_file(public_key).await else {
-                    return Ok(None);
-                };
-                let Ok(served) = tower_http::services::ServeFile::new(path)
-                    .oneshot(request)
-                    .await;
-                Ok(Some(served.map(Body::new)))
-            }
+            MediaStore::File(files) => match files.voice_file(public_key).await {
+                Some(path) => Ok(Some(serve_file(path, request).await)),
+                None => Ok(None),
+            },
             MediaStore::S3(bucket) => bucket.serve_voice(public_key, request.headers()).await,
         }
     }
@@ -230,15 +225,10 @@ impl MediaStore {
         request: Request,
     ) -> Result<Option<Response>, StoreError> {
         match self {
-            MediaStore::File(files) => {
-                let Some(path) = files.export_file(key).await else {
-                    return Ok(None);
-                };
-                let Ok(served) = tower_http::services::ServeFile::new(path)
-                    .oneshot(request)
-                    .await;
-                Ok(Some(served.map(Body::new)))
-            }
+            MediaStore::File(files) => match files.export_file(key).await {
+                Some(path) => Ok(Some(serve_file(path, request).await)),
+                None => Ok(None),
+            },
             MediaStore::S3(bucket) => bucket.serve_export(key, request.headers()).await,
         }
     }
@@ -287,4 +277,13 @@ impl MediaStore {
             MediaStore::S3(bucket) => bucket.remove(area, name).await,
         }
     }
+}
+
+/// A local file as an answer to `request`: range and conditional requests handled by
+/// tower-http.
+async fn serve_file(path: PathBuf, request: Request) -> Response {
+    let Ok(served) = tower_http::services::ServeFile::new(path)
+        .oneshot(request)
+        .await;
+    served.map(Body::new)
 }
