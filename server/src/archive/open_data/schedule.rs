@@ -6,7 +6,7 @@ use super::make::{Made, OpenDataError, forget_superseded, make};
 use super::store;
 use crate::state::AppState;
 use sqlx::PgConnection;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The advisory lock's key ("opendata" in ASCII): no other lock of ours uses it.
 const LOCK: i64 = 0x6f70_656e_6461_7461;
@@ -14,19 +14,33 @@ const LOCK: i64 = 0x6f70_656e_6461_7461;
 /// withdrawn story's export goes within a minute. Two indexed queries when nothing is due.
 const ASK_EVERY: Duration = Duration::from_secs(60);
 
+/// After a failed export (a media file missing, the disk full …) this instance's loop waits
+/// this long before it tries again, so a lasting fault does not bag the collection every
+/// minute; superseded exports are still deleted meanwhile, and an admin's request still tries
+/// at once.
+const RETRY_AFTER: Duration = Duration::from_secs(3600);
+
 /// Asks every `ASK_EVERY` whether an export is due, in its own task.
 pub fn spawn(state: AppState) {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(ASK_EVERY);
+        let mut failed_at: Option<Instant> = None;
         loop {
             ticker.tick().await;
-            run_if_due_logged(&state).await;
+            if failed_at.is_some_and(|at| at.elapsed() < RETRY_AFTER) {
+                if let Err(error) = forget_superseded(&state.db, &state.media).await {
+                    tracing::warn!(%error, "deleting superseded open-data exports failed");
+                }
+                continue;
+            }
+            let failed = !run_if_due_logged(&state).await;
+            failed_at = failed.then(Instant::now);
         }
     });
 }
 
-/// `run_if_due`, its outcome logged (for tasks nobody waits on).
-pub async fn run_if_due_logged(state: &AppState) {
+/// `run_if_due`, its outcome logged (for tasks nobody waits on); whether it did not fail.
+pub async fn run_if_due_logged(state: &AppState) -> bool {
     match run_if_due(state).await {
         Ok(Some(made)) => tracing::info!(
             key = %made.key,
@@ -35,8 +49,12 @@ pub async fn run_if_due_logged(state: &AppState) {
             "open-data export made"
         ),
         Ok(None) => {}
-        Err(error) => tracing::warn!(%error, "open-data export failed; will retry"),
+        Err(error) => {
+            tracing::warn!(%error, "open-data export failed; will retry");
+            return false;
+        }
     }
+    true
 }
 
 /// Makes an export when one is due and no other instance is making one; `None` otherwise.
