@@ -53,7 +53,9 @@ impl BagDir {
         };
         match value("Bag-Group-Identifier") {
             Some("shinian-full") => {}
-            Some("shinian-public") => return Err(ImportError::PublicBag(root.to_path_buf())),
+            Some("shinian-public" | "shinian-open") => {
+                return Err(ImportError::PublicBag(root.to_path_buf()));
+            }
             other => {
                 return Err(not_a_bag(format!(
                     "not a Shinian bag (Bag-Group-Identifier {other:?}, expected \"shinian-full\")"
