@@ -59,10 +59,10 @@ pub async fn find(db: &PgPool, key: &str) -> Result<Option<ExportRow>, sqlx::Err
 }
 
 /// Whether an export is due, and why: an admin's request waits (`requests_met` deletes those an
-/// export met), or
-/// (when `interval_hours` > 0) a story's public state changed after it and either it is at
-/// least `interval_hours` old or that change superseded it (a story it holds was withdrawn,
-/// unpublished or edited: `open_data_export_superseded`, migration 20261208000000).
+/// export met), or (when `interval_hours` > 0) a story's public state changed after the latest
+/// export and either that export is at least `interval_hours` old or the change superseded it
+/// (a story it holds was withdrawn, unpublished or edited: `open_data_export_superseded`,
+/// migration 20261208000000).
 pub async fn due(db: &PgPool, interval_hours: u32) -> Result<Option<OpenDataTrigger>, sqlx::Error> {
     let hours = i32::try_from(interval_hours).unwrap_or(i32::MAX);
     let answer = sqlx::query!(
