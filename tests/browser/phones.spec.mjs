@@ -148,11 +148,11 @@ const pages = [
     open: async (page) => {
       await page.goto(url('/admin/open-data'));
       await Promise.all([page.waitForURL(/\/admin\/open-data$/), page.click('form[action="/admin/open-data"] button')]);
-      for (let tries = 0; tries < 100 && !(await page.$('table.audit code.hash')); tries += 1) {
+      for (let tries = 0; tries < 100 && !(await page.$('.open-data-exports code.hash')); tries += 1) {
         await page.waitForTimeout(300);
         await page.reload();
       }
-      await page.waitForSelector('table.audit code.hash', { timeout: 1000 });
+      await page.waitForSelector('.open-data-exports code.hash', { timeout: 1000 });
     },
   },
   { name: 'open data with a package', open: (page) => page.goto(url('/data')) },

@@ -19,23 +19,33 @@ fn size_text(bytes: i64) -> String {
     }
 }
 
-fn export_row(export: OpenDataRow) -> impl IntoView {
+/// One export as a list item of label/value pairs (a table of eight columns does not fit a phone).
+fn export_item(export: OpenDataRow) -> impl IntoView {
     let locale = current_locale();
     let trigger = match export.trigger {
         OpenDataTrigger::Schedule => td_string!(locale, timeline.open_data.by_schedule),
         OpenDataTrigger::Admin => td_string!(locale, timeline.open_data.by_admin),
     };
     view! {
-        <tr>
-            <td>{export.made} <small>" · " {trigger}</small></td>
-            <td>{export.stories}</td>
-            <td>{format!("CC BY {} · CC BY-NC {}", export.cc_by, export.cc_by_nc)}</td>
-            <td>{export.photos}</td>
-            <td>{export.recordings}</td>
-            <td title=format!("{} B", export.bytes)>{size_text(export.bytes)}</td>
-            <td><code class="hash">{export.sha256}</code></td>
-            <td><a href=export.href download="">{td!(locale, timeline.open_data.download)}</a></td>
-        </tr>
+        <li>
+            <dl>
+                <dt>{td!(locale, timeline.open_data.made)}</dt>
+                <dd>{export.made} <small>" · " {trigger}</small></dd>
+                <dt>{td!(locale, timeline.open_data.stories)}</dt>
+                <dd>{export.stories}</dd>
+                <dt>{td!(locale, timeline.open_data.licences)}</dt>
+                <dd>{format!("CC BY {} · CC BY-NC {}", export.cc_by, export.cc_by_nc)}</dd>
+                <dt>{td!(locale, timeline.open_data.photos)}</dt>
+                <dd>{export.photos}</dd>
+                <dt>{td!(locale, timeline.open_data.recordings)}</dt>
+                <dd>{export.recordings}</dd>
+                <dt>{td!(locale, timeline.open_data.size)}</dt>
+                <dd title=format!("{} B", export.bytes)>{size_text(export.bytes)}</dd>
+                <dt>{td!(locale, timeline.open_data.sha256)}</dt>
+                <dd><code class="hash">{export.sha256}</code></dd>
+            </dl>
+            <a href=export.href download="">{td!(locale, timeline.open_data.download)}</a>
+        </li>
     }
 }
 
@@ -72,12 +82,12 @@ pub fn OpenDataPage(
         view! { <p><a class="button-link primary" href=latest.href.clone() download="">{label}</a></p> }
     });
     let empty = exports.is_empty();
-    let rows = exports.into_iter().map(export_row).collect_view();
-    let admin_part = admin.map(|requested| {
+    let items = exports.into_iter().map(export_item).collect_view();
+    let nav = admin.map(|_| view! { <StaffNav is_admin=true /> });
+    let controls = admin.map(|requested| {
         view! {
-            <StaffNav is_admin=true />
             <form method="post" action="/admin/open-data" class="inline-form">
-                <button type="submit">{td!(locale, timeline.open_data.make_now)}</button>
+                <button type="submit" class="primary">{td!(locale, timeline.open_data.make_now)}</button>
             </form>
             {requested.then(|| view! { <p class="notice" role="status">{td!(locale, timeline.open_data.requested)}</p> })}
             <p>{td!(locale, timeline.open_data.public_page)} <a href="/data">"/data"</a></p>
@@ -85,31 +95,16 @@ pub fn OpenDataPage(
     });
     view! {
         <Document meta>
+            {nav}
             <section class="staff-page open-data">
-                {admin_part}
                 <h1>{title}</h1>
+                {controls}
                 <p>{td!(locale, timeline.open_data.intro)}</p>
                 <p>{td!(locale, timeline.open_data.excluded)}</p>
                 <p>{schedule}</p>
                 {latest}
                 {empty.then(|| view! { <p>{td!(locale, timeline.open_data.empty)}</p> })}
-                {(!empty).then(|| view! {
-                    <div class="table-scroll">
-                        <table class="audit">
-                            <thead><tr>
-                                <th>{td!(locale, timeline.open_data.made)}</th>
-                                <th>{td!(locale, timeline.open_data.stories)}</th>
-                                <th>{td!(locale, timeline.open_data.licences)}</th>
-                                <th>{td!(locale, timeline.open_data.photos)}</th>
-                                <th>{td!(locale, timeline.open_data.recordings)}</th>
-                                <th>{td!(locale, timeline.open_data.size)}</th>
-                                <th>{td!(locale, timeline.open_data.sha256)}</th>
-                                <th>{td!(locale, timeline.open_data.download)}</th>
-                            </tr></thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
-                })}
+                <ul class="open-data-exports">{items}</ul>
                 <p>{td!(locale, timeline.open_data.oai)} <a href="/oai?verb=Identify"><code>"/oai"</code></a></p>
             </section>
         </Document>
