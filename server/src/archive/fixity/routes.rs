@@ -4,7 +4,7 @@ use super::store;
 use crate::accounts::Admin;
 use crate::state::AppState;
 use crate::web::render::{private_html, render_page};
-use crate::web::time::display_date;
+use crate::web::time::display_date_time;
 use crate::web::{AppError, RequestLocale};
 use app::domain::FixityRun;
 use app::moderation::{FixityPage, FixityRunRow};
@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
 /// Runs shown, newest first.
 const RUNS_SHOWN: i64 = 20;
@@ -23,16 +23,7 @@ pub async fn page(
     Admin(_): Admin,
 ) -> Result<Response, AppError> {
     let offset = state.config.display_utc_offset_hours;
-    // Passes take minutes or hours: the time matters, not only the day.
-    let shown = |at: OffsetDateTime| {
-        let local = at.to_offset(UtcOffset::from_hms(offset, 0, 0).unwrap_or(UtcOffset::UTC));
-        format!(
-            "{} {:02}:{:02}",
-            display_date(locale, at, offset),
-            local.hour(),
-            local.minute()
-        )
-    };
+    let shown = |at: OffsetDateTime| display_date_time(locale, at, offset);
     let runs: Vec<FixityRunRow> = store::latest_runs(&state.db, RUNS_SHOWN)
         .await?
         .into_iter()

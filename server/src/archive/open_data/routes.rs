@@ -3,12 +3,12 @@
 //! (`POST /admin/open-data`), made at once in the background.
 
 use super::schedule;
-use super::store::{self, ExportRow};
+use super::store;
 use crate::accounts::Admin;
 use crate::media::store::{EXPORT_CACHE, export_file_name};
 use crate::state::AppState;
 use crate::web::render::{private_html, public_html, render_page};
-use crate::web::time::display_date;
+use crate::web::time::display_date_time;
 use crate::web::{AppError, RequestLocale};
 use app::archive::{OpenDataPage, OpenDataRow};
 use app::domain::OpenDataExport;
@@ -19,7 +19,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use leptos::prelude::*;
-use time::UtcOffset;
 
 /// The public routes; the admin's are in the staff router (`lib.rs`).
 pub fn routes() -> Router<AppState> {
@@ -114,22 +113,11 @@ pub async fn download(
 
 async fn rows(state: &AppState, locale: Locale) -> Result<Vec<OpenDataRow>, AppError> {
     let offset = state.config.display_utc_offset_hours;
-    let shown = |row: &ExportRow| {
-        let local = row
-            .as_of
-            .to_offset(UtcOffset::from_hms(offset, 0, 0).unwrap_or(UtcOffset::UTC));
-        format!(
-            "{} {:02}:{:02}",
-            display_date(locale, row.as_of, offset),
-            local.hour(),
-            local.minute()
-        )
-    };
     Ok(store::latest(&state.db, super::KEEP)
         .await?
         .into_iter()
         .map(|row| OpenDataExport {
-            made: shown(&row),
+            made: display_date_time(locale, row.as_of, offset),
             trigger: row.trigger,
             stories: row.stories,
             cc_by: row.cc_by,
