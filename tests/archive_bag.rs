@@ -330,3 +330,66 @@ async fn the_full_bag_is_valid_and_holds_everything(db: PgPool) {
         std::fs::read_to_string(with_hashes.join("data/tables/accounts.jsonl")).expect("accounts");
     assert!(accounts.contains("$argon2"));
 }
+
+/// `--out bag.tar`: the same bag serialized as one .tar (RFC 8493, 4.4), whose folder unpacks
+/// to what a folder export holds, file for file.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_serialized_bag_unpacks_to_the_same_bag(db: PgPool) {
+    let c = collection(db.clone()).await;
+    let out = tempfile::tempdir().expect("temp dir");
+    let kind = Kind::Full {
+        with_password_hashes: false,
+    };
+    let folder = out.path().join("folder");
+    export(&db, &c.app.config, &folder, kind)
+        .await
+        .expect("export to a folder");
+    let tar = out.path().join("shinian-full.tar");
+    let exported = export(&db, &c.app.config, &tar, kind)
+        .await
+        .expect("export to a .tar");
+    assert!(exported.stories > 0);
+    let leftovers: Vec<_> = std::fs::read_dir(out.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 2, "no spool folder is left: {leftovers:?}");
+
+    let unpacked = out.path().join("unpacked");
+    std::fs::create_dir(&unpacked).expect("mkdir");
+    let status = std::process::Command::new("tar")
+        .arg("-xf")
+        .arg(&tar)
+        .arg("-C")
+        .arg(&unpacked)
+        .status()
+        .expect("run tar");
+    assert!(status.success());
+    let bag = unpacked.join("shinian-full");
+    validate(&bag);
+    let relative = |root: &Path| -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = files_under(root)
+            .into_iter()
+            .map(|f| f.strip_prefix(root).expect("inside").to_path_buf())
+            .collect();
+        files.sort();
+        files
+    };
+    let files = relative(&folder);
+    assert_eq!(files, relative(&bag), "the same files");
+    assert!(
+        files.iter().any(|f| f.ends_with("original")),
+        "with originals"
+    );
+    for file in files {
+        assert_eq!(
+            std::fs::read(folder.join(&file)).expect("read"),
+            std::fs::read(bag.join(&file)).expect("read"),
+            "{} differs",
+            file.display()
+        );
+    }
+
+    let again = export(&db, &c.app.config, &tar, kind).await;
+    assert!(again.is_err(), "an existing .tar is not overwritten");
+}

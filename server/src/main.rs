@@ -38,7 +38,9 @@ enum Command {
     /// one, at most FIXITY_MAX_BYTES_PER_SEC (0: no limit). Lists missing and changed files;
     /// exits non-zero if there is any. Waits while a scheduled pass runs.
     FixityCheck,
-    /// Write the collection as a BagIt bag into an empty or new folder (docs/archive.md): the
+    /// Write the collection as a BagIt bag into an empty or new folder, or into one new .tar
+    /// file when --out ends in .tar (a serialized bag: much faster for large collections;
+    /// docs/archive.md): the
     /// public bag (approved stories, what the public pages show), with --open only those under
     /// a CC licence (what /data offers), or with --full everything needed to restore the site,
     /// personal data included.

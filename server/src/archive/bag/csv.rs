@@ -91,7 +91,7 @@ fn opt<T: ToString>(value: &Option<T>) -> String {
 }
 
 impl Indexes {
-    pub fn new(bag: &Bag) -> Result<Indexes, ExportError> {
+    pub fn new(bag: &mut Bag) -> Result<Indexes, ExportError> {
         let mut stories = csv::Writer::from_writer(bag.file("stories.csv")?);
         stories
             .write_record(STORY_COLUMNS)

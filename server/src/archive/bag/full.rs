@@ -17,16 +17,154 @@ use serde_json::Value;
 use sqlx::PgConnection;
 use std::io::Write;
 
-pub async fn write_page(
+/// A page's stories, in its order: each one's columns and its nested parts as JSON text.
+pub type Rows = Vec<StoryDocument>;
+
+/// One story as the database gives it, put together into its `story.json` without being
+/// parsed: a document is written as PostgreSQL's `jsonb` text of its rows.
+pub struct StoryDocument {
+    id: i64,
+    story: String,
+    /// `(member, JSON)` of the members of `PARTS` the story has rows for.
+    parts: Vec<(String, String)>,
+}
+
+/// The members of a full `story.json` after `schema`, `kind` and `story`, in order, with the
+/// value a story without such rows gets.
+const PARTS: [(&str, &str); 7] = [
+    ("themes", "[]"),
+    ("contributor", "null"),
+    ("consents", "[]"),
+    ("tracking_token_sha256", "null"),
+    ("revisions", "[]"),
+    ("photos", "[]"),
+    ("recordings", "[]"),
+];
+
+impl StoryDocument {
+    fn part(&self, member: &str) -> Option<&str> {
+        self.parts
+            .iter()
+            .find(|(m, _)| m == member)
+            .map(|(_, json)| json.as_str())
+    }
+
+    fn json(&self) -> String {
+        let mut json = String::with_capacity(self.story.len() + 256);
+        json.push_str("{\"schema\": \"shinian.story/1\", \"kind\": \"full\", \"story\": ");
+        json.push_str(&self.story);
+        for (member, empty) in PARTS {
+            json.push_str(", \"");
+            json.push_str(member);
+            json.push_str("\": ");
+            json.push_str(self.part(member).unwrap_or(empty));
+        }
+        json.push_str("}\n");
+        json
+    }
+}
+
+/// The statement that reads a page's story rows as `to_jsonb` gives them (timestamps in UTC
+/// as the export's session is, `bytea` as `"\\x…"` hex): every column but the generated ones
+/// (`search_terms`, made from the text; turning it into text would be half the work), listed
+/// from the catalogue when the export starts, so new columns are exported without a change.
+pub struct StoryStatement(String);
+
+impl StoryStatement {
+    pub async fn prepare(db: &mut PgConnection) -> Result<StoryStatement, sqlx::Error> {
+        let columns = sqlx::query_scalar!(
+            r#"select string_agg(quote_ident(attname), ', ' order by attnum) as "columns!"
+               from pg_attribute
+               where attrelid = 'stories'::regclass and attnum > 0 and not attisdropped
+                 and attgenerated = ''"#
+        )
+        .fetch_one(db)
+        .await?;
+        // The column names come from the catalogue, quoted by `quote_ident`.
+        Ok(StoryStatement(format!(
+            "select s.id, to_jsonb(s)::text from (select {columns} from stories where id = any($1)) s order by s.id"
+        )))
+    }
+}
+
+/// Each story's row, then the rows of the tables that belong to the stories: one aggregate
+/// per story and table, set-based over the page.
+pub async fn read(
     db: &mut PgConnection,
+    statement: &StoryStatement,
+    page: &Page,
+) -> Result<Rows, sqlx::Error> {
+    let ids: Vec<i64> = page.ids().iter().map(|id| id.0).collect();
+    let stories: Vec<(i64, String)> = sqlx::query_as(&statement.0)
+        .bind(&ids)
+        .fetch_all(&mut *db)
+        .await?;
+    let parts = sqlx::query!(
+        r#"select story_id as "story_id!", member as "member!", json as "json!" from (
+             select t.story_id, 'themes' as member, jsonb_agg(t.theme order by t.theme)::text as json
+               from story_themes t where t.story_id = any($1) group by t.story_id
+             union all
+             select c.story_id, 'contributor', (to_jsonb(c) - 'story_id')::text
+               from story_contributors c where c.story_id = any($1)
+             union all
+             select c.story_id, 'consents', jsonb_agg(to_jsonb(c) - 'story_id' order by c.id)::text
+               from story_consents c where c.story_id = any($1) group by c.story_id
+             union all
+             select k.story_id, 'tracking_token_sha256', to_jsonb(encode(k.token_hash, 'hex'))::text
+               from story_tracking_tokens k where k.story_id = any($1)
+             union all
+             select v.story_id, 'revisions', jsonb_agg(to_jsonb(v) - 'story_id' order by v.id)::text
+               from story_revisions v where v.story_id = any($1) group by v.story_id
+             union all
+             select p.story_id, 'photos', jsonb_agg((to_jsonb(p) - 'story_id') || jsonb_build_object(
+                      'file', format('stories/%s/photos/%s/original', p.story_id, p.id))
+                    order by p.slot, p.position)::text
+               from photos p where p.story_id = any($1) group by p.story_id
+             union all
+             select r.story_id, 'recordings', jsonb_agg((to_jsonb(r) - 'story_id') || jsonb_build_object(
+                      'redactions', coalesce((select jsonb_agg(to_jsonb(d) - 'recording_id' order by d.id)
+                                              from recording_redactions d where d.recording_id = r.id), '[]'),
+                      'text_revisions', coalesce((select jsonb_agg(to_jsonb(x) - 'recording_id' order by x.id)
+                                                  from recording_text_revisions x where x.recording_id = r.id), '[]'),
+                      'file', format('stories/%s/recordings/%s/original', r.story_id, r.id))
+                    order by r.position)::text
+               from recordings r where r.story_id = any($1) group by r.story_id
+           ) parts order by story_id"#,
+        &ids
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    let mut parts = parts.into_iter().peekable();
+    let mut docs = Vec::with_capacity(stories.len());
+    for (id, story) in stories {
+        let mut doc = StoryDocument {
+            id,
+            story,
+            parts: vec![],
+        };
+        while let Some(part) = parts.next_if(|p| p.story_id <= id) {
+            if part.story_id == id {
+                doc.parts.push((part.member, part.json));
+            }
+        }
+        docs.push(doc);
+    }
+    Ok(docs)
+}
+
+pub async fn write_page(
     bag: &mut Bag,
     cx: &mut Context<'_>,
     page: &Page,
+    docs: Rows,
 ) -> Result<(), ExportError> {
-    let ids: Vec<i64> = page.ids().iter().map(|id| id.0).collect();
-    let docs = documents(db, &ids).await?;
-    for (story, (id, doc)) in page.stories.iter().zip(docs) {
-        if id != story.record.id {
+    if docs.len() != page.len() {
+        return Err(ExportError::Missing(
+            "a story changed during the export".to_owned(),
+        ));
+    }
+    for (story, doc) in page.stories.iter().zip(docs) {
+        if doc.id != story.record.id {
             return Err(ExportError::Missing(format!(
                 "story {} changed during the export",
                 story.record.id
@@ -37,79 +175,42 @@ pub async fn write_page(
     Ok(())
 }
 
-/// Each story's document, in id order. Columns come as `to_jsonb` gives them (timestamps in
-/// UTC as the export's session is, `bytea` as `"\\x…"` hex), so new columns are exported
-/// without a change here; `search_terms` is generated from the text and left out.
-async fn documents(db: &mut PgConnection, ids: &[i64]) -> Result<Vec<(i64, Value)>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"select s.id, jsonb_build_object(
-               'schema', 'shinian.story/1',
-               'kind', 'full',
-               'story', to_jsonb(s) - 'search_terms',
-               'themes', coalesce((select jsonb_agg(t.theme order by t.theme)
-                                   from story_themes t where t.story_id = s.id), '[]'),
-               'contributor', (select to_jsonb(c) - 'story_id'
-                               from story_contributors c where c.story_id = s.id),
-               'consents', coalesce((select jsonb_agg(to_jsonb(c) - 'story_id' order by c.id)
-                                     from story_consents c where c.story_id = s.id), '[]'),
-               'tracking_token_sha256', (select encode(k.token_hash, 'hex')
-                                         from story_tracking_tokens k where k.story_id = s.id),
-               'revisions', coalesce((select jsonb_agg(to_jsonb(v) - 'story_id' order by v.id)
-                                      from story_revisions v where v.story_id = s.id), '[]'),
-               'photos', coalesce((select jsonb_agg(to_jsonb(p) - 'story_id' order by p.slot, p.position)
-                                   from photos p where p.story_id = s.id), '[]'),
-               'recordings', coalesce((select jsonb_agg((to_jsonb(r) - 'story_id') || jsonb_build_object(
-                       'redactions', coalesce((select jsonb_agg(to_jsonb(d) - 'recording_id' order by d.id)
-                                               from recording_redactions d where d.recording_id = r.id), '[]'),
-                       'text_revisions', coalesce((select jsonb_agg(to_jsonb(x) - 'recording_id' order by x.id)
-                                                   from recording_text_revisions x where x.recording_id = r.id), '[]'))
-                       order by r.position)
-                   from recordings r where r.story_id = s.id), '[]')
-           ) as "doc!"
-           from stories s where s.id = any($1) order by s.id"#,
-        ids
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.doc)).collect())
-}
-
 async fn write_story(
     bag: &mut Bag,
     cx: &mut Context<'_>,
     story: &Story,
-    mut doc: Value,
+    doc: StoryDocument,
 ) -> Result<(), ExportError> {
     let folder = story.folder();
-    let mut photos = 0;
-    if let Some(list) = doc.get_mut("photos").and_then(Value::as_array_mut) {
-        photos = list.len();
-        for photo in list {
-            let path = format!("{folder}/photos/{}/original", number(photo, "id"));
-            copy_original(bag, cx, photo, &path).await?;
-            cx.csv.photo(&photo_line(story, photo, &path))?;
-            photo["file"] = Value::String(path);
-        }
+    let photos = media_rows(&doc, "photos")?;
+    for photo in &photos {
+        let path = format!("{folder}/photos/{}/original", number(photo, "id"));
+        copy_original(bag, cx, photo, &path).await?;
+        cx.csv.photo(&photo_line(story, photo, &path))?;
     }
-    let mut recordings = 0;
-    if let Some(list) = doc.get_mut("recordings").and_then(Value::as_array_mut) {
-        recordings = list.len();
-        for recording in list {
-            let path = format!("{folder}/recordings/{}/original", number(recording, "id"));
-            copy_original(bag, cx, recording, &path).await?;
-            recording["file"] = Value::String(path);
-        }
+    let recordings = media_rows(&doc, "recordings")?;
+    for recording in &recordings {
+        let path = format!("{folder}/recordings/{}/original", number(recording, "id"));
+        copy_original(bag, cx, recording, &path).await?;
     }
-    let json = serde_json::to_vec_pretty(&doc).expect("a document serializes");
-    bag.put(&format!("{folder}/story.json"), &json)?;
+    bag.put(&format!("{folder}/story.json"), doc.json().as_bytes())?;
     if story.record.title.is_some() {
         let xml = dc::record(&story.record, story.changed, &cx.repo);
         bag.put(&format!("{folder}/dc.xml"), &xml)?;
     }
     let permalink = cx.repo.permalink(story.id());
     cx.csv
-        .story(story, photos, recordings, &folder, &permalink)?;
+        .story(story, photos.len(), recordings.len(), &folder, &permalink)?;
     Ok(())
+}
+
+/// A story's photo or recording rows (`member`), read for their originals and the index.
+fn media_rows(doc: &StoryDocument, member: &str) -> Result<Vec<Value>, ExportError> {
+    let Some(json) = doc.part(member) else {
+        return Ok(vec![]);
+    };
+    serde_json::from_str(json)
+        .map_err(|e| ExportError::Missing(format!("story {}'s {member}: {e}", doc.id)))
 }
 
 fn number(row: &Value, key: &str) -> i64 {
@@ -136,6 +237,11 @@ async fn copy_original(
     };
     if !is_valid_key(&key) {
         return Err(missing());
+    }
+    if text(row, "file").is_none_or(|file| file != path) {
+        return Err(ExportError::Missing(format!(
+            "{path}: the document names another file"
+        )));
     }
     let reader = cx.media.read_original(&key).await?.ok_or_else(missing)?;
     bag.copy_stream(path, reader, &source).await?;

@@ -24,10 +24,48 @@ use sqlx::PgPool;
 use std::path::Path;
 use writer::{Bag, Oxum};
 
-/// Stories per database page.
-const PAGE: i64 = 200;
+/// Stories per database page (a page of a full bag's documents is a few MB).
+const PAGE: i64 = 1000;
+/// Pages read ahead of the one being written.
+const PAGES_AHEAD: usize = 2;
 /// Stories between two progress lines on stderr.
 const PROGRESS_EVERY: u64 = 1000;
+
+/// A page of stories with the rows its kind writes them from.
+struct ReadPage {
+    stories: Page,
+    rows: PageRows,
+}
+
+enum PageRows {
+    Public(public::Rows),
+    Full(full::Rows),
+}
+
+/// Reads the pages in the export's snapshot while the pages before are written: the
+/// database's work and the files' overlap. Stops when the writer does; gives the transaction
+/// back for the tables and the commit.
+async fn read_pages(
+    mut tx: sqlx::Transaction<'static, sqlx::Postgres>,
+    kind: Kind,
+    pages: tokio::sync::mpsc::Sender<ReadPage>,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, ExportError> {
+    let statement = full::StoryStatement::prepare(&mut tx).await?;
+    let mut after = 0;
+    loop {
+        let stories = Page::read(&mut tx, kind, after, PAGE).await?;
+        let Some(last) = stories.last_id() else { break };
+        let rows = match kind {
+            Kind::Public | Kind::Open => PageRows::Public(public::read(&mut tx, &stories).await?),
+            Kind::Full { .. } => PageRows::Full(full::read(&mut tx, &statement, &stories).await?),
+        };
+        if pages.send(ReadPage { stories, rows }).await.is_err() {
+            break; // the writer failed; its error is the one reported
+        }
+        after = last;
+    }
+    Ok(tx)
+}
 
 /// The warning a full bag carries in its bag-info.txt and prints when written.
 pub const PERSONAL_DATA_WARNING: &str = "WARNING: this full bag contains personal data (contributors' names and contact details, consent records, staff accounts, private originals whose EXIF may hold GPS positions). Keep it as securely as the database itself; do not publish it.";
@@ -58,7 +96,7 @@ pub async fn export(
     sqlx::query("set local timezone to 'UTC'")
         .execute(&mut *tx)
         .await?;
-    let mut indexes = csv::Indexes::new(&bag)?;
+    let mut indexes = csv::Indexes::new(&mut bag)?;
     let mut cx = Context {
         repo: Repository::of(config),
         media: MediaStore::from_config(config),
@@ -66,24 +104,28 @@ pub async fn export(
         csv: &mut indexes,
         tally: Tally::default(),
     };
-    let mut after = 0;
+    let (pages, mut next) = tokio::sync::mpsc::channel(PAGES_AHEAD);
+    let reader = tokio::spawn(read_pages(tx, kind, pages));
     let mut stories = 0u64;
-    loop {
-        let page = Page::read(&mut tx, kind, after, PAGE).await?;
-        let Some(last) = page.last_id() else { break };
-        match kind {
-            Kind::Public | Kind::Open => {
-                public::write_page(&mut tx, &mut bag, &mut cx, &page).await?
+    while let Some(page) = next.recv().await {
+        let count = u64::try_from(page.stories.len()).unwrap_or(u64::MAX);
+        match page.rows {
+            PageRows::Public(rows) => {
+                public::write_page(&mut bag, &mut cx, &page.stories, rows).await?
             }
-            Kind::Full { .. } => full::write_page(&mut tx, &mut bag, &mut cx, &page).await?,
+            PageRows::Full(docs) => {
+                full::write_page(&mut bag, &mut cx, &page.stories, docs).await?
+            }
         }
         let before = stories;
-        stories += u64::try_from(page.len()).unwrap_or(u64::MAX);
+        stories += count;
         if stories / PROGRESS_EVERY > before / PROGRESS_EVERY {
             eprintln!("exported {stories} stories");
         }
-        after = last;
     }
+    let mut tx = reader
+        .await
+        .map_err(|e| ExportError::Missing(format!("reading the stories stopped: {e}")))??;
     if let Kind::Full {
         with_password_hashes,
     } = kind

@@ -16,26 +16,39 @@ use crate::media::recordings::rows::{
     self as recording_rows, Listener, RecordingState, StoredRecording,
 };
 use crate::media::store::MediaStore;
-use app::domain::{Licence, PhotoSlot};
+use app::domain::{Licence, PhotoSlot, StoryId};
+
+/// What a page needs from the database besides its stories' records.
+pub struct Rows {
+    photos: Vec<(StoryId, StoredPhoto)>,
+    recordings: Vec<StoredRecording>,
+}
+
+pub async fn read(db: &mut sqlx::PgConnection, page: &Page) -> Result<Rows, sqlx::Error> {
+    let ids = page.ids();
+    Ok(Rows {
+        photos: photos::of_stories(&mut *db, &ids).await?,
+        recordings: recording_rows::of_stories(&mut *db, &ids, Listener::Public).await?,
+    })
+}
 
 pub async fn write_page(
-    db: &mut sqlx::PgConnection,
     bag: &mut Bag,
     cx: &mut Context<'_>,
     page: &Page,
+    rows: Rows,
 ) -> Result<(), ExportError> {
-    let ids = page.ids();
-    let photos = photos::of_stories(&mut *db, &ids).await?;
-    let recordings = recording_rows::of_stories(&mut *db, &ids, Listener::Public).await?;
     for story in &page.stories {
         let id = story.id();
         let media = story.record.licence != Licence::DisplayOnly;
-        let its_photos: Vec<&StoredPhoto> = photos
+        let its_photos: Vec<&StoredPhoto> = rows
+            .photos
             .iter()
             .filter(|(s, p)| *s == id && media && p.view.is_ready())
             .map(|(_, p)| p)
             .collect();
-        let its_recordings: Vec<&StoredRecording> = recordings
+        let its_recordings: Vec<&StoredRecording> = rows
+            .recordings
             .iter()
             .filter(|r| r.story == id && media && r.state == RecordingState::Ready)
             .collect();

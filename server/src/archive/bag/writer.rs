@@ -69,14 +69,26 @@ impl<W: Write> Write for Hashing<W> {
     }
 }
 
+/// Lowercase hex, as manifests write digests (two million of them in a large export: no
+/// formatting machinery per byte).
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+    }
+    out
 }
 
-/// One payload file being written; `Bag::close` records it in the manifest.
+/// One payload file being written; `Bag::close` records it in the manifest. In a serialized
+/// bag it is spooled beside the .tar and appended when closed (a tar entry's header needs the
+/// length first).
 pub struct PayloadFile {
     /// Relative to the bag, `data/…`, with `/`.
     name: String,
+    /// Where its bytes are being written.
+    path: PathBuf,
     out: Hashing<BufWriter<File>>,
 }
 
@@ -90,33 +102,97 @@ impl Write for PayloadFile {
     }
 }
 
-/// A bag being written into `root`.
+/// Where a bag goes: a folder, or one .tar holding the bag's folder (a serialized bag, RFC
+/// 8493 4.4: no file per payload file on disk, which is where the time of a large export goes).
+enum Out {
+    Folder,
+    Tar {
+        tar: Box<tar::Builder<BufWriter<File>>>,
+        /// The bag's folder inside the .tar.
+        top: String,
+        /// Every entry's modification time: the start of the bagging day (UTC).
+        mtime: u64,
+        spooled: u64,
+    },
+}
+
+impl Out {
+    /// Appends an entry `{top}/{name}` of `length` bytes to a serialized bag (a payload
+    /// file's `name` starts with `data/`, a tag file's does not).
+    fn append(&mut self, name: &str, length: u64, bytes: impl io::Read) -> Result<(), BagError> {
+        let Out::Tar {
+            tar, top, mtime, ..
+        } = self
+        else {
+            return Ok(());
+        };
+        let mut header = tar::Header::new_gnu();
+        header.set_size(length);
+        header.set_mode(0o644);
+        header.set_mtime(*mtime);
+        header.set_entry_type(tar::EntryType::Regular);
+        let path = format!("{top}/{name}");
+        tar.append_data(&mut header, &path, bytes)
+            .map_err(BagError::io("writing", Path::new(&path)))
+    }
+}
+
+/// A bag being written into `root` (a folder; for a serialized bag, the folder beside the
+/// .tar where the manifest and streamed files are spooled, removed when it is finished).
 pub struct Bag {
     root: PathBuf,
+    out: Out,
     manifest: Hashing<BufWriter<File>>,
     payload_bytes: u64,
     payload_files: u64,
 }
 
 impl Bag {
-    /// Starts a bag in `root`, which must be empty or not exist yet.
-    pub fn create(root: &Path) -> Result<Bag, BagError> {
-        match std::fs::read_dir(root) {
-            Ok(mut entries) => {
-                if entries.next().is_some() {
-                    return Err(BagError::NotEmpty(root.to_path_buf()));
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                std::fs::create_dir_all(root).map_err(BagError::io("creating", root))?;
-            }
-            Err(e) => return Err(BagError::io("reading", root)(e)),
+    /// Starts a bag at `out`: a folder that must be empty or not exist yet, or, when `out`
+    /// ends in `.tar`, a new .tar file (serialized bag) whose folder inside is named after it.
+    pub fn create(out: &Path) -> Result<Bag, BagError> {
+        if is_tar(out) {
+            return Bag::create_tar(out);
         }
-        let data = root.join("data");
+        empty_folder(out)?;
+        let data = out.join("data");
         std::fs::create_dir(&data).map_err(BagError::io("creating", &data))?;
-        let manifest = create(&root.join("manifest-sha256.txt"))?;
+        let manifest = create(&out.join("manifest-sha256.txt"))?;
         Ok(Bag {
-            root: root.to_path_buf(),
+            root: out.to_path_buf(),
+            out: Out::Folder,
+            manifest: Hashing::new(manifest),
+            payload_bytes: 0,
+            payload_files: 0,
+        })
+    }
+
+    fn create_tar(out: &Path) -> Result<Bag, BagError> {
+        let top = out
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .filter(|s| !s.is_empty())
+            .unwrap_or("bag")
+            .to_owned();
+        let file = File::create_new(out).map_err(BagError::io("creating", out))?;
+        let spool = spool_folder(out);
+        if let Err(error) = empty_folder(&spool) {
+            let _ = std::fs::remove_file(out);
+            return Err(error);
+        }
+        let mut tar = tar::Builder::new(BufWriter::with_capacity(256 * 1024, file));
+        tar.mode(tar::HeaderMode::Deterministic);
+        let now = time::OffsetDateTime::now_utc();
+        let day = now.replace_time(time::Time::MIDNIGHT).unix_timestamp();
+        let manifest = create(&spool.join("manifest-sha256.txt"))?;
+        Ok(Bag {
+            root: spool,
+            out: Out::Tar {
+                tar: Box::new(tar),
+                top,
+                mtime: u64::try_from(day).unwrap_or_default(),
+                spooled: 0,
+            },
             manifest: Hashing::new(manifest),
             payload_bytes: 0,
             payload_files: 0,
@@ -124,40 +200,66 @@ impl Bag {
     }
 
     /// A new payload file at `data/{name}` (folders created as needed).
-    pub fn file(&self, name: &str) -> Result<PayloadFile, BagError> {
+    pub fn file(&mut self, name: &str) -> Result<PayloadFile, BagError> {
         let name = format!("data/{name}");
-        let path = self.root.join(&name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(BagError::io("creating", parent))?;
-        }
+        let path = match &mut self.out {
+            Out::Folder => {
+                let path = self.root.join(&name);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(BagError::io("creating", parent))?;
+                }
+                path
+            }
+            Out::Tar { spooled, .. } => {
+                *spooled += 1;
+                self.root.join(format!("{spooled}.part"))
+            }
+        };
         Ok(PayloadFile {
             out: Hashing::new(create(&path)?),
             name,
+            path,
         })
     }
 
     /// Finishes a payload file and writes its manifest line.
     pub fn close(&mut self, file: PayloadFile) -> Result<(), BagError> {
-        let path = self.root.join(&file.name);
-        let (inner, digest, bytes) = file.out.finish().map_err(BagError::io("writing", &path))?;
+        let (inner, digest, bytes) = file
+            .out
+            .finish()
+            .map_err(BagError::io("writing", &file.path))?;
         inner
             .into_inner()
-            .map_err(|e| BagError::io("writing", &path)(e.into_error()))?;
-        self.payload_bytes += bytes;
-        self.payload_files += 1;
-        let line = format!("{digest}  {}\n", manifest_path(&file.name));
-        let manifest = self.root.join("manifest-sha256.txt");
-        self.manifest
-            .write_all(line.as_bytes())
-            .map_err(BagError::io("writing", &manifest))
+            .map_err(|e| BagError::io("writing", &file.path)(e.into_error()))?;
+        if let Out::Tar { .. } = self.out {
+            let spooled = File::open(&file.path).map_err(BagError::io("reading", &file.path))?;
+            self.out.append(&file.name, bytes, spooled)?;
+            std::fs::remove_file(&file.path).map_err(BagError::io("removing", &file.path))?;
+        }
+        self.listed(&file.name, &digest, bytes)
     }
 
     /// A whole payload file from bytes in memory (small documents).
     pub fn put(&mut self, name: &str, bytes: &[u8]) -> Result<(), BagError> {
-        let mut file = self.file(name)?;
-        file.write_all(bytes)
-            .map_err(BagError::io("writing", &self.root.join(&file.name)))?;
-        self.close(file)
+        if let Out::Folder = self.out {
+            let mut file = self.file(name)?;
+            file.write_all(bytes)
+                .map_err(BagError::io("writing", &file.path))?;
+            return self.close(file);
+        }
+        let name = format!("data/{name}");
+        let length = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        self.out.append(&name, length, bytes)?;
+        self.listed(&name, &hex(&Sha256::digest(bytes)), length)
+    }
+
+    fn listed(&mut self, name: &str, digest: &str, bytes: u64) -> Result<(), BagError> {
+        self.payload_bytes += bytes;
+        self.payload_files += 1;
+        let line = format!("{digest}  {}\n", manifest_path(name));
+        self.manifest
+            .write_all(line.as_bytes())
+            .map_err(BagError::io("writing", Path::new("manifest-sha256.txt")))
     }
 
     /// Copies a stream from the media store into the payload at `data/{name}`, in 64 KiB
@@ -180,7 +282,7 @@ impl Bag {
                 break;
             }
             file.write_all(&buffer[..read])
-                .map_err(BagError::io("writing", &self.root.join(&file.name)))?;
+                .map_err(BagError::io("writing", &file.path))?;
         }
         self.close(file)
     }
@@ -188,38 +290,106 @@ impl Bag {
     /// Writes `bagit.txt`, `bag-info.txt` (with `info`, the bagging date and Payload-Oxum)
     /// and `tagmanifest-sha256.txt`; the bag is complete.
     pub fn finish(self, info: &[(&str, String)]) -> Result<Oxum, BagError> {
-        let manifest_path = self.root.join("manifest-sha256.txt");
-        let (manifest, manifest_digest, _) = self
-            .manifest
+        let Bag {
+            root,
+            mut out,
+            manifest,
+            payload_bytes,
+            payload_files,
+        } = self;
+        let manifest_path = root.join("manifest-sha256.txt");
+        let (manifest, manifest_digest, manifest_bytes) = manifest
             .finish()
             .map_err(BagError::io("writing", &manifest_path))?;
         manifest
             .into_inner()
             .map_err(|e| BagError::io("writing", &manifest_path)(e.into_error()))?;
         let oxum = Oxum {
-            bytes: self.payload_bytes,
-            files: self.payload_files,
+            bytes: payload_bytes,
+            files: payload_files,
         };
-        let mut tags = vec![(
-            tag(&self.root, "bagit.txt", BAGIT_TXT.as_bytes())?,
-            "bagit.txt",
-        )];
         let mut bag_info = String::new();
         for (label, value) in info {
             bag_info.push_str(&tag_line(label, value));
         }
         bag_info.push_str(&tag_line("Payload-Oxum", &oxum.to_string()));
+        let mut tags = vec![(
+            tag(&root, &mut out, "bagit.txt", BAGIT_TXT.as_bytes())?,
+            "bagit.txt",
+        )];
         tags.push((
-            tag(&self.root, "bag-info.txt", bag_info.as_bytes())?,
+            tag(&root, &mut out, "bag-info.txt", bag_info.as_bytes())?,
             "bag-info.txt",
         ));
+        if let Out::Tar { .. } = out {
+            let manifest =
+                File::open(&manifest_path).map_err(BagError::io("reading", &manifest_path))?;
+            out.append("manifest-sha256.txt", manifest_bytes, manifest)?;
+        }
         tags.push((manifest_digest, "manifest-sha256.txt"));
         let lines: String = tags
             .iter()
             .map(|(digest, name)| format!("{digest}  {name}\n"))
             .collect();
-        tag(&self.root, "tagmanifest-sha256.txt", lines.as_bytes())?;
+        tag(&root, &mut out, "tagmanifest-sha256.txt", lines.as_bytes())?;
+        if let Out::Tar { tar, .. } = out {
+            let tar_error = || BagError::io("writing", Path::new("the .tar"));
+            tar.into_inner()
+                .map_err(tar_error())?
+                .into_inner()
+                .map_err(|e| tar_error()(e.into_error()))?
+                .sync_all()
+                .map_err(tar_error())?;
+            std::fs::remove_dir_all(&root).map_err(BagError::io("removing", &root))?;
+        }
         Ok(oxum)
+    }
+}
+
+/// Writes a small tag file (into the folder, or as an entry of the .tar); its SHA-256.
+fn tag(root: &Path, out: &mut Out, name: &str, bytes: &[u8]) -> Result<String, BagError> {
+    if let Out::Tar { .. } = out {
+        let length = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        out.append(name, length, bytes)?;
+        return Ok(hex(&Sha256::digest(bytes)));
+    }
+    let path = root.join(name);
+    let mut file = Hashing::new(create(&path)?);
+    file.write_all(bytes)
+        .map_err(BagError::io("writing", &path))?;
+    let (inner, digest, _) = file.finish().map_err(BagError::io("writing", &path))?;
+    inner
+        .into_inner()
+        .map_err(|e| BagError::io("writing", &path)(e.into_error()))?;
+    Ok(digest)
+}
+
+/// Whether `out` names a serialized bag (a `.tar` file) rather than a folder.
+pub fn is_tar(out: &Path) -> bool {
+    out.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("tar"))
+}
+
+/// Where a serialized bag spools its manifest and streamed files: beside it, `{out}.parts`.
+fn spool_folder(out: &Path) -> PathBuf {
+    let mut name = out.as_os_str().to_owned();
+    name.push(".parts");
+    PathBuf::from(name)
+}
+
+/// Makes sure `dir` exists and is empty.
+fn empty_folder(dir: &Path) -> Result<(), BagError> {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(BagError::NotEmpty(dir.to_path_buf()));
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).map_err(BagError::io("creating", dir))
+        }
+        Err(e) => Err(BagError::io("reading", dir)(e)),
     }
 }
 
@@ -241,19 +411,6 @@ const BAGIT_TXT: &str = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\
 fn create(path: &Path) -> Result<BufWriter<File>, BagError> {
     let file = File::create_new(path).map_err(BagError::io("creating", path))?;
     Ok(BufWriter::with_capacity(64 * 1024, file))
-}
-
-/// Writes a small tag file; its SHA-256.
-fn tag(root: &Path, name: &str, bytes: &[u8]) -> Result<String, BagError> {
-    let path = root.join(name);
-    let mut out = Hashing::new(create(&path)?);
-    out.write_all(bytes)
-        .map_err(BagError::io("writing", &path))?;
-    let (inner, digest, _) = out.finish().map_err(BagError::io("writing", &path))?;
-    inner
-        .into_inner()
-        .map_err(|e| BagError::io("writing", &path)(e.into_error()))?;
-    Ok(digest)
 }
 
 /// `Label: value`, a value's line breaks continued on indented lines (RFC 8493, 2.2.2).

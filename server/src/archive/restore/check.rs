@@ -38,6 +38,11 @@ impl BagDir {
             path: root.to_path_buf(),
             why,
         };
+        if crate::archive::bag::writer::is_tar(root) && root.is_file() {
+            return Err(not_a_bag(
+                "a serialized bag (.tar): unpack it first (`tar -xf` it) and import the folder it holds".into(),
+            ));
+        }
         let bagit = std::fs::read_to_string(root.join("bagit.txt"))
             .map_err(|e| not_a_bag(format!("bagit.txt: {e}")))?;
         if !bagit.lines().any(|l| l.starts_with("BagIt-Version:")) {
