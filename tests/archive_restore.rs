@@ -212,6 +212,23 @@ async fn a_full_bag_is_restored_losslessly_and_the_copy_works(db: PgPool) {
             recording_jobs: 1,
         }
     );
+    // The restore drops the plain indexes while the rows go in and builds them again.
+    let indexes =
+        "select indexname, indexdef from pg_indexes where schemaname = 'public' order by 1";
+    let source_indexes: Vec<(String, String)> = sqlx::query_as(indexes)
+        .fetch_all(&db)
+        .await
+        .expect("indexes");
+    let restored_indexes: Vec<(String, String)> = sqlx::query_as(indexes)
+        .fetch_all(&second.pool)
+        .await
+        .expect("indexes");
+    assert!(
+        source_indexes
+            .iter()
+            .any(|(name, _)| name == "stories_search")
+    );
+    assert_eq!(restored_indexes, source_indexes, "the same indexes");
 
     let restored =
         TestApp::spawn_instance(second.pool.clone(), buckets, Background::NONE, |config| {

@@ -3,13 +3,15 @@
 //! full bag"). Everything is checked before anything is written: the bag's kind, that the
 //! target is empty, every payload file against the manifest (`check`), every document against
 //! this database's columns. Then one transaction restores every row (`rows`, by column name,
-//! ids included) while the originals are copied into the media store (`originals`); on
-//! failure the transaction rolls back and the originals are removed again. Memory is one
+//! ids included; the plain indexes are built once at the end, `indexes`) while the originals
+//! are copied into the media store (`originals`); on failure the transaction rolls back and
+//! the originals are removed again. Memory is one
 //! batch of stories whatever the bag's size; progress goes to stderr.
 
 pub mod check;
 pub mod document;
 pub mod error;
+pub mod indexes;
 pub mod originals;
 pub mod rows;
 pub mod schema;
@@ -122,6 +124,13 @@ async fn restore(
             .execute(&mut *tx)
             .await?;
     }
+    let all: Vec<&str> = ACCOUNT_TABLES
+        .iter()
+        .chain(&STORY_TABLES)
+        .chain(&LOG_TABLES)
+        .copied()
+        .collect();
+    let dropped = indexes::drop_secondary(&mut tx, &all).await?;
     for table in ACCOUNT_TABLES {
         restore_table(&mut tx, schema, bag, table).await?;
     }
@@ -129,6 +138,8 @@ async fn restore(
     for table in LOG_TABLES {
         restore_table(&mut tx, schema, bag, table).await?;
     }
+    eprintln!("building the indexes");
+    indexes::build_again(&mut tx, dropped).await?;
     for table in ["stories", "recordings"] {
         sqlx::query(&format!("alter table {table} enable trigger user"))
             .execute(&mut *tx)
