@@ -2,7 +2,8 @@
 //! `bag-info.txt` (a full Shinian bag, its Payload-Oxum), `tagmanifest-sha256.txt` and
 //! `manifest-sha256.txt` (every payload file hashed again, in 64 KiB steps), every file under
 //! `data/` listed, and every story document and table row readable by this server's schema.
-//! Memory stays one file's buffer (a story document whole) whatever the bag's size.
+//! Payload files are checked by a few threads at once. Memory stays one file's buffer (a story
+//! document whole) per thread and a few batches of manifest lines whatever the bag's size.
 
 use super::document;
 use super::error::ImportError;
@@ -13,6 +14,8 @@ use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, mpsc};
 
 /// Payload files between two progress lines.
 const PROGRESS_EVERY: u64 = 10_000;
@@ -25,7 +28,7 @@ pub struct BagDir {
 }
 
 /// What validation counted.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Counted {
     pub stories: u64,
     pub originals: u64,
@@ -97,33 +100,23 @@ impl BagDir {
     /// Validates the whole bag (see the module's comment).
     pub fn validate(&self, schema: &Schema) -> Result<Counted, ImportError> {
         self.check_tag_manifest()?;
-        let manifest_path = self.root.join("manifest-sha256.txt");
-        let manifest = File::open(&manifest_path).map_err(ImportError::io(&manifest_path))?;
-        let mut counted = Counted {
-            stories: 0,
-            originals: 0,
-        };
-        let (mut files, mut bytes) = (0u64, 0u64);
-        for line in BufReader::new(manifest).lines() {
-            let line = line.map_err(ImportError::io(&manifest_path))?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let (digest, name) = manifest_line(&line)?;
-            let path = self.payload(&name)?;
-            let (found, size) = self.check_file(&name, &path, schema, &mut counted)?;
-            if !found.eq_ignore_ascii_case(digest) {
-                return Err(ImportError::Invalid(format!(
-                    "{name} does not match its SHA-256 in manifest-sha256.txt (changed or damaged)"
-                )));
-            }
-            files += 1;
-            bytes += size;
-            if files.is_multiple_of(PROGRESS_EVERY) {
-                eprintln!("checked {files} of {} payload files", self.oxum.files);
-            }
-        }
-        let on_disk = count_files(&self.root.join("data"))?;
+        let data = self.root.join("data");
+        // The folders are walked for files the manifest does not list while the listed ones
+        // are checked.
+        let (sums, on_disk) = std::thread::scope(|scope| {
+            let walk = scope.spawn(|| count_files(&data));
+            let sums = self.check_payload(schema);
+            let on_disk = walk
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (sums, on_disk)
+        });
+        let Sums {
+            files,
+            bytes,
+            counted,
+        } = sums?;
+        let on_disk = on_disk?;
         if on_disk != files {
             return Err(ImportError::Invalid(format!(
                 "data/ holds {on_disk} files, manifest-sha256.txt lists {files}"
@@ -137,6 +130,84 @@ impl BagDir {
             )));
         }
         Ok(counted)
+    }
+
+    /// Every payload file the manifest lists, checked by `checkers()` threads that take the
+    /// manifest's lines in batches (a large bag is millions of small files: reading and hashing
+    /// them is most of an import's check).
+    fn check_payload(&self, schema: &Schema) -> Result<Sums, ImportError> {
+        let manifest_path = self.root.join("manifest-sha256.txt");
+        let manifest = File::open(&manifest_path).map_err(ImportError::io(&manifest_path))?;
+        let threads = checkers();
+        let (batches, next) = mpsc::sync_channel::<Vec<String>>(threads * 2);
+        let next = Mutex::new(next);
+        let failed = AtomicBool::new(false);
+        let checked = AtomicU64::new(0);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| scope.spawn(|| self.check_batches(&next, schema, &failed, &checked)))
+                .collect();
+            let read = send_batches(manifest, &manifest_path, &batches, &failed);
+            drop(batches);
+            let mut sums = Sums::default();
+            let mut first_error = read.err();
+            for worker in workers {
+                match worker.join() {
+                    Ok(Ok(part)) => sums.add(part),
+                    Ok(Err(error)) => {
+                        first_error.get_or_insert(error);
+                    }
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            first_error.map_or(Ok(sums), Err)
+        })
+    }
+
+    /// One checking thread: batches of manifest lines until there are no more or a file fails.
+    fn check_batches(
+        &self,
+        next: &Mutex<mpsc::Receiver<Vec<String>>>,
+        schema: &Schema,
+        failed: &AtomicBool,
+        checked: &AtomicU64,
+    ) -> Result<Sums, ImportError> {
+        let mut sums = Sums::default();
+        loop {
+            let batch = match next.lock() {
+                Ok(receiver) => receiver.recv(),
+                Err(_) => return Ok(sums), // another checker panicked; its panic is reported
+            };
+            let Ok(batch) = batch else { return Ok(sums) };
+            for line in batch {
+                if let Err(error) = self.check_line(&line, schema, &mut sums) {
+                    failed.store(true, Ordering::Relaxed);
+                    return Err(error);
+                }
+                let before = checked.fetch_add(1, Ordering::Relaxed);
+                if (before + 1).is_multiple_of(PROGRESS_EVERY) {
+                    eprintln!(
+                        "checked {} of {} payload files",
+                        before + 1,
+                        self.oxum.files
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_line(&self, line: &str, schema: &Schema, sums: &mut Sums) -> Result<(), ImportError> {
+        let (digest, name) = manifest_line(line)?;
+        let path = self.payload(&name)?;
+        let (found, size) = self.check_file(&name, &path, schema, &mut sums.counted)?;
+        if !found.eq_ignore_ascii_case(digest) {
+            return Err(ImportError::Invalid(format!(
+                "{name} does not match its SHA-256 in manifest-sha256.txt (changed or damaged)"
+            )));
+        }
+        sums.files += 1;
+        sums.bytes += size;
+        Ok(())
     }
 
     fn check_tag_manifest(&self) -> Result<(), ImportError> {
@@ -204,6 +275,58 @@ impl BagDir {
         }
         hash_stream(path)
     }
+}
+
+/// What checking counted.
+#[derive(Debug, Default)]
+struct Sums {
+    files: u64,
+    bytes: u64,
+    counted: Counted,
+}
+
+impl Sums {
+    fn add(&mut self, other: Sums) {
+        self.files += other.files;
+        self.bytes += other.bytes;
+        self.counted.stories += other.counted.stories;
+        self.counted.originals += other.counted.originals;
+    }
+}
+
+/// Threads that check payload files: the cores, at most 4.
+fn checkers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// Manifest lines handed to a checking thread at a time.
+const LINES_PER_BATCH: usize = 256;
+
+/// Reads the manifest's lines into batches for the checkers; stops when one failed.
+fn send_batches(
+    manifest: File,
+    path: &Path,
+    batches: &mpsc::SyncSender<Vec<String>>,
+    failed: &AtomicBool,
+) -> Result<(), ImportError> {
+    let mut batch = Vec::with_capacity(LINES_PER_BATCH);
+    for line in BufReader::new(manifest).lines() {
+        let line = line.map_err(ImportError::io(path))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        batch.push(line);
+        if batch.len() == LINES_PER_BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(LINES_PER_BATCH));
+            if failed.load(Ordering::Relaxed) || batches.send(full).is_err() {
+                return Ok(()); // a checker's error is the one reported
+            }
+        }
+    }
+    if !batch.is_empty() {
+        let _ = batches.send(batch);
+    }
+    Ok(())
 }
 
 /// `data/stories/{id}/story.json`.
