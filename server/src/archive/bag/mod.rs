@@ -50,14 +50,17 @@ async fn read_pages(
     kind: Kind,
     pages: tokio::sync::mpsc::Sender<ReadPage>,
 ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, ExportError> {
-    let statement = full::StoryStatement::prepare(&mut tx).await?;
+    let statement = match kind {
+        Kind::Full { .. } => Some(full::StoryStatement::prepare(&mut tx).await?),
+        Kind::Public | Kind::Open => None,
+    };
     let mut after = 0;
     loop {
         let stories = Page::read(&mut tx, kind, after, PAGE).await?;
         let Some(last) = stories.last_id() else { break };
-        let rows = match kind {
-            Kind::Public | Kind::Open => PageRows::Public(public::read(&mut tx, &stories).await?),
-            Kind::Full { .. } => PageRows::Full(full::read(&mut tx, &statement, &stories).await?),
+        let rows = match &statement {
+            Some(statement) => PageRows::Full(full::read(&mut tx, statement, &stories).await?),
+            None => PageRows::Public(public::read(&mut tx, &stories).await?),
         };
         if pages.send(ReadPage { stories, rows }).await.is_err() {
             break; // the writer failed; its error is the one reported

@@ -117,6 +117,13 @@ enum Out {
 }
 
 impl Out {
+    /// Appends an entry from bytes in memory; their SHA-256.
+    fn append_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<String, BagError> {
+        let length = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        self.append(name, length, bytes)?;
+        Ok(hex(&Sha256::digest(bytes)))
+    }
+
     /// Appends an entry `{top}/{name}` of `length` bytes to a serialized bag (a payload
     /// file's `name` starts with `data/`, a tag file's does not).
     fn append(&mut self, name: &str, length: u64, bytes: impl io::Read) -> Result<(), BagError> {
@@ -249,9 +256,12 @@ impl Bag {
             return self.close(file);
         }
         let name = format!("data/{name}");
-        let length = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-        self.out.append(&name, length, bytes)?;
-        self.listed(&name, &hex(&Sha256::digest(bytes)), length)
+        let digest = self.out.append_bytes(&name, bytes)?;
+        self.listed(
+            &name,
+            &digest,
+            u64::try_from(bytes.len()).unwrap_or(u64::MAX),
+        )
     }
 
     fn listed(&mut self, name: &str, digest: &str, bytes: u64) -> Result<(), BagError> {
@@ -351,9 +361,7 @@ impl Bag {
 /// Writes a small tag file (into the folder, or as an entry of the .tar); its SHA-256.
 fn tag(root: &Path, out: &mut Out, name: &str, bytes: &[u8]) -> Result<String, BagError> {
     if let Out::Tar { .. } = out {
-        let length = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-        out.append(name, length, bytes)?;
-        return Ok(hex(&Sha256::digest(bytes)));
+        return out.append_bytes(name, bytes);
     }
     let path = root.join(name);
     let mut file = Hashing::new(create(&path)?);
